@@ -1,0 +1,72 @@
+//! 账号 — stored accounts. Password hashing happens in the service layer, outside any
+//! transaction; this module only stores and reads rows.
+
+use chrono::{DateTime, Utc};
+
+use crate::{Db, DbResult, with_pool};
+
+/// An account row.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Account {
+    pub id: i64,
+    pub login_name: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: String,
+    pub org_kind: Option<String>,
+    pub org_id: Option<i64>,
+    pub disabled: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Fields of a new account.
+#[derive(Debug, Clone)]
+pub struct NewAccount<'a> {
+    pub login_name: &'a str,
+    pub display_name: &'a str,
+    pub password_hash: &'a str,
+    pub role: &'a str,
+    pub org_kind: Option<&'a str>,
+    pub org_id: Option<i64>,
+}
+
+const COLUMNS: &str = "id, login_name, display_name, password_hash, role, org_kind, org_id, \
+                       disabled, created_at";
+
+/// Inserts an account; a taken login name surfaces as a unique violation.
+pub async fn insert(db: &Db, a: &NewAccount<'_>) -> DbResult<i64> {
+    let sql = "INSERT INTO account (login_name, display_name, password_hash, role, org_kind, \
+               org_id, disabled, created_at) VALUES ($1, $2, $3, $4, $5, $6, FALSE, $7) \
+               RETURNING id";
+    let id = with_pool!(db, p => sqlx::query_scalar(sql).bind(a.login_name).bind(a.display_name)
+        .bind(a.password_hash).bind(a.role).bind(a.org_kind).bind(a.org_id).bind(Utc::now())
+        .fetch_one(p).await)?;
+    Ok(id)
+}
+
+/// Looks an account up by its login name.
+pub async fn find_by_login(db: &Db, login_name: &str) -> DbResult<Option<Account>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM account WHERE login_name = $1"
+    ));
+    Ok(with_pool!(db, p => sqlx::query_as(sql).bind(login_name).fetch_optional(p).await)?)
+}
+
+/// Looks an account up by id.
+pub async fn find(db: &Db, id: i64) -> DbResult<Option<Account>> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM account WHERE id = $1"));
+    Ok(with_pool!(db, p => sqlx::query_as(sql).bind(id).fetch_optional(p).await)?)
+}
+
+/// Every account, ordered by role then login name (small: staff and demo accounts).
+pub async fn list_by_role(db: &Db) -> DbResult<Vec<Account>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM account ORDER BY role, login_name LIMIT 200"
+    ));
+    Ok(with_pool!(db, p => sqlx::query_as(sql).fetch_all(p).await)?)
+}
+
+/// Number of accounts; zero means a brand-new installation.
+pub async fn count(db: &Db) -> DbResult<i64> {
+    Ok(with_pool!(db, p => sqlx::query_scalar("SELECT COUNT(*) FROM account").fetch_one(p).await)?)
+}

@@ -1,0 +1,44 @@
+//! zc-db — the database seam.
+//!
+//! One [`Db`] value wraps either a native SQLite pool or a native PostgreSQL pool. Queries
+//! are written once in the portable subset of SQL (`$1` placeholders, `RETURNING`,
+//! `ON CONFLICT`) and expanded once per backend by [`with_pool!`] and [`with_tx!`]; the few
+//! places where the dialects really differ are marked at the call site.
+
+mod db;
+mod error;
+
+pub mod accounts;
+pub mod audit;
+pub mod calendar;
+pub mod jobs;
+pub mod reference;
+pub mod seed;
+pub mod session_store;
+pub mod test_support;
+
+pub use db::{Backend, Db, DbOptions, Tx, redact_url};
+pub use error::{DbError, DbResult};
+
+/// Runs `$body` with `$p` bound to the backend's native pool.
+#[macro_export]
+macro_rules! with_pool {
+    ($db:expr, $p:ident => $body:expr) => {
+        match $db {
+            $crate::Db::Sqlite($p) => $body,
+            $crate::Db::Postgres($p) => $body,
+        }
+    };
+}
+
+/// Runs `$body` with `$c` bound to the backend's native transaction (`&mut Transaction`);
+/// use `&mut **$c` as the executor.
+#[macro_export]
+macro_rules! with_tx {
+    ($tx:expr, $c:ident => $body:expr) => {
+        match $tx {
+            $crate::Tx::Sqlite($c) => $body,
+            $crate::Tx::Postgres($c) => $body,
+        }
+    };
+}

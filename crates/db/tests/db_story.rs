@@ -1,0 +1,323 @@
+//! The database story, run on SQLite and — with `TEST_DATABASE_URL` — on PostgreSQL.
+
+use std::{collections::BTreeSet, sync::Arc, time::Duration};
+
+use async_trait::async_trait;
+use chrono::{NaiveDate, Utc};
+use zc_db::{
+    Db,
+    jobs::{self, Job, JobHandler, Worker},
+    reference, seed,
+    session_store::DbSessionStore,
+    test_support::{TestDb, postgres_url},
+    with_pool,
+};
+
+#[tokio::test]
+async fn demo_reference_data_is_complete_and_seeded_once() {
+    let t = TestDb::new().await;
+    let report = seed::seed_reference_data(&t.db)
+        .await
+        .unwrap()
+        .expect("first run seeds");
+    assert!(
+        report.series >= 15,
+        "at least 15 series, got {}",
+        report.series
+    );
+    assert_eq!(
+        report.regions,
+        14 + 111,
+        "14 cities and 111 county-level divisions"
+    );
+    assert_eq!(report.offices, 1 + 1 + 14 + 2);
+    assert!(report.units >= 3);
+
+    // Seeding again inserts nothing.
+    assert_eq!(seed::seed_reference_data(&t.db).await.unwrap(), None);
+    let counts = reference::counts(&t.db).await.unwrap();
+    assert_eq!(counts.series as usize, report.series);
+    assert!(
+        counts.specialties >= 5 * counts.series,
+        "each series has ≥ 5 specialties"
+    );
+
+    // Every series has at least 5 specialties, and a title name on each level it offers.
+    let per_series: Vec<(String, i64)> = with_pool!(&t.db, p => sqlx::query_as(
+        "SELECT s.name, COUNT(sp.id) FROM series s LEFT JOIN specialty sp ON sp.series_id = s.id \
+         GROUP BY s.name").fetch_all(p).await)
+    .unwrap();
+    for (name, n) in per_series {
+        assert!(n >= 5, "{name} has only {n} specialties");
+    }
+
+    // 工程 and 卫生 have a committee for every level 1..=5.
+    let committees = reference::committees(&t.db).await.unwrap();
+    for series in ["工程", "卫生"] {
+        for rank in 1..=5 {
+            assert!(
+                committees.iter().any(|c| c.series_name == series
+                    && (c.level_min..=c.level_max).contains(&rank)),
+                "{series} lacks a committee for level {rank}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn seeded_calendar_knows_holidays_makeup_days_and_sanyuesan() {
+    let t = TestDb::new().await;
+    seed::seed_reference_data(&t.db).await.unwrap();
+    let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    let guangxi = zc_db::calendar::working_calendar(&t.db, seed::GUANGXI)
+        .await
+        .unwrap();
+    assert!(!guangxi.is_working_day(d(2026, 2, 16)), "春节 2026");
+    assert!(guangxi.is_working_day(d(2026, 2, 14)), "春节补班 Saturday");
+    assert!(
+        guangxi.is_working_day(d(2024, 9, 29)),
+        "国庆补班 Sunday 2024"
+    );
+    assert!(
+        !guangxi.is_working_day(d(2025, 3, 31)),
+        "三月三 is off in Guangxi"
+    );
+    let elsewhere = zc_db::calendar::working_calendar(&t.db, "其他")
+        .await
+        .unwrap();
+    assert!(
+        elsewhere.is_working_day(d(2025, 3, 31)),
+        "三月三 is a Guangxi-only holiday"
+    );
+}
+
+#[tokio::test]
+async fn sessions_round_trip_expire_and_end_per_account() {
+    use tower_sessions::{
+        SessionStore,
+        session::{Id, Record},
+        session_store::ExpiredDeletion,
+    };
+    let t = TestDb::new().await;
+    let store = DbSessionStore::new(t.db.clone());
+    let mut record = Record {
+        id: Id::default(),
+        data: [("account_id".to_string(), serde_json::json!(7))]
+            .into_iter()
+            .collect(),
+        expiry_date: time::OffsetDateTime::now_utc() + time::Duration::minutes(30),
+    };
+    store.create(&mut record).await.unwrap();
+    let loaded = store
+        .load(&record.id)
+        .await
+        .unwrap()
+        .expect("stored session loads");
+    assert_eq!(loaded.data.get("account_id"), Some(&serde_json::json!(7)));
+
+    // An expired record is neither loaded nor kept by the sweep.
+    let mut old = Record {
+        id: Id::default(),
+        data: Default::default(),
+        expiry_date: time::OffsetDateTime::now_utc() - time::Duration::minutes(1),
+    };
+    store.create(&mut old).await.unwrap();
+    assert!(store.load(&old.id).await.unwrap().is_none());
+    store.delete_expired().await.unwrap();
+    let left: i64 = with_pool!(&t.db, p => sqlx::query_scalar("SELECT COUNT(*) FROM session")
+        .fetch_one(p).await)
+    .unwrap();
+    assert_eq!(left, 1);
+
+    // Ending an account's sessions removes them on the server.
+    assert_eq!(store.delete_for_account(7).await.unwrap(), 1);
+    assert!(store.load(&record.id).await.unwrap().is_none());
+}
+
+/// Records each run of a job in a table so duplicates would show.
+struct RecordRun;
+
+#[async_trait]
+impl JobHandler for RecordRun {
+    async fn run(&self, db: &Db, job: &Job) -> anyhow::Result<()> {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        with_pool!(db, p => sqlx::query("INSERT INTO test_job_run (job_id) VALUES ($1)")
+            .bind(job.id).execute(p).await.map(|_| ()))?;
+        Ok(())
+    }
+}
+
+async fn create_run_table(db: &Db) {
+    with_pool!(db, p => sqlx::query("CREATE TABLE test_job_run (job_id BIGINT NOT NULL)")
+        .execute(p).await.map(|_| ()))
+    .unwrap();
+}
+
+async fn drain(worker: Worker) {
+    while worker.run_once().await.expect("worker step") {}
+}
+
+#[tokio::test]
+async fn two_workers_run_each_job_exactly_once() {
+    let t = TestDb::new().await;
+    create_run_table(&t.db).await;
+    // A second pool on the same database stands in for a second server.
+    let other = Db::connect(&t.url, &zc_db::DbOptions::default())
+        .await
+        .unwrap();
+    let mut ids = BTreeSet::new();
+    for i in 0..40 {
+        ids.insert(
+            jobs::enqueue(&t.db, "record", serde_json::json!({ "i": i }), 3)
+                .await
+                .unwrap(),
+        );
+    }
+    let a = Worker::new(t.db.clone(), "server-a").handle("record", Arc::new(RecordRun));
+    let b = Worker::new(other.clone(), "server-b").handle("record", Arc::new(RecordRun));
+    tokio::join!(drain(a), drain(b));
+
+    let runs: Vec<i64> = with_pool!(&t.db, p => sqlx::query_scalar(
+        "SELECT job_id FROM test_job_run ORDER BY job_id").fetch_all(p).await)
+    .unwrap();
+    assert_eq!(runs.len(), 40, "every job ran once, none twice");
+    assert_eq!(runs.iter().copied().collect::<BTreeSet<_>>(), ids);
+    for id in ids {
+        assert_eq!(jobs::status_of(&t.db, id).await.unwrap().unwrap().0, "done");
+    }
+    other.close().await;
+}
+
+/// Fails until its third attempt.
+struct FlakyTwice;
+
+#[async_trait]
+impl JobHandler for FlakyTwice {
+    async fn run(&self, _db: &Db, job: &Job) -> anyhow::Result<()> {
+        anyhow::ensure!(
+            job.attempts >= 3,
+            "gateway unavailable (attempt {})",
+            job.attempts
+        );
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn failed_jobs_retry_with_backoff_then_park_as_failed() {
+    let t = TestDb::new().await;
+    let retried = jobs::enqueue(&t.db, "flaky", serde_json::json!({}), 5)
+        .await
+        .unwrap();
+    let doomed = jobs::enqueue(&t.db, "flaky", serde_json::json!({}), 2)
+        .await
+        .unwrap();
+    let worker = Worker::new(t.db.clone(), "w").handle("flaky", Arc::new(FlakyTwice));
+
+    // Each failure pushes run_at into the future; make the retry due now to keep the test fast.
+    for _ in 0..6 {
+        worker.run_once().await.unwrap();
+        with_pool!(&t.db, p => sqlx::query("UPDATE job SET run_at = $1 WHERE status = 'queued'")
+            .bind(Utc::now()).execute(p).await.map(|_| ()))
+        .unwrap();
+    }
+    assert_eq!(
+        jobs::status_of(&t.db, retried).await.unwrap(),
+        Some(("done".into(), 3))
+    );
+    assert_eq!(
+        jobs::status_of(&t.db, doomed).await.unwrap(),
+        Some(("failed".into(), 2))
+    );
+    let err: Option<String> = with_pool!(&t.db, p => sqlx::query_scalar(
+        "SELECT last_error FROM job WHERE id = $1").bind(doomed).fetch_one(p).await)
+    .unwrap();
+    assert!(err.unwrap().contains("gateway unavailable"));
+}
+
+#[tokio::test]
+async fn a_retry_is_not_run_before_its_backoff_elapses() {
+    let t = TestDb::new().await;
+    let id = jobs::enqueue(&t.db, "flaky", serde_json::json!({}), 5)
+        .await
+        .unwrap();
+    let worker = Worker::new(t.db.clone(), "w").handle("flaky", Arc::new(FlakyTwice));
+    assert!(worker.run_once().await.unwrap(), "first attempt runs");
+    assert!(
+        !worker.run_once().await.unwrap(),
+        "the retry waits for its backoff"
+    );
+    assert_eq!(
+        jobs::status_of(&t.db, id).await.unwrap(),
+        Some(("queued".into(), 1))
+    );
+}
+
+#[tokio::test]
+async fn concurrent_write_transactions_all_succeed() {
+    let t = TestDb::new().await;
+    let mut tasks = Vec::new();
+    for i in 0..64 {
+        let db = t.db.clone();
+        tasks.push(tokio::spawn(async move {
+            // Read then write in one transaction: the pattern that fails on SQLite when the
+            // transaction starts deferred.
+            let mut tx = db.begin_write().await?;
+            let n: i64 = zc_db::with_tx!(&mut tx, c => sqlx::query_scalar(
+                "SELECT COUNT(*) FROM notice").fetch_one(&mut **c).await)?;
+            zc_db::with_tx!(&mut tx, c => sqlx::query(
+                "INSERT INTO notice (title, body, published_at) VALUES ($1, $2, $3)")
+                .bind(format!("第{i}条")).bind(format!("之前已有{n}条")).bind(Utc::now())
+                .execute(&mut **c).await.map(|_| ()))?;
+            tx.commit().await
+        }));
+    }
+    let mut ok = 0;
+    for task in tasks {
+        task.await.unwrap().expect("write transaction succeeds");
+        ok += 1;
+    }
+    assert_eq!(ok, 64);
+    let n: i64 = with_pool!(&t.db, p => sqlx::query_scalar("SELECT COUNT(*) FROM notice")
+        .fetch_one(p).await)
+    .unwrap();
+    assert_eq!(n, 64);
+}
+
+async fn columns(db: &Db) -> BTreeSet<(String, String)> {
+    let rows: Vec<(String, String)> = match db {
+        Db::Sqlite(p) => sqlx::query_as(
+            "SELECT m.name, c.name FROM sqlite_master m JOIN pragma_table_info(m.name) c \
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '_sqlx_migrations'",
+        )
+        .fetch_all(p)
+        .await
+        .unwrap(),
+        Db::Postgres(p) => sqlx::query_as(
+            "SELECT table_name::text, column_name::text FROM information_schema.columns \
+             WHERE table_schema = 'public' AND table_name <> '_sqlx_migrations'",
+        )
+        .fetch_all(p)
+        .await
+        .unwrap(),
+    };
+    rows.into_iter().collect()
+}
+
+#[tokio::test]
+async fn both_backends_have_the_same_tables_and_columns() {
+    let Some(pg_url) = postgres_url() else {
+        eprintln!("skipped: schema parity needs TEST_DATABASE_URL (PostgreSQL)");
+        return;
+    };
+    let sqlite = TestDb::sqlite().await;
+    let pg = TestDb::postgres(&pg_url).await;
+    let (a, b) = (columns(&sqlite.db).await, columns(&pg.db).await);
+    assert!(a.len() > 40, "the schema has its tables");
+    let only_sqlite: Vec<_> = a.difference(&b).collect();
+    let only_pg: Vec<_> = b.difference(&a).collect();
+    assert!(
+        only_sqlite.is_empty() && only_pg.is_empty(),
+        "only in SQLite: {only_sqlite:?}; only in PostgreSQL: {only_pg:?}"
+    );
+}

@@ -1,0 +1,12 @@
+//! zc-domain — the rules of the professional-title (职称) process as pure functions.
+//!
+//! Nothing here does I/O or async work: the crate holds newtypes, the working-day
+//! calendar, title levels and (in later issues) the application state machine, so that
+//! every rule can be unit-tested in isolation.
+
+pub mod calendar;
+pub mod level;
+pub mod mask;
+
+pub use calendar::{CalendarDay, CalendarDayKind, CountFrom, WorkingCalendar};
+pub use level::TitleLevel;
