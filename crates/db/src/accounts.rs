@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::{Db, DbResult, with_pool};
+use crate::{Db, DbResult, Tx, with_pool, with_tx};
 
 /// An account row.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -33,14 +33,14 @@ pub struct NewAccount<'a> {
 const COLUMNS: &str = "id, login_name, display_name, password_hash, role, org_kind, org_id, \
                        disabled, created_at";
 
-/// Inserts an account; a taken login name surfaces as a unique violation.
-pub async fn insert(db: &Db, a: &NewAccount<'_>) -> DbResult<i64> {
+/// Inserts an account inside `tx`; a taken login name surfaces as a unique violation.
+pub async fn insert(tx: &mut Tx, a: &NewAccount<'_>) -> DbResult<i64> {
     let sql = "INSERT INTO account (login_name, display_name, password_hash, role, org_kind, \
                org_id, disabled, created_at) VALUES ($1, $2, $3, $4, $5, $6, FALSE, $7) \
                RETURNING id";
-    let id = with_pool!(db, p => sqlx::query_scalar(sql).bind(a.login_name).bind(a.display_name)
+    let id = with_tx!(tx, c => sqlx::query_scalar(sql).bind(a.login_name).bind(a.display_name)
         .bind(a.password_hash).bind(a.role).bind(a.org_kind).bind(a.org_id).bind(Utc::now())
-        .fetch_one(p).await)?;
+        .fetch_one(&mut **c).await)?;
     Ok(id)
 }
 
@@ -69,4 +69,29 @@ pub async fn list_by_role(db: &Db) -> DbResult<Vec<Account>> {
 /// Number of accounts; zero means a brand-new installation.
 pub async fn count(db: &Db) -> DbResult<i64> {
     Ok(with_pool!(db, p => sqlx::query_scalar("SELECT COUNT(*) FROM account").fetch_one(p).await)?)
+}
+
+/// Records a failed login for `login_key` (the normalised login name).
+pub async fn record_failure(db: &Db, login_key: &str, ip: Option<&str>) -> DbResult<()> {
+    let sql = "INSERT INTO login_failure (login_key, ip, at) VALUES ($1, $2, $3)";
+    with_pool!(db, p => sqlx::query(sql).bind(login_key).bind(ip).bind(Utc::now())
+        .execute(p).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Failed logins for `login_key` since `since`.
+pub async fn failures_since(db: &Db, login_key: &str, since: DateTime<Utc>) -> DbResult<i64> {
+    let sql = "SELECT COUNT(*) FROM login_failure WHERE login_key = $1 AND at > $2";
+    Ok(
+        with_pool!(db, p => sqlx::query_scalar(sql).bind(login_key).bind(since)
+        .fetch_one(p).await)?,
+    )
+}
+
+/// Forgets the failures of `login_key` after a successful login.
+pub async fn clear_failures(db: &Db, login_key: &str) -> DbResult<()> {
+    let sql = "DELETE FROM login_failure WHERE login_key = $1";
+    with_pool!(db, p => sqlx::query(sql).bind(login_key).execute(p).await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
 }

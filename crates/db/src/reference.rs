@@ -73,3 +73,21 @@ pub async fn committees(db: &Db) -> DbResult<Vec<CommitteeRow>> {
                ORDER BY s.sort_order, c.level_min, c.id";
     Ok(with_pool!(db, p => sqlx::query_as(sql).fetch_all(p).await)?)
 }
+
+/// The id of the office with this exact name.
+pub async fn office_id_by_name(db: &Db, name: &str) -> DbResult<Option<i64>> {
+    let sql = "SELECT id FROM office WHERE name = $1";
+    Ok(with_pool!(db, p => sqlx::query_scalar(sql).bind(name).fetch_optional(p).await)?)
+}
+
+/// The id of the unit with this exact name.
+pub async fn unit_id_by_name(db: &Db, name: &str) -> DbResult<Option<i64>> {
+    let sql = "SELECT id FROM unit WHERE name = $1";
+    Ok(with_pool!(db, p => sqlx::query_scalar(sql).bind(name).fetch_optional(p).await)?)
+}
+
+/// The id of the committee with this exact name.
+pub async fn committee_id_by_name(db: &Db, name: &str) -> DbResult<Option<i64>> {
+    let sql = "SELECT id FROM committee WHERE name = $1";
+    Ok(with_pool!(db, p => sqlx::query_scalar(sql).bind(name).fetch_optional(p).await)?)
+}

@@ -7,6 +7,9 @@
 pub mod calendar;
 pub mod level;
 pub mod mask;
+pub mod password;
+pub mod role;
 
 pub use calendar::{CalendarDay, CalendarDayKind, CountFrom, WorkingCalendar};
 pub use level::TitleLevel;
+pub use role::{Portal, Role};

@@ -25,6 +25,15 @@ CREATE TABLE session (
 CREATE INDEX session_expiry ON session (expiry_date);
 CREATE INDEX session_account ON session (account_id);
 
+-- 登录失败 — failed logins per account key, shared by every server, for the lockout.
+CREATE TABLE login_failure (
+    id        BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    login_key TEXT NOT NULL,
+    ip        TEXT,
+    at        TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX login_failure_key_at ON login_failure (login_key, at);
+
 -- 后台任务 — the database-backed job queue.
 CREATE TABLE job (
     id           BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

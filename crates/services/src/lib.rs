@@ -1,0 +1,12 @@
+//! zc-services — the platform's use cases.
+//!
+//! Handlers parse input, call one function here and render the outcome. Each function
+//! validates, does slow work (password hashing) outside any transaction, then makes its
+//! change, its audit event and its notifications in one transaction.
+
+pub mod accounts;
+pub mod demo;
+pub mod error;
+pub mod password_hash;
+
+pub use error::{FieldErrors, ServiceError, ServiceResult};
