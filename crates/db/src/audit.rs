@@ -59,3 +59,26 @@ pub async fn recent(db: &Db, limit: i64) -> DbResult<Vec<AuditRow>> {
                FROM audit_event ORDER BY at DESC, id DESC LIMIT $1";
     Ok(with_pool!(db, p => sqlx::query_as(sql).bind(limit).fetch_all(p).await)?)
 }
+
+/// Number of events whose action starts with `action_prefix` (empty: all).
+pub async fn count(db: &Db, action_prefix: &str) -> DbResult<i64> {
+    let sql = "SELECT COUNT(*) FROM audit_event WHERE action LIKE $1";
+    let pattern = format!("{action_prefix}%");
+    Ok(with_pool!(db, p => sqlx::query_scalar(sql).bind(pattern).fetch_one(p).await)?)
+}
+
+/// One page of events, newest first, filtered by action prefix.
+pub async fn page(
+    db: &Db,
+    action_prefix: &str,
+    limit: i64,
+    offset: i64,
+) -> DbResult<Vec<AuditRow>> {
+    let sql = "SELECT id, at, actor_id, actor_role, action, object, result, detail, ip \
+               FROM audit_event WHERE action LIKE $1 ORDER BY at DESC, id DESC LIMIT $2 OFFSET $3";
+    let pattern = format!("{action_prefix}%");
+    Ok(
+        with_pool!(db, p => sqlx::query_as(sql).bind(pattern).bind(limit).bind(offset)
+        .fetch_all(p).await)?,
+    )
+}

@@ -23,12 +23,51 @@ pub async fn working_calendar(db: &Db, region: &str) -> DbResult<WorkingCalendar
     Ok(WorkingCalendar::new(days(db, region).await?))
 }
 
-/// Adds or replaces the row for one date.
-pub async fn upsert(db: &Db, day: &CalendarDay, region: &str) -> DbResult<()> {
+/// A stored calendar row with its region, for the admin page.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CalendarRow {
+    pub day: NaiveDate,
+    pub kind: String,
+    pub name: String,
+    pub region: String,
+}
+
+/// Rows between two dates (inclusive), paged.
+pub async fn rows_between(
+    db: &Db,
+    from: NaiveDate,
+    to: NaiveDate,
+    limit: i64,
+    offset: i64,
+) -> DbResult<Vec<CalendarRow>> {
+    let sql = "SELECT day, kind, name, region FROM calendar_day WHERE day >= $1 AND day <= $2 \
+               ORDER BY day LIMIT $3 OFFSET $4";
+    Ok(
+        with_pool!(db, p => sqlx::query_as(sql).bind(from).bind(to).bind(limit).bind(offset)
+        .fetch_all(p).await)?,
+    )
+}
+
+/// Number of rows between two dates (inclusive).
+pub async fn count_between(db: &Db, from: NaiveDate, to: NaiveDate) -> DbResult<i64> {
+    let sql = "SELECT COUNT(*) FROM calendar_day WHERE day >= $1 AND day <= $2";
+    Ok(with_pool!(db, p => sqlx::query_scalar(sql).bind(from).bind(to).fetch_one(p).await)?)
+}
+
+/// Inserts or replaces a row inside a transaction.
+pub async fn upsert_in(tx: &mut crate::Tx, day: &CalendarDay, region: &str) -> DbResult<()> {
     let sql = "INSERT INTO calendar_day (day, kind, name, region) VALUES ($1, $2, $3, $4) \
                ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, name = excluded.name, \
                region = excluded.region";
-    with_pool!(db, p => sqlx::query(sql).bind(day.date).bind(day.kind.as_str()).bind(&day.name)
-        .bind(region).execute(p).await.map(|r| r.rows_affected()))?;
+    crate::with_tx!(tx, c => sqlx::query(sql).bind(day.date).bind(day.kind.as_str())
+        .bind(&day.name).bind(region).execute(&mut **c).await.map(|r| r.rows_affected()))?;
     Ok(())
+}
+
+/// Deletes the row of one date inside a transaction; returns whether one existed.
+pub async fn delete_in(tx: &mut crate::Tx, day: NaiveDate) -> DbResult<bool> {
+    let sql = "DELETE FROM calendar_day WHERE day = $1";
+    let n = crate::with_tx!(tx, c => sqlx::query(sql).bind(day).execute(&mut **c).await
+        .map(|r| r.rows_affected()))?;
+    Ok(n > 0)
 }

@@ -91,3 +91,20 @@ pub async fn committee_id_by_name(db: &Db, name: &str) -> DbResult<Option<i64>> 
     let sql = "SELECT id FROM committee WHERE name = $1";
     Ok(with_pool!(db, p => sqlx::query_scalar(sql).bind(name).fetch_optional(p).await)?)
 }
+
+/// One notice by id.
+pub async fn notice(db: &Db, id: i64) -> DbResult<Option<Notice>> {
+    let sql = "SELECT id, title, body, published_at FROM notice WHERE id = $1";
+    Ok(with_pool!(db, p => sqlx::query_as(sql).bind(id).fetch_optional(p).await)?)
+}
+
+/// Name of the organisation an account belongs to (`office`, `unit` or `committee`).
+pub async fn org_name(db: &Db, kind: &str, id: i64) -> DbResult<Option<String>> {
+    let sql = match kind {
+        "office" => "SELECT name FROM office WHERE id = $1",
+        "unit" => "SELECT name FROM unit WHERE id = $1",
+        "committee" => "SELECT name FROM committee WHERE id = $1",
+        _ => return Ok(None),
+    };
+    Ok(with_pool!(db, p => sqlx::query_scalar(sql).bind(id).fetch_optional(p).await)?)
+}

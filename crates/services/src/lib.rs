@@ -5,6 +5,7 @@
 //! change, its audit event and its notifications in one transaction.
 
 pub mod accounts;
+pub mod calendar;
 pub mod demo;
 pub mod error;
 pub mod password_hash;

@@ -1,0 +1,173 @@
+//! The command line: `serve` (default), `migrate`, `admin create-user`, `demo`.
+
+use std::io::BufRead;
+
+use anyhow::bail;
+use clap::{Parser, Subcommand};
+use zc_domain::Role;
+use zc_services::{
+    ServiceError,
+    accounts::{Actor, NewAccountInput, create_account},
+};
+
+use crate::{
+    Config,
+    startup::{Application, StartupReport, ensure_writable, open_database, shutdown_signal},
+};
+
+/// zhicheng — 广西专业技术人员职称管理服务平台
+#[derive(Debug, Parser)]
+#[command(name = "zhicheng", version, about = "职称申报评审平台（zhicheng）", long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// 启动平台（默认）
+    Serve,
+    /// 执行数据库迁移后退出
+    Migrate,
+    /// 管理命令
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// 向当前数据库写入演示数据（仅限空数据库）并列出演示账号
+    Demo,
+}
+
+/// Admin subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// 创建账号；密码从标准输入读取一行
+    CreateUser {
+        /// 登录账号
+        #[arg(long)]
+        login: String,
+        /// 姓名
+        #[arg(long)]
+        name: String,
+        /// 角色代码：system_admin, security_admin, audit_admin, office_staff, …
+        #[arg(long, default_value = "system_admin")]
+        role: String,
+    },
+}
+
+/// Runs the parsed command.
+pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config).await,
+        Command::Migrate => {
+            prepare_sqlite_dir(&config)?;
+            let db = open_database(&config).await?;
+            db.close().await;
+            println!(
+                "数据库迁移完成：{}",
+                zc_db::redact_url(&config.database_url())
+            );
+            Ok(())
+        }
+        Command::Admin {
+            command: AdminCommand::CreateUser { login, name, role },
+        } => create_user(config, login, name, role).await,
+        Command::Demo => {
+            let config = Config {
+                demo: true,
+                bind: "127.0.0.1:0".into(),
+                ..config
+            };
+            let (_app, report) = Application::build(&config).await?;
+            print_banner(&report, false);
+            Ok(())
+        }
+    }
+}
+
+fn prepare_sqlite_dir(config: &Config) -> anyhow::Result<()> {
+    if config.uses_sqlite() {
+        ensure_writable(&config.data_dir, "数据目录")?;
+    }
+    Ok(())
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let (app, report) = Application::build(&config).await?;
+    print_banner(&report, true);
+    app.run_until_stopped(shutdown_signal()).await
+}
+
+async fn create_user(
+    config: Config,
+    login: String,
+    name: String,
+    role: String,
+) -> anyhow::Result<()> {
+    let Some(role) = Role::from_code(&role) else {
+        let codes: Vec<_> = Role::ALL.iter().map(|r| r.code()).collect();
+        bail!("未知的角色 {role}：可用角色为 {}", codes.join(", "));
+    };
+    eprintln!(
+        "请输入新账号 {login} 的密码（至少8位，含大写字母、小写字母、数字、符号中的3类），回车结束："
+    );
+    let mut password = String::new();
+    std::io::stdin().lock().read_line(&mut password)?;
+    let password = password.trim_end_matches(['\r', '\n']).to_string();
+    prepare_sqlite_dir(&config)?;
+    let db = open_database(&config).await?;
+    let input = NewAccountInput {
+        login_name: login.clone(),
+        display_name: name,
+        password,
+        role,
+        org: None,
+    };
+    let result = create_account(&db, input, Actor::default()).await;
+    db.close().await;
+    match result {
+        Ok(id) => {
+            println!("已创建账号 {login}（#{id}，{}）", role.name());
+            Ok(())
+        }
+        Err(ServiceError::Invalid(errors)) => {
+            let msgs: Vec<_> = errors.0.iter().map(|(f, m)| format!("{f}: {m}")).collect();
+            bail!("账号未创建：{}", msgs.join("；"))
+        }
+        Err(e) => bail!("账号未创建：{e}"),
+    }
+}
+
+/// Prints the URL and, in demo mode, the demo accounts.
+pub fn print_banner(report: &StartupReport, serving: bool) {
+    println!();
+    if serving {
+        println!("  职称平台 zhicheng 已启动：{}", report.url);
+    }
+    println!("  数据库：{}", report.database);
+    if report.seeded_demo {
+        println!("  已写入演示数据：广西14个市、职改办、评审委员会、演示单位和工作日历。");
+    }
+    if let Some(password) = &report.demo_password {
+        println!(
+            "  演示账号（密码均为 {password}，登录地址 {}/login）：",
+            report.url
+        );
+        for a in &report.demo_accounts {
+            let org = a.org_name.map(|o| format!("，{o}")).unwrap_or_default();
+            println!(
+                "    {:<10} {}（{}{}）",
+                a.login_name,
+                a.display_name,
+                a.role.name(),
+                org
+            );
+        }
+    } else if serving {
+        println!(
+            "  生产模式：没有内置账号。请用 `zhicheng admin create-user --login <账号> --name <姓名>` 创建管理员。"
+        );
+    }
+    println!();
+}

@@ -1,0 +1,295 @@
+//! Configuration: defaults that work on a fresh machine, an optional `zhicheng.toml`, and
+//! `ZC_*` environment variables on top. Unknown keys are errors, so a typo never silently
+//! falls back to a default.
+
+use std::{
+    collections::BTreeMap,
+    path::{Path, PathBuf},
+};
+
+use anyhow::{Context, bail};
+use serde::Deserialize;
+
+/// Every setting, with its default.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Address to listen on.
+    pub bind: String,
+    /// Folder for the SQLite file, uploads and keys.
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`; empty means `sqlite://{data_dir}/zhicheng.db`.
+    pub database_url: String,
+    /// Connections per server in the database pool.
+    pub db_max_connections: u32,
+    /// Uploaded files; empty means `{data_dir}/files`.
+    pub files_dir: String,
+    /// Generated secrets; empty means `{data_dir}/keys`.
+    pub keys_dir: String,
+    /// Seed a demo province into a brand-new database and show demo helpers.
+    pub demo: bool,
+    /// Served over HTTPS (directly or behind a TLS proxy): Secure cookies and HSTS.
+    pub tls: bool,
+    /// Largest request body, in KB.
+    pub body_limit_kb: usize,
+    /// `text` or `json` log lines.
+    pub log_format: String,
+    /// Log filter, e.g. `info` or `zc_web=debug,info`; `RUST_LOG` overrides it.
+    pub log_level: String,
+    /// Run the background job worker in this process.
+    pub worker: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("./data"),
+            database_url: String::new(),
+            db_max_connections: 16,
+            files_dir: String::new(),
+            keys_dir: String::new(),
+            demo: true,
+            tls: false,
+            body_limit_kb: 2048,
+            log_format: "text".into(),
+            log_level: "info".into(),
+            worker: true,
+        }
+    }
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("bind", &self.bind)
+            .field("data_dir", &self.data_dir)
+            .field("database_url", &zc_db::redact_url(&self.database_url()))
+            .field("db_max_connections", &self.db_max_connections)
+            .field("files_dir", &self.files_dir())
+            .field("keys_dir", &self.keys_dir())
+            .field("demo", &self.demo)
+            .field("tls", &self.tls)
+            .field("body_limit_kb", &self.body_limit_kb)
+            .field("log_format", &self.log_format)
+            .field("log_level", &self.log_level)
+            .field("worker", &self.worker)
+            .finish()
+    }
+}
+
+/// The environment variables and the keys they set, in README order.
+pub const ENV_KEYS: &[(&str, &str)] = &[
+    ("ZC_BIND", "bind"),
+    ("ZC_DATA_DIR", "data_dir"),
+    ("ZC_DATABASE_URL", "database_url"),
+    ("ZC_DB_MAX_CONNECTIONS", "db_max_connections"),
+    ("ZC_FILES_DIR", "files_dir"),
+    ("ZC_KEYS_DIR", "keys_dir"),
+    ("ZC_DEMO", "demo"),
+    ("ZC_TLS", "tls"),
+    ("ZC_BODY_LIMIT_KB", "body_limit_kb"),
+    ("ZC_LOG_FORMAT", "log_format"),
+    ("ZC_LOG_LEVEL", "log_level"),
+    ("ZC_WORKER", "worker"),
+];
+
+/// Variables that are not settings but select the file.
+const ENV_CONFIG_FILE: &str = "ZC_CONFIG";
+
+fn parse_bool(var: &str, v: &str) -> anyhow::Result<bool> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        _ => bail!("环境变量 {var}={v} 无法识别：请使用 true 或 false"),
+    }
+}
+
+fn parse_num<T: std::str::FromStr>(var: &str, v: &str) -> anyhow::Result<T> {
+    v.trim()
+        .parse()
+        .map_err(|_| anyhow::anyhow!("环境变量 {var}={v} 不是有效的数字"))
+}
+
+impl Config {
+    /// Loads defaults, then the config file (`ZC_CONFIG`, else `./zhicheng.toml` if present),
+    /// then `ZC_*` variables from `env`.
+    pub fn load(env: &BTreeMap<String, String>) -> anyhow::Result<Config> {
+        let file = match env.get(ENV_CONFIG_FILE) {
+            Some(p) => Some(PathBuf::from(p)),
+            None => Some(PathBuf::from("zhicheng.toml")).filter(|p| p.exists()),
+        };
+        let mut config = match file {
+            Some(path) => Self::from_file(&path)?,
+            None => Config::default(),
+        };
+        config.apply_env(env)?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Reads a TOML file; unknown keys are refused.
+    pub fn from_file(path: &Path) -> anyhow::Result<Config> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("无法读取配置文件 {}", path.display()))?;
+        toml::from_str(&text).map_err(|e| {
+            let msg = e.message().replace('\n', " ");
+            anyhow::anyhow!(
+                "配置文件 {} 有误：{msg}（可用的配置项见 README）",
+                path.display()
+            )
+        })
+    }
+
+    /// Applies `ZC_*` variables; an unknown `ZC_` name is an error.
+    pub fn apply_env(&mut self, env: &BTreeMap<String, String>) -> anyhow::Result<()> {
+        for (var, value) in env.iter().filter(|(k, _)| k.starts_with("ZC_")) {
+            if var == ENV_CONFIG_FILE {
+                continue;
+            }
+            let Some((_, key)) = ENV_KEYS.iter().find(|(v, _)| v == var) else {
+                bail!("未知的环境变量 {var}：可用的 ZC_ 配置项见 README 的配置表");
+            };
+            match *key {
+                "bind" => self.bind = value.clone(),
+                "data_dir" => self.data_dir = PathBuf::from(value),
+                "database_url" => self.database_url = value.clone(),
+                "db_max_connections" => self.db_max_connections = parse_num(var, value)?,
+                "files_dir" => self.files_dir = value.clone(),
+                "keys_dir" => self.keys_dir = value.clone(),
+                "demo" => self.demo = parse_bool(var, value)?,
+                "tls" => self.tls = parse_bool(var, value)?,
+                "body_limit_kb" => self.body_limit_kb = parse_num(var, value)?,
+                "log_format" => self.log_format = value.clone(),
+                "log_level" => self.log_level = value.clone(),
+                "worker" => self.worker = parse_bool(var, value)?,
+                other => unreachable!("ENV_KEYS names {other} without a setter"),
+            }
+        }
+        Ok(())
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        if !matches!(self.log_format.as_str(), "text" | "json") {
+            bail!(
+                "log_format = \"{}\" 无效：请使用 text 或 json",
+                self.log_format
+            );
+        }
+        if self.db_max_connections == 0 {
+            bail!("db_max_connections 必须大于 0");
+        }
+        if self.body_limit_kb < 16 {
+            bail!("body_limit_kb 过小（至少 16）");
+        }
+        let url = self.database_url();
+        if !(url.starts_with("sqlite:")
+            || url.starts_with("postgres:")
+            || url.starts_with("postgresql:"))
+        {
+            bail!(
+                "database_url 必须以 sqlite:// 或 postgres:// 开头，当前为 {}",
+                zc_db::redact_url(&url)
+            );
+        }
+        Ok(())
+    }
+
+    /// The effective database URL.
+    pub fn database_url(&self) -> String {
+        if self.database_url.is_empty() {
+            format!("sqlite://{}/zhicheng.db", self.data_dir.display())
+        } else {
+            self.database_url.clone()
+        }
+    }
+
+    /// The effective uploads folder.
+    pub fn files_dir(&self) -> PathBuf {
+        if self.files_dir.is_empty() {
+            self.data_dir.join("files")
+        } else {
+            PathBuf::from(&self.files_dir)
+        }
+    }
+
+    /// The effective secrets folder.
+    pub fn keys_dir(&self) -> PathBuf {
+        if self.keys_dir.is_empty() {
+            self.data_dir.join("keys")
+        } else {
+            PathBuf::from(&self.keys_dir)
+        }
+    }
+
+    /// True when the database is the embedded SQLite file.
+    pub fn uses_sqlite(&self) -> bool {
+        self.database_url().starts_with("sqlite:")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_work_on_a_fresh_machine() {
+        let c = Config::load(&env(&[("ZC_CONFIG", "/nonexistent/none.toml")]));
+        assert!(c.is_err(), "a named but missing file is an error");
+        let c = Config::load(&env(&[])).unwrap();
+        assert_eq!(c.bind, "127.0.0.1:8080");
+        assert_eq!(c.database_url(), "sqlite://./data/zhicheng.db");
+        assert_eq!(c.files_dir(), PathBuf::from("./data/files"));
+        assert_eq!(c.keys_dir(), PathBuf::from("./data/keys"));
+        assert!(c.demo);
+    }
+
+    #[test]
+    fn environment_overrides_and_unknown_names_are_refused() {
+        let c = Config::load(&env(&[
+            ("ZC_DEMO", "false"),
+            ("ZC_DATABASE_URL", "postgres://u:pw@h/db"),
+        ]))
+        .unwrap();
+        assert!(!c.demo);
+        assert!(!c.uses_sqlite());
+        let e = Config::load(&env(&[("ZC_DEMOO", "false")]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("未知的环境变量 ZC_DEMOO"), "{e}");
+        let e = Config::load(&env(&[("ZC_DEMO", "maybe")]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("ZC_DEMO=maybe"), "{e}");
+    }
+
+    #[test]
+    fn file_keys_are_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("zhicheng.toml");
+        std::fs::write(&path, "bind = \"0.0.0.0:9000\"\ndemo = false\n").unwrap();
+        let c = Config::from_file(&path).unwrap();
+        assert_eq!((c.bind.as_str(), c.demo), ("0.0.0.0:9000", false));
+        std::fs::write(&path, "bnd = \"0.0.0.0:9000\"\n").unwrap();
+        let e = Config::from_file(&path).unwrap_err().to_string();
+        assert!(e.contains("unknown field `bnd`"), "{e}");
+    }
+
+    #[test]
+    fn secrets_are_redacted_in_debug() {
+        let c = Config {
+            database_url: "postgres://zc:hunter2@db/zc".into(),
+            ..Config::default()
+        };
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("postgres://zc:***@db/zc"));
+    }
+}

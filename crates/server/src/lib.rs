@@ -1,0 +1,11 @@
+//! The `zhicheng` server: configuration, secrets, wiring and start-up. The binary in
+//! `main.rs` is a thin command-line front; tests build the same [`startup::Application`].
+
+pub mod cli;
+pub mod config;
+pub mod keys;
+pub mod startup;
+pub mod telemetry;
+
+pub use config::Config;
+pub use startup::{Application, StartupReport};

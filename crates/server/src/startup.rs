@@ -1,0 +1,226 @@
+//! Building and running the application: folders, keys, database, demo data, router,
+//! background worker and session sweep, with graceful shutdown.
+
+use std::{future::Future, net::SocketAddr, path::Path, time::Duration};
+
+use anyhow::Context;
+use secrecy::ExposeSecret;
+use tokio::{net::TcpListener, sync::watch};
+use tower_sessions::session_store::ExpiredDeletion;
+use zc_db::{Backend, Db, DbOptions, jobs::Worker, session_store::DbSessionStore};
+use zc_services::demo::{DEMO_ACCOUNTS, DemoAccount};
+use zc_web::{AppState, WebConfig};
+
+use crate::{Config, keys};
+
+/// What start-up did, for the banner.
+#[derive(Debug, Clone)]
+pub struct StartupReport {
+    pub url: String,
+    pub database: String,
+    pub backend: Backend,
+    /// True when this start seeded a brand-new demo database.
+    pub seeded_demo: bool,
+    /// Demo accounts and their password, in demo mode.
+    pub demo_accounts: Vec<DemoAccount>,
+    pub demo_password: Option<String>,
+}
+
+/// A built application, bound to its port and ready to serve.
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+    run_worker: bool,
+    port: u16,
+}
+
+/// Makes sure `dir` exists and accepts writes, with a message that says how to fix it.
+pub fn ensure_writable(dir: &Path, what: &str) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| {
+        format!(
+            "无法创建{what} {}：请检查权限，或用配置项另选一个可写目录",
+            dir.display()
+        )
+    })?;
+    let probe = dir.join(format!(".write-test-{}", std::process::id()));
+    std::fs::write(&probe, b"ok").with_context(|| {
+        format!(
+            "{what} {} 不可写：请检查权限，或用配置项另选一个可写目录",
+            dir.display()
+        )
+    })?;
+    let _ = std::fs::remove_file(probe);
+    Ok(())
+}
+
+/// Opens the configured database and applies migrations.
+pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
+    let url = config.database_url();
+    let opts = DbOptions {
+        max_connections: config.db_max_connections,
+        ..DbOptions::default()
+    };
+    let db = Db::connect(&url, &opts).await.map_err(|e| {
+        anyhow::anyhow!("{e}。请检查 database_url（ZC_DATABASE_URL）是否正确、数据库是否已启动")
+    })?;
+    db.migrate().await.context("数据库迁移失败")?;
+    Ok(db)
+}
+
+impl Application {
+    /// Prepares everything and binds the listener; nothing is served yet.
+    pub async fn build(config: &Config) -> anyhow::Result<(Application, StartupReport)> {
+        ensure_writable(&config.data_dir, "数据目录")?;
+        ensure_writable(&config.files_dir(), "上传文件目录")?;
+        let keys_dir = config.keys_dir();
+        let keys = keys::load_or_create(&keys_dir)?;
+        let db = open_database(config).await?;
+
+        let mut report = StartupReport {
+            url: String::new(),
+            database: zc_db::redact_url(&config.database_url()),
+            backend: db.backend(),
+            seeded_demo: false,
+            demo_accounts: Vec::new(),
+            demo_password: None,
+        };
+        if config.demo {
+            let password = keys::demo_password(&keys_dir)?;
+            report.seeded_demo = zc_services::demo::seed_demo(&db, password.expose_secret())
+                .await
+                .map_err(|e| anyhow::anyhow!("演示数据写入失败：{e:?}"))?;
+            // Only accounts that really exist are announced.
+            for a in DEMO_ACCOUNTS {
+                if zc_db::accounts::find_by_login(&db, a.login_name)
+                    .await?
+                    .is_some()
+                {
+                    report.demo_accounts.push(a.clone());
+                }
+            }
+            if !report.demo_accounts.is_empty() {
+                report.demo_password = Some(password.expose_secret().to_string());
+            }
+        }
+
+        let listener = TcpListener::bind(&config.bind).await.with_context(|| {
+            format!(
+                "无法监听地址 {}：端口可能已被占用，请用 bind（ZC_BIND）换一个地址",
+                config.bind
+            )
+        })?;
+        let port = listener.local_addr()?.port();
+        let host = config
+            .bind
+            .rsplit_once(':')
+            .map(|(h, _)| h)
+            .unwrap_or("127.0.0.1");
+        let host = if host == "0.0.0.0" || host == "[::]" {
+            "127.0.0.1"
+        } else {
+            host
+        };
+        report.url = format!(
+            "{}://{host}:{port}",
+            if config.tls { "https" } else { "http" }
+        );
+
+        let web = WebConfig {
+            demo: config.demo,
+            tls: config.tls,
+            csrf_key: keys.csrf_key(),
+            body_limit: config.body_limit_kb * 1024,
+        };
+        let state = AppState::new(db, web);
+        Ok((
+            Application {
+                listener,
+                state,
+                run_worker: config.worker,
+                port,
+            },
+            report,
+        ))
+    }
+
+    /// The bound port (useful with `bind = "127.0.0.1:0"`).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The database handle (tests use it to arrange data).
+    pub fn db(&self) -> Db {
+        self.state.db.clone()
+    }
+
+    /// Serves until `shutdown` resolves, then lets requests in flight and the job in
+    /// progress finish.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let db = self.state.db.clone();
+        let worker = self.run_worker.then(|| {
+            let name = format!("{}-{}", hostname(), std::process::id());
+            tokio::spawn(Worker::new(db.clone(), name).run(stop_rx.clone()))
+        });
+        let sweep = tokio::spawn(sweep_sessions(
+            DbSessionStore::new(db.clone()),
+            stop_rx.clone(),
+        ));
+
+        let app = zc_web::router(self.state);
+        let server = axum::serve(
+            self.listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            tracing::info!("shutting down: finishing requests in flight");
+        });
+        let result = server.await;
+        let _ = stop_tx.send(true);
+        if let Some(w) = worker {
+            let _ = w.await;
+        }
+        let _ = sweep.await;
+        db.close().await;
+        result.context("HTTP server failed")
+    }
+}
+
+/// Deletes expired sessions every few minutes; idempotent, so every node may run it.
+async fn sweep_sessions(store: DbSessionStore, mut stop: watch::Receiver<bool>) {
+    loop {
+        if let Err(e) = store.delete_expired().await {
+            tracing::warn!(error = %e, "session sweep failed");
+        }
+        tokio::select! {
+            _ = stop.changed() => return,
+            _ = tokio::time::sleep(Duration::from_secs(300)) => {}
+        }
+    }
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_else(|_| "zhicheng".into())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

@@ -1,0 +1,129 @@
+//! Who is logged in: the session keys, the absolute lifetime, and the portal guard.
+
+use axum::{
+    extract::{Request, State},
+    middleware::Next,
+    response::{IntoResponse, Redirect, Response},
+};
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use tower_sessions::{Expiry, Session};
+use zc_db::{accounts::Account, session_store::ACCOUNT_ID_KEY};
+use zc_domain::{Portal, Role, role::ABSOLUTE_SESSION_LIFETIME};
+
+use crate::{error::AppError, state::AppState};
+
+const USER_KEY: &str = "user";
+const LOGIN_AT_KEY: &str = "login_at";
+
+/// The logged-in person as kept in the session.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct SessionUser {
+    pub id: i64,
+    pub display_name: String,
+    pub role: Role,
+}
+
+/// Starts an authenticated session: a new session id (against fixation), the person, the
+/// login time for the absolute limit, and the role's idle timeout.
+pub async fn start_session(session: &Session, account: &Account) -> anyhow::Result<()> {
+    let role = Role::from_code(&account.role).ok_or_else(|| {
+        anyhow::anyhow!("account {} has unknown role {}", account.id, account.role)
+    })?;
+    session.cycle_id().await?;
+    session.clear().await;
+    session.insert(ACCOUNT_ID_KEY, account.id).await?;
+    session
+        .insert(
+            USER_KEY,
+            SessionUser {
+                id: account.id,
+                display_name: account.display_name.clone(),
+                role,
+            },
+        )
+        .await?;
+    session.insert(LOGIN_AT_KEY, Utc::now().timestamp()).await?;
+    let idle = time::Duration::seconds(role.idle_timeout().as_secs() as i64);
+    session.set_expiry(Some(Expiry::OnInactivity(idle)));
+    Ok(())
+}
+
+/// The logged-in person, or `None`. A session past its absolute lifetime is ended here.
+pub async fn current_user(session: &Session) -> Option<SessionUser> {
+    let user: SessionUser = session.get(USER_KEY).await.ok().flatten()?;
+    let login_at: i64 = session.get(LOGIN_AT_KEY).await.ok().flatten()?;
+    if Utc::now().timestamp() - login_at > ABSOLUTE_SESSION_LIFETIME.as_secs() as i64 {
+        let _ = session.flush().await;
+        return None;
+    }
+    Some(user)
+}
+
+/// Ends the session on the server.
+pub async fn end_session(session: &Session) {
+    let _ = session.flush().await;
+}
+
+/// A local path that is safe to redirect to after login (no open redirects).
+pub fn safe_next(next: Option<&str>) -> Option<String> {
+    let n = next?.trim();
+    let ok = n.starts_with('/')
+        && !n.starts_with("//")
+        && !n.starts_with("/\\")
+        && !n.contains(['\r', '\n'])
+        && n.len() <= 512;
+    ok.then(|| n.to_string())
+}
+
+/// Middleware for a portal's router: visitors go to the login page (and come back after),
+/// people of another portal get 403.
+pub async fn require_portal(
+    State((_, portal)): State<(AppState, Portal)>,
+    session: Session,
+    req: Request,
+    next: Next,
+) -> Response {
+    match current_user(&session).await {
+        None => {
+            let back = req
+                .uri()
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or(portal.path());
+            let target = format!("/login?next={}", urlencode(back));
+            Redirect::to(&target).into_response()
+        }
+        Some(user) if user.role.portal() == portal => next.run(req).await,
+        Some(_) => AppError::Forbidden.into_response(),
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)])
+        .map(|e| e[1..].to_string())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed_after_login() {
+        assert_eq!(
+            safe_next(Some("/office?tab=1")).as_deref(),
+            Some("/office?tab=1")
+        );
+        assert_eq!(safe_next(Some("//evil.example")), None);
+        assert_eq!(safe_next(Some("/\\evil.example")), None);
+        assert_eq!(safe_next(Some("https://evil.example")), None);
+        assert_eq!(safe_next(Some("/a\r\nSet-Cookie: x")), None);
+        assert_eq!(safe_next(None), None);
+    }
+
+    #[test]
+    fn return_addresses_are_url_encoded() {
+        assert_eq!(urlencode("/unit?a=1&b=2"), "%2Funit%3Fa%3D1%26b%3D2");
+    }
+}

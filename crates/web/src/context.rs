@@ -1,0 +1,96 @@
+//! [`PageContext`]: what every page's layout needs to know about the request.
+
+use axum::{
+    extract::{FromRequestParts, Request},
+    http::{Extensions, HeaderMap, header, request::Parts},
+};
+use tower_sessions::Session;
+
+use crate::{
+    auth::{self, SessionUser},
+    middleware::{csrf::CsrfToken, security_headers::CspNonce},
+    state::AppState,
+};
+
+/// Name of the cookie that remembers 适老化 (large-text, high-contrast) mode.
+pub const CARE_COOKIE: &str = "zc_care";
+
+/// Request facts shared by every page template.
+#[derive(Debug, Clone)]
+pub struct PageContext {
+    /// Nonce for inline scripts (CSP).
+    pub nonce: String,
+    /// Token for the forms on the page.
+    pub csrf: String,
+    /// 适老化 mode is on.
+    pub care: bool,
+    /// Shown on error pages so support can find the log lines.
+    pub request_id: String,
+    /// Current path, used as the return address of the mode switch.
+    pub path: String,
+    /// The logged-in person, if any.
+    pub user: Option<SessionUser>,
+    pub demo: bool,
+    pub css_url: String,
+    pub js_url: String,
+}
+
+fn care_from(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .any(|c| c.trim() == format!("{CARE_COOKIE}=1"))
+}
+
+impl PageContext {
+    fn basics(state: &AppState, headers: &HeaderMap, ext: &Extensions, path: &str) -> Self {
+        Self {
+            nonce: ext
+                .get::<CspNonce>()
+                .map(|n| n.0.clone())
+                .unwrap_or_default(),
+            csrf: ext
+                .get::<CsrfToken>()
+                .map(|t| t.0.clone())
+                .unwrap_or_default(),
+            care: care_from(headers),
+            request_id: headers
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-")
+                .to_string(),
+            path: path.to_string(),
+            user: None,
+            demo: state.config.demo,
+            css_url: state.assets.css_url(),
+            js_url: state.assets.js_url(),
+        }
+    }
+
+    /// The context without the session, for layers that render before a handler runs.
+    pub fn from_request_basics(state: &AppState, req: &Request) -> Self {
+        Self::basics(state, req.headers(), req.extensions(), req.uri().path())
+    }
+
+    /// The role's name for the header, if someone is logged in.
+    pub fn user_role_name(&self) -> &'static str {
+        self.user.as_ref().map(|u| u.role.name()).unwrap_or("")
+    }
+}
+
+impl FromRequestParts<AppState> for PageContext {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let mut ctx = Self::basics(state, &parts.headers, &parts.extensions, parts.uri.path());
+        if let Some(session) = parts.extensions.get::<Session>() {
+            ctx.user = auth::current_user(session).await;
+        }
+        Ok(ctx)
+    }
+}

@@ -1,0 +1,172 @@
+//! 分页 — the pager: `共 N 条 · 10条/页 · ‹ 1 2 3 › · 前往 N 页`, made of plain links and
+//! a GET form so it works without JavaScript. Every list page uses it.
+
+/// Page sizes offered in the select.
+pub const PER_PAGE_CHOICES: [u64; 4] = [10, 20, 50, 100];
+
+/// One numbered link, or a gap (`…`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageLink {
+    pub number: u64,
+    pub href: String,
+    pub current: bool,
+    pub gap: bool,
+}
+
+/// Paging state of one list.
+#[derive(Debug, Clone)]
+pub struct Pager {
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+    /// Path of the list page.
+    pub path: String,
+    /// The list's other query parameters (filters), kept on every link.
+    pub params: Vec<(String, String)>,
+}
+
+impl Pager {
+    /// Builds a pager; out-of-range pages and unknown sizes are clamped, never errors.
+    pub fn new(
+        total: u64,
+        page: Option<u64>,
+        per_page: Option<u64>,
+        path: &str,
+        params: Vec<(String, String)>,
+    ) -> Self {
+        let per_page = per_page
+            .filter(|n| PER_PAGE_CHOICES.contains(n))
+            .unwrap_or(10);
+        let mut pager = Self {
+            total,
+            page: 1,
+            per_page,
+            path: path.to_string(),
+            params,
+        };
+        pager.page = page.unwrap_or(1).clamp(1, pager.pages());
+        pager
+    }
+
+    /// Number of pages (at least 1, so an empty list still shows page 1).
+    pub fn pages(&self) -> u64 {
+        self.total.div_ceil(self.per_page).max(1)
+    }
+
+    /// Rows to skip for the current page.
+    pub fn offset(&self) -> u64 {
+        (self.page - 1) * self.per_page
+    }
+
+    /// Link to page `n`, keeping filters and page size.
+    pub fn href(&self, n: u64) -> String {
+        let mut q: Vec<(&str, String)> = self
+            .params
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.clone()))
+            .collect();
+        q.push(("page", n.to_string()));
+        q.push(("per_page", self.per_page.to_string()));
+        let query = serde_urlencoded::to_string(&q).unwrap_or_default();
+        format!("{}?{}", self.path, query)
+    }
+
+    /// Previous page link, if any.
+    pub fn prev(&self) -> Option<String> {
+        (self.page > 1).then(|| self.href(self.page - 1))
+    }
+
+    /// Next page link, if any.
+    pub fn next(&self) -> Option<String> {
+        (self.page < self.pages()).then(|| self.href(self.page + 1))
+    }
+
+    /// First, last, and two pages either side of the current one, with gaps between.
+    pub fn links(&self) -> Vec<PageLink> {
+        let last = self.pages();
+        let mut out = Vec::new();
+        let mut previous = 0;
+        for n in 1..=last {
+            let near = n + 2 >= self.page && n <= self.page + 2;
+            if n == 1 || n == last || near {
+                if n > previous + 1 {
+                    out.push(PageLink {
+                        number: 0,
+                        href: String::new(),
+                        current: false,
+                        gap: true,
+                    });
+                }
+                out.push(PageLink {
+                    number: n,
+                    href: self.href(n),
+                    current: n == self.page,
+                    gap: false,
+                });
+                previous = n;
+            }
+        }
+        out
+    }
+
+    /// The size choices with the current one marked.
+    pub fn per_page_options(&self) -> Vec<(u64, bool)> {
+        PER_PAGE_CHOICES
+            .iter()
+            .map(|n| (*n, *n == self.per_page))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn numbers(p: &Pager) -> Vec<String> {
+        p.links()
+            .iter()
+            .map(|l| {
+                if l.gap {
+                    "…".into()
+                } else {
+                    l.number.to_string()
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn windows_around_the_current_page_with_gaps() {
+        let p = Pager::new(134, Some(7), Some(10), "/x", vec![]);
+        assert_eq!(p.pages(), 14);
+        assert_eq!(numbers(&p), ["1", "…", "5", "6", "7", "8", "9", "…", "14"]);
+        let p = Pager::new(134, Some(1), None, "/x", vec![]);
+        assert_eq!(numbers(&p), ["1", "2", "3", "…", "14"]);
+    }
+
+    #[test]
+    fn out_of_range_input_is_clamped() {
+        let p = Pager::new(25, Some(99), Some(7), "/x", vec![]);
+        assert_eq!((p.page, p.per_page, p.pages()), (3, 10, 3));
+        assert_eq!(p.offset(), 20);
+        assert!(p.next().is_none());
+        let empty = Pager::new(0, Some(0), None, "/x", vec![]);
+        assert_eq!((empty.page, empty.pages()), (1, 1));
+    }
+
+    #[test]
+    fn links_keep_filters_and_size() {
+        let p = Pager::new(
+            60,
+            Some(2),
+            Some(20),
+            "/office/queue",
+            vec![("status".into(), "待受理".into())],
+        );
+        assert_eq!(
+            p.href(3),
+            "/office/queue?status=%E5%BE%85%E5%8F%97%E7%90%86&page=3&per_page=20"
+        );
+        assert_eq!(p.prev().unwrap(), p.href(1));
+    }
+}

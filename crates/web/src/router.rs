@@ -1,0 +1,98 @@
+//! The whole application router with its layers, outermost first:
+//! request id → tracing → compression → metrics → security headers → error pages →
+//! panic catcher → body limit → CSRF → sessions → handlers.
+
+use std::time::Duration;
+
+use axum::{
+    Router,
+    body::Body,
+    http::{HeaderName, Request, Response, StatusCode},
+    middleware,
+    response::IntoResponse,
+    routing::get,
+};
+use tower_http::{
+    catch_panic::CatchPanicLayer,
+    compression::CompressionLayer,
+    limit::RequestBodyLimitLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::TraceLayer,
+};
+use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
+use zc_db::session_store::DbSessionStore;
+
+use crate::{
+    assets,
+    error::AppError,
+    metrics,
+    middleware::{csrf, error_pages, security_headers},
+    routes,
+    state::AppState,
+};
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response<Body> {
+    tracing::error!("handler panicked");
+    StatusCode::INTERNAL_SERVER_ERROR.into_response()
+}
+
+/// Builds the application.
+pub fn router(state: AppState) -> Router {
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
+        .with_name("zc_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.config.tls)
+        // Sliding idle expiry: every request of a logged-in person extends the session.
+        .with_always_save(true)
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(30)));
+
+    let trace = TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
+        let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+        tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+    });
+
+    let mut app = Router::new()
+        .merge(routes::public::router())
+        .merge(routes::login::router())
+        .merge(routes::prefs::router())
+        .merge(routes::portals::router(state.clone()))
+        .nest("/admin", routes::admin::router(state.clone()))
+        .route("/static/{file}", get(assets::serve));
+    if state.config.demo {
+        app = app.merge(routes::design::router());
+    }
+    let app = app
+        .fallback(|| async { AppError::NotFound })
+        .layer(sessions)
+        .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
+        .layer(RequestBodyLimitLayer::new(state.config.body_limit))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            error_pages::render,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security_headers::apply,
+        ));
+
+    Router::new()
+        .merge(routes::health::router())
+        .merge(app)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
+        .layer(CompressionLayer::new())
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(30),
+        ))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(trace)
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .with_state(state)
+}

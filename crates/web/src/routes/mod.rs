@@ -1,0 +1,9 @@
+//! Handlers, one module per area of the site.
+
+pub mod admin;
+pub mod design;
+pub mod health;
+pub mod login;
+pub mod portals;
+pub mod prefs;
+pub mod public;

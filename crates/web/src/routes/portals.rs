@@ -1,0 +1,100 @@
+//! The home page of each portal: who is logged in, for which organisation, and what the
+//! working-day calendar says about today's deadlines.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{Router, extract::State, middleware, routing::get};
+use chrono::{Datelike, Weekday};
+use zc_db::{accounts, calendar, reference, seed::GUANGXI};
+use zc_domain::{CountFrom, Portal};
+
+use crate::{
+    auth::require_portal,
+    context::PageContext,
+    error::{AppError, AppResult},
+    state::AppState,
+    views::{Nav, format_date, portal_nav, today_cst},
+};
+
+/// Routers of the applicant, unit, office and committee portals.
+pub fn router(state: AppState) -> Router<AppState> {
+    let guarded = |portal: Portal| {
+        Router::new()
+            .route("/", get(portal_home))
+            .route_layer(middleware::from_fn_with_state(
+                (state.clone(), portal),
+                require_portal,
+            ))
+    };
+    Router::new()
+        .nest("/my", guarded(Portal::My))
+        .nest("/unit", guarded(Portal::Unit))
+        .nest("/office", guarded(Portal::Office))
+        .nest("/committee", guarded(Portal::Committee))
+}
+
+/// What the calendar says about today.
+pub struct TodayFacts {
+    pub today: String,
+    pub weekday: &'static str,
+    pub working: bool,
+    /// The end of 3 and 5 working days counted from today (today not counted).
+    pub after_3: String,
+    pub after_5: String,
+}
+
+fn weekday_name(w: Weekday) -> &'static str {
+    [
+        "星期一",
+        "星期二",
+        "星期三",
+        "星期四",
+        "星期五",
+        "星期六",
+        "星期日",
+    ][w.num_days_from_monday() as usize]
+}
+
+/// Today's facts from the Guangxi calendar.
+pub async fn today_facts(state: &AppState) -> AppResult<TodayFacts> {
+    let cal = calendar::working_calendar(&state.db, GUANGXI).await?;
+    let today = today_cst();
+    Ok(TodayFacts {
+        today: format_date(today),
+        weekday: weekday_name(today.weekday()),
+        working: cal.is_working_day(today),
+        after_3: format_date(cal.add_working_days(today, 3, CountFrom::NextDay)),
+        after_5: format_date(cal.add_working_days(today, 5, CountFrom::NextDay)),
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "portal/home.html")]
+struct PortalHome {
+    ctx: PageContext,
+    nav: Nav,
+    portal: Portal,
+    org_name: Option<String>,
+    facts: TodayFacts,
+}
+
+async fn portal_home(State(state): State<AppState>, ctx: PageContext) -> AppResult<PortalHome> {
+    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let portal = user.role.portal();
+    let account = accounts::find(&state.db, user.id)
+        .await?
+        .ok_or(AppError::Forbidden)?;
+    let org_name = match (account.org_kind.as_deref(), account.org_id) {
+        (Some(kind), Some(id)) => reference::org_name(&state.db, kind, id).await?,
+        _ => None,
+    };
+    let facts = today_facts(&state).await?;
+    let nav = portal_nav(portal, &ctx.path);
+    Ok(PortalHome {
+        ctx,
+        nav,
+        portal,
+        org_name,
+        facts,
+    })
+}

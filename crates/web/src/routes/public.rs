@@ -1,0 +1,151 @@
+//! The public site: home with notices, notice pages and the certificate-check entry.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Router,
+    extract::{Path, Query, State},
+    routing::get,
+};
+use serde::Deserialize;
+use zc_db::reference;
+
+use crate::{
+    context::PageContext,
+    error::{AppError, AppResult},
+    state::AppState,
+    views::{Nav, format_time, public_nav},
+};
+
+/// Public routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/notices/{id}", get(notice))
+        .route("/verify", get(verify))
+}
+
+/// A notice as listed.
+pub struct NoticeItem {
+    pub id: i64,
+    pub title: String,
+    pub date: String,
+    pub body: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "public/home.html")]
+struct HomePage {
+    ctx: PageContext,
+    nav: Nav,
+    notices: Vec<NoticeItem>,
+}
+
+async fn home(State(state): State<AppState>, ctx: PageContext) -> AppResult<HomePage> {
+    let notices = reference::latest_notices(&state.db, 6)
+        .await?
+        .into_iter()
+        .map(|n| NoticeItem {
+            id: n.id,
+            title: n.title,
+            date: format_time(n.published_at)[..10].to_string(),
+            body: n.body,
+        })
+        .collect();
+    let nav = public_nav(&ctx.path);
+    Ok(HomePage { ctx, nav, notices })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "public/notice.html")]
+struct NoticePage {
+    ctx: PageContext,
+    nav: Nav,
+    notice: NoticeItem,
+}
+
+async fn notice(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(id): Path<String>,
+) -> AppResult<NoticePage> {
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    let n = reference::notice(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let notice = NoticeItem {
+        id: n.id,
+        title: n.title,
+        date: format_time(n.published_at),
+        body: n.body,
+    };
+    let nav = public_nav(&ctx.path);
+    Ok(NoticePage { ctx, nav, notice })
+}
+
+/// The query of the certificate check.
+#[derive(Debug, Default, Deserialize)]
+pub struct VerifyQuery {
+    pub number: Option<String>,
+    pub name: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "public/verify.html")]
+struct VerifyPage {
+    ctx: PageContext,
+    nav: Nav,
+    number: String,
+    name: String,
+    errors: Vec<(&'static str, String)>,
+    searched: bool,
+}
+
+impl VerifyPage {
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
+    }
+}
+
+/// Validates the two lookup fields; certificate numbers are digits only.
+pub fn validate_verify(number: &str, name: &str) -> Vec<(&'static str, String)> {
+    let mut errors = Vec::new();
+    if number.is_empty() {
+        errors.push(("number", "请填写证书编号".to_string()));
+    } else if !number.chars().all(|c| c.is_ascii_digit()) || !(6..=30).contains(&number.len()) {
+        errors.push((
+            "number",
+            "证书编号应为6–30位数字，请核对证书上的编号".to_string(),
+        ));
+    }
+    let name_len = name.chars().count();
+    if name_len == 0 {
+        errors.push(("name", "请填写持证人姓名".to_string()));
+    } else if name_len > 30 {
+        errors.push(("name", "姓名不能超过30个字".to_string()));
+    }
+    errors
+}
+
+async fn verify(ctx: PageContext, Query(q): Query<VerifyQuery>) -> VerifyPage {
+    let searched = q.number.is_some() || q.name.is_some();
+    let number = q.number.unwrap_or_default().trim().to_string();
+    let name = q.name.unwrap_or_default().trim().to_string();
+    let errors = if searched {
+        validate_verify(&number, &name)
+    } else {
+        Vec::new()
+    };
+    let nav = public_nav(&ctx.path);
+    VerifyPage {
+        ctx,
+        nav,
+        number,
+        name,
+        errors,
+        searched,
+    }
+}

@@ -1,0 +1,170 @@
+//! Navigation of each portal and small display helpers shared by templates.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use zc_domain::Portal;
+
+/// China Standard Time; the platform shows every time in it.
+pub fn cst() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
+}
+
+/// `YYYY-MM-DD HH:MM` in China Standard Time.
+pub fn format_time(t: DateTime<Utc>) -> String {
+    t.with_timezone(&cst()).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// `YYYY-MM-DD`.
+pub fn format_date(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// Today's date in China.
+pub fn today_cst() -> NaiveDate {
+    Utc::now().with_timezone(&cst()).date_naive()
+}
+
+/// One entry of a portal menu; entries without a page yet are shown but not linked.
+#[derive(Debug, Clone)]
+pub struct NavItem {
+    pub label: &'static str,
+    pub href: Option<&'static str>,
+    pub current: bool,
+}
+
+/// The menu of the page's portal.
+#[derive(Debug, Clone)]
+pub struct Nav {
+    /// Name beside the site title (个人办事, 单位办事 …); empty on public pages.
+    pub portal_name: &'static str,
+    pub items: Vec<NavItem>,
+}
+
+fn items(path: &str, entries: &[(&'static str, Option<&'static str>)]) -> Vec<NavItem> {
+    // The longest matching prefix is the current entry, so "/my" is not current on "/my/x"
+    // when "/my/x" has its own entry.
+    let current = entries
+        .iter()
+        .filter_map(|(_, h)| *h)
+        .filter(|h| path == *h || path.starts_with(&format!("{h}/")))
+        .max_by_key(|h| h.len());
+    entries
+        .iter()
+        .map(|(label, href)| NavItem {
+            label,
+            href: *href,
+            current: *href == current && href.is_some(),
+        })
+        .collect()
+}
+
+/// Menu of the public site.
+pub fn public_nav(path: &str) -> Nav {
+    Nav {
+        portal_name: "",
+        items: items(
+            path,
+            &[
+                ("首页", Some("/")),
+                ("证书查验", Some("/verify")),
+                ("登录", Some("/login")),
+            ],
+        ),
+    }
+}
+
+/// Menu of a portal. The applicant menu follows the original platform's order.
+pub fn portal_nav(portal: Portal, path: &str) -> Nav {
+    let entries: &[(&'static str, Option<&'static str>)] = match portal {
+        Portal::My => &[
+            ("首页", Some("/my")),
+            ("个人资料", None),
+            ("证书管理", None),
+            ("申报职称", None),
+            ("评委专家入库申请", None),
+            ("报表下载", None),
+            ("费用管理", None),
+            ("操作指南", None),
+            ("意见建议", None),
+        ],
+        Portal::Unit => &[
+            ("首页", Some("/unit")),
+            ("单位信息", None),
+            ("申报审核", None),
+            ("单位公示", None),
+            ("人员花名册", None),
+            ("账号管理", None),
+        ],
+        Portal::Office => &[
+            ("首页", Some("/office")),
+            ("单位审核", None),
+            ("受理审核", None),
+            ("缴费管理", None),
+            ("证书发放", None),
+            ("统计报表", None),
+        ],
+        Portal::Committee => &[
+            ("首页", Some("/committee")),
+            ("评审计划", None),
+            ("专家库", None),
+            ("评审会议", None),
+            ("结果公示", None),
+        ],
+        Portal::Admin => &[
+            ("首页", Some("/admin")),
+            ("工作日历", Some("/admin/calendar")),
+            ("审计日志", Some("/admin/audit")),
+            ("数据字典", None),
+            ("账号管理", None),
+        ],
+    };
+    Nav {
+        portal_name: portal.name(),
+        items: items(path, entries),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn applicant_menu_follows_the_original_order() {
+        let nav = portal_nav(Portal::My, "/my");
+        let labels: Vec<_> = nav.items.iter().map(|i| i.label).collect();
+        assert_eq!(
+            labels,
+            [
+                "首页",
+                "个人资料",
+                "证书管理",
+                "申报职称",
+                "评委专家入库申请",
+                "报表下载",
+                "费用管理",
+                "操作指南",
+                "意见建议"
+            ]
+        );
+        assert!(nav.items[0].current);
+    }
+
+    #[test]
+    fn the_longest_matching_entry_is_current() {
+        let nav = portal_nav(Portal::Admin, "/admin/audit");
+        let current: Vec<_> = nav
+            .items
+            .iter()
+            .filter(|i| i.current)
+            .map(|i| i.label)
+            .collect();
+        assert_eq!(current, ["审计日志"]);
+    }
+
+    #[test]
+    fn times_show_in_china_standard_time() {
+        let t = DateTime::parse_from_rfc3339("2026-11-26T20:30:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(format_time(t), "2026-11-27 04:30");
+    }
+}

@@ -1,0 +1,76 @@
+// zhicheng — small progressive enhancements. Every page works without this file.
+(function () {
+  "use strict";
+
+  // 适老化: switch at once and remember it in a cookie; the form post is the fallback.
+  function setupCareSwitch(form) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var root = document.documentElement;
+      var on = !root.classList.contains("care");
+      root.classList.toggle("care", on);
+      var secure = location.protocol === "https:" ? "; Secure" : "";
+      document.cookie = "zc_care=" + (on ? "1" : "0") + "; Path=/; Max-Age=31536000; SameSite=Lax" + secure;
+      var button = form.querySelector("button");
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      var state = form.querySelector(".care-state");
+      if (state) { state.textContent = on ? "（已开启）" : ""; }
+      var field = form.querySelector("input[name=on]");
+      if (field) { field.value = on ? "0" : "1"; }
+    });
+  }
+
+  // Selects that change a list (page size, year) submit their form.
+  function setupAutosubmit(select) {
+    select.addEventListener("change", function () {
+      if (select.form) { select.form.requestSubmit ? select.form.requestSubmit() : select.form.submit(); }
+    });
+  }
+
+  // Confirmation dialogs open only after a click; without script the link jumps to the
+  // fallback section that asks the same question.
+  function setupDialogOpener(link) {
+    var dialog = document.getElementById(link.getAttribute("data-open-dialog"));
+    if (!dialog || typeof dialog.showModal !== "function") { return; }
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      dialog.showModal();
+    });
+  }
+
+  function setupConfirm(form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
+    });
+  }
+
+  // "当前已输入N个字符，您还可以输入M个字符" under limited text areas.
+  function setupCounter(area) {
+    var max = parseInt(area.getAttribute("maxlength"), 10);
+    if (!max) { return; }
+    var out = document.createElement("p");
+    out.className = "counter";
+    out.setAttribute("aria-live", "polite");
+    area.insertAdjacentElement("afterend", out);
+    function update() {
+      var n = Array.from(area.value).length;
+      out.textContent = "当前已输入" + n + "个字符，您还可以输入" + Math.max(0, max - n) + "个字符";
+    }
+    area.addEventListener("input", update);
+    update();
+  }
+
+  function each(selector, fn) {
+    Array.prototype.forEach.call(document.querySelectorAll(selector), fn);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    each("[data-care-switch]", setupCareSwitch);
+    each("select[data-autosubmit]", setupAutosubmit);
+    each("[data-open-dialog]", setupDialogOpener);
+    each("form[data-confirm]", setupConfirm);
+    each("textarea[data-counter]", setupCounter);
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) { summary.focus(); }
+  });
+})();
