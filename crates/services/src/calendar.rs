@@ -142,13 +142,13 @@ mod tests {
         for f in ["date", "kind", "name", "region"] {
             assert!(e.get(f).is_some(), "{f} has a message");
         }
-        let (day, region) = parse(&CalendarDayInput {
+        let input = CalendarDayInput {
             date: "2027-02-06".into(),
             kind: "holiday".into(),
             name: "春节".into(),
             region: "全国".into(),
-        })
-        .unwrap();
+        };
+        let (day, region) = parse(&input).unwrap();
         assert_eq!((day.kind, region), (CalendarDayKind::Holiday, "全国"));
     }
 }

@@ -12,6 +12,7 @@ use crate::state::AppState;
 
 const CSS: &str = include_str!("../static/app.css");
 const JS: &str = include_str!("../static/app.js");
+const ICON: &str = include_str!("../static/favicon.svg");
 
 /// One embedded file and the hashed name it is served under.
 #[derive(Debug, Clone)]
@@ -26,6 +27,7 @@ pub struct Asset {
 pub struct Assets {
     pub css: Asset,
     pub js: Asset,
+    pub icon: Asset,
 }
 
 fn hashed(stem: &str, ext: &str, body: &'static str, content_type: &'static str) -> Asset {
@@ -44,12 +46,18 @@ impl Assets {
         Self {
             css: hashed("app", "css", CSS, "text/css; charset=utf-8"),
             js: hashed("app", "js", JS, "text/javascript; charset=utf-8"),
+            icon: hashed("favicon", "svg", ICON, "image/svg+xml"),
         }
     }
 
     /// URL of the stylesheet.
     pub fn css_url(&self) -> String {
         format!("/static/{}", self.css.name)
+    }
+
+    /// URL of the site icon.
+    pub fn icon_url(&self) -> String {
+        format!("/static/{}", self.icon.name)
     }
 
     /// URL of the script.
@@ -61,7 +69,7 @@ impl Assets {
 /// `GET /static/{file}`: the current file under its hashed name, cached for a year.
 pub async fn serve(State(state): State<AppState>, Path(file): Path<String>) -> Response {
     let assets = &state.assets;
-    let Some(asset) = [&assets.css, &assets.js]
+    let Some(asset) = [&assets.css, &assets.js, &assets.icon]
         .into_iter()
         .find(|a| a.name == file)
     else {

@@ -1,7 +1,7 @@
 //! Who is logged in: the session keys, the absolute lifetime, and the portal guard.
 
 use axum::{
-    extract::{Request, State},
+    extract::{OriginalUri, Request, State},
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
 };
@@ -86,8 +86,13 @@ pub async fn require_portal(
 ) -> Response {
     match current_user(&session).await {
         None => {
-            let back = req
-                .uri()
+            // Inside a nested router `req.uri()` has lost its prefix; the original has it.
+            let uri = req
+                .extensions()
+                .get::<OriginalUri>()
+                .map(|o| o.0.clone())
+                .unwrap_or_else(|| req.uri().clone());
+            let back = uri
                 .path_and_query()
                 .map(|p| p.as_str())
                 .unwrap_or(portal.path());

@@ -33,6 +33,7 @@ pub struct PageContext {
     pub demo: bool,
     pub css_url: String,
     pub js_url: String,
+    pub icon_url: String,
 }
 
 fn care_from(headers: &HeaderMap) -> bool {
@@ -66,6 +67,7 @@ impl PageContext {
             demo: state.config.demo,
             css_url: state.assets.css_url(),
             js_url: state.assets.js_url(),
+            icon_url: state.assets.icon_url(),
         }
     }
 

@@ -3,8 +3,11 @@
 /// Province code, the root of the region tree.
 pub const PROVINCE: (&str, &str) = ("450000", "广西壮族自治区");
 
+/// A region's code and name.
+pub type Region = (&'static str, &'static str);
+
 /// Each city with its county-level divisions.
-pub const CITIES: &[(&str, &str, &[(&str, &str)])] = &[
+pub const CITIES: &[(&str, &str, &[Region])] = &[
     (
         "450100",
         "南宁市",

@@ -1,0 +1,139 @@
+//! The admin portal: working-day calendar maintenance and the audit log, with the three
+//! admin roles kept apart.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{attr, html, location, spawn_app, texts};
+
+#[tokio::test]
+async fn the_system_admin_maintains_the_calendar_and_it_is_audited() {
+    let app = spawn_app().await;
+    app.login_as("sysadmin").await;
+    let (status, doc) = app.get_html("/admin/calendar?year=2026").await;
+    assert_eq!(status, StatusCode::OK);
+    let first_rows = texts(&doc, "tbody tr td:first-child");
+    assert_eq!(first_rows.len(), 10, "first page of 2026 rows");
+    assert_eq!(first_rows[0], "2026-01-01");
+
+    // Bad input: every field says what is wrong and keeps what was typed.
+    let res = app
+        .post_form(
+            "/admin/calendar",
+            &[
+                ("date", "2027/02/06"),
+                ("kind", "holiday"),
+                ("name", ""),
+                ("region", "全国"),
+            ],
+        )
+        .await;
+    let doc = html(&res.text().await.unwrap());
+    assert_eq!(
+        texts(&doc, ".error-summary li"),
+        [
+            "请按 YYYY-MM-DD 格式填写日期，例如 2027-01-01",
+            "请填写节日名称（不超过30个字），例如 春节"
+        ]
+    );
+    assert_eq!(
+        attr(&doc, "#f-date", "value").as_deref(),
+        Some("2027/02/06")
+    );
+
+    let res = app
+        .post_form(
+            "/admin/calendar",
+            &[
+                ("date", "2027-02-06"),
+                ("kind", "makeup_workday"),
+                ("name", "春节补班"),
+                ("region", "全国"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let doc = html(&res.text().await.unwrap());
+    assert_eq!(
+        texts(&doc, "[role=status]"),
+        ["已保存：2027-02-06 补班（春节补班）"]
+    );
+    let cal = zc_db::calendar::working_calendar(&app.db, "广西")
+        .await
+        .unwrap();
+    assert!(
+        cal.is_working_day(chrono::NaiveDate::from_ymd_opt(2027, 2, 6).unwrap()),
+        "a Saturday made a workday"
+    );
+
+    let res = app
+        .post_form("/admin/calendar/delete", &[("date", "2027-02-06")])
+        .await;
+    assert_eq!(location(&res), "/admin/calendar?year=2027");
+    let events = zc_db::audit::recent(&app.db, 5).await.unwrap();
+    let actions: Vec<_> = events.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(&actions[..2], ["calendar.delete", "calendar.save"]);
+    assert!(events[1].detail.contains("2027-02-06 补班"));
+    assert_eq!(events[0].ip.as_deref(), Some("127.0.0.1"));
+}
+
+#[tokio::test]
+async fn only_the_system_admin_may_edit_and_only_the_auditor_reads_the_log() {
+    let app = spawn_app().await;
+    app.login_as("secadmin").await;
+    let res = app
+        .post_form(
+            "/admin/calendar",
+            &[
+                ("date", "2027-02-06"),
+                ("kind", "holiday"),
+                ("name", "x"),
+                ("region", "全国"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.get("/admin/audit").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let (status, doc) = app.get_html("/admin/calendar").await;
+    assert_eq!(status, StatusCode::OK, "reading the calendar is fine");
+    assert!(
+        texts(&doc, "form[method=post][action='/admin/calendar'] button").is_empty(),
+        "no edit form for the security admin"
+    );
+
+    let app2 = spawn_app().await;
+    app2.login_as("sysadmin").await;
+    assert_eq!(
+        app2.get("/admin/audit").await.status(),
+        StatusCode::FORBIDDEN,
+        "system admin cannot read the audit log"
+    );
+}
+
+#[tokio::test]
+async fn the_auditor_pages_and_filters_the_audit_log() {
+    let app = spawn_app().await;
+    for _ in 0..2 {
+        app.post_form(
+            "/login",
+            &[("login_name", "auditor"), ("password", "Wrong-Pass-1")],
+        )
+        .await;
+    }
+    app.login_as("auditor").await;
+    let (status, doc) = app.get_html("/admin/audit?action=login").await;
+    assert_eq!(status, StatusCode::OK);
+    let results = texts(&doc, "tbody td[data-label=结果]");
+    assert_eq!(results, ["成功", "拒绝", "拒绝"], "newest first");
+    assert_eq!(texts(&doc, ".pager-total"), ["共 3 条"]);
+    let (_, doc) = app
+        .get_html("/admin/audit?action=account&per_page=20")
+        .await;
+    assert_eq!(
+        texts(&doc, ".pager-total"),
+        ["共 8 条"],
+        "one account.create per demo account"
+    );
+}

@@ -1,0 +1,157 @@
+//! Password login, sessions and the portal guards.
+
+use reqwest::{StatusCode, header};
+
+use crate::helpers::{html, location, new_client, spawn_app, texts};
+
+fn session_cookie(res: &reqwest::Response) -> Option<String> {
+    res.headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("zc_session="))
+        .map(|c| c.split(';').next().unwrap().to_string())
+}
+
+#[tokio::test]
+async fn visitors_are_sent_to_login_and_back_to_where_they_were_going() {
+    let app = spawn_app().await;
+    let res = app.get("/office").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), "/login?next=%2Foffice");
+
+    let (_, doc) = app.get_html("/login?next=%2Foffice").await;
+    assert_eq!(
+        crate::helpers::attr(&doc, "form[action='/login'] input[name=next]", "value").as_deref(),
+        Some("/office")
+    );
+    let password = app.demo_password.clone().unwrap();
+    let res = app
+        .post_form(
+            "/login",
+            &[
+                ("login_name", "zhigaiban"),
+                ("password", &password),
+                ("next", "/office"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&res), "/office");
+    let (status, doc) = app.get_html("/office").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(texts(&doc, "h1"), ["您好，王职改"]);
+    assert!(texts(&doc, ".lead")[0].contains("广西流动人员职称改革办公室"));
+    assert!(texts(&doc, "#today-title + p")[0].starts_with("今天是"));
+    assert_eq!(
+        texts(&doc, ".facts dt"),
+        ["从今天起 3 个工作日", "从今天起 5 个工作日"]
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_password_keeps_the_login_name_and_says_why_in_chinese() {
+    let app = spawn_app().await;
+    let res = app
+        .post_form(
+            "/login",
+            &[("login_name", "danwei"), ("password", "Wrong-Pass-1")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let doc = html(&res.text().await.unwrap());
+    assert_eq!(
+        texts(&doc, ".error-summary li"),
+        ["账号或密码错误，请重新输入"]
+    );
+    assert_eq!(
+        crate::helpers::attr(&doc, "#f-login_name", "value").as_deref(),
+        Some("danwei")
+    );
+    assert_eq!(
+        crate::helpers::attr(&doc, "#f-password", "value"),
+        None,
+        "passwords are never echoed"
+    );
+
+    let res = app
+        .post_form("/login", &[("login_name", ""), ("password", "")])
+        .await;
+    let doc = html(&res.text().await.unwrap());
+    assert_eq!(texts(&doc, ".field-msg"), ["请填写账号", "请填写密码"]);
+}
+
+#[tokio::test]
+async fn each_role_reaches_only_its_own_portal() {
+    let app = spawn_app().await;
+    let res = app.login_as("zhangsan").await;
+    assert_eq!(location(&res), "/my");
+    let (status, doc) = app.get_html("/my").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        texts(&doc, ".main-nav li"),
+        [
+            "首页",
+            "个人资料",
+            "证书管理",
+            "申报职称",
+            "评委专家入库申请",
+            "报表下载",
+            "费用管理",
+            "操作指南",
+            "意见建议"
+        ]
+    );
+    for other in [
+        "/unit",
+        "/office",
+        "/committee",
+        "/admin",
+        "/admin/audit",
+        "/admin/calendar",
+    ] {
+        let (status, doc) = app.get_html(other).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "applicant on {other}");
+        assert_eq!(texts(&doc, "h1"), ["没有权限"]);
+    }
+}
+
+#[tokio::test]
+async fn login_issues_a_new_session_and_logout_ends_it_on_the_server() {
+    let app = spawn_app().await;
+    let first = session_cookie(&app.login_as("danwei").await).expect("session cookie at login");
+    let second =
+        session_cookie(&app.login_as("danwei").await).expect("session cookie at second login");
+    assert_ne!(first, second, "the session id changes at every login");
+
+    let token = app.csrf_token().await;
+    let res = app
+        .client
+        .post(app.url("/logout"))
+        .form(&[("_csrf", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(res.headers().get("clear-site-data").is_some());
+
+    // Replaying the old cookie from another client finds no session.
+    let replay = new_client();
+    let res = replay
+        .get(app.url("/unit"))
+        .header(header::COOKIE, second)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(location(&res).starts_with("/login"));
+}
+
+#[tokio::test]
+async fn logged_in_people_visiting_login_go_to_their_portal() {
+    let app = spawn_app().await;
+    app.login_as("pingshen").await;
+    let res = app.get("/login").await;
+    assert_eq!(location(&res), "/committee");
+    let (_, doc) = app.get_html("/committee").await;
+    assert!(texts(&doc, ".user-name")[0].starts_with("陈评审"));
+}

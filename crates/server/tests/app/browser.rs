@@ -1,0 +1,217 @@
+//! Journeys in headless Chromium, driven over WebDriver (chromedriver + fantoccini).
+//! Skipped, with a printed reason, when no browser is installed; CI installs one.
+
+use std::{
+    net::TcpListener,
+    path::Path,
+    process::{Child, Command, Stdio},
+    time::Duration,
+};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{Value, json};
+
+use crate::helpers::spawn_app;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// A chromedriver process, killed when dropped.
+struct Driver {
+    child: Child,
+    url: String,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn start_driver() -> Option<Driver> {
+    if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
+        eprintln!(
+            "skipped: browser journey needs {CHROMIUM} and {CHROMEDRIVER} (apt-get install chromium chromium-driver)"
+        );
+        return None;
+    }
+    let port = free_port();
+    let child = Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts");
+    let url = format!("http://127.0.0.1:{port}");
+    let driver = Driver {
+        child,
+        url,
+        _profile: tempfile::tempdir().unwrap(),
+    };
+    for _ in 0..100 {
+        if reqwest::get(format!("{}/status", driver.url)).await.is_ok() {
+            return Some(driver);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not come up on {}", driver.url);
+}
+
+async fn open_browser(driver: &Driver, width: u32) -> Client {
+    let profile = driver._profile.path().join(format!("w{width}"));
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": CHROMIUM,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync",
+                format!("--user-data-dir={}", profile.display()),
+                format!("--window-size={width},900"),
+            ]
+        }),
+    );
+    caps.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
+    ClientBuilder::new(HttpConnector::new())
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .expect("browser session")
+}
+
+async fn js(client: &Client, script: &str) -> Value {
+    client.execute(script, vec![]).await.expect("script runs")
+}
+
+/// Console messages of level SEVERE since the last call (chromedriver's log endpoint).
+async fn console_errors(driver: &Driver, client: &Client) -> Vec<String> {
+    let id = client.session_id().await.unwrap().expect("session id");
+    let res: Value = reqwest::Client::new()
+        .post(format!("{}/session/{id}/se/log", driver.url))
+        .json(&json!({ "type": "browser" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    res["value"]
+        .as_array()
+        .map(|entries| {
+            entries
+                .iter()
+                .filter(|e| e["level"] == "SEVERE")
+                .map(|e| e["message"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+async fn root_font_px(client: &Client) -> f64 {
+    let v = js(
+        client,
+        "return parseFloat(getComputedStyle(document.body).fontSize);",
+    )
+    .await;
+    v.as_f64().unwrap()
+}
+
+#[tokio::test]
+async fn home_page_at_phone_and_desktop_width_with_care_mode() {
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    let app = spawn_app().await;
+    for width in [360u32, 1280] {
+        let client = open_browser(&driver, width).await;
+        client.goto(&app.url("/")).await.unwrap();
+        let title = client
+            .find(Locator::Css("h1"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(title, "广西专业技术人员职称管理服务平台");
+        let inner = js(&client, "return window.innerWidth;")
+            .await
+            .as_f64()
+            .unwrap();
+        let scroll = js(&client, "return document.documentElement.scrollWidth;")
+            .await
+            .as_f64()
+            .unwrap();
+        assert!(
+            scroll <= inner,
+            "no sideways scrolling at {width}px: {scroll} > {inner}"
+        );
+        let before = root_font_px(&client).await;
+        assert_eq!(before, 16.0, "body text is 16px at {width}px");
+
+        client
+            .find(Locator::Css("[data-care-switch] button"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let care = js(
+            &client,
+            "return document.documentElement.classList.contains('care');",
+        )
+        .await;
+        assert_eq!(care, Value::Bool(true));
+        let after = root_font_px(&client).await;
+        assert!(
+            after >= 22.0,
+            "care mode enlarges text to ≥ 22px at {width}px, got {after}"
+        );
+        let pressed = client
+            .find(Locator::Css("[data-care-switch] button"))
+            .await
+            .unwrap()
+            .attr("aria-pressed")
+            .await
+            .unwrap();
+        assert_eq!(pressed.as_deref(), Some("true"));
+
+        // The choice survives a reload (cookie read by the server).
+        client.refresh().await.unwrap();
+        assert!(
+            root_font_px(&client).await >= 22.0,
+            "care mode remembered at {width}px"
+        );
+        let scroll = js(&client, "return document.documentElement.scrollWidth;")
+            .await
+            .as_f64()
+            .unwrap();
+        let inner = js(&client, "return window.innerWidth;")
+            .await
+            .as_f64()
+            .unwrap();
+        assert!(
+            scroll <= inner,
+            "no sideways scrolling in care mode at {width}px"
+        );
+
+        for path in ["/design", "/login", "/verify?number=1&name=x"] {
+            client.goto(&app.url(path)).await.unwrap();
+        }
+        let errors = console_errors(&driver, &client).await;
+        assert!(errors.is_empty(), "console errors at {width}px: {errors:?}");
+        client.close().await.unwrap();
+    }
+}

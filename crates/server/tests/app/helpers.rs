@@ -1,0 +1,175 @@
+//! `spawn_app()` and a client that keeps cookies and answers CSRF like a browser does.
+
+use reqwest::{Response, StatusCode, header};
+use scraper::{Html, Selector};
+use zc_db::{
+    Db,
+    test_support::{TestDb, postgres_url},
+};
+use zhicheng::{Application, Config};
+
+/// A running application on a random port.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: Db,
+    pub demo_password: Option<String>,
+    _data_dir: tempfile::TempDir,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    _pg: Option<TestDb>,
+}
+
+/// Boots the demo configuration.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Boots with a configuration adjusted by `adjust`.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+    let data_dir = tempfile::tempdir().expect("temp data dir");
+    let pg = match postgres_url() {
+        Some(url) => Some(TestDb::postgres(&url).await),
+        None => None,
+    };
+    let mut config = Config {
+        bind: "127.0.0.1:0".into(),
+        data_dir: data_dir.path().to_path_buf(),
+        database_url: pg.as_ref().map(|t| t.url.clone()).unwrap_or_default(),
+        worker: true,
+        ..Config::default()
+    };
+    adjust(&mut config);
+    let (app, report) = Application::build(&config)
+        .await
+        .expect("application builds");
+    let port = app.port();
+    let db = app.db();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until_stopped(async move {
+        let _ = rx.await;
+    }));
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        client: new_client(),
+        db,
+        demo_password: report.demo_password,
+        _data_dir: data_dir,
+        shutdown: Some(tx),
+        server: Some(server),
+        _pg: pg,
+    }
+}
+
+/// A browser-like client: keeps cookies, does not follow redirects (tests check them).
+pub fn new_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// Parses a page.
+pub fn html(text: &str) -> Html {
+    Html::parse_document(text)
+}
+
+/// Text of every element matching `selector`, whitespace-trimmed.
+pub fn texts(doc: &Html, selector: &str) -> Vec<String> {
+    let sel = Selector::parse(selector).expect("valid selector");
+    doc.select(&sel)
+        .map(|e| e.text().collect::<String>().trim().to_string())
+        .collect()
+}
+
+/// The attribute of the first element matching `selector`.
+pub fn attr(doc: &Html, selector: &str, name: &str) -> Option<String> {
+    let sel = Selector::parse(selector).expect("valid selector");
+    doc.select(&sel)
+        .next()
+        .and_then(|e| e.value().attr(name))
+        .map(str::to_string)
+}
+
+impl TestApp {
+    /// Absolute URL of a path.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    /// GETs a page and parses it.
+    pub async fn get_html(&self, path: &str) -> (StatusCode, Html) {
+        let res = self.get(path).await;
+        let status = res.status();
+        (status, html(&res.text().await.unwrap()))
+    }
+
+    /// The CSRF token of this client's cookie, read from a page like a form would.
+    pub async fn csrf_token(&self) -> String {
+        let (_, doc) = self.get_html("/").await;
+        attr(&doc, "meta[name=csrf-token]", "content").expect("pages carry a CSRF token")
+    }
+
+    /// POSTs a form with the CSRF field filled in.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        let token = self.csrf_token().await;
+        let mut body: Vec<(&str, &str)> = fields.to_vec();
+        body.push(("_csrf", &token));
+        self.client
+            .post(self.url(path))
+            .form(&body)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// Logs in with a demo account; panics unless it succeeds.
+    pub async fn login_as(&self, login: &str) -> Response {
+        let password = self
+            .demo_password
+            .clone()
+            .expect("demo mode has a password");
+        let res = self
+            .post_form("/login", &[("login_name", login), ("password", &password)])
+            .await;
+        assert_eq!(
+            res.status(),
+            StatusCode::SEE_OTHER,
+            "login as {login} succeeds"
+        );
+        res
+    }
+
+    /// Stops the server gracefully and waits for it.
+    pub async fn stop(mut self) -> anyhow::Result<()> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        match self.server.take() {
+            Some(handle) => handle.await?,
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// The `Location` header of a redirect.
+pub fn location(res: &Response) -> String {
+    res.headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}

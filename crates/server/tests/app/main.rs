@@ -1,0 +1,11 @@
+//! One test binary that boots the real application on a fresh database per test:
+//! a temporary SQLite file, or a fresh PostgreSQL database when `TEST_DATABASE_URL` is set.
+
+mod admin;
+mod auth;
+mod browser;
+mod helpers;
+mod pages;
+mod platform;
+mod security;
+mod startup;

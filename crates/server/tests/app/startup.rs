@@ -1,0 +1,137 @@
+//! Bad configuration stops start-up with one clear line, not a panic trace.
+
+use std::process::Command;
+
+fn run_with(envs: &[(&str, &str)], args: &[&str]) -> (bool, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_zhicheng"))
+        .args(args)
+        .current_dir(dir.path())
+        .env_remove("RUST_LOG")
+        .envs(envs.iter().copied())
+        .output()
+        .expect("binary runs");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+fn one_clear_line(stderr: &str) -> String {
+    let lines: Vec<_> = stderr
+        .lines()
+        .filter(|l| l.starts_with("启动失败"))
+        .collect();
+    assert_eq!(lines.len(), 1, "exactly one error line in:\n{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    lines[0].to_string()
+}
+
+#[test]
+fn an_unknown_setting_is_named() {
+    let (ok, err) = run_with(&[("ZC_DATABSE_URL", "sqlite://x.db")], &["migrate"]);
+    assert!(!ok);
+    assert!(one_clear_line(&err).contains("未知的环境变量 ZC_DATABSE_URL"));
+}
+
+#[test]
+fn an_unreachable_database_says_how_to_fix_it() {
+    let (ok, err) = run_with(
+        &[("ZC_DATABASE_URL", "postgres://postgres@127.0.0.1:1/none")],
+        &["migrate"],
+    );
+    assert!(!ok);
+    let line = one_clear_line(&err);
+    assert!(
+        line.contains("无法连接数据库") && line.contains("ZC_DATABASE_URL"),
+        "{line}"
+    );
+}
+
+#[test]
+fn an_unwritable_data_folder_is_reported() {
+    let blocker = tempfile::NamedTempFile::new().unwrap();
+    let data = format!("{}/data", blocker.path().display());
+    let (ok, err) = run_with(
+        &[("ZC_DATA_DIR", data.as_str()), ("ZC_BIND", "127.0.0.1:0")],
+        &["serve"],
+    );
+    assert!(!ok);
+    let line = one_clear_line(&err);
+    assert!(
+        line.contains("数据目录") && line.contains("可写目录"),
+        "{line}"
+    );
+}
+
+#[test]
+fn a_bad_config_file_key_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("zhicheng.toml");
+    std::fs::write(&file, "demo = false\nbindd = \"x\"\n").unwrap();
+    let (ok, err) = run_with(&[("ZC_CONFIG", file.to_str().unwrap())], &["migrate"]);
+    assert!(!ok);
+    assert!(one_clear_line(&err).contains("bindd"));
+}
+
+#[test]
+fn help_lists_the_subcommands() {
+    let out = Command::new(env!("CARGO_BIN_EXE_zhicheng"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    for sub in ["serve", "migrate", "admin", "demo"] {
+        assert!(text.contains(sub), "--help mentions {sub}:\n{text}");
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_zhicheng"))
+        .args(["admin", "--help"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("create-user"));
+}
+
+#[test]
+fn admin_create_user_creates_a_login_and_refuses_weak_passwords() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |password: &str| {
+        use std::io::Write;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_zhicheng"))
+            .args([
+                "admin",
+                "create-user",
+                "--login",
+                "opsadmin",
+                "--name",
+                "运维管理员",
+            ])
+            .current_dir(dir.path())
+            .env("ZC_DEMO", "false")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{password}\n").as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    };
+    let (ok, _, err) = run("admin123");
+    assert!(!ok);
+    assert!(
+        err.contains("账号未创建") && err.contains("password"),
+        "{err}"
+    );
+    let (ok, out, err) = run("Ops-Secure-2026");
+    assert!(ok, "{err}");
+    assert!(out.contains("已创建账号 opsadmin"), "{out}");
+}
