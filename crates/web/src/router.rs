@@ -41,7 +41,11 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response<Body> 
 /// Builds the application.
 pub fn router(state: AppState) -> Router {
     let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
-        .with_name("zc_session")
+        .with_name(if state.config.tls {
+            "__Host-zc_session"
+        } else {
+            "zc_session"
+        })
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(state.config.tls)

@@ -155,3 +155,29 @@ async fn logged_in_people_visiting_login_go_to_their_portal() {
     let (_, doc) = app.get_html("/committee").await;
     assert!(texts(&doc, ".user-name")[0].starts_with("陈评审"));
 }
+
+#[tokio::test]
+async fn a_session_older_than_twelve_hours_is_ended_whatever_the_activity() {
+    let app = spawn_app().await;
+    app.login_as("zhigaiban").await;
+    assert_eq!(app.get("/office").await.status(), StatusCode::OK);
+
+    // Move the login time 13 hours into the past, as if the person had kept clicking.
+    let rows: Vec<(String, String)> = zc_db::with_pool!(&app.db, p =>
+        sqlx::query_as("SELECT id, data FROM session").fetch_all(p).await)
+    .unwrap();
+    assert_eq!(rows.len(), 1);
+    let (id, data) = &rows[0];
+    let mut value: serde_json::Value = serde_json::from_str(data).unwrap();
+    let login_at = value["login_at"]
+        .as_i64()
+        .expect("login time kept in the session");
+    value["login_at"] = serde_json::json!(login_at - 13 * 3600);
+    zc_db::with_pool!(&app.db, p => sqlx::query("UPDATE session SET data = $1 WHERE id = $2")
+        .bind(value.to_string()).bind(id).execute(p).await.map(|_| ()))
+    .unwrap();
+
+    let res = app.get("/office").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(location(&res).starts_with("/login"));
+}

@@ -20,8 +20,11 @@ use sha2::Sha256;
 
 use crate::{error::AppError, state::AppState};
 
-/// Name of the cookie holding the CSRF seed.
-pub const COOKIE: &str = "zc_csrf";
+/// Name of the cookie holding the CSRF seed. Over TLS the `__Host-` prefix makes browsers
+/// refuse the cookie from subdomains or without `Secure`.
+pub fn cookie_name(tls: bool) -> &'static str {
+    if tls { "__Host-zc_csrf" } else { "zc_csrf" }
+}
 /// Name of the hidden form field.
 pub const FIELD: &str = "_csrf";
 /// Header scripts send instead of the field.
@@ -104,7 +107,8 @@ fn query_field(req: &Request) -> Option<String> {
 /// Middleware: issues the seed cookie and token, and checks unsafe methods.
 pub async fn protect(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let key = &state.config.csrf_key;
-    let existing = cookie_value(&req, COOKIE).filter(|s| s.len() >= 16);
+    let name = cookie_name(state.config.tls);
+    let existing = cookie_value(&req, name).filter(|s| s.len() >= 16);
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
 
     let mut req = if unsafe_method {
@@ -147,7 +151,7 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
         .insert(CsrfToken(token_for(key, &seed)));
     let mut res = next.run(req).await;
     if fresh && res.status() != StatusCode::NOT_MODIFIED {
-        let cookie = Cookie::build((COOKIE, seed))
+        let cookie = Cookie::build((name, seed))
             .path("/")
             .http_only(true)
             .same_site(SameSite::Strict)
