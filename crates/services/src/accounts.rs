@@ -22,6 +22,21 @@ pub struct Actor<'a> {
     pub ip: Option<&'a str>,
 }
 
+impl<'a> Actor<'a> {
+    /// A successful audit event by this actor.
+    pub fn event(&self, action: &'a str, object: &'a str, detail: &'a str) -> AuditEvent<'a> {
+        AuditEvent {
+            actor_id: self.account_id,
+            actor_role: self.role.map(Role::code),
+            action,
+            object,
+            result: "ok",
+            detail,
+            ip: self.ip,
+        }
+    }
+}
+
 /// A new account as typed by an admin (or the `admin create-user` command).
 #[derive(Debug, Clone)]
 pub struct NewAccountInput {
@@ -83,19 +98,7 @@ pub async fn create_account(
     };
     let object = format!("account:{id}");
     let detail = format!("创建账号 {login}，角色：{}", input.role.name());
-    audit::record_in(
-        &mut tx,
-        &AuditEvent {
-            actor_id: actor.account_id,
-            actor_role: actor.role.map(Role::code),
-            action: "account.create",
-            object: &object,
-            result: "ok",
-            detail: &detail,
-            ip: actor.ip,
-        },
-    )
-    .await?;
+    audit::record_in(&mut tx, &actor.event("account.create", &object, &detail)).await?;
     tx.commit().await?;
     Ok(id)
 }

@@ -1,11 +1,7 @@
 //! 工作日历维护 — admins add, change and remove holidays and make-up workdays.
 
 use chrono::NaiveDate;
-use zc_db::{
-    Db,
-    audit::{self, AuditEvent},
-    calendar,
-};
+use zc_db::{Db, audit, calendar};
 use zc_domain::{CalendarDay, CalendarDayKind, Role};
 
 use crate::{FieldErrors, ServiceError, ServiceResult, accounts::Actor};
@@ -82,19 +78,7 @@ pub async fn save_day(
         day.name,
         region
     );
-    audit::record_in(
-        &mut tx,
-        &AuditEvent {
-            actor_id: actor.account_id,
-            actor_role: actor.role.map(Role::code),
-            action: "calendar.save",
-            object: &object,
-            result: "ok",
-            detail: &detail,
-            ip: actor.ip,
-        },
-    )
-    .await?;
+    audit::record_in(&mut tx, &actor.event("calendar.save", &object, &detail)).await?;
     tx.commit().await?;
     Ok(day)
 }
@@ -111,15 +95,11 @@ pub async fn delete_day(db: &Db, date: &str, actor: Actor<'_>) -> ServiceResult<
     let object = format!("calendar_day:{date}");
     audit::record_in(
         &mut tx,
-        &AuditEvent {
-            actor_id: actor.account_id,
-            actor_role: actor.role.map(Role::code),
-            action: "calendar.delete",
-            object: &object,
-            result: "ok",
-            detail: "删除日历记录，该日恢复按星期计算",
-            ip: actor.ip,
-        },
+        &actor.event(
+            "calendar.delete",
+            &object,
+            "删除日历记录，该日恢复按星期计算",
+        ),
     )
     .await?;
     tx.commit().await?;

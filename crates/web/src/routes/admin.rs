@@ -18,7 +18,7 @@ use serde::Deserialize;
 use zc_db::{audit, calendar, reference};
 use zc_domain::{CalendarDayKind, Portal, Role};
 use zc_services::{
-    ServiceError,
+    FieldErrors, ServiceError,
     accounts::Actor,
     calendar::{CalendarDayInput, REGIONS, delete_day, save_day},
 };
@@ -113,18 +113,9 @@ struct CalendarPage {
     rows: Vec<CalendarItem>,
     pager: Pager,
     form: CalendarDayInput,
-    errors: Vec<(&'static str, String)>,
+    errors: FieldErrors,
     saved: Option<String>,
     regions: [&'static str; 2],
-}
-
-impl CalendarPage {
-    fn error(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, m)| m.as_str())
-    }
 }
 
 async fn render_calendar(
@@ -132,7 +123,7 @@ async fn render_calendar(
     ctx: PageContext,
     q: CalendarQuery,
     form: CalendarDayInput,
-    errors: Vec<(&'static str, String)>,
+    errors: FieldErrors,
     saved: Option<String>,
 ) -> AppResult<CalendarPage> {
     let this_year = today_cst().year();
@@ -206,7 +197,7 @@ async fn calendar_page(
         kind: "holiday".into(),
         ..Default::default()
     };
-    render_calendar(&state, ctx, q, form, Vec::new(), None).await
+    render_calendar(&state, ctx, q, form, FieldErrors::default(), None).await
 }
 
 /// The add/replace form.
@@ -253,13 +244,15 @@ async fn calendar_save(
                 kind: input.kind,
                 ..Default::default()
             };
-            Ok(render_calendar(&state, ctx, q, blank, Vec::new(), saved)
-                .await?
-                .into_response())
+            Ok(
+                render_calendar(&state, ctx, q, blank, FieldErrors::default(), saved)
+                    .await?
+                    .into_response(),
+            )
         }
         Err(ServiceError::Invalid(errors)) => {
             let q = CalendarQuery::default();
-            Ok(render_calendar(&state, ctx, q, input, errors.0, None)
+            Ok(render_calendar(&state, ctx, q, input, errors, None)
                 .await?
                 .into_response())
         }

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use std::net::SocketAddr;
 use tower_sessions::Session;
 use zc_domain::Role;
-use zc_services::{ServiceError, accounts::authenticate};
+use zc_services::{FieldErrors, ServiceError, accounts::authenticate};
 
 use crate::{
     auth::{self, safe_next},
@@ -38,16 +38,7 @@ struct LoginPage {
     nav: Nav,
     login_name: String,
     next: String,
-    errors: Vec<(&'static str, String)>,
-}
-
-impl LoginPage {
-    fn error(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, m)| m.as_str())
-    }
+    errors: FieldErrors,
 }
 
 /// Query of the login page.
@@ -67,7 +58,7 @@ async fn login_form(ctx: PageContext, Query(q): Query<NextQuery>) -> Response {
         nav,
         login_name: String::new(),
         next,
-        errors: Vec::new(),
+        errors: FieldErrors::default(),
     }
     .into_response()
 }
@@ -90,12 +81,12 @@ async fn login_submit(
     Form(form): Form<LoginForm>,
 ) -> AppResult<Response> {
     let next = safe_next(form.next.as_deref());
-    let mut errors = Vec::new();
+    let mut errors = FieldErrors::default();
     if form.login_name.trim().is_empty() {
-        errors.push(("login_name", "请填写账号".to_string()));
+        errors.add("login_name", "请填写账号");
     }
     if form.password.is_empty() {
-        errors.push(("password", "请填写密码".to_string()));
+        errors.add("password", "请填写密码");
     }
     if errors.is_empty() {
         let ip = addr.ip().to_string();
@@ -107,7 +98,7 @@ async fn login_submit(
                     .unwrap_or("/");
                 return Ok(Redirect::to(next.as_deref().unwrap_or(home)).into_response());
             }
-            Err(ServiceError::Refused { message, .. }) => errors.push(("password", message)),
+            Err(ServiceError::Refused { message, .. }) => errors.add("password", message),
             Err(e) => return Err(AppError::from(e)),
         }
     }

@@ -9,6 +9,7 @@ use axum::{
 };
 use serde::Deserialize;
 use zc_db::reference;
+use zc_services::FieldErrors;
 
 use crate::{
     context::PageContext,
@@ -97,35 +98,23 @@ struct VerifyPage {
     nav: Nav,
     number: String,
     name: String,
-    errors: Vec<(&'static str, String)>,
+    errors: FieldErrors,
     searched: bool,
 }
 
-impl VerifyPage {
-    fn error(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, m)| m.as_str())
-    }
-}
-
 /// Validates the two lookup fields; certificate numbers are digits only.
-pub fn validate_verify(number: &str, name: &str) -> Vec<(&'static str, String)> {
-    let mut errors = Vec::new();
+pub fn validate_verify(number: &str, name: &str) -> FieldErrors {
+    let mut errors = FieldErrors::default();
     if number.is_empty() {
-        errors.push(("number", "请填写证书编号".to_string()));
+        errors.add("number", "请填写证书编号");
     } else if !number.chars().all(|c| c.is_ascii_digit()) || !(6..=30).contains(&number.len()) {
-        errors.push((
-            "number",
-            "证书编号应为6–30位数字，请核对证书上的编号".to_string(),
-        ));
+        errors.add("number", "证书编号应为6–30位数字，请核对证书上的编号");
     }
     let name_len = name.chars().count();
     if name_len == 0 {
-        errors.push(("name", "请填写持证人姓名".to_string()));
+        errors.add("name", "请填写持证人姓名");
     } else if name_len > 30 {
-        errors.push(("name", "姓名不能超过30个字".to_string()));
+        errors.add("name", "姓名不能超过30个字");
     }
     errors
 }
@@ -137,7 +126,7 @@ async fn verify(ctx: PageContext, Query(q): Query<VerifyQuery>) -> VerifyPage {
     let errors = if searched {
         validate_verify(&number, &name)
     } else {
-        Vec::new()
+        FieldErrors::default()
     };
     let nav = public_nav(&ctx.path);
     VerifyPage {
