@@ -5,9 +5,13 @@
 //! every rule can be unit-tested in isolation.
 
 pub mod calendar;
+pub mod credit_code;
+pub mod email;
+pub mod id_card;
 pub mod level;
 pub mod mask;
 pub mod password;
+pub mod phone;
 pub mod role;
 
 pub use calendar::{CalendarDay, CalendarDayKind, CountFrom, WorkingCalendar};
