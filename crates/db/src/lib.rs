@@ -9,12 +9,14 @@ mod db;
 mod error;
 
 pub mod accounts;
+pub mod applicants;
 pub mod audit;
 pub mod calendar;
 pub mod jobs;
 pub mod reference;
 pub mod seed;
 pub mod session_store;
+pub mod sms;
 pub mod test_support;
 
 pub use db::{Backend, Db, DbOptions, Tx, redact_url};

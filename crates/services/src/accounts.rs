@@ -2,12 +2,16 @@
 
 use chrono::Utc;
 use zc_db::{
-    Db, accounts,
+    Db, accounts, applicants,
     audit::{self, AuditEvent},
 };
-use zc_domain::{Role, password::check_password};
+use zc_domain::{Role, email::Email, password::check_password, phone::Phone};
 
-use crate::{FieldErrors, ServiceError, ServiceResult, password_hash};
+use crate::{
+    FieldErrors, ServiceError, ServiceResult, password_hash,
+    pii::PiiVault,
+    sms::{CodePurpose, SmsPolicy, verify_code},
+};
 
 /// Failed logins allowed before an account key is locked.
 pub const MAX_FAILURES: i64 = 5;
@@ -116,9 +120,66 @@ pub async fn authenticate(
     ip: Option<&str>,
 ) -> ServiceResult<accounts::Account> {
     let key = login_name.trim().to_lowercase();
-    let since = Utc::now() - chrono::Duration::minutes(LOCK_MINUTES);
-    let locked = accounts::failures_since(db, &key, since).await? >= MAX_FAILURES;
     let account = accounts::find_by_login(db, login_name.trim()).await?;
+    check_with_lock(db, &key, account, password, ip, "login.password").await
+}
+
+/// How an applicant identified themself: the blind-index lookup for each identifier kind.
+pub fn applicant_identifier<'a>(
+    vault: &PiiVault,
+    input: &str,
+    buf: &'a mut String,
+) -> applicants::Identifier<'a> {
+    let trimmed: String = input.split_whitespace().collect();
+    if let Ok(phone) = Phone::parse(&trimmed) {
+        *buf = vault.index("phone", phone.as_str());
+        applicants::Identifier::PhoneIndex(buf)
+    } else if trimmed.contains('@') {
+        *buf = Email::parse(&trimmed)
+            .map(|e| e.as_str().to_lowercase())
+            .unwrap_or_else(|_| trimmed.to_lowercase());
+        applicants::Identifier::EmailKey(buf)
+    } else {
+        *buf = vault.index("id", &trimmed.to_uppercase());
+        applicants::Identifier::IdNumberIndex(buf)
+    }
+}
+
+/// Applicant login with ID number, mobile or e-mail plus password. All three identifiers
+/// of one person share one failure counter.
+pub async fn authenticate_applicant(
+    db: &Db,
+    vault: &PiiVault,
+    identifier: &str,
+    password: &str,
+    ip: Option<&str>,
+) -> ServiceResult<accounts::Account> {
+    let mut buf = String::new();
+    let ident = applicant_identifier(vault, identifier, &mut buf);
+    let account = match applicants::account_for(db, ident).await? {
+        Some(id) => accounts::find(db, id).await?,
+        None => None,
+    };
+    let key = match &account {
+        Some(a) => a.login_name.clone(),
+        None => format!(
+            "unknown-{}",
+            vault.index("login", &identifier.trim().to_lowercase())
+        ),
+    };
+    check_with_lock(db, &key, account, password, ip, "login.password").await
+}
+
+async fn check_with_lock(
+    db: &Db,
+    key: &str,
+    account: Option<accounts::Account>,
+    password: &str,
+    ip: Option<&str>,
+    action: &'static str,
+) -> ServiceResult<accounts::Account> {
+    let since = Utc::now() - chrono::Duration::minutes(LOCK_MINUTES);
+    let locked = accounts::failures_since(db, key, since).await? >= MAX_FAILURES;
     let phc = match &account {
         Some(a) => a.password_hash.clone(),
         None => password_hash::decoy().await,
@@ -126,7 +187,7 @@ pub async fn authenticate(
     let matches = password_hash::verify(password.to_string(), phc).await?;
     let audit_fail = |detail: &'static str| AuditEvent {
         actor_id: account.as_ref().map(|a| a.id),
-        action: "login.password",
+        action,
         object: "session",
         result: "refused",
         detail,
@@ -142,16 +203,16 @@ pub async fn authenticate(
     }
     match account {
         Some(a) if matches && !a.disabled => {
-            accounts::clear_failures(db, &key).await?;
+            accounts::clear_failures(db, key).await?;
             audit::record(
                 db,
                 &AuditEvent {
                     actor_id: Some(a.id),
                     actor_role: Some(&a.role),
-                    action: "login.password",
+                    action,
                     object: "session",
                     result: "ok",
-                    detail: "密码登录成功",
+                    detail: "登录成功",
                     ip,
                 },
             )
@@ -159,11 +220,50 @@ pub async fn authenticate(
             Ok(a)
         }
         _ => {
-            accounts::record_failure(db, &key, ip).await?;
+            accounts::record_failure(db, key, ip).await?;
             audit::record(db, &audit_fail("账号或密码错误")).await?;
             Err(ServiceError::refused("login_failed", LOGIN_FAILED))
         }
     }
+}
+
+/// 短信快速登录 — an applicant signs in with their mobile and a code.
+pub async fn login_by_sms(
+    db: &Db,
+    vault: &PiiVault,
+    policy: &SmsPolicy,
+    phone_input: &str,
+    code: &str,
+    ip: Option<&str>,
+) -> ServiceResult<accounts::Account> {
+    let phone = crate::sms::parse_phone(phone_input, "phone")?;
+    verify_code(db, vault, policy, &phone, CodePurpose::Login, code).await?;
+    let index = vault.index("phone", phone.as_str());
+    let account =
+        match applicants::account_for(db, applicants::Identifier::PhoneIndex(&index)).await? {
+            Some(id) => accounts::find(db, id).await?.filter(|a| !a.disabled),
+            None => None,
+        };
+    let Some(account) = account else {
+        return Err(ServiceError::refused(
+            "login_failed",
+            "验证码不正确，请重新获取",
+        ));
+    };
+    audit::record(
+        db,
+        &AuditEvent {
+            actor_id: Some(account.id),
+            actor_role: Some(&account.role),
+            action: "login.sms",
+            object: "session",
+            result: "ok",
+            detail: "短信验证码登录成功",
+            ip,
+        },
+    )
+    .await?;
+    Ok(account)
 }
 
 #[cfg(test)]

@@ -9,5 +9,8 @@ pub mod calendar;
 pub mod demo;
 pub mod error;
 pub mod password_hash;
+pub mod pii;
+pub mod registration;
+pub mod sms;
 
 pub use error::{FieldErrors, ServiceError, ServiceResult};
