@@ -8,7 +8,7 @@ use secrecy::ExposeSecret;
 use tokio::{net::TcpListener, sync::watch};
 use tower_sessions::session_store::ExpiredDeletion;
 use zc_db::{Backend, Db, DbOptions, jobs::Worker, session_store::DbSessionStore};
-use zc_services::demo::{DEMO_ACCOUNTS, DemoAccount};
+use zc_services::demo::DemoAccount;
 use zc_web::{AppState, WebConfig};
 
 use crate::{Config, keys};
@@ -86,18 +86,15 @@ impl Application {
         };
         if config.demo {
             let password = keys::demo_password(&keys_dir)?;
-            report.seeded_demo = zc_services::demo::seed_demo(&db, password.expose_secret())
-                .await
-                .map_err(|e| anyhow::anyhow!("演示数据写入失败：{e:?}"))?;
+            let vault = zc_services::pii::PiiVault::new(keys.field_key.expose_secret())?;
+            report.seeded_demo =
+                zc_services::demo::seed_demo(&db, &vault, password.expose_secret())
+                    .await
+                    .map_err(|e| anyhow::anyhow!("演示数据写入失败：{e:?}"))?;
             // Only accounts that really exist are announced.
-            for a in DEMO_ACCOUNTS {
-                if zc_db::accounts::find_by_login(&db, a.login_name)
-                    .await?
-                    .is_some()
-                {
-                    report.demo_accounts.push(a.clone());
-                }
-            }
+            report.demo_accounts = zc_services::demo::existing_demo_accounts(&db, &vault)
+                .await
+                .map_err(|e| anyhow::anyhow!("演示账号读取失败：{e:?}"))?;
             if !report.demo_accounts.is_empty() {
                 report.demo_password = Some(password.expose_secret().to_string());
             }
@@ -131,7 +128,8 @@ impl Application {
             csrf_key: keys.csrf_key(),
             body_limit: config.body_limit_kb * 1024,
         };
-        let state = AppState::new(db, web);
+        let vault = zc_services::pii::PiiVault::new(keys.field_key.expose_secret())?;
+        let state = AppState::new(db, web, vault);
         Ok((
             Application {
                 listener,

@@ -6,7 +6,14 @@ use zc_domain::Role;
 use crate::{
     ServiceResult,
     accounts::{Actor, NewAccountInput, create_account},
+    pii::PiiVault,
+    registration::{RegistrationInput, SECURITY_QUESTIONS, create_applicant_unverified},
 };
+
+/// The demo applicant's identity: they sign in with this ID number or mobile.
+pub const DEMO_APPLICANT_ID: &str = "450103198806121237";
+/// The demo applicant's mobile.
+pub const DEMO_APPLICANT_PHONE: &str = "13800771234";
 
 /// A demo account as printed at start-up.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,7 +27,7 @@ pub struct DemoAccount {
 /// The demo accounts: one per portal family, plus the three separate admin roles.
 pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
     DemoAccount {
-        login_name: "zhangsan",
+        login_name: DEMO_APPLICANT_ID,
         display_name: "张三",
         role: Role::Applicant,
         org_name: None,
@@ -89,12 +96,26 @@ async fn org_of(db: &Db, a: &DemoAccount) -> ServiceResult<Option<(&'static str,
 
 /// Seeds the demo province and its accounts into an empty database, all with `password`.
 /// Returns false when the database already had accounts (nothing is changed then).
-pub async fn seed_demo(db: &Db, password: &str) -> ServiceResult<bool> {
+pub async fn seed_demo(db: &Db, vault: &PiiVault, password: &str) -> ServiceResult<bool> {
     if accounts::count(db).await? > 0 {
         return Ok(false);
     }
     seed::seed_reference_data(db).await?;
-    for a in DEMO_ACCOUNTS {
+    let applicant = RegistrationInput {
+        name: "张三".into(),
+        doc_kind: "resident_id".into(),
+        id_number: DEMO_APPLICANT_ID.into(),
+        phone: DEMO_APPLICANT_PHONE.into(),
+        sms_code: String::new(),
+        email: "zhangsan@example.com".into(),
+        password: password.into(),
+        password_confirm: password.into(),
+        security_question: SECURITY_QUESTIONS[0].into(),
+        security_answer: "李梅".into(),
+    };
+    let today = chrono::Utc::now().date_naive();
+    create_applicant_unverified(db, vault, &applicant, today).await?;
+    for a in DEMO_ACCOUNTS.iter().filter(|a| a.role != Role::Applicant) {
         let input = NewAccountInput {
             login_name: a.login_name.to_string(),
             display_name: a.display_name.to_string(),
@@ -105,4 +126,23 @@ pub async fn seed_demo(db: &Db, password: &str) -> ServiceResult<bool> {
         create_account(db, input, Actor::default()).await?;
     }
     Ok(true)
+}
+
+/// The demo accounts that exist in this database (for the start-up banner).
+pub async fn existing_demo_accounts(db: &Db, vault: &PiiVault) -> ServiceResult<Vec<DemoAccount>> {
+    let mut found = Vec::new();
+    for a in DEMO_ACCOUNTS {
+        let exists = if a.role == Role::Applicant {
+            let index = vault.index("id", a.login_name);
+            zc_db::applicants::account_for(db, zc_db::applicants::Identifier::IdNumberIndex(&index))
+                .await?
+                .is_some()
+        } else {
+            accounts::find_by_login(db, a.login_name).await?.is_some()
+        };
+        if exists {
+            found.push(a.clone());
+        }
+    }
+    Ok(found)
 }

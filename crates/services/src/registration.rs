@@ -169,8 +169,34 @@ pub async fn register_applicant(
     )
     .await?;
 
-    let password_hash = password_hash::hash(input.password.clone()).await?;
-    let answer_hash = password_hash::hash(normalise_answer(&input.security_answer)).await?;
+    store_applicant(
+        db,
+        vault,
+        &checked,
+        &input.password,
+        &input.security_question,
+        &input.security_answer,
+        ip,
+    )
+    .await
+}
+
+/// Hashes the secrets and writes account, sealed identity and audit event in one
+/// transaction. Callers have checked every field and the SMS code.
+async fn store_applicant(
+    db: &Db,
+    vault: &PiiVault,
+    checked: &Checked,
+    password: &str,
+    security_question: &str,
+    security_answer: &str,
+    ip: &str,
+) -> ServiceResult<i64> {
+    let id_index = vault.index("id", checked.id.as_str());
+    let phone_index = vault.index("phone", checked.phone.as_str());
+    let email_key = checked.email.as_str().to_lowercase();
+    let password_hash = password_hash::hash(password.to_string()).await?;
+    let answer_hash = password_hash::hash(normalise_answer(security_answer)).await?;
     // Applicants sign in with their ID number, mobile or e-mail; the login name is an
     // internal handle derived from the blind index, never the ID number itself.
     let login_name = format!("applicant-{}", &id_index[..24]);
@@ -200,7 +226,7 @@ pub async fn register_applicant(
                 phone_masked: &mask_phone(checked.phone.as_str()),
                 email: checked.email.as_str(),
                 email_key: &email_key,
-                security_question: &input.security_question,
+                security_question,
                 security_answer_hash: &answer_hash,
             },
         )
@@ -235,6 +261,33 @@ pub async fn register_applicant(
     .await?;
     tx.commit().await?;
     Ok(account_id)
+}
+
+/// Creates an applicant without an SMS code: for demo data and trusted imports only.
+pub async fn create_applicant_unverified(
+    db: &Db,
+    vault: &PiiVault,
+    input: &RegistrationInput,
+    today: NaiveDate,
+) -> ServiceResult<i64> {
+    let checked = check_fields(
+        &RegistrationInput {
+            sms_code: "-".into(),
+            ..input.clone()
+        },
+        today,
+    )
+    .map_err(ServiceError::Invalid)?;
+    store_applicant(
+        db,
+        vault,
+        &checked,
+        &input.password,
+        &input.security_question,
+        &input.security_answer,
+        "127.0.0.1",
+    )
+    .await
 }
 
 #[cfg(test)]

@@ -96,7 +96,13 @@ pub async fn require_portal(
                 .path_and_query()
                 .map(|p| p.as_str())
                 .unwrap_or(portal.path());
-            let target = format!("/login?next={}", urlencode(back));
+            // Applicants sign in on their own page (ID number, mobile or e-mail).
+            let login = if portal == Portal::My {
+                "/my/login"
+            } else {
+                "/login"
+            };
+            let target = format!("{login}?next={}", urlencode(back));
             Redirect::to(&target).into_response()
         }
         Some(user) if user.role.portal() == portal => next.run(req).await,

@@ -3,6 +3,10 @@
 use std::sync::Arc;
 
 use zc_db::Db;
+use zc_services::{
+    pii::PiiVault,
+    sms::{OutboxOnly, SmsPolicy, SmsSender},
+};
 
 use crate::{assets::Assets, metrics::Metrics};
 
@@ -37,16 +41,25 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     pub metrics: Arc<Metrics>,
     pub assets: Arc<Assets>,
+    /// Seals and indexes ID numbers and mobiles.
+    pub vault: Arc<PiiVault>,
+    /// Carries text messages (the outbox unless a vendor is configured).
+    pub sms: Arc<dyn SmsSender>,
+    pub sms_policy: Arc<SmsPolicy>,
 }
 
 impl AppState {
-    /// Builds the state for a database and configuration.
-    pub fn new(db: Db, config: WebConfig) -> Self {
+    /// Builds the state for a database, configuration and field-encryption vault, with
+    /// the outbox as SMS transport.
+    pub fn new(db: Db, config: WebConfig, vault: PiiVault) -> Self {
         Self {
             db,
             config: Arc::new(config),
             metrics: Arc::new(Metrics::new()),
             assets: Arc::new(Assets::load()),
+            vault: Arc::new(vault),
+            sms: Arc::new(OutboxOnly),
+            sms_policy: Arc::new(SmsPolicy::default()),
         }
     }
 }

@@ -133,7 +133,13 @@ async fn the_auditor_pages_and_filters_the_audit_log() {
         .await;
     assert_eq!(
         texts(&doc, ".pager-total"),
-        ["共 8 条"],
-        "one account.create per demo account"
+        ["共 7 条"],
+        "one account.create per demo staff account"
+    );
+    let (_, doc) = app.get_html("/admin/audit?action=applicant.register").await;
+    assert_eq!(
+        texts(&doc, ".pager-total"),
+        ["共 1 条"],
+        "the demo applicant registered"
     );
 }

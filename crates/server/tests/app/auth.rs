@@ -83,7 +83,7 @@ async fn a_wrong_password_keeps_the_login_name_and_says_why_in_chinese() {
 #[tokio::test]
 async fn each_role_reaches_only_its_own_portal() {
     let app = spawn_app().await;
-    let res = app.login_as("zhangsan").await;
+    let res = app.login_applicant().await;
     assert_eq!(location(&res), "/my");
     let (status, doc) = app.get_html("/my").await;
     assert_eq!(status, StatusCode::OK);

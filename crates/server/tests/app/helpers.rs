@@ -145,6 +145,34 @@ impl TestApp {
         res
     }
 
+    /// Logs the demo applicant in with their ID number on the applicant login page.
+    pub async fn login_applicant(&self) -> Response {
+        let password = self
+            .demo_password
+            .clone()
+            .expect("demo mode has a password");
+        let res = self
+            .post_form(
+                "/my/login",
+                &[
+                    ("identifier", zc_services::demo::DEMO_APPLICANT_ID),
+                    ("password", &password),
+                ],
+            )
+            .await;
+        assert_eq!(
+            res.status(),
+            StatusCode::SEE_OTHER,
+            "the demo applicant logs in"
+        );
+        res
+    }
+
+    /// The newest SMS in the outbox, as the phone's owner would read it.
+    pub async fn last_sms(&self) -> Option<zc_db::sms::OutboxRow> {
+        zc_db::sms::outbox_page(&self.db, 1, 0).await.unwrap().pop()
+    }
+
     /// Stops the server gracefully and waits for it.
     pub async fn stop(mut self) -> anyhow::Result<()> {
         if let Some(tx) = self.shutdown.take() {

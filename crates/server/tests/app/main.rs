@@ -2,6 +2,7 @@
 //! a temporary SQLite file, or a fresh PostgreSQL database when `TEST_DATABASE_URL` is set.
 
 mod admin;
+mod applicants;
 mod auth;
 mod browser;
 mod helpers;
