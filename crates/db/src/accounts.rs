@@ -95,3 +95,20 @@ pub async fn clear_failures(db: &Db, login_key: &str) -> DbResult<()> {
         .map(|r| r.rows_affected()))?;
     Ok(())
 }
+
+/// Replaces an account's password hash inside `tx`.
+pub async fn set_password_hash(tx: &mut Tx, account_id: i64, hash: &str) -> DbResult<()> {
+    let sql = "UPDATE account SET password_hash = $2 WHERE id = $1";
+    with_tx!(tx, c => sqlx::query(sql).bind(account_id).bind(hash).execute(&mut **c).await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Ends every session of an account inside `tx` (password reset, disabling).
+pub async fn end_sessions_in(tx: &mut Tx, account_id: i64) -> DbResult<u64> {
+    let sql = "DELETE FROM session WHERE account_id = $1";
+    Ok(
+        with_tx!(tx, c => sqlx::query(sql).bind(account_id).execute(&mut **c).await
+        .map(|r| r.rows_affected()))?,
+    )
+}

@@ -10,6 +10,7 @@ pub mod demo;
 pub mod error;
 pub mod password_hash;
 pub mod pii;
+pub mod recovery;
 pub mod registration;
 pub mod sms;
 

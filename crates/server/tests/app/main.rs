@@ -8,5 +8,6 @@ mod browser;
 mod helpers;
 mod pages;
 mod platform;
+mod recovery;
 mod security;
 mod startup;

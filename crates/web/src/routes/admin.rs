@@ -40,6 +40,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/calendar", get(calendar_page).post(calendar_save))
         .route("/calendar/delete", post(calendar_delete))
         .route("/audit", get(audit_page))
+        .route("/outbox", get(outbox_page))
         .route_layer(middleware::from_fn_with_state(
             (state, Portal::Admin),
             require_portal,
@@ -361,6 +362,66 @@ async fn audit_page(
         ctx,
         nav,
         action,
+        rows,
+        pager,
+    })
+}
+
+/// Paging of the SMS outbox.
+#[derive(Debug, Deserialize)]
+pub struct OutboxQuery {
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+/// A message as shown.
+pub struct OutboxItem {
+    pub at: String,
+    pub phone: String,
+    pub template: String,
+    pub body: String,
+    pub provider: String,
+    pub status: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/outbox.html")]
+struct OutboxPage {
+    ctx: PageContext,
+    nav: Nav,
+    rows: Vec<OutboxItem>,
+    pager: Pager,
+}
+
+/// `/admin/outbox`: the SMS outbox, readable by the system admin in demo mode only (the
+/// messages hold live codes).
+async fn outbox_page(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Query(q): Query<OutboxQuery>,
+) -> AppResult<OutboxPage> {
+    if !state.config.demo {
+        return Err(AppError::NotFound);
+    }
+    user_with(&ctx, &[Role::SystemAdmin])?;
+    let total = zc_db::sms::outbox_count(&state.db).await? as u64;
+    let pager = Pager::new(total, q.page, q.per_page, "/admin/outbox", vec![]);
+    let rows = zc_db::sms::outbox_page(&state.db, pager.per_page as i64, pager.offset() as i64)
+        .await?
+        .into_iter()
+        .map(|m| OutboxItem {
+            at: format_time(m.created_at),
+            phone: m.phone_masked,
+            template: m.template,
+            body: m.body,
+            provider: m.provider,
+            status: m.status,
+        })
+        .collect();
+    let nav = portal_nav(Portal::Admin, &ctx.path);
+    Ok(OutboxPage {
+        ctx,
+        nav,
         rows,
         pager,
     })

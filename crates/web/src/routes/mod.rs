@@ -8,3 +8,4 @@ pub mod login;
 pub mod portals;
 pub mod prefs;
 pub mod public;
+pub mod recovery;

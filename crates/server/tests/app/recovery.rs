@@ -1,0 +1,225 @@
+//! Password recovery over HTTP, and the SMS outbox admins read in demo mode.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{attr, html, location, new_client, spawn_app, spawn_app_with, texts};
+
+const PHONE: &str = "13800771234";
+const ID: &str = "450103198806121237";
+
+fn code_in(body: &str) -> String {
+    body.chars()
+        .filter(|c| c.is_ascii_digit())
+        .take(6)
+        .collect()
+}
+
+#[tokio::test]
+async fn reset_by_sms_ends_old_sessions_and_sends_a_notice() {
+    let app = spawn_app().await;
+    app.login_applicant().await;
+    assert_eq!(app.get("/my").await.status(), StatusCode::OK);
+
+    // Someone (the owner, on another device) resets the password.
+    let other = spawn_client(&app).await;
+    let res = other
+        .post(
+            "/my/forgot/sms",
+            &[("phone", PHONE), ("action", "send_code")],
+        )
+        .await;
+    assert_eq!(
+        texts(&html(&res.text().await.unwrap()), "[role=status]"),
+        ["如果该手机号已注册，验证码已发送，5分钟内有效。"]
+    );
+    let code = code_in(&app.last_sms().await.unwrap().body);
+    let res = other
+        .post(
+            "/my/forgot/sms",
+            &[
+                ("phone", PHONE),
+                ("sms_code", &code),
+                ("password", "New-Secret-2027"),
+                ("password_confirm", "New-Secret-2027x"),
+                ("action", "reset"),
+            ],
+        )
+        .await;
+    let doc = html(&res.text().await.unwrap());
+    assert_eq!(texts(&doc, ".error-summary li"), ["两次输入的密码不一致"]);
+    assert_eq!(attr(&doc, "#f-phone", "value").as_deref(), Some(PHONE));
+    let res = other
+        .post(
+            "/my/forgot/sms",
+            &[
+                ("phone", PHONE),
+                ("sms_code", &code),
+                ("password", "New-Secret-2027"),
+                ("password_confirm", "New-Secret-2027"),
+                ("action", "reset"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        texts(&html(&res.text().await.unwrap()), "h1"),
+        ["密码已重设"]
+    );
+
+    // The first device's session is gone; the notice went to the registered mobile.
+    let res = app.get("/my").await;
+    assert!(location(&res).starts_with("/my/login"), "old session ended");
+    let notice = app.last_sms().await.unwrap();
+    assert_eq!(notice.template, "password_reset_notice");
+    assert_eq!(notice.phone_masked, "138****1234");
+    let res = app
+        .post_form(
+            "/my/login",
+            &[
+                ("identifier", ID),
+                ("password", app.demo_password.as_deref().unwrap()),
+            ],
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "the old password no longer works"
+    );
+    let res = app
+        .post_form(
+            "/my/login",
+            &[("identifier", ID), ("password", "New-Secret-2027")],
+        )
+        .await;
+    assert_eq!(location(&res), "/my");
+    let events = zc_db::audit::recent(&app.db, 10).await.unwrap();
+    assert!(
+        events
+            .iter()
+            .any(|e| e.action == "password.reset" && e.detail == "短信验证码找回密码")
+    );
+}
+
+#[tokio::test]
+async fn reset_by_security_question_checks_name_and_answer() {
+    let app = spawn_app().await;
+    let res = app
+        .post_form(
+            "/my/forgot/question",
+            &[("id_number", ID), ("name", "李四"), ("action", "find")],
+        )
+        .await;
+    let doc = html(&res.text().await.unwrap());
+    assert_eq!(
+        texts(&doc, ".error-summary li"),
+        ["证件号码与姓名不匹配，或该证件号码未注册"]
+    );
+    assert_eq!(attr(&doc, "#f-name", "value").as_deref(), Some("李四"));
+
+    let res = app
+        .post_form(
+            "/my/forgot/question",
+            &[("id_number", ID), ("name", "张三"), ("action", "find")],
+        )
+        .await;
+    let doc = html(&res.text().await.unwrap());
+    assert_eq!(
+        texts(&doc, "label[for=f-security_answer]"),
+        ["您母亲的姓名是？"]
+    );
+
+    let fields = |answer: &'static str| {
+        vec![
+            ("id_number", ID),
+            ("name", "张三"),
+            ("security_answer", answer),
+            ("password", "Qa-Secret-2027"),
+            ("password_confirm", "Qa-Secret-2027"),
+            ("action", "reset"),
+        ]
+    };
+    let res = app.post_form("/my/forgot/question", &fields("王梅")).await;
+    assert_eq!(
+        texts(&html(&res.text().await.unwrap()), ".error-summary li"),
+        ["密保答案不正确"]
+    );
+    let res = app
+        .post_form("/my/forgot/question", &fields(" 李 梅 "))
+        .await;
+    assert_eq!(
+        texts(&html(&res.text().await.unwrap()), "h1"),
+        ["密码已重设"]
+    );
+    let res = app
+        .post_form(
+            "/my/login",
+            &[("identifier", PHONE), ("password", "Qa-Secret-2027")],
+        )
+        .await;
+    assert_eq!(location(&res), "/my");
+}
+
+#[tokio::test]
+async fn the_outbox_is_for_the_system_admin_in_demo_mode_only() {
+    let app = spawn_app().await;
+    app.post_form(
+        "/my/login/sms",
+        &[("phone", PHONE), ("action", "send_code")],
+    )
+    .await;
+    app.login_as("sysadmin").await;
+    let (status, doc) = app.get_html("/admin/outbox").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(texts(&doc, "tbody td[data-label=手机号]"), ["138****1234"]);
+    assert!(texts(&doc, "tbody td[data-label=内容]")[0].starts_with("【广西职称】验证码"));
+
+    let auditor = spawn_app().await;
+    auditor.login_as("auditor").await;
+    assert_eq!(
+        auditor.get("/admin/outbox").await.status(),
+        StatusCode::FORBIDDEN
+    );
+
+    let prod = spawn_app_with(|c| c.demo = false).await;
+    assert_eq!(
+        prod.get("/admin/outbox").await.status(),
+        StatusCode::SEE_OTHER,
+        "visitors are sent to log in"
+    );
+}
+
+/// A second browser on the same server.
+struct Browser {
+    client: reqwest::Client,
+    base: String,
+}
+
+async fn spawn_client(app: &crate::helpers::TestApp) -> Browser {
+    Browser {
+        client: new_client(),
+        base: app.address.clone(),
+    }
+}
+
+impl Browser {
+    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let page = self
+            .client
+            .get(format!("{}/", self.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let token = attr(&html(&page), "meta[name=csrf-token]", "content").unwrap();
+        let mut body = fields.to_vec();
+        body.push(("_csrf", &token));
+        self.client
+            .post(format!("{}{path}", self.base))
+            .form(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+}

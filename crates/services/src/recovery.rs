@@ -1,0 +1,212 @@
+//! 找回密码 — password recovery for applicants: by SMS code to the registered mobile, or
+//! by ID number + name + security answer (the e-mail link comes with the mailer).
+//!
+//! A reset ends every session of the person, clears their login failures, is audited, and
+//! sends a notice to the registered mobile so a stranger's reset does not go unnoticed.
+
+use zc_db::{Db, accounts, applicants, audit::AuditEvent};
+use zc_domain::{password::check_password, phone::Phone};
+
+use crate::{
+    FieldErrors, ServiceError, ServiceResult, password_hash,
+    pii::PiiVault,
+    registration::normalise_answer,
+    sms::{CodePurpose, SmsPolicy, SmsSender, send_message, verify_code},
+};
+
+/// Failed security-answer attempts allowed per ID number within the lock window.
+const MAX_ANSWER_FAILURES: i64 = 5;
+
+/// The new password, typed twice.
+#[derive(Debug, Clone, Default)]
+pub struct NewPassword {
+    pub password: String,
+    pub password_confirm: String,
+}
+
+fn check_new_password(p: &NewPassword, personal: &[&str], errors: &mut FieldErrors) {
+    if let Err(refusal) = check_password(&p.password, personal) {
+        errors.add("password", refusal.to_string());
+    } else if p.password != p.password_confirm {
+        errors.add("password_confirm", "两次输入的密码不一致");
+    }
+}
+
+/// Sets the new password, ends all sessions, clears failures, audits and notifies.
+async fn apply_reset(
+    db: &Db,
+    vault: &PiiVault,
+    sender: &dyn SmsSender,
+    account_id: i64,
+    password: &str,
+    method: &'static str,
+    ip: &str,
+) -> ServiceResult<()> {
+    let hash = password_hash::hash(password.to_string()).await?;
+    let account = accounts::find(db, account_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let mut tx = db.begin_write().await?;
+    accounts::set_password_hash(&mut tx, account_id, &hash).await?;
+    accounts::end_sessions_in(&mut tx, account_id).await?;
+    let object = format!("account:{account_id}");
+    zc_db::audit::record_in(
+        &mut tx,
+        &AuditEvent {
+            actor_id: Some(account_id),
+            actor_role: Some(&account.role),
+            action: "password.reset",
+            object: &object,
+            result: "ok",
+            detail: method,
+            ip: Some(ip),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    accounts::clear_failures(db, &account.login_name).await?;
+    if let Some(row) = applicants::find(db, account_id).await? {
+        let phone = Phone::parse(&vault.open(&row.phone_sealed)?)
+            .map_err(|e| anyhow::anyhow!("stored phone: {e}"))?;
+        let body = "【广西职称】您的登录密码已重设。如非本人操作，请立即通过“忘记密码”重设密码并联系客服0771-5505013。";
+        // The notice is best effort: the reset itself has happened.
+        if let Err(e) = send_message(db, vault, sender, &phone, "password_reset_notice", body).await
+        {
+            tracing::warn!(error = %e, "password reset notice not sent");
+        }
+    }
+    Ok(())
+}
+
+/// Reset by an SMS code sent (purpose 找回密码) to the registered mobile.
+#[allow(clippy::too_many_arguments)]
+pub async fn reset_by_sms(
+    db: &Db,
+    vault: &PiiVault,
+    sender: &dyn SmsSender,
+    policy: &SmsPolicy,
+    phone_input: &str,
+    code: &str,
+    new: &NewPassword,
+    ip: &str,
+) -> ServiceResult<()> {
+    let mut errors = FieldErrors::default();
+    let phone = match Phone::parse(phone_input) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            errors.add("phone", e.to_string());
+            None
+        }
+    };
+    if code.trim().is_empty() {
+        errors.add("sms_code", "请填写短信验证码");
+    }
+    check_new_password(
+        new,
+        &[phone.as_ref().map(|p| p.as_str()).unwrap_or("")],
+        &mut errors,
+    );
+    errors.into_result()?;
+    let phone = phone.expect("checked above");
+    verify_code(db, vault, policy, &phone, CodePurpose::Reset, code).await?;
+    let index = vault.index("phone", phone.as_str());
+    // A code only reaches registered numbers, so a verified code has an account behind it.
+    let account_id = applicants::account_for(db, applicants::Identifier::PhoneIndex(&index))
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    apply_reset(
+        db,
+        vault,
+        sender,
+        account_id,
+        &new.password,
+        "短信验证码找回密码",
+        ip,
+    )
+    .await
+}
+
+/// The account and question for an ID number + name pair; a wrong pair gets one answer
+/// whatever was wrong, and counts towards the same lock as wrong answers.
+pub async fn question_for(
+    db: &Db,
+    vault: &PiiVault,
+    id_input: &str,
+    name: &str,
+) -> ServiceResult<(i64, String)> {
+    let normalised: String = id_input
+        .split_whitespace()
+        .collect::<String>()
+        .to_uppercase();
+    let key = format!("reset-{}", vault.index("id", &normalised));
+    let since = chrono::Utc::now() - chrono::Duration::minutes(crate::accounts::LOCK_MINUTES);
+    if accounts::failures_since(db, &key, since).await? >= MAX_ANSWER_FAILURES {
+        return Err(ServiceError::refused(
+            "reset_locked",
+            "尝试次数过多，请15分钟后再试，或使用短信验证码找回密码",
+        ));
+    }
+    let index = vault.index("id", &normalised);
+    let found =
+        match applicants::account_for(db, applicants::Identifier::IdNumberIndex(&index)).await? {
+            Some(id) => applicants::find(db, id)
+                .await?
+                .filter(|a| a.name == name.trim()),
+            None => None,
+        };
+    match found {
+        Some(a) => Ok((a.account_id, a.security_question)),
+        None => {
+            accounts::record_failure(db, &key, None).await?;
+            Err(ServiceError::refused(
+                "reset_no_match",
+                "证件号码与姓名不匹配，或该证件号码未注册",
+            ))
+        }
+    }
+}
+
+/// Reset by ID number + name + security answer.
+#[allow(clippy::too_many_arguments)]
+pub async fn reset_by_question(
+    db: &Db,
+    vault: &PiiVault,
+    sender: &dyn SmsSender,
+    id_input: &str,
+    name: &str,
+    answer: &str,
+    new: &NewPassword,
+    ip: &str,
+) -> ServiceResult<()> {
+    let (account_id, _) = question_for(db, vault, id_input, name).await?;
+    let mut errors = FieldErrors::default();
+    if answer.trim().is_empty() {
+        errors.add("security_answer", "请填写密保答案");
+    }
+    let normalised: String = id_input
+        .split_whitespace()
+        .collect::<String>()
+        .to_uppercase();
+    check_new_password(new, &[normalised.as_str()], &mut errors);
+    errors.into_result()?;
+    let row = applicants::find(db, account_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    if !password_hash::verify(normalise_answer(answer), row.security_answer_hash).await? {
+        let key = format!("reset-{}", vault.index("id", &normalised));
+        accounts::record_failure(db, &key, Some(ip)).await?;
+        let mut errors = FieldErrors::default();
+        errors.add("security_answer", "密保答案不正确");
+        return Err(ServiceError::Invalid(errors));
+    }
+    apply_reset(
+        db,
+        vault,
+        sender,
+        account_id,
+        &new.password,
+        "密保问题找回密码",
+        ip,
+    )
+    .await
+}

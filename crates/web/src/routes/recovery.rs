@@ -1,0 +1,267 @@
+//! 忘记密码 — `/my/forgot`: choose a method, then reset by SMS code or by ID number + name
+//! + security answer. Forms keep what was typed (never passwords) and explain refusals.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Form, Router,
+    extract::{ConnectInfo, State},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use serde::Deserialize;
+use zc_services::{
+    FieldErrors, ServiceError,
+    recovery::{NewPassword, question_for, reset_by_question, reset_by_sms},
+    sms::{CodePurpose, request_code},
+};
+
+use crate::{
+    context::PageContext,
+    error::{AppError, AppResult},
+    state::AppState,
+    views::{Nav, public_nav},
+};
+
+/// Recovery routes (outside the `/my` guard).
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/my/forgot", get(choose))
+        .route("/my/forgot/sms", get(sms_form).post(sms_submit))
+        .route(
+            "/my/forgot/question",
+            get(question_form).post(question_submit),
+        )
+}
+
+fn as_field_errors(field: &'static str, e: ServiceError) -> Result<FieldErrors, AppError> {
+    match e {
+        ServiceError::Invalid(errors) => Ok(errors),
+        ServiceError::Refused { message, .. } => {
+            let mut errors = FieldErrors::default();
+            errors.add(field, message);
+            Ok(errors)
+        }
+        other => Err(other.into()),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "my/forgot.html")]
+struct ChoosePage {
+    ctx: PageContext,
+    nav: Nav,
+}
+
+async fn choose(ctx: PageContext) -> ChoosePage {
+    ChoosePage {
+        ctx,
+        nav: public_nav("/my/forgot"),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "my/reset_done.html")]
+struct DonePage {
+    ctx: PageContext,
+    nav: Nav,
+}
+
+/// The SMS method's form.
+#[derive(Debug, Default, Deserialize)]
+pub struct SmsResetForm {
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub sms_code: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub password_confirm: String,
+    #[serde(default)]
+    pub action: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "my/forgot_sms.html")]
+struct SmsPage {
+    ctx: PageContext,
+    nav: Nav,
+    phone: String,
+    errors: FieldErrors,
+    sent: Option<String>,
+}
+
+async fn sms_form(ctx: PageContext) -> SmsPage {
+    SmsPage {
+        ctx,
+        nav: public_nav("/my/forgot"),
+        phone: String::new(),
+        errors: FieldErrors::default(),
+        sent: None,
+    }
+}
+
+async fn sms_submit(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Form(f): Form<SmsResetForm>,
+) -> AppResult<Response> {
+    let ip = addr.ip().to_string();
+    let (errors, sent) = if f.action == "send_code" {
+        match request_code(
+            &state.db,
+            &state.vault,
+            state.sms.as_ref(),
+            &state.sms_policy,
+            &f.phone,
+            CodePurpose::Reset,
+            &ip,
+        )
+        .await
+        {
+            Ok(()) => (
+                FieldErrors::default(),
+                Some("如果该手机号已注册，验证码已发送，5分钟内有效。".to_string()),
+            ),
+            Err(e) => (as_field_errors("phone", e)?, None),
+        }
+    } else {
+        let new = NewPassword {
+            password: f.password,
+            password_confirm: f.password_confirm,
+        };
+        match reset_by_sms(
+            &state.db,
+            &state.vault,
+            state.sms.as_ref(),
+            &state.sms_policy,
+            &f.phone,
+            &f.sms_code,
+            &new,
+            &ip,
+        )
+        .await
+        {
+            Ok(()) => {
+                return Ok(DonePage {
+                    ctx,
+                    nav: public_nav("/my/forgot"),
+                }
+                .into_response());
+            }
+            Err(e) => (as_field_errors("sms_code", e)?, None),
+        }
+    };
+    let page = SmsPage {
+        ctx,
+        nav: public_nav("/my/forgot"),
+        phone: f.phone.trim().to_string(),
+        errors,
+        sent,
+    };
+    Ok(page.into_response())
+}
+
+/// The security-question method's form (both steps).
+#[derive(Debug, Default, Deserialize)]
+pub struct QuestionForm {
+    #[serde(default)]
+    pub id_number: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub security_answer: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub password_confirm: String,
+    /// `find` (step 1) or `reset` (step 2).
+    #[serde(default)]
+    pub action: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "my/forgot_question.html")]
+struct QuestionPage {
+    ctx: PageContext,
+    nav: Nav,
+    id_number: String,
+    name: String,
+    /// Shown once the ID number and name match: step 2.
+    question: Option<String>,
+    errors: FieldErrors,
+}
+
+async fn question_form(ctx: PageContext) -> QuestionPage {
+    QuestionPage {
+        ctx,
+        nav: public_nav("/my/forgot"),
+        id_number: String::new(),
+        name: String::new(),
+        question: None,
+        errors: FieldErrors::default(),
+    }
+}
+
+async fn question_submit(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Form(f): Form<QuestionForm>,
+) -> AppResult<Response> {
+    let ip = addr.ip().to_string();
+    let mut errors = FieldErrors::default();
+    if f.id_number.trim().is_empty() {
+        errors.add("id_number", "请填写证件号码");
+    }
+    if f.name.trim().is_empty() {
+        errors.add("name", "请填写姓名");
+    }
+    let mut question = None;
+    if errors.is_empty() {
+        match question_for(&state.db, &state.vault, &f.id_number, &f.name).await {
+            Ok((_, q)) => question = Some(q),
+            Err(e) => errors = as_field_errors("id_number", e)?,
+        }
+    }
+    if question.is_some() && f.action == "reset" {
+        let new = NewPassword {
+            password: f.password,
+            password_confirm: f.password_confirm,
+        };
+        match reset_by_question(
+            &state.db,
+            &state.vault,
+            state.sms.as_ref(),
+            &f.id_number,
+            &f.name,
+            &f.security_answer,
+            &new,
+            &ip,
+        )
+        .await
+        {
+            Ok(()) => {
+                return Ok(DonePage {
+                    ctx,
+                    nav: public_nav("/my/forgot"),
+                }
+                .into_response());
+            }
+            Err(e) => errors = as_field_errors("security_answer", e)?,
+        }
+    }
+    let page = QuestionPage {
+        ctx,
+        nav: public_nav("/my/forgot"),
+        id_number: f.id_number.trim().to_string(),
+        name: f.name.trim().to_string(),
+        question,
+        errors,
+    };
+    Ok(page.into_response())
+}
