@@ -1,6 +1,7 @@
 //! 审计日志 — append-only audit events.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
+use sha2::{Digest, Sha256};
 
 use crate::{Db, DbResult, Tx, with_pool, with_tx};
 
@@ -35,22 +36,84 @@ pub struct AuditRow {
 }
 
 const INSERT: &str = "INSERT INTO audit_event (at, actor_id, actor_role, action, object, result, \
-                      detail, ip) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+                      detail, ip, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+
+/// The hash that chains an event to its predecessor. Times are hashed at microsecond
+/// precision, which both databases store exactly.
+pub fn chain_hash(prev: &str, at: DateTime<Utc>, e: &AuditFields<'_>) -> String {
+    let mut h = Sha256::new();
+    for part in [
+        prev,
+        &at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+        &e.actor_id.map(|i| i.to_string()).unwrap_or_default(),
+        e.actor_role.unwrap_or(""),
+        e.action,
+        e.object,
+        e.result,
+        e.detail,
+        e.ip.unwrap_or(""),
+    ] {
+        h.update((part.len() as u64).to_be_bytes());
+        h.update(part.as_bytes());
+    }
+    hex::encode(h.finalize())
+}
+
+/// The hashed fields of an event (borrowed from a new event or a stored row).
+pub struct AuditFields<'a> {
+    pub actor_id: Option<i64>,
+    pub actor_role: Option<&'a str>,
+    pub action: &'a str,
+    pub object: &'a str,
+    pub result: &'a str,
+    pub detail: &'a str,
+    pub ip: Option<&'a str>,
+}
+
+impl<'a> From<&'a AuditEvent<'a>> for AuditFields<'a> {
+    fn from(e: &'a AuditEvent<'a>) -> Self {
+        AuditFields {
+            actor_id: e.actor_id,
+            actor_role: e.actor_role,
+            action: e.action,
+            object: e.object,
+            result: e.result,
+            detail: e.detail,
+            ip: e.ip,
+        }
+    }
+}
 
 /// Writes an event inside the transaction that made the change, so both land or neither.
+/// The chain head is locked for the rest of the transaction, so events never fork.
 pub async fn record_in(tx: &mut Tx, e: &AuditEvent<'_>) -> DbResult<()> {
-    with_tx!(tx, c => sqlx::query(INSERT).bind(Utc::now()).bind(e.actor_id).bind(e.actor_role)
-        .bind(e.action).bind(e.object).bind(e.result).bind(e.detail).bind(e.ip)
+    let prev: String = match tx {
+        Tx::Sqlite(c) => {
+            sqlx::query_scalar("SELECT hash FROM audit_head WHERE id = 1")
+                .fetch_one(&mut **c)
+                .await?
+        }
+        Tx::Postgres(c) => {
+            sqlx::query_scalar("SELECT hash FROM audit_head WHERE id = 1 FOR UPDATE")
+                .fetch_one(&mut **c)
+                .await?
+        }
+    };
+    let at = Utc::now().trunc_subsecs(6);
+    let hash = chain_hash(&prev, at, &AuditFields::from(e));
+    with_tx!(tx, c => sqlx::query(INSERT).bind(at).bind(e.actor_id).bind(e.actor_role)
+        .bind(e.action).bind(e.object).bind(e.result).bind(e.detail).bind(e.ip).bind(&prev)
+        .bind(&hash).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    with_tx!(tx, c => sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(&hash)
         .execute(&mut **c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
 /// Writes an event on its own (for actions that change nothing else, such as a refusal).
 pub async fn record(db: &Db, e: &AuditEvent<'_>) -> DbResult<()> {
-    with_pool!(db, p => sqlx::query(INSERT).bind(Utc::now()).bind(e.actor_id).bind(e.actor_role)
-        .bind(e.action).bind(e.object).bind(e.result).bind(e.detail).bind(e.ip)
-        .execute(p).await.map(|r| r.rows_affected()))?;
-    Ok(())
+    let mut tx = db.begin_write().await?;
+    record_in(&mut tx, e).await?;
+    tx.commit().await
 }
 
 /// The newest events first.
@@ -58,6 +121,80 @@ pub async fn recent(db: &Db, limit: i64) -> DbResult<Vec<AuditRow>> {
     let sql = "SELECT id, at, actor_id, actor_role, action, object, result, detail, ip \
                FROM audit_event ORDER BY at DESC, id DESC LIMIT $1";
     Ok(with_pool!(db, p => sqlx::query_as(sql).bind(limit).fetch_all(p).await)?)
+}
+
+/// What a chain check found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChainCheck {
+    /// Every row hashes correctly and the head matches the last row.
+    Intact { rows: u64 },
+    /// The row with this id was changed, or a row before it was removed.
+    Broken { id: i64, reason: &'static str },
+    /// Rows at the end were removed (the head points past the last row).
+    Truncated,
+}
+
+/// Recomputes the whole chain, in pages, oldest first.
+pub async fn verify_chain(db: &Db) -> DbResult<ChainCheck> {
+    let mut prev = String::new();
+    let mut after = 0i64;
+    let mut rows = 0u64;
+    loop {
+        let sql = "SELECT id, at, actor_id, actor_role, action, object, result, detail, ip, prev_hash, hash \
+                   FROM audit_event WHERE id > $1 ORDER BY id LIMIT 1000";
+        let page: Vec<ChainRow> =
+            with_pool!(db, p => sqlx::query_as(sql).bind(after).fetch_all(p).await)?;
+        if page.is_empty() {
+            break;
+        }
+        for r in &page {
+            if r.prev_hash != prev {
+                return Ok(ChainCheck::Broken {
+                    id: r.id,
+                    reason: "前一条记录被删除或修改",
+                });
+            }
+            let fields = AuditFields {
+                actor_id: r.actor_id,
+                actor_role: r.actor_role.as_deref(),
+                action: &r.action,
+                object: &r.object,
+                result: &r.result,
+                detail: &r.detail,
+                ip: r.ip.as_deref(),
+            };
+            if chain_hash(&prev, r.at, &fields) != r.hash {
+                return Ok(ChainCheck::Broken {
+                    id: r.id,
+                    reason: "记录内容被修改",
+                });
+            }
+            prev = r.hash.clone();
+            after = r.id;
+            rows += 1;
+        }
+    }
+    let head: String = with_pool!(db, p => sqlx::query_scalar("SELECT hash FROM audit_head WHERE id = 1").fetch_one(p).await)?;
+    Ok(if head == prev {
+        ChainCheck::Intact { rows }
+    } else {
+        ChainCheck::Truncated
+    })
+}
+
+#[derive(sqlx::FromRow)]
+struct ChainRow {
+    id: i64,
+    at: DateTime<Utc>,
+    actor_id: Option<i64>,
+    actor_role: Option<String>,
+    action: String,
+    object: String,
+    result: String,
+    detail: String,
+    ip: Option<String>,
+    prev_hash: String,
+    hash: String,
 }
 
 /// Number of events whose action starts with `action_prefix` (empty: all).

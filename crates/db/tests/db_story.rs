@@ -321,3 +321,106 @@ async fn both_backends_have_the_same_tables_and_columns() {
         "only in SQLite: {only_sqlite:?}; only in PostgreSQL: {only_pg:?}"
     );
 }
+
+#[tokio::test]
+async fn the_audit_chain_detects_edits_and_deletions() {
+    use zc_db::audit::{self, AuditEvent, ChainCheck};
+    let t = TestDb::new().await;
+    for i in 0..5 {
+        let detail = format!("第{i}次");
+        audit::record(
+            &t.db,
+            &AuditEvent {
+                action: "test.event",
+                object: "x",
+                result: "ok",
+                detail: &detail,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    }
+    assert_eq!(
+        audit::verify_chain(&t.db).await.unwrap(),
+        ChainCheck::Intact { rows: 5 }
+    );
+    let ids: Vec<i64> =
+        with_pool!(&t.db, p => sqlx::query_scalar("SELECT id FROM audit_event ORDER BY id")
+        .fetch_all(p).await)
+        .unwrap();
+
+    with_pool!(&t.db, p => sqlx::query("UPDATE audit_event SET detail = '改过' WHERE id = $1")
+        .bind(ids[2]).execute(p).await.map(|_| ()))
+    .unwrap();
+    assert_eq!(
+        audit::verify_chain(&t.db).await.unwrap(),
+        ChainCheck::Broken {
+            id: ids[2],
+            reason: "记录内容被修改"
+        }
+    );
+
+    with_pool!(&t.db, p => sqlx::query("DELETE FROM audit_event WHERE id = $1")
+        .bind(ids[2]).execute(p).await.map(|_| ()))
+    .unwrap();
+    assert_eq!(
+        audit::verify_chain(&t.db).await.unwrap(),
+        ChainCheck::Broken {
+            id: ids[3],
+            reason: "前一条记录被删除或修改"
+        }
+    );
+
+    let t2 = TestDb::new().await;
+    for _ in 0..3 {
+        audit::record(
+            &t2.db,
+            &AuditEvent {
+                action: "test.event",
+                object: "x",
+                result: "ok",
+                detail: "d",
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    }
+    with_pool!(&t2.db, p => sqlx::query("DELETE FROM audit_event WHERE id = (SELECT MAX(id) FROM audit_event)")
+        .execute(p).await.map(|_| ())).unwrap();
+    assert_eq!(
+        audit::verify_chain(&t2.db).await.unwrap(),
+        ChainCheck::Truncated
+    );
+}
+
+#[tokio::test]
+async fn concurrent_audit_events_keep_one_chain() {
+    use zc_db::audit::{self, AuditEvent, ChainCheck};
+    let t = TestDb::new().await;
+    let mut tasks = Vec::new();
+    for _ in 0..32 {
+        let db = t.db.clone();
+        tasks.push(tokio::spawn(async move {
+            audit::record(
+                &db,
+                &AuditEvent {
+                    action: "test.concurrent",
+                    object: "x",
+                    result: "ok",
+                    detail: "d",
+                    ..Default::default()
+                },
+            )
+            .await
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    assert_eq!(
+        audit::verify_chain(&t.db).await.unwrap(),
+        ChainCheck::Intact { rows: 32 }
+    );
+}

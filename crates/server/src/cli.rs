@@ -54,6 +54,8 @@ pub enum AdminCommand {
         #[arg(long, default_value = "system_admin")]
         role: String,
     },
+    /// 校验审计日志的哈希链，发现被修改或删除的记录
+    VerifyAudit,
 }
 
 /// Runs the parsed command.
@@ -73,6 +75,9 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         Command::Admin {
             command: AdminCommand::CreateUser { login, name, role },
         } => create_user(config, login, name, role).await,
+        Command::Admin {
+            command: AdminCommand::VerifyAudit,
+        } => verify_audit(config).await,
         Command::Demo => {
             let config = Config {
                 demo: true,
@@ -136,6 +141,26 @@ async fn create_user(
             bail!("账号未创建：{}", msgs.join("；"))
         }
         Err(e) => bail!("账号未创建：{e}"),
+    }
+}
+
+async fn verify_audit(config: Config) -> anyhow::Result<()> {
+    use zc_db::audit::{ChainCheck, verify_chain};
+    prepare_sqlite_dir(&config)?;
+    let db = open_database(&config).await?;
+    let result = verify_chain(&db).await;
+    db.close().await;
+    match result? {
+        ChainCheck::Intact { rows } => {
+            println!("审计日志完整：共 {rows} 条记录，哈希链校验通过。");
+            Ok(())
+        }
+        ChainCheck::Broken { id, reason } => {
+            bail!("审计日志校验失败：第 {id} 条记录处链条断开（{reason}）")
+        }
+        ChainCheck::Truncated => {
+            bail!("审计日志校验失败：最新的记录被删除（链头与最后一条记录不符）")
+        }
     }
 }
 

@@ -135,3 +135,37 @@ fn admin_create_user_creates_a_login_and_refuses_weak_passwords() {
     assert!(ok, "{err}");
     assert!(out.contains("已创建账号 opsadmin"), "{out}");
 }
+
+#[test]
+fn verify_audit_reports_an_intact_chain_and_a_tampered_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_zhicheng"))
+            .args(args)
+            .current_dir(dir.path())
+            .env_remove("RUST_LOG")
+            .output()
+            .unwrap()
+    };
+    // The demo seeding writes audit events.
+    assert!(run(&["demo"]).status.success());
+    let out = run(&["admin", "verify-audit"]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("哈希链校验通过"));
+
+    let db = dir.path().join("data/zhicheng.db");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let db = zc_db::Db::connect(&format!("sqlite://{}", db.display()), &zc_db::DbOptions::default()).await.unwrap();
+        zc_db::with_pool!(&db, p => sqlx::query("UPDATE audit_event SET ip = '10.9.9.9' WHERE id = 2")
+            .execute(p).await.map(|_| ())).unwrap();
+        db.close().await;
+    });
+    let out = run(&["admin", "verify-audit"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("第 2 条记录") && err.contains("记录内容被修改"),
+        "{err}"
+    );
+}
