@@ -12,6 +12,7 @@ pub mod password_hash;
 pub mod pii;
 pub mod recovery;
 pub mod registration;
+pub mod settings;
 pub mod sms;
 
 pub use error::{FieldErrors, ServiceError, ServiceResult};

@@ -76,6 +76,14 @@ impl PageContext {
         Self::basics(state, req.headers(), req.extensions(), req.uri().path())
     }
 
+    /// Seconds of inactivity before the session ends, for the warning script.
+    pub fn idle_seconds(&self) -> u64 {
+        self.user
+            .as_ref()
+            .map(|u| u.role.idle_timeout().as_secs())
+            .unwrap_or(0)
+    }
+
     /// The role's name for the header, if someone is logged in.
     pub fn user_role_name(&self) -> &'static str {
         self.user.as_ref().map(|u| u.role.name()).unwrap_or("")

@@ -63,6 +63,7 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::login::router())
         .merge(routes::applicant_auth::router())
         .merge(routes::recovery::router())
+        .merge(routes::settings::router())
         .merge(routes::prefs::router())
         .merge(routes::portals::router(state.clone()))
         .nest("/admin", routes::admin::router(state.clone()))

@@ -60,6 +60,27 @@
     update();
   }
 
+  // Two minutes before the idle timeout, say so and offer to stay signed in (WCAG 2.2.1).
+  function setupIdleWarning() {
+    var meta = document.querySelector("meta[name=session-idle-seconds]");
+    var banner = document.getElementById("idle-warning");
+    if (!meta || !banner) { return; }
+    var idle = parseInt(meta.getAttribute("content"), 10);
+    if (!idle || idle <= 150) { return; }
+    var timer;
+    function arm() {
+      clearTimeout(timer);
+      timer = setTimeout(function () { banner.hidden = false; }, (idle - 120) * 1000);
+    }
+    var button = banner.querySelector("[data-keepalive]");
+    button.addEventListener("click", function () {
+      fetch("/session/keepalive", { credentials: "same-origin" }).then(function (res) {
+        if (res.status === 204) { banner.hidden = true; arm(); } else { location.href = "/login"; }
+      });
+    });
+    arm();
+  }
+
   function each(selector, fn) {
     Array.prototype.forEach.call(document.querySelectorAll(selector), fn);
   }
@@ -70,6 +91,7 @@
     each("[data-open-dialog]", setupDialogOpener);
     each("form[data-confirm]", setupConfirm);
     each("textarea[data-counter]", setupCounter);
+    setupIdleWarning();
     var summary = document.querySelector("[data-error-summary]");
     if (summary) { summary.focus(); }
   });

@@ -181,3 +181,79 @@ async fn a_session_older_than_twelve_hours_is_ended_whatever_the_activity() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(location(&res).starts_with("/login"));
 }
+
+#[tokio::test]
+async fn changing_the_password_keeps_this_device_and_signs_out_the_others() {
+    let app = spawn_app().await;
+    app.login_applicant().await;
+    let other = crate::helpers::spawn_second_browser(&app).await;
+    other.login_applicant_here(&app).await;
+    assert_eq!(other.get("/my").await.status(), StatusCode::OK);
+
+    let (_, doc) = app.get_html("/my").await;
+    assert_eq!(
+        crate::helpers::attr(&doc, "meta[name=session-idle-seconds]", "content").as_deref(),
+        Some("1800")
+    );
+    assert_eq!(
+        app.get("/session/keepalive").await.status(),
+        StatusCode::NO_CONTENT
+    );
+
+    let res = app
+        .post_form(
+            "/account/password",
+            &[
+                ("current_password", "Wrong-2026x"),
+                ("password", "Brand-New-2027"),
+                ("password_confirm", "Brand-New-2027"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        texts(&html(&res.text().await.unwrap()), ".error-summary li"),
+        ["当前密码不正确"]
+    );
+
+    let current = app.demo_password.clone().unwrap();
+    let res = app
+        .post_form(
+            "/account/password",
+            &[
+                ("current_password", &current),
+                ("password", "Brand-New-2027"),
+                ("password_confirm", "Brand-New-2027"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        texts(&html(&res.text().await.unwrap()), "[role=status]"),
+        ["密码已修改。其他设备上的登录已全部退出。"]
+    );
+    assert_eq!(
+        app.get("/my").await.status(),
+        StatusCode::OK,
+        "this device stays signed in"
+    );
+    let res = other.get("/my").await;
+    assert!(
+        location(&res).starts_with("/my/login"),
+        "the other device is signed out"
+    );
+    assert_eq!(
+        other.get("/session/keepalive").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn staff_sessions_idle_out_sooner() {
+    let app = spawn_app().await;
+    app.login_as("zhigaiban").await;
+    let (_, doc) = app.get_html("/office").await;
+    assert_eq!(
+        crate::helpers::attr(&doc, "meta[name=session-idle-seconds]", "content").as_deref(),
+        Some("900")
+    );
+    assert_eq!(texts(&doc, "#idle-warning strong"), ["2分钟后"]);
+}

@@ -201,3 +201,56 @@ pub fn location(res: &Response) -> String {
         .unwrap_or_default()
         .to_string()
 }
+
+/// A second browser (its own cookies) on the same server.
+pub struct SecondBrowser {
+    client: reqwest::Client,
+    base: String,
+}
+
+/// Opens a second browser on `app`.
+pub async fn spawn_second_browser(app: &TestApp) -> SecondBrowser {
+    SecondBrowser {
+        client: new_client(),
+        base: app.address.clone(),
+    }
+}
+
+impl SecondBrowser {
+    pub async fn get(&self, path: &str) -> Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("GET")
+    }
+
+    /// POSTs a form with this browser's CSRF token.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        let page = self.get("/").await.text().await.unwrap();
+        let token = attr(&html(&page), "meta[name=csrf-token]", "content").unwrap();
+        let mut body = fields.to_vec();
+        body.push(("_csrf", &token));
+        self.client
+            .post(format!("{}{path}", self.base))
+            .form(&body)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// Signs the demo applicant in on this browser.
+    pub async fn login_applicant_here(&self, app: &TestApp) {
+        let password = app.demo_password.clone().unwrap();
+        let res = self
+            .post(
+                "/my/login",
+                &[
+                    ("identifier", zc_services::demo::DEMO_APPLICANT_ID),
+                    ("password", &password),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    }
+}

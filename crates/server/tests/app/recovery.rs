@@ -2,7 +2,7 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::{attr, html, location, new_client, spawn_app, spawn_app_with, texts};
+use crate::helpers::{attr, html, location, spawn_app, spawn_app_with, texts};
 
 const PHONE: &str = "13800771234";
 const ID: &str = "450103198806121237";
@@ -21,7 +21,7 @@ async fn reset_by_sms_ends_old_sessions_and_sends_a_notice() {
     assert_eq!(app.get("/my").await.status(), StatusCode::OK);
 
     // Someone (the owner, on another device) resets the password.
-    let other = spawn_client(&app).await;
+    let other = crate::helpers::spawn_second_browser(&app).await;
     let res = other
         .post(
             "/my/forgot/sms",
@@ -186,40 +186,4 @@ async fn the_outbox_is_for_the_system_admin_in_demo_mode_only() {
         StatusCode::SEE_OTHER,
         "visitors are sent to log in"
     );
-}
-
-/// A second browser on the same server.
-struct Browser {
-    client: reqwest::Client,
-    base: String,
-}
-
-async fn spawn_client(app: &crate::helpers::TestApp) -> Browser {
-    Browser {
-        client: new_client(),
-        base: app.address.clone(),
-    }
-}
-
-impl Browser {
-    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-        let page = self
-            .client
-            .get(format!("{}/", self.base))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let token = attr(&html(&page), "meta[name=csrf-token]", "content").unwrap();
-        let mut body = fields.to_vec();
-        body.push(("_csrf", &token));
-        self.client
-            .post(format!("{}{path}", self.base))
-            .form(&body)
-            .send()
-            .await
-            .unwrap()
-    }
 }

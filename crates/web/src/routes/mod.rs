@@ -9,3 +9,4 @@ pub mod portals;
 pub mod prefs;
 pub mod public;
 pub mod recovery;
+pub mod settings;

@@ -1,0 +1,82 @@
+//! 账号设置 — what a signed-in person changes about their own account.
+
+use zc_db::{Db, accounts, applicants, audit::AuditEvent};
+
+use crate::{
+    FieldErrors, ServiceError, ServiceResult, password_hash, pii::PiiVault, recovery::NewPassword,
+};
+
+/// Changes a password after checking the current one. Every session of the account ends
+/// (the caller starts a fresh one for the device in use), and the change is audited.
+pub async fn change_password(
+    db: &Db,
+    vault: &PiiVault,
+    account_id: i64,
+    current: &str,
+    new: &NewPassword,
+    ip: &str,
+) -> ServiceResult<()> {
+    let account = accounts::find(db, account_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let mut errors = FieldErrors::default();
+    if current.is_empty() {
+        errors.add("current_password", "请填写当前密码");
+    }
+    // The new password may not contain the person's ID number or mobile.
+    let mut personal = vec![account.login_name.clone()];
+    if let Some(row) = applicants::find(db, account_id).await? {
+        personal.push(vault.open(&row.id_number_sealed)?);
+        personal.push(vault.open(&row.phone_sealed)?);
+    }
+    let personal_refs: Vec<&str> = personal.iter().map(String::as_str).collect();
+    if let Err(refusal) = zc_domain::password::check_password(&new.password, &personal_refs) {
+        errors.add("password", refusal.to_string());
+    } else if new.password != new.password_confirm {
+        errors.add("password_confirm", "两次输入的密码不一致");
+    }
+    errors.into_result()?;
+    if !password_hash::verify(current.to_string(), account.password_hash.clone()).await? {
+        let mut errors = FieldErrors::default();
+        errors.add("current_password", "当前密码不正确");
+        zc_db::audit::record(
+            db,
+            &AuditEvent {
+                actor_id: Some(account_id),
+                actor_role: Some(&account.role),
+                action: "password.change",
+                object: "account",
+                result: "refused",
+                detail: "当前密码不正确",
+                ip: Some(ip),
+            },
+        )
+        .await?;
+        return Err(ServiceError::Invalid(errors));
+    }
+    if new.password == current {
+        let mut errors = FieldErrors::default();
+        errors.add("password", "新密码不能与当前密码相同");
+        return Err(ServiceError::Invalid(errors));
+    }
+    let hash = password_hash::hash(new.password.clone()).await?;
+    let mut tx = db.begin_write().await?;
+    accounts::set_password_hash(&mut tx, account_id, &hash).await?;
+    accounts::end_sessions_in(&mut tx, account_id).await?;
+    let object = format!("account:{account_id}");
+    zc_db::audit::record_in(
+        &mut tx,
+        &AuditEvent {
+            actor_id: Some(account_id),
+            actor_role: Some(&account.role),
+            action: "password.change",
+            object: &object,
+            result: "ok",
+            detail: "修改密码，其他设备已退出",
+            ip: Some(ip),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,121 @@
+//! 账号设置 — `/account/password` for every signed-in person, and the session keep-alive
+//! behind the idle-timeout warning.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Form, Router,
+    extract::{ConnectInfo, State},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+    routing::get,
+};
+use serde::Deserialize;
+use tower_sessions::Session;
+use zc_services::{FieldErrors, ServiceError, recovery::NewPassword, settings::change_password};
+
+use crate::{
+    auth,
+    context::PageContext,
+    error::{AppError, AppResult},
+    state::AppState,
+    views::{Nav, portal_nav},
+};
+
+/// Settings routes; each handler checks that someone is signed in.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/account/password",
+            get(password_form).post(password_submit),
+        )
+        .route("/session/keepalive", get(keepalive))
+}
+
+/// Touches the session so that its idle timer starts again (the session layer saves it
+/// on every request); 401 when the session has already ended.
+async fn keepalive(ctx: PageContext) -> StatusCode {
+    if ctx.user.is_some() {
+        StatusCode::NO_CONTENT
+    } else {
+        StatusCode::UNAUTHORIZED
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "account/password.html")]
+struct PasswordPage {
+    ctx: PageContext,
+    nav: Nav,
+    errors: FieldErrors,
+    saved: bool,
+}
+
+fn page(ctx: PageContext, errors: FieldErrors, saved: bool) -> AppResult<PasswordPage> {
+    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let nav = portal_nav(user.role.portal(), "/account/password");
+    Ok(PasswordPage {
+        ctx,
+        nav,
+        errors,
+        saved,
+    })
+}
+
+async fn password_form(ctx: PageContext) -> AppResult<Response> {
+    if ctx.user.is_none() {
+        return Ok(Redirect::to("/login?next=%2Faccount%2Fpassword").into_response());
+    }
+    Ok(page(ctx, FieldErrors::default(), false)?.into_response())
+}
+
+/// The change-password form.
+#[derive(Debug, Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    pub current_password: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub password_confirm: String,
+}
+
+async fn password_submit(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    session: Session,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Form(f): Form<PasswordForm>,
+) -> AppResult<Response> {
+    let Some(user) = ctx.user.clone() else {
+        return Err(AppError::Forbidden);
+    };
+    let new = NewPassword {
+        password: f.password,
+        password_confirm: f.password_confirm,
+    };
+    let ip = addr.ip().to_string();
+    match change_password(
+        &state.db,
+        &state.vault,
+        user.id,
+        &f.current_password,
+        &new,
+        &ip,
+    )
+    .await
+    {
+        Ok(()) => {
+            // Every session ended; this device continues in a fresh one.
+            let account = zc_db::accounts::find(&state.db, user.id)
+                .await?
+                .ok_or(AppError::Forbidden)?;
+            auth::start_session(&session, &account).await?;
+            Ok(page(ctx, FieldErrors::default(), true)?.into_response())
+        }
+        Err(ServiceError::Invalid(errors)) => Ok(page(ctx, errors, false)?.into_response()),
+        Err(e) => Err(e.into()),
+    }
+}
