@@ -111,3 +111,11 @@ pub async fn find(db: &Db, account_id: i64) -> DbResult<Option<ApplicantRow>> {
     ));
     Ok(with_pool!(db, p => sqlx::query_as(sql).bind(account_id).fetch_optional(p).await)?)
 }
+
+/// Sets an applicant's unit inside `tx`.
+pub async fn set_unit(tx: &mut Tx, account_id: i64, unit_id: i64) -> DbResult<()> {
+    let sql = "UPDATE applicant SET unit_id = $2 WHERE account_id = $1";
+    with_tx!(tx, c => sqlx::query(sql).bind(account_id).bind(unit_id).execute(&mut **c).await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}

@@ -108,3 +108,46 @@ pub async fn org_name(db: &Db, kind: &str, id: i64) -> DbResult<Option<String>> 
     };
     Ok(with_pool!(db, p => sqlx::query_scalar(sql).bind(id).fetch_optional(p).await)?)
 }
+
+/// An approved unit as offered to applicants.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UnitChoice {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub region_name: String,
+}
+
+/// Approved units whose name contains `keyword`, by name, paged.
+pub async fn search_approved_units(
+    db: &Db,
+    keyword: &str,
+    limit: i64,
+    offset: i64,
+) -> DbResult<Vec<UnitChoice>> {
+    let sql = "SELECT u.id, u.name, u.kind, r.name AS region_name FROM unit u \
+               JOIN region r ON r.code = u.region_code \
+               WHERE u.status = 'approved' AND u.name LIKE $1 ORDER BY u.name, u.id LIMIT $2 OFFSET $3";
+    let pattern = format!("%{}%", escape_like(keyword));
+    Ok(
+        with_pool!(db, p => sqlx::query_as(sql).bind(pattern).bind(limit).bind(offset).fetch_all(p).await)?,
+    )
+}
+
+/// Number of approved units whose name contains `keyword`.
+pub async fn count_approved_units(db: &Db, keyword: &str) -> DbResult<i64> {
+    let sql = "SELECT COUNT(*) FROM unit WHERE status = 'approved' AND name LIKE $1";
+    let pattern = format!("%{}%", escape_like(keyword));
+    Ok(with_pool!(db, p => sqlx::query_scalar(sql).bind(pattern).fetch_one(p).await)?)
+}
+
+/// Drops LIKE wildcards from a typed keyword, so `%` and `_` match literally nowhere.
+fn escape_like(keyword: &str) -> String {
+    keyword.chars().filter(|c| *c != '%' && *c != '_').collect()
+}
+
+/// The name of an approved unit, if the id is one.
+pub async fn approved_unit_name(db: &Db, id: i64) -> DbResult<Option<String>> {
+    let sql = "SELECT name FROM unit WHERE id = $1 AND status = 'approved'";
+    Ok(with_pool!(db, p => sqlx::query_scalar(sql).bind(id).fetch_optional(p).await)?)
+}

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod calendar;
 pub mod demo;
 pub mod error;
+pub mod membership;
 pub mod password_hash;
 pub mod pii;
 pub mod recovery;

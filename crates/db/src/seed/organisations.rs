@@ -143,4 +143,17 @@ pub const UNITS: &[UnitSeed] = &[
         region: "450502",
         office: "北海市职称改革工作领导小组办公室",
     },
+    // People without an employer (流动人员) pick this entry; the floating-personnel office
+    // then does the unit's review itself.
+    UnitSeed {
+        name: FLOATING_UNIT,
+        credit_code: "11450000MB0L1D2Y3D",
+        kind: "流动人员",
+        region: "450103",
+        office: FLOATING_OFFICE,
+    },
 ];
+
+/// The unit entry that stands for 广西流动人员职称改革办公室 acting as the unit of people
+/// without an employer.
+pub const FLOATING_UNIT: &str = "广西流动人员职称改革办公室（流动人员）";

@@ -248,3 +248,63 @@ async fn sms_login_answers_alike_for_unknown_numbers_and_signs_in_with_the_code(
     assert_eq!(location(&res), "/my");
     age_codes(&app).await;
 }
+
+#[tokio::test]
+async fn applicants_choose_an_approved_unit_by_keyword() {
+    let app = spawn_app().await;
+    app.login_applicant().await;
+    let (_, doc) = app.get_html("/my").await;
+    assert!(texts(&doc, ".notice-warning")[0].contains("尚未选择"));
+
+    let (_, doc) = app.get_html("/my/unit?q=%E5%BB%BA%E8%AE%BE").await; // 建设
+    assert_eq!(
+        texts(&doc, "tbody td[data-label=单位名称]"),
+        ["广西壮美建设工程有限公司"]
+    );
+    let (_, doc) = app
+        .get_html("/my/unit?q=%E6%B5%81%E5%8A%A8%E4%BA%BA%E5%91%98")
+        .await; // 流动人员
+    assert_eq!(
+        texts(&doc, "tbody td[data-label=单位名称]"),
+        ["广西流动人员职称改革办公室（流动人员）"]
+    );
+    let (_, doc) = app.get_html("/my/unit?q=%25").await;
+    assert!(
+        texts(&doc, "tbody td[data-label=单位名称]").is_empty(),
+        "wildcards are not a way to list every unit"
+    );
+
+    // A unit still waiting for approval cannot be chosen, even by posting its id.
+    let pending: i64 = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
+        "INSERT INTO unit (name, credit_code, kind, region_code, office_id, status, created_at) \
+         VALUES ('待审核示例单位', '91450100MA5K3T7Q1A', '企业', '450103', 1, 'pending', $1) RETURNING id")
+        .bind(chrono::Utc::now()).fetch_one(p).await).unwrap();
+    let res = app
+        .post_form(
+            "/my/unit",
+            &[("unit_id", &pending.to_string()), ("q", "待审核")],
+        )
+        .await;
+    let doc = html(&res.text().await.unwrap());
+    assert!(texts(&doc, ".error-summary li")[0].starts_with("该单位不存在或尚未通过审核"));
+
+    let unit_id: i64 = zc_db::reference::unit_id_by_name(&app.db, "广西壮美建设工程有限公司")
+        .await
+        .unwrap()
+        .unwrap();
+    let res = app
+        .post_form(
+            "/my/unit",
+            &[("unit_id", &unit_id.to_string()), ("q", "建设")],
+        )
+        .await;
+    assert_eq!(location(&res), "/my/unit?saved=1");
+    let (_, doc) = app.get_html("/my").await;
+    assert!(texts(&doc, ".notice-info")[0].contains("广西壮美建设工程有限公司"));
+    let events = zc_db::audit::recent(&app.db, 1).await.unwrap();
+    assert_eq!(events[0].action, "applicant.unit");
+
+    let staff = spawn_app().await;
+    staff.login_as("danwei").await;
+    assert_eq!(staff.get("/my/unit").await.status(), StatusCode::FORBIDDEN);
+}

@@ -5,6 +5,7 @@ pub mod applicant_auth;
 pub mod design;
 pub mod health;
 pub mod login;
+pub mod my_unit;
 pub mod portals;
 pub mod prefs;
 pub mod public;

@@ -18,19 +18,21 @@ use crate::{
 
 /// Routers of the applicant, unit, office and committee portals.
 pub fn router(state: AppState) -> Router<AppState> {
-    let guarded = |portal: Portal| {
-        Router::new()
-            .route("/", get(portal_home))
-            .route_layer(middleware::from_fn_with_state(
-                (state.clone(), portal),
-                require_portal,
-            ))
+    let guard = |router: Router<AppState>, portal: Portal| {
+        router.route_layer(middleware::from_fn_with_state(
+            (state.clone(), portal),
+            require_portal,
+        ))
     };
+    let home = || Router::new().route("/", get(portal_home));
     Router::new()
-        .nest("/my", guarded(Portal::My))
-        .nest("/unit", guarded(Portal::Unit))
-        .nest("/office", guarded(Portal::Office))
-        .nest("/committee", guarded(Portal::Committee))
+        .nest(
+            "/my",
+            guard(home().merge(crate::routes::my_unit::routes()), Portal::My),
+        )
+        .nest("/unit", guard(home(), Portal::Unit))
+        .nest("/office", guard(home(), Portal::Office))
+        .nest("/committee", guard(home(), Portal::Committee))
 }
 
 /// What the calendar says about today.
@@ -86,7 +88,14 @@ async fn portal_home(State(state): State<AppState>, ctx: PageContext) -> AppResu
         .ok_or(AppError::Forbidden)?;
     let org_name = match (account.org_kind.as_deref(), account.org_id) {
         (Some(kind), Some(id)) => reference::org_name(&state.db, kind, id).await?,
-        _ => None,
+        // An applicant's organisation is the unit they chose.
+        _ => match zc_db::applicants::find(&state.db, user.id)
+            .await?
+            .and_then(|a| a.unit_id)
+        {
+            Some(unit) => reference::org_name(&state.db, "unit", unit).await?,
+            None => None,
+        },
     };
     let facts = today_facts(&state).await?;
     let nav = portal_nav(portal, &ctx.path);

@@ -1,0 +1,159 @@
+//! `/my/unit` — the applicant picks their unit by part of its name. Plain search with a
+//! pager, so it works without JavaScript.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Form, Router,
+    extract::{ConnectInfo, Query, State},
+    response::{IntoResponse, Redirect, Response},
+    routing::get,
+};
+use serde::Deserialize;
+use zc_db::{applicants, reference};
+use zc_domain::Portal;
+use zc_services::{ServiceError, membership::choose_unit};
+
+use crate::{
+    context::PageContext,
+    error::{AppError, AppResult},
+    pager::Pager,
+    state::AppState,
+    views::{Nav, portal_nav},
+};
+
+/// Routes under `/my` (the caller adds the portal guard).
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/unit", get(unit_page).post(unit_choose))
+}
+
+/// Search query.
+#[derive(Debug, Deserialize, Default)]
+pub struct UnitQuery {
+    pub q: Option<String>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+    pub saved: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "my/unit.html")]
+struct UnitPage {
+    ctx: PageContext,
+    nav: Nav,
+    current: Option<String>,
+    q: String,
+    results: Vec<reference::UnitChoice>,
+    pager: Pager,
+    searched: bool,
+    message: Option<String>,
+    saved: bool,
+}
+
+async fn render(
+    state: &AppState,
+    ctx: PageContext,
+    q: UnitQuery,
+    message: Option<String>,
+) -> AppResult<UnitPage> {
+    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let me = applicants::find(&state.db, user.id)
+        .await?
+        .ok_or(AppError::Forbidden)?;
+    let current = match me.unit_id {
+        Some(id) => reference::org_name(&state.db, "unit", id).await?,
+        None => None,
+    };
+    // LIKE wildcards are dropped: a keyword must name part of a unit, not list them all.
+    let keyword: String =
+        q.q.unwrap_or_default()
+            .trim()
+            .chars()
+            .filter(|c| *c != '%' && *c != '_')
+            .take(40)
+            .collect();
+    let searched = !keyword.is_empty();
+    let total = if searched {
+        reference::count_approved_units(&state.db, &keyword).await? as u64
+    } else {
+        0
+    };
+    let params = if searched {
+        vec![("q".to_string(), keyword.clone())]
+    } else {
+        vec![]
+    };
+    let pager = Pager::new(total, q.page, q.per_page, "/my/unit", params);
+    let results = if searched {
+        reference::search_approved_units(
+            &state.db,
+            &keyword,
+            pager.per_page as i64,
+            pager.offset() as i64,
+        )
+        .await?
+    } else {
+        Vec::new()
+    };
+    let nav = portal_nav(Portal::My, "/my/unit");
+    Ok(UnitPage {
+        ctx,
+        nav,
+        current,
+        q: keyword,
+        results,
+        pager,
+        searched,
+        message,
+        saved: q.saved.is_some(),
+    })
+}
+
+async fn unit_page(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Query(q): Query<UnitQuery>,
+) -> AppResult<UnitPage> {
+    render(&state, ctx, q, None).await
+}
+
+/// The choice.
+#[derive(Debug, Deserialize)]
+pub struct ChooseForm {
+    pub unit_id: String,
+    #[serde(default)]
+    pub q: String,
+}
+
+async fn unit_choose(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Form(f): Form<ChooseForm>,
+) -> AppResult<Response> {
+    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let Ok(unit_id) = f.unit_id.trim().parse::<i64>() else {
+        let q = UnitQuery {
+            q: Some(f.q),
+            ..Default::default()
+        };
+        return Ok(
+            render(&state, ctx, q, Some("请从搜索结果中选择单位".into()))
+                .await?
+                .into_response(),
+        );
+    };
+    match choose_unit(&state.db, user.id, unit_id, &addr.ip().to_string()).await {
+        Ok(_) => Ok(Redirect::to("/my/unit?saved=1").into_response()),
+        Err(ServiceError::Refused { message, .. }) => {
+            let q = UnitQuery {
+                q: Some(f.q),
+                ..Default::default()
+            };
+            Ok(render(&state, ctx, q, Some(message)).await?.into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
