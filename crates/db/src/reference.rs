@@ -151,3 +151,40 @@ pub async fn approved_unit_name(db: &Db, id: i64) -> DbResult<Option<String>> {
     let sql = "SELECT name FROM unit WHERE id = $1 AND status = 'approved'";
     Ok(with_pool!(db, p => sqlx::query_scalar(sql).bind(id).fetch_optional(p).await)?)
 }
+
+/// True when `code` is a county-level region (district, county or county-level city).
+pub async fn region_exists(db: &Db, code: &str) -> DbResult<bool> {
+    let sql = "SELECT COUNT(*) FROM region WHERE code = $1 AND depth = 2";
+    let n: i64 = with_pool!(db, p => sqlx::query_scalar(sql).bind(code).fetch_one(p).await)?;
+    Ok(n == 1)
+}
+
+/// A county-level region with its city, for the region select.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CountyChoice {
+    pub code: String,
+    pub name: String,
+    pub city: String,
+}
+
+/// Every county-level region, grouped by city order.
+pub async fn counties(db: &Db) -> DbResult<Vec<CountyChoice>> {
+    let sql = "SELECT r.code, r.name, c.name AS city FROM region r JOIN region c ON c.code = r.parent_code \
+               WHERE r.depth = 2 ORDER BY r.parent_code, r.code";
+    Ok(with_pool!(db, p => sqlx::query_as(sql).fetch_all(p).await)?)
+}
+
+/// An office a unit may report to.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OfficeChoice {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+}
+
+/// Every office and supervising department.
+pub async fn offices(db: &Db) -> DbResult<Vec<OfficeChoice>> {
+    let sql = "SELECT id, name, kind FROM office ORDER BY CASE kind WHEN 'region_office' THEN 0 \
+               WHEN 'floating_office' THEN 1 WHEN 'city_office' THEN 2 ELSE 3 END, region_code, id";
+    Ok(with_pool!(db, p => sqlx::query_as(sql).fetch_all(p).await)?)
+}

@@ -15,5 +15,6 @@ pub mod recovery;
 pub mod registration;
 pub mod settings;
 pub mod sms;
+pub mod units;
 
 pub use error::{FieldErrors, ServiceError, ServiceResult};

@@ -7,6 +7,7 @@ use std::time::Duration;
 use axum::{
     Router,
     body::Body,
+    extract::DefaultBodyLimit,
     http::{HeaderName, Request, Response, StatusCode},
     middleware,
     response::IntoResponse,
@@ -15,7 +16,6 @@ use axum::{
 use tower_http::{
     catch_panic::CatchPanicLayer,
     compression::CompressionLayer,
-    limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     trace::TraceLayer,
 };
@@ -64,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::applicant_auth::router())
         .merge(routes::recovery::router())
         .merge(routes::settings::router())
+        .merge(routes::unit_registration::router())
         .merge(routes::prefs::router())
         .merge(routes::portals::router(state.clone()))
         .nest("/admin", routes::admin::router(state.clone()))
@@ -75,7 +76,8 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async { AppError::NotFound })
         .layer(sessions)
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
-        .layer(RequestBodyLimitLayer::new(state.config.body_limit))
+        // Extractors enforce the limit, so upload routes can raise it for themselves.
+        .layer(DefaultBodyLimit::max(state.config.body_limit))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -21,6 +21,8 @@ pub struct WebConfig {
     pub csrf_key: [u8; 32],
     /// Largest request body accepted, in bytes.
     pub body_limit: usize,
+    /// Where uploaded files are kept.
+    pub files_dir: std::path::PathBuf,
 }
 
 impl std::fmt::Debug for WebConfig {

@@ -92,11 +92,11 @@ pub fn portal_nav(portal: Portal, path: &str) -> Nav {
             ("申报审核", None),
             ("单位公示", None),
             ("人员花名册", None),
-            ("账号管理", None),
+            ("账号管理", Some("/unit/staff")),
         ],
         Portal::Office => &[
             ("首页", Some("/office")),
-            ("单位审核", None),
+            ("单位审核", Some("/office/units")),
             ("受理审核", None),
             ("缴费管理", None),
             ("证书发放", None),

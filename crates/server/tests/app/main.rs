@@ -11,3 +11,4 @@ mod platform;
 mod recovery;
 mod security;
 mod startup;
+mod units;

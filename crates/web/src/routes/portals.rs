@@ -30,8 +30,20 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/my",
             guard(home().merge(crate::routes::my_unit::routes()), Portal::My),
         )
-        .nest("/unit", guard(home(), Portal::Unit))
-        .nest("/office", guard(home(), Portal::Office))
+        .nest(
+            "/unit",
+            guard(
+                home().merge(crate::routes::unit_staff::routes()),
+                Portal::Unit,
+            ),
+        )
+        .nest(
+            "/office",
+            guard(
+                home().merge(crate::routes::office_units::routes()),
+                Portal::Office,
+            ),
+        )
         .nest("/committee", guard(home(), Portal::Committee))
 }
 
@@ -78,6 +90,8 @@ struct PortalHome {
     portal: Portal,
     org_name: Option<String>,
     facts: TodayFacts,
+    /// `(status, return reason)` of the unit, for unit staff.
+    unit_status: Option<(String, String)>,
 }
 
 async fn portal_home(State(state): State<AppState>, ctx: PageContext) -> AppResult<PortalHome> {
@@ -98,6 +112,13 @@ async fn portal_home(State(state): State<AppState>, ctx: PageContext) -> AppResu
         },
     };
     let facts = today_facts(&state).await?;
+    // A unit's staff see where their registration stands until it is approved.
+    let unit_status = match (account.org_kind.as_deref(), account.org_id) {
+        (Some("unit"), Some(id)) => zc_db::units::find(&state.db, id)
+            .await?
+            .map(|u| (u.status, u.review_note)),
+        _ => None,
+    };
     let nav = portal_nav(portal, &ctx.path);
     Ok(PortalHome {
         ctx,
@@ -105,5 +126,6 @@ async fn portal_home(State(state): State<AppState>, ctx: PageContext) -> AppResu
         portal,
         org_name,
         facts,
+        unit_status,
     })
 }

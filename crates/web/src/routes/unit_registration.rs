@@ -1,0 +1,199 @@
+//! `/unit/register` — a unit registers itself and its administrator account. The form
+//! carries the licence photo, so it is multipart; its CSRF token travels in the query.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Router,
+    extract::{ConnectInfo, DefaultBodyLimit, Multipart, State},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use zc_db::reference;
+use zc_services::{
+    FieldErrors, ServiceError,
+    units::{REVIEW_WORKING_DAYS, UNIT_KINDS, UnitRegistration, register_unit, review_deadline},
+};
+
+use crate::{
+    context::PageContext,
+    error::{AppError, AppResult},
+    files::{MAX_IMAGE_BYTES, store_image},
+    state::AppState,
+    views::{Nav, format_date, public_nav, today_cst},
+};
+
+/// `/unit/register` (public).
+pub fn router() -> Router<AppState> {
+    Router::new().route(
+        "/unit/register",
+        get(form)
+            .post(submit)
+            .layer(DefaultBodyLimit::max(MAX_IMAGE_BYTES + 256 * 1024)),
+    )
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "unit/register.html")]
+struct RegisterPage {
+    ctx: PageContext,
+    nav: Nav,
+    form: UnitRegistration,
+    errors: FieldErrors,
+    counties: Vec<reference::CountyChoice>,
+    offices: Vec<reference::OfficeChoice>,
+    kinds: [&'static str; 4],
+}
+
+impl RegisterPage {
+    /// Whether a county starts a new city group in the select.
+    fn city_starts(&self, i: &usize) -> bool {
+        *i == 0 || self.counties[*i - 1].city != self.counties[*i].city
+    }
+
+    /// Whether a city group ends after this county.
+    fn city_ends(&self, i: &usize) -> bool {
+        *i + 1 == self.counties.len() || self.counties[*i + 1].city != self.counties[*i].city
+    }
+}
+
+async fn page(
+    state: &AppState,
+    ctx: PageContext,
+    form: UnitRegistration,
+    errors: FieldErrors,
+) -> AppResult<RegisterPage> {
+    Ok(RegisterPage {
+        ctx,
+        nav: public_nav("/unit/register"),
+        form,
+        errors,
+        counties: reference::counties(&state.db).await?,
+        offices: reference::offices(&state.db).await?,
+        kinds: UNIT_KINDS,
+    })
+}
+
+async fn form(State(state): State<AppState>, ctx: PageContext) -> AppResult<RegisterPage> {
+    page(
+        &state,
+        ctx,
+        UnitRegistration::default(),
+        FieldErrors::default(),
+    )
+    .await
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "unit/registered.html")]
+struct DonePage {
+    ctx: PageContext,
+    nav: Nav,
+    office: String,
+    deadline: String,
+    working_days: u32,
+    credit_code_checked: bool,
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    mut multipart: Multipart,
+) -> AppResult<Response> {
+    let mut form = UnitRegistration::default();
+    let mut licence: Option<Vec<u8>> = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| AppError::Refused("上传的内容不完整，请重新提交".into()))?
+    {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "licence" {
+            let bytes = field.bytes().await.map_err(|_| AppError::PayloadTooLarge)?;
+            if !bytes.is_empty() {
+                licence = Some(bytes.to_vec());
+            }
+            continue;
+        }
+        let value = field.text().await.unwrap_or_default();
+        match name.as_str() {
+            "name" => form.name = value,
+            "credit_code" => form.credit_code = value,
+            "kind" => form.kind = value,
+            "region_code" => form.region_code = value,
+            "office_id" => form.office_id = value,
+            "address" => form.address = value,
+            "contact_name" => form.contact_name = value,
+            "contact_phone" => form.contact_phone = value,
+            "admin_login" => form.admin_login = value,
+            "admin_name" => form.admin_name = value,
+            "password" => form.password = value,
+            "password_confirm" => form.password_confirm = value,
+            _ => {}
+        }
+    }
+    let mut upload_error = None;
+    let key = match licence {
+        Some(bytes) => match store_image(&state.config.files_dir, "licences", &bytes)
+            .await
+            .map_err(anyhow::Error::from)?
+        {
+            Ok(key) => Some(key),
+            Err(refusal) => {
+                upload_error = Some(refusal.to_string());
+                None
+            }
+        },
+        None => None,
+    };
+    let result = register_unit(
+        &state.db,
+        &state.vault,
+        &form,
+        key.as_deref(),
+        &addr.ip().to_string(),
+    )
+    .await;
+    match result {
+        Ok(done) => {
+            let office = reference::org_name(
+                &state.db,
+                "office",
+                form.office_id.trim().parse().unwrap_or(0),
+            )
+            .await?
+            .unwrap_or_default();
+            let cal = zc_db::calendar::working_calendar(&state.db, zc_db::seed::GUANGXI).await?;
+            let deadline = format_date(review_deadline(&cal, today_cst()));
+            let nav = public_nav("/unit/register");
+            Ok(DonePage {
+                ctx,
+                nav,
+                office,
+                deadline,
+                working_days: REVIEW_WORKING_DAYS,
+                credit_code_checked: done.credit_code_checked,
+            }
+            .into_response())
+        }
+        Err(ServiceError::Invalid(mut errors)) => {
+            if let Some(key) = key.and_then(|k| crate::files::path_of(&state.config.files_dir, &k))
+            {
+                let _ = tokio::fs::remove_file(key).await;
+            }
+            if let Some(msg) = upload_error {
+                errors.0.retain(|(f, _)| *f != "licence");
+                errors.add("licence", msg);
+            } else if errors.get("licence").is_none() && !errors.is_empty() {
+                errors.add("licence", "为保护您的资料，出错后需要重新选择营业执照图片");
+            }
+            form.password.clear();
+            form.password_confirm.clear();
+            Ok(page(&state, ctx, form, errors).await?.into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
