@@ -220,3 +220,114 @@ async fn home_page_at_phone_and_desktop_width_with_care_mode() {
         client.close().await.unwrap();
     }
 }
+
+/// Fills a field by its id.
+async fn fill(client: &Client, id: &str, value: &str) {
+    let el = client
+        .find(Locator::Id(id))
+        .await
+        .unwrap_or_else(|e| panic!("field #{id}: {e}"));
+    el.clear().await.ok();
+    el.send_keys(value).await.unwrap();
+}
+
+async fn click(client: &Client, css: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn heading(client: &Client) -> String {
+    client
+        .find(Locator::Css("main h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+async fn last_code(app: &crate::helpers::TestApp) -> String {
+    let body = app.last_sms().await.expect("an SMS was sent").body;
+    body.chars()
+        .filter(|c| c.is_ascii_digit())
+        .take(6)
+        .collect()
+}
+
+#[tokio::test]
+async fn register_log_out_recover_by_sms_and_log_in_again_on_a_phone() {
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    let app = spawn_app().await;
+    let client = open_browser(&driver, 360).await;
+
+    // Register.
+    client.goto(&app.url("/my/register")).await.unwrap();
+    click(&client, "form[action='/my/register'] button[type=submit]").await;
+    assert_eq!(heading(&client).await, "个人用户注册");
+    fill(&client, "f-name", "韦小宝").await;
+    fill(&client, "f-id_number", "450203197503014566").await;
+    fill(&client, "f-phone", "13912340000").await;
+    fill(&client, "f-email", "weixb@example.com").await;
+    fill(&client, "f-security_answer", "柳州").await;
+    client
+        .find(Locator::Css("#f-security_question option:nth-child(4)"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    click(&client, "button[value=send_code]").await;
+    let sent = client
+        .find(Locator::Css("[role=status]"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(sent, "验证码已发送至 139****0000，5分钟内有效。");
+    let code = last_code(&app).await;
+    fill(&client, "f-sms_code", &code).await;
+    fill(&client, "f-password", "Wxb-Secure-2026").await;
+    fill(&client, "f-password_confirm", "Wxb-Secure-2026").await;
+    click(&client, "button[value=register]").await;
+    assert_eq!(heading(&client).await, "您好，韦小宝");
+
+    // Log out.
+    click(&client, "form[action='/logout'] button").await;
+    assert_eq!(heading(&client).await, "广西专业技术人员职称管理服务平台");
+
+    // Recover the password by SMS.
+    client.goto(&app.url("/my/login")).await.unwrap();
+    click(&client, "a[href='/my/forgot']").await;
+    click(&client, "a[href='/my/forgot/sms']").await;
+    fill(&client, "f-phone", "13912340000").await;
+    // The registration code was sent under a minute ago; let the resend wait pass.
+    zc_db::with_pool!(&app.db, p => sqlx::query("UPDATE sms_code SET created_at = $1")
+        .bind(chrono::Utc::now() - chrono::Duration::seconds(61)).execute(p).await.map(|_| ()))
+    .unwrap();
+    click(&client, "button[value=send_code]").await;
+    let code = last_code(&app).await;
+    fill(&client, "f-sms_code", &code).await;
+    fill(&client, "f-password", "Wxb-Renewed-2027").await;
+    fill(&client, "f-password_confirm", "Wxb-Renewed-2027").await;
+    click(&client, "button[value=reset]").await;
+    assert_eq!(heading(&client).await, "密码已重设");
+
+    // Log in again with the new password and the mobile number.
+    click(&client, "a[href='/my/login']").await;
+    fill(&client, "f-identifier", "13912340000").await;
+    fill(&client, "f-password", "Wxb-Renewed-2027").await;
+    click(&client, "form[action='/my/login'] button[type=submit]").await;
+    assert_eq!(heading(&client).await, "您好，韦小宝");
+
+    let errors = console_errors(&driver, &client).await;
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+    client.close().await.unwrap();
+}
