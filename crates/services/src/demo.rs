@@ -14,6 +14,34 @@ use crate::{
 pub const DEMO_APPLICANT_ID: &str = "450103198806121237";
 /// The demo applicant's mobile.
 pub const DEMO_APPLICANT_PHONE: &str = "13800771234";
+/// A demo 流动人员 applicant (no employer; the floating-personnel office is their unit).
+pub const DEMO_FLOATING_ID: &str = "450102199003152046";
+
+/// A demo applicant's identity: name, ID number, mobile, e-mail, unit.
+struct DemoApplicant {
+    name: &'static str,
+    id: &'static str,
+    phone: &'static str,
+    email: &'static str,
+    unit: &'static str,
+}
+
+const DEMO_APPLICANTS: [DemoApplicant; 2] = [
+    DemoApplicant {
+        name: "张三",
+        id: DEMO_APPLICANT_ID,
+        phone: DEMO_APPLICANT_PHONE,
+        email: "zhangsan@example.com",
+        unit: "广西壮美建设工程有限公司",
+    },
+    DemoApplicant {
+        name: "李四",
+        id: DEMO_FLOATING_ID,
+        phone: "13800775678",
+        email: "lisi@example.com",
+        unit: seed::organisations::FLOATING_UNIT,
+    },
+];
 
 /// A demo account as printed at start-up.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,12 +58,24 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
         login_name: DEMO_APPLICANT_ID,
         display_name: "张三",
         role: Role::Applicant,
-        org_name: None,
+        org_name: Some("广西壮美建设工程有限公司"),
+    },
+    DemoAccount {
+        login_name: DEMO_FLOATING_ID,
+        display_name: "李四",
+        role: Role::Applicant,
+        org_name: Some(seed::organisations::FLOATING_UNIT),
     },
     DemoAccount {
         login_name: "danwei",
         display_name: "李单位",
         role: Role::UnitAdmin,
+        org_name: Some("广西壮美建设工程有限公司"),
+    },
+    DemoAccount {
+        login_name: "shenhe",
+        display_name: "周审核",
+        role: Role::UnitReviewer,
         org_name: Some("广西壮美建设工程有限公司"),
     },
     DemoAccount {
@@ -49,6 +89,12 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
         display_name: "王职改",
         role: Role::OfficeStaff,
         org_name: Some(seed::organisations::FLOATING_OFFICE),
+    },
+    DemoAccount {
+        login_name: "nanning",
+        display_name: "覃职改",
+        role: Role::OfficeStaff,
+        org_name: Some("南宁市职称改革工作领导小组办公室"),
     },
     DemoAccount {
         login_name: "pingshen",
@@ -101,20 +147,25 @@ pub async fn seed_demo(db: &Db, vault: &PiiVault, password: &str) -> ServiceResu
         return Ok(false);
     }
     seed::seed_reference_data(db).await?;
-    let applicant = RegistrationInput {
-        name: "张三".into(),
-        doc_kind: "resident_id".into(),
-        id_number: DEMO_APPLICANT_ID.into(),
-        phone: DEMO_APPLICANT_PHONE.into(),
-        sms_code: String::new(),
-        email: "zhangsan@example.com".into(),
-        password: password.into(),
-        password_confirm: password.into(),
-        security_question: SECURITY_QUESTIONS[0].into(),
-        security_answer: "李梅".into(),
-    };
     let today = chrono::Utc::now().date_naive();
-    create_applicant_unverified(db, vault, &applicant, today).await?;
+    for d in &DEMO_APPLICANTS {
+        let applicant = RegistrationInput {
+            name: d.name.into(),
+            doc_kind: "resident_id".into(),
+            id_number: d.id.into(),
+            phone: d.phone.into(),
+            sms_code: String::new(),
+            email: d.email.into(),
+            password: password.into(),
+            password_confirm: password.into(),
+            security_question: SECURITY_QUESTIONS[0].into(),
+            security_answer: "李梅".into(),
+        };
+        let account_id = create_applicant_unverified(db, vault, &applicant, today).await?;
+        if let Some(unit) = reference::unit_id_by_name(db, d.unit).await? {
+            crate::membership::choose_unit(db, account_id, unit, "127.0.0.1").await?;
+        }
+    }
     for a in DEMO_ACCOUNTS.iter().filter(|a| a.role != Role::Applicant) {
         let input = NewAccountInput {
             login_name: a.login_name.to_string(),

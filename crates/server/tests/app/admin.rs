@@ -133,13 +133,13 @@ async fn the_auditor_pages_and_filters_the_audit_log() {
         .await;
     assert_eq!(
         texts(&doc, ".pager-total"),
-        ["共 7 条"],
+        ["共 9 条"],
         "one account.create per demo staff account"
     );
     let (_, doc) = app.get_html("/admin/audit?action=applicant.register").await;
     assert_eq!(
         texts(&doc, ".pager-total"),
-        ["共 1 条"],
+        ["共 2 条"],
         "the demo applicant registered"
     );
 }

@@ -254,7 +254,10 @@ async fn applicants_choose_an_approved_unit_by_keyword() {
     let app = spawn_app().await;
     app.login_applicant().await;
     let (_, doc) = app.get_html("/my").await;
-    assert!(texts(&doc, ".notice-warning")[0].contains("尚未选择"));
+    assert!(
+        texts(&doc, ".notice-info")[0].contains("广西壮美建设工程有限公司"),
+        "the demo applicant's unit"
+    );
 
     let (_, doc) = app.get_html("/my/unit?q=%E5%BB%BA%E8%AE%BE").await; // 建设
     assert_eq!(

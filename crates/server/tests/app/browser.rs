@@ -231,7 +231,9 @@ async fn fill(client: &Client, id: &str, value: &str) {
     el.send_keys(value).await.unwrap();
 }
 
+/// Clicks something that loads a new page, and waits until the new page has loaded.
 async fn click(client: &Client, css: &str) {
+    js(client, "window.__zcOldPage = true; return null;").await;
     client
         .find(Locator::Css(css))
         .await
@@ -239,6 +241,20 @@ async fn click(client: &Client, css: &str) {
         .click()
         .await
         .unwrap();
+    for _ in 0..100 {
+        let fresh = client
+            .execute(
+                "return window.__zcOldPage === undefined && document.readyState === 'complete';",
+                vec![],
+            )
+            .await
+            .unwrap_or(Value::Bool(false));
+        if fresh == Value::Bool(true) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("no new page after clicking {css}");
 }
 
 async fn heading(client: &Client) -> String {

@@ -221,7 +221,7 @@ async fn a_unit_admin_adds_and_disables_staff_of_their_own_unit_only() {
             "/unit/staff",
             &[
                 ("login_name", "zm_reviewer"),
-                ("display_name", "周审核"),
+                ("display_name", "吴审核"),
                 ("role", "unit_reviewer"),
                 ("password", "Zm-Review-2026"),
                 ("password_confirm", "Zm-Review-2026"),
@@ -232,7 +232,7 @@ async fn a_unit_admin_adds_and_disables_staff_of_their_own_unit_only() {
     let (_, doc) = app.get_html("/unit/staff").await;
     assert_eq!(
         texts(&doc, "tbody td[data-label=姓名]"),
-        ["李单位", "周审核"]
+        ["李单位", "周审核", "吴审核"]
     );
 
     let reviewer = crate::helpers::spawn_second_browser(&app).await;
