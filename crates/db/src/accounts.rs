@@ -112,3 +112,9 @@ pub async fn end_sessions_in(tx: &mut Tx, account_id: i64) -> DbResult<u64> {
         .map(|r| r.rows_affected()))?,
     )
 }
+
+/// Failed logins from an address since `since`.
+pub async fn failures_from_since(db: &Db, ip: &str, since: DateTime<Utc>) -> DbResult<i64> {
+    let sql = "SELECT COUNT(*) FROM login_failure WHERE ip = $1 AND at > $2";
+    Ok(with_pool!(db, p => sqlx::query_scalar(sql).bind(ip).bind(since).fetch_one(p).await)?)
+}

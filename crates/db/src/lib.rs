@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod applicants;
 pub mod audit;
 pub mod calendar;
+pub mod captcha;
 pub mod jobs;
 pub mod reference;
 pub mod seed;

@@ -38,6 +38,8 @@ pub struct Config {
     pub log_level: String,
     /// Run the background job worker in this process.
     pub worker: bool,
+    /// Ask for the image captcha on every applicant login, not only after a failure.
+    pub captcha_always: bool,
 }
 
 impl Default for Config {
@@ -55,6 +57,7 @@ impl Default for Config {
             log_format: "text".into(),
             log_level: "info".into(),
             worker: true,
+            captcha_always: false,
         }
     }
 }
@@ -74,6 +77,7 @@ impl std::fmt::Debug for Config {
             .field("log_format", &self.log_format)
             .field("log_level", &self.log_level)
             .field("worker", &self.worker)
+            .field("captcha_always", &self.captcha_always)
             .finish()
     }
 }
@@ -92,6 +96,7 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("ZC_LOG_FORMAT", "log_format"),
     ("ZC_LOG_LEVEL", "log_level"),
     ("ZC_WORKER", "worker"),
+    ("ZC_CAPTCHA_ALWAYS", "captcha_always"),
 ];
 
 /// Variables that are not settings but select the file.
@@ -163,6 +168,7 @@ impl Config {
                 "log_format" => self.log_format = value.clone(),
                 "log_level" => self.log_level = value.clone(),
                 "worker" => self.worker = parse_bool(var, value)?,
+                "captcha_always" => self.captcha_always = parse_bool(var, value)?,
                 other => unreachable!("ENV_KEYS names {other} without a setter"),
             }
         }

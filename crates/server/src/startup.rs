@@ -128,6 +128,7 @@ impl Application {
             csrf_key: keys.csrf_key(),
             body_limit: config.body_limit_kb * 1024,
             files_dir: config.files_dir(),
+            captcha_always: config.captcha_always,
         };
         let vault = zc_services::pii::PiiVault::new(keys.field_key.expose_secret())?;
         let state = AppState::new(db, web, vault);

@@ -145,15 +145,14 @@ pub fn applicant_identifier<'a>(
     }
 }
 
-/// Applicant login with ID number, mobile or e-mail plus password. All three identifiers
-/// of one person share one failure counter.
-pub async fn authenticate_applicant(
+/// The account behind an applicant identifier and the key its failures are counted
+/// under: all three identifiers of one person share one counter; unknown identifiers get
+/// a key of their own.
+pub async fn applicant_login_key(
     db: &Db,
     vault: &PiiVault,
     identifier: &str,
-    password: &str,
-    ip: Option<&str>,
-) -> ServiceResult<accounts::Account> {
+) -> ServiceResult<(String, Option<accounts::Account>)> {
     let mut buf = String::new();
     let ident = applicant_identifier(vault, identifier, &mut buf);
     let account = match applicants::account_for(db, ident).await? {
@@ -167,6 +166,18 @@ pub async fn authenticate_applicant(
             vault.index("login", &identifier.trim().to_lowercase())
         ),
     };
+    Ok((key, account))
+}
+
+/// Applicant login with ID number, mobile or e-mail plus password.
+pub async fn authenticate_applicant(
+    db: &Db,
+    vault: &PiiVault,
+    identifier: &str,
+    password: &str,
+    ip: Option<&str>,
+) -> ServiceResult<accounts::Account> {
+    let (key, account) = applicant_login_key(db, vault, identifier).await?;
     check_with_lock(db, &key, account, password, ip, "login.password").await
 }
 

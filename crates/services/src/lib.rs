@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod calendar;
+pub mod captcha;
 pub mod demo;
 pub mod error;
 pub mod membership;

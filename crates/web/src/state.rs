@@ -23,6 +23,8 @@ pub struct WebConfig {
     pub body_limit: usize,
     /// Where uploaded files are kept.
     pub files_dir: std::path::PathBuf,
+    /// Ask for the image captcha on every applicant login.
+    pub captcha_always: bool,
 }
 
 impl std::fmt::Debug for WebConfig {

@@ -311,3 +311,83 @@ async fn applicants_choose_an_approved_unit_by_keyword() {
     staff.login_as("danwei").await;
     assert_eq!(staff.get("/my/unit").await.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn after_a_failed_login_an_image_captcha_is_asked_with_the_sms_login_beside_it() {
+    let app = spawn_app().await;
+    let (_, doc) = app.get_html("/my/login").await;
+    assert!(
+        attr(&doc, "img.captcha", "src").is_none(),
+        "no captcha on a first visit"
+    );
+
+    let password = app.demo_password.clone().unwrap();
+    let res = app
+        .post_form(
+            "/my/login",
+            &[("identifier", "13800771234"), ("password", "Wrong-2026x")],
+        )
+        .await;
+    let doc = html(&res.text().await.unwrap());
+    let src = attr(&doc, "img.captcha", "src").expect("a captcha after a failure");
+    assert!(
+        attr(&doc, "img.captcha", "alt")
+            .unwrap()
+            .contains("短信验证码"),
+        "the image says how to avoid it"
+    );
+    assert_eq!(
+        attr(&doc, "#captcha-hint a", "href").as_deref(),
+        Some("/my/login/sms")
+    );
+    let img = app.get(&src).await;
+    assert_eq!(img.headers()["content-type"], "image/png");
+    assert_eq!(img.headers()["cache-control"], "no-store");
+
+    // The right password is not enough without the captcha …
+    let (id, answer) = crate::helpers::captcha_answer(&app, &doc).await.unwrap();
+    let res = app
+        .post_form(
+            "/my/login",
+            &[
+                ("identifier", "13800771234"),
+                ("password", &password),
+                ("captcha_id", &id),
+                ("captcha", "XXXX"),
+            ],
+        )
+        .await;
+    let doc = html(&res.text().await.unwrap());
+    assert_eq!(
+        texts(&doc, ".error-summary li"),
+        ["图片验证码不正确，请重新输入"]
+    );
+    // … a captcha works once only …
+    let res = app
+        .post_form(
+            "/my/login",
+            &[
+                ("identifier", "13800771234"),
+                ("password", &password),
+                ("captcha_id", &id),
+                ("captcha", &answer),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK, "the used captcha is gone");
+    let doc = html(&res.text().await.unwrap());
+    // … and a fresh one, answered in lower case, lets the person in.
+    let (id, answer) = crate::helpers::captcha_answer(&app, &doc).await.unwrap();
+    let res = app
+        .post_form(
+            "/my/login",
+            &[
+                ("identifier", "13800771234"),
+                ("password", &password),
+                ("captcha_id", &id),
+                ("captcha", &answer.to_lowercase()),
+            ],
+        )
+        .await;
+    assert_eq!(location(&res), "/my");
+}

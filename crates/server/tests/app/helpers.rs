@@ -254,3 +254,29 @@ impl SecondBrowser {
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
     }
 }
+
+/// The answer of the captcha shown on a page (read from the server's store, as the
+/// person would read it from the image).
+pub async fn captcha_answer(app: &TestApp, doc: &Html) -> Option<(String, String)> {
+    let id = attr(doc, "input[name=captcha_id]", "value")?;
+    let answer: String = zc_db::with_pool!(&app.db, p => sqlx::query_scalar("SELECT answer FROM captcha WHERE id = $1")
+        .bind(&id).fetch_one(p).await).ok()?;
+    Some((id, answer))
+}
+
+impl TestApp {
+    /// Signs an applicant in on the login page, answering the captcha if one is shown.
+    pub async fn login_applicant_with(&self, identifier: &str, password: &str) -> Response {
+        let (_, doc) = self.get_html("/my/login").await;
+        let mut fields = vec![
+            ("identifier", identifier.to_string()),
+            ("password", password.to_string()),
+        ];
+        if let Some((id, answer)) = captcha_answer(self, &doc).await {
+            fields.push(("captcha_id", id));
+            fields.push(("captcha", answer));
+        }
+        let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        self.post_form("/my/login", &borrowed).await
+    }
+}

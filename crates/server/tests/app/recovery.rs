@@ -85,10 +85,18 @@ async fn reset_by_sms_ends_old_sessions_and_sends_a_notice() {
         StatusCode::OK,
         "the old password no longer works"
     );
+    // That failure brings a captcha, which the person reads and types.
+    let doc = html(&res.text().await.unwrap());
+    let (id, answer) = crate::helpers::captcha_answer(&app, &doc).await.unwrap();
     let res = app
         .post_form(
             "/my/login",
-            &[("identifier", ID), ("password", "New-Secret-2027")],
+            &[
+                ("identifier", ID),
+                ("password", "New-Secret-2027"),
+                ("captcha_id", &id),
+                ("captcha", &answer),
+            ],
         )
         .await;
     assert_eq!(location(&res), "/my");
@@ -150,12 +158,7 @@ async fn reset_by_security_question_checks_name_and_answer() {
         texts(&html(&res.text().await.unwrap()), "h1"),
         ["密码已重设"]
     );
-    let res = app
-        .post_form(
-            "/my/login",
-            &[("identifier", PHONE), ("password", "Qa-Secret-2027")],
-        )
-        .await;
+    let res = app.login_applicant_with(PHONE, "Qa-Secret-2027").await;
     assert_eq!(location(&res), "/my");
 }
 

@@ -18,7 +18,8 @@ use tower_sessions::Session;
 use zc_domain::{id_card::DocumentKind, mask::mask_phone, phone::Phone};
 use zc_services::{
     FieldErrors, ServiceError,
-    accounts::{authenticate_applicant, login_by_sms},
+    accounts::{applicant_login_key, authenticate_applicant, login_by_sms},
+    captcha::{captcha_required, check_captcha, new_captcha},
     registration::{RegistrationInput, SECURITY_QUESTIONS, register_applicant},
     sms::{CodePurpose, request_code},
 };
@@ -38,6 +39,28 @@ pub fn router() -> Router<AppState> {
         .route("/my/register", get(register_page).post(register_submit))
         .route("/my/login", get(login_page).post(login_submit))
         .route("/my/login/sms", get(sms_page).post(sms_submit))
+        .route("/captcha/{id}", get(captcha_image))
+}
+
+/// The image of a live captcha; never cached.
+async fn captcha_image(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> AppResult<Response> {
+    let png = zc_db::captcha::png(&state.db, &id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut res = png.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("image/png"),
+    );
+    h.insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    Ok(res)
 }
 
 /// Turns a refusal into a message on `field`, so it shows beside the right input.
@@ -230,21 +253,36 @@ struct LoginPage {
     identifier: String,
     next: String,
     errors: FieldErrors,
+    /// A captcha to answer, when one is required.
+    captcha: Option<String>,
 }
 
-async fn login_page(ctx: PageContext, Query(q): Query<NextQuery>) -> Response {
+async fn login_page(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Query(q): Query<NextQuery>,
+) -> AppResult<Response> {
     if let Some(user) = &ctx.user {
-        return Redirect::to(user.role.portal().path()).into_response();
+        return Ok(Redirect::to(user.role.portal().path()).into_response());
     }
     let next = safe_next(q.next.as_deref()).unwrap_or_default();
-    LoginPage {
+    let ip = addr.ip().to_string();
+    let captcha = if captcha_required(&state.db, state.config.captcha_always, None, &ip).await? {
+        Some(new_captcha(&state.db).await?)
+    } else {
+        None
+    };
+    let nav = public_nav("/my/login");
+    Ok(LoginPage {
         ctx,
-        nav: public_nav("/my/login"),
+        nav,
         identifier: String::new(),
         next,
         errors: FieldErrors::default(),
+        captcha,
     }
-    .into_response()
+    .into_response())
 }
 
 /// The applicant login form.
@@ -254,6 +292,10 @@ pub struct LoginForm {
     pub identifier: String,
     #[serde(default)]
     pub password: String,
+    #[serde(default)]
+    pub captcha_id: String,
+    #[serde(default)]
+    pub captcha: String,
     pub next: Option<String>,
 }
 
@@ -265,6 +307,7 @@ async fn login_submit(
     Form(form): Form<LoginForm>,
 ) -> AppResult<Response> {
     let next = safe_next(form.next.as_deref());
+    let ip = addr.ip().to_string();
     let mut errors = FieldErrors::default();
     if form.identifier.trim().is_empty() {
         errors.add("identifier", "请填写证件号码、手机号或电子邮箱");
@@ -272,8 +315,28 @@ async fn login_submit(
     if form.password.is_empty() {
         errors.add("password", "请填写密码");
     }
+    let key = if form.identifier.trim().is_empty() {
+        None
+    } else {
+        Some(
+            applicant_login_key(&state.db, &state.vault, &form.identifier)
+                .await?
+                .0,
+        )
+    };
+    let needs_captcha =
+        captcha_required(&state.db, state.config.captcha_always, key.as_deref(), &ip).await?;
+    if needs_captcha && errors.is_empty() {
+        if form.captcha_id.is_empty() {
+            errors.add(
+                "captcha",
+                "请输入图片中的字符；看不清可以改用短信验证码登录",
+            );
+        } else if !check_captcha(&state.db, &form.captcha_id, &form.captcha).await? {
+            errors.add("captcha", "图片验证码不正确，请重新输入");
+        }
+    }
     if errors.is_empty() {
-        let ip = addr.ip().to_string();
         match authenticate_applicant(
             &state.db,
             &state.vault,
@@ -287,12 +350,15 @@ async fn login_submit(
             Err(e) => errors = refusal_on("password", e)?,
         }
     }
+    // After any failure the next try asks for a captcha.
+    let captcha = Some(new_captcha(&state.db).await?);
     let page = LoginPage {
         ctx,
         nav: public_nav("/my/login"),
         identifier: form.identifier.trim().to_string(),
         next: next.unwrap_or_default(),
         errors,
+        captcha,
     };
     Ok(page.into_response())
 }
