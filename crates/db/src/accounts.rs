@@ -17,6 +17,8 @@ pub struct Account {
     pub org_id: Option<i64>,
     pub disabled: bool,
     pub created_at: DateTime<Utc>,
+    /// Sealed TOTP secret of staff who use the second factor.
+    pub totp_secret_sealed: Option<String>,
 }
 
 /// Fields of a new account.
@@ -31,7 +33,7 @@ pub struct NewAccount<'a> {
 }
 
 const COLUMNS: &str = "id, login_name, display_name, password_hash, role, org_kind, org_id, \
-                       disabled, created_at";
+                       disabled, created_at, totp_secret_sealed";
 
 /// Inserts an account inside `tx`; a taken login name surfaces as a unique violation.
 pub async fn insert(tx: &mut Tx, a: &NewAccount<'_>) -> DbResult<i64> {
@@ -117,4 +119,21 @@ pub async fn end_sessions_in(tx: &mut Tx, account_id: i64) -> DbResult<u64> {
 pub async fn failures_from_since(db: &Db, ip: &str, since: DateTime<Utc>) -> DbResult<i64> {
     let sql = "SELECT COUNT(*) FROM login_failure WHERE ip = $1 AND at > $2";
     Ok(with_pool!(db, p => sqlx::query_scalar(sql).bind(ip).bind(since).fetch_one(p).await)?)
+}
+
+/// Stores a sealed TOTP secret inside `tx`.
+pub async fn set_totp_secret(tx: &mut Tx, account_id: i64, sealed: &str) -> DbResult<()> {
+    let sql = "UPDATE account SET totp_secret_sealed = $2, totp_last_step = NULL WHERE id = $1";
+    with_tx!(tx, c => sqlx::query(sql).bind(account_id).bind(sealed).execute(&mut **c).await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Accepts a TOTP time step once: false when this or a later step was already used.
+pub async fn advance_totp_step(db: &Db, account_id: i64, step: i64) -> DbResult<bool> {
+    let sql = "UPDATE account SET totp_last_step = $2 WHERE id = $1 \
+               AND (totp_last_step IS NULL OR totp_last_step < $2)";
+    let n = with_pool!(db, p => sqlx::query(sql).bind(account_id).bind(step).execute(p).await
+        .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
 }

@@ -189,6 +189,14 @@ pub fn print_banner(report: &StartupReport, serving: bool) {
                 org
             );
         }
+        if !report.demo_totp.is_empty() {
+            println!(
+                "  工作人员登录还需动态口令。把下列密钥加入手机验证器（如 Google Authenticator）："
+            );
+            for (login, secret) in &report.demo_totp {
+                println!("    {login:<10} {secret}");
+            }
+        }
     } else if serving {
         println!(
             "  生产模式：没有内置账号。请用 `zhicheng admin create-user --login <账号> --name <姓名>` 创建管理员。"

@@ -24,6 +24,8 @@ pub struct StartupReport {
     /// Demo accounts and their password, in demo mode.
     pub demo_accounts: Vec<DemoAccount>,
     pub demo_password: Option<String>,
+    /// `(login, TOTP secret)` of the demo staff.
+    pub demo_totp: Vec<(String, String)>,
 }
 
 /// A built application, bound to its port and ready to serve.
@@ -83,6 +85,7 @@ impl Application {
             seeded_demo: false,
             demo_accounts: Vec::new(),
             demo_password: None,
+            demo_totp: Vec::new(),
         };
         if config.demo {
             let password = keys::demo_password(&keys_dir)?;
@@ -95,6 +98,9 @@ impl Application {
             report.demo_accounts = zc_services::demo::existing_demo_accounts(&db, &vault)
                 .await
                 .map_err(|e| anyhow::anyhow!("演示账号读取失败：{e:?}"))?;
+            report.demo_totp = zc_services::demo::demo_totp_secrets(&db, &vault)
+                .await
+                .map_err(|e| anyhow::anyhow!("演示动态口令读取失败：{e:?}"))?;
             if !report.demo_accounts.is_empty() {
                 report.demo_password = Some(password.expose_secret().to_string());
             }
@@ -129,6 +135,7 @@ impl Application {
             body_limit: config.body_limit_kb * 1024,
             files_dir: config.files_dir(),
             captcha_always: config.captcha_always,
+            staff_totp_required: !config.demo,
         };
         let vault = zc_services::pii::PiiVault::new(keys.field_key.expose_secret())?;
         let state = AppState::new(db, web, vault);

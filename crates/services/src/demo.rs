@@ -174,9 +174,25 @@ pub async fn seed_demo(db: &Db, vault: &PiiVault, password: &str) -> ServiceResu
             role: a.role,
             org: org_of(db, a).await?,
         };
-        create_account(db, input, Actor::default()).await?;
+        let id = create_account(db, input, Actor::default()).await?;
+        // Demo staff get a second factor whose secret is printed at start-up.
+        crate::totp::assign_secret(db, vault, id, &crate::totp::new_secret()).await?;
     }
     Ok(true)
+}
+
+/// The TOTP secrets of the demo staff, `(login, base32 secret)`, for the start-up banner.
+pub async fn demo_totp_secrets(db: &Db, vault: &PiiVault) -> ServiceResult<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for a in DEMO_ACCOUNTS.iter().filter(|a| a.role != Role::Applicant) {
+        if let Some(sealed) = accounts::find_by_login(db, a.login_name)
+            .await?
+            .and_then(|a| a.totp_secret_sealed)
+        {
+            out.push((a.login_name.to_string(), vault.open(&sealed)?));
+        }
+    }
+    Ok(out)
 }
 
 /// The demo accounts that exist in this database (for the start-up banner).

@@ -61,6 +61,7 @@ pub fn router(state: AppState) -> Router {
     let mut app = Router::new()
         .merge(routes::public::router())
         .merge(routes::login::router())
+        .merge(routes::second_factor::router())
         .merge(routes::applicant_auth::router())
         .merge(routes::recovery::router())
         .merge(routes::settings::router())

@@ -25,6 +25,8 @@ pub struct WebConfig {
     pub files_dir: std::path::PathBuf,
     /// Ask for the image captcha on every applicant login.
     pub captcha_always: bool,
+    /// Staff must enrol and use a TOTP second factor (always outside demo mode).
+    pub staff_totp_required: bool,
 }
 
 impl std::fmt::Debug for WebConfig {

@@ -36,6 +36,9 @@ async fn visitors_are_sent_to_login_and_back_to_where_they_were_going() {
             ],
         )
         .await;
+    assert_eq!(location(&res), "/login/totp");
+    let code = app.totp_code("zhigaiban").await;
+    let res = app.post_form("/login/totp", &[("code", &code)]).await;
     assert_eq!(location(&res), "/office");
     let (status, doc) = app.get_html("/office").await;
     assert_eq!(status, StatusCode::OK);

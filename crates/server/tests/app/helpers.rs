@@ -14,6 +14,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: Db,
     pub demo_password: Option<String>,
+    /// `(login, TOTP secret)` of the demo staff.
+    pub demo_totp: Vec<(String, String)>,
     _data_dir: tempfile::TempDir,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
@@ -54,6 +56,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         client: new_client(),
         db,
         demo_password: report.demo_password,
+        demo_totp: report.demo_totp,
         _data_dir: data_dir,
         shutdown: Some(tx),
         server: Some(server),
@@ -128,7 +131,7 @@ impl TestApp {
             .expect("POST")
     }
 
-    /// Logs in with a demo account; panics unless it succeeds.
+    /// Logs in with a demo staff account, password then TOTP code; panics unless it works.
     pub async fn login_as(&self, login: &str) -> Response {
         let password = self
             .demo_password
@@ -140,9 +143,30 @@ impl TestApp {
         assert_eq!(
             res.status(),
             StatusCode::SEE_OTHER,
-            "login as {login} succeeds"
+            "password step for {login}"
         );
+        if location(&res) != "/login/totp" {
+            return res;
+        }
+        let res = self
+            .post_form("/login/totp", &[("code", &self.totp_code(login).await)])
+            .await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "TOTP step for {login}");
         res
+    }
+
+    /// The code the demo staff member's authenticator shows now. Tests sign in more often
+    /// than once per 30 s, so the used-step record is cleared first.
+    pub async fn totp_code(&self, login: &str) -> String {
+        zc_db::with_pool!(&self.db, p => sqlx::query("UPDATE account SET totp_last_step = NULL WHERE login_name = $1")
+            .bind(login).execute(p).await.map(|_| ())).unwrap();
+        let secret = &self
+            .demo_totp
+            .iter()
+            .find(|(l, _)| l == login)
+            .expect("a demo staff member")
+            .1;
+        zc_services::totp::current_code(secret).unwrap()
     }
 
     /// Logs the demo applicant in with their ID number on the applicant login page.

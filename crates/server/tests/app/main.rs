@@ -9,6 +9,7 @@ mod helpers;
 mod pages;
 mod platform;
 mod recovery;
+mod second_factor;
 mod security;
 mod startup;
 mod units;

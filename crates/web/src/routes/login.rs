@@ -20,6 +20,7 @@ use crate::{
     auth::{self, safe_next},
     context::PageContext,
     error::{AppError, AppResult},
+    routes::second_factor,
     state::AppState,
     views::{Nav, public_nav},
 };
@@ -92,11 +93,20 @@ async fn login_submit(
         let ip = addr.ip().to_string();
         match authenticate(&state.db, &form.login_name, &form.password, Some(&ip)).await {
             Ok(account) => {
-                auth::start_session(&session, &account).await?;
-                let home = Role::from_code(&account.role)
-                    .map(|r| r.portal().path())
-                    .unwrap_or("/");
-                return Ok(Redirect::to(next.as_deref().unwrap_or(home)).into_response());
+                let is_staff = Role::from_code(&account.role).is_some_and(Role::is_staff);
+                if is_staff
+                    && (account.totp_secret_sealed.is_some() || state.config.staff_totp_required)
+                {
+                    // The password was right; the second factor comes next.
+                    second_factor::begin(&session, account.id, next.as_deref()).await?;
+                    let step = if account.totp_secret_sealed.is_some() {
+                        "/login/totp"
+                    } else {
+                        "/login/totp/setup"
+                    };
+                    return Ok(Redirect::to(step).into_response());
+                }
+                return finish_login(&session, &account, next).await;
             }
             Err(ServiceError::Refused { message, .. }) => errors.add("password", message),
             Err(e) => return Err(AppError::from(e)),
@@ -111,6 +121,19 @@ async fn login_submit(
         errors,
     };
     Ok(page.into_response())
+}
+
+/// Starts the session and goes to where the person was heading (or their portal).
+pub async fn finish_login(
+    session: &Session,
+    account: &zc_db::accounts::Account,
+    next: Option<String>,
+) -> AppResult<Response> {
+    auth::start_session(session, account).await?;
+    let home = Role::from_code(&account.role)
+        .map(|r| r.portal().path())
+        .unwrap_or("/");
+    Ok(Redirect::to(next.as_deref().unwrap_or(home)).into_response())
 }
 
 async fn logout(session: Session) -> Response {

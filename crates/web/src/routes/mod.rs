@@ -11,6 +11,7 @@ pub mod portals;
 pub mod prefs;
 pub mod public;
 pub mod recovery;
+pub mod second_factor;
 pub mod settings;
 pub mod unit_registration;
 pub mod unit_staff;
