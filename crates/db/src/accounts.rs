@@ -137,3 +137,71 @@ pub async fn advance_totp_step(db: &Db, account_id: i64, step: i64) -> DbResult<
         .map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
+
+/// An account as listed for admins, with its organisation's name.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AccountListRow {
+    pub id: i64,
+    pub login_name: String,
+    pub display_name: String,
+    pub role: String,
+    pub org_name: Option<String>,
+    pub disabled: bool,
+    pub has_totp: bool,
+}
+
+const LIST_FROM: &str = "FROM account a \
+    LEFT JOIN office o ON a.org_kind = 'office' AND o.id = a.org_id \
+    LEFT JOIN unit u ON a.org_kind = 'unit' AND u.id = a.org_id \
+    LEFT JOIN committee c ON a.org_kind = 'committee' AND c.id = a.org_id \
+    WHERE a.role <> 'applicant' AND ($1 = '' OR a.role = $1) \
+    AND ($2 = '' OR a.login_name LIKE $2 OR a.display_name LIKE $2)";
+
+/// Staff and admin accounts (never applicants) filtered by role and keyword, paged.
+pub async fn list_staff(
+    db: &Db,
+    role: &str,
+    keyword: &str,
+    limit: i64,
+    offset: i64,
+) -> DbResult<Vec<AccountListRow>> {
+    let pattern = if keyword.is_empty() {
+        String::new()
+    } else {
+        format!("%{keyword}%")
+    };
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT a.id, a.login_name, a.display_name, a.role, COALESCE(o.name, u.name, c.name) AS org_name, \
+         a.disabled, a.totp_secret_sealed IS NOT NULL AS has_totp {LIST_FROM} ORDER BY a.id LIMIT $3 OFFSET $4"
+    ));
+    Ok(
+        with_pool!(db, p => sqlx::query_as(sql).bind(role).bind(&pattern).bind(limit).bind(offset).fetch_all(p).await)?,
+    )
+}
+
+/// Number of staff and admin accounts matching the filters.
+pub async fn count_staff(db: &Db, role: &str, keyword: &str) -> DbResult<i64> {
+    let pattern = if keyword.is_empty() {
+        String::new()
+    } else {
+        format!("%{keyword}%")
+    };
+    let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {LIST_FROM}"));
+    Ok(with_pool!(db, p => sqlx::query_scalar(sql).bind(role).bind(&pattern).fetch_one(p).await)?)
+}
+
+/// Enables or disables an account inside `tx`.
+pub async fn set_disabled_in(tx: &mut Tx, account_id: i64, disabled: bool) -> DbResult<()> {
+    let sql = "UPDATE account SET disabled = $2 WHERE id = $1";
+    with_tx!(tx, c => sqlx::query(sql).bind(account_id).bind(disabled).execute(&mut **c).await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Removes an account's TOTP secret inside `tx`; the next sign-in enrols a new one.
+pub async fn clear_totp_in(tx: &mut Tx, account_id: i64) -> DbResult<()> {
+    let sql = "UPDATE account SET totp_secret_sealed = NULL, totp_last_step = NULL WHERE id = $1";
+    with_tx!(tx, c => sqlx::query(sql).bind(account_id).execute(&mut **c).await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}

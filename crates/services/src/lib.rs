@@ -16,6 +16,7 @@ pub mod recovery;
 pub mod registration;
 pub mod settings;
 pub mod sms;
+pub mod staff_admin;
 pub mod totp;
 pub mod units;
 

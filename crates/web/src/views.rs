@@ -114,8 +114,8 @@ pub fn portal_nav(portal: Portal, path: &str) -> Nav {
             ("工作日历", Some("/admin/calendar")),
             ("审计日志", Some("/admin/audit")),
             ("短信发件箱", Some("/admin/outbox")),
+            ("账号管理", Some("/admin/accounts")),
             ("数据字典", None),
-            ("账号管理", None),
         ],
     };
     Nav {

@@ -143,3 +143,164 @@ async fn the_auditor_pages_and_filters_the_audit_log() {
         "the demo applicant registered"
     );
 }
+
+#[tokio::test]
+async fn the_system_admin_creates_and_disables_staff_and_the_security_admin_unlocks() {
+    let app = spawn_app().await;
+    app.login_as("sysadmin").await;
+    let committee =
+        zc_db::reference::committee_id_by_name(&app.db, "广西卫生系列中级职称评审委员会")
+            .await
+            .unwrap()
+            .unwrap();
+    let office = zc_db::reference::office_id_by_name(&app.db, "桂林市职称改革工作领导小组办公室")
+        .await
+        .unwrap()
+        .unwrap();
+
+    // A committee role with an office is refused, with the form kept.
+    let office_value = format!("office:{office}");
+    let fields = |org: &str| {
+        vec![
+            ("login_name", "ws_mishu".to_string()),
+            ("display_name", "卫生秘书".to_string()),
+            ("role", "committee_staff".to_string()),
+            ("org_id", org.to_string()),
+            ("password", "Ws-Secret-2026".to_string()),
+            ("password_confirm", "Ws-Secret-2026".to_string()),
+        ]
+    };
+    let borrowed = |v: &Vec<(&'static str, String)>| {
+        v.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>()
+    };
+    let f = borrowed(&fields(&office_value));
+    let refs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = app.post_form("/admin/accounts", &refs).await;
+    let doc = html(&res.text().await.unwrap());
+    assert_eq!(
+        texts(&doc, ".error-summary li"),
+        ["请选择与角色相符的所属机构（职改办、主管部门或评审委员会）"]
+    );
+    assert_eq!(
+        attr(&doc, "#f-login_name", "value").as_deref(),
+        Some("ws_mishu")
+    );
+
+    let f = borrowed(&fields(&format!("committee:{committee}")));
+    let refs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = app.post_form("/admin/accounts", &refs).await;
+    assert_eq!(location(&res), "/admin/accounts");
+    let (_, doc) = app.get_html("/admin/accounts?role=committee_staff").await;
+    assert_eq!(
+        texts(&doc, "tbody td[data-label=所属机构]"),
+        [
+            "工程系列广西区人才服务办公室中级评审会",
+            "广西卫生系列中级职称评审委员会"
+        ]
+    );
+
+    let id = zc_db::accounts::find_by_login(&app.db, "ws_mishu")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let me = zc_db::accounts::find_by_login(&app.db, "sysadmin")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let res = app
+        .post_form(&format!("/admin/accounts/{me}/disable"), &[])
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::CONFLICT,
+        "nobody acts on their own account"
+    );
+    let res = app
+        .post_form(&format!("/admin/accounts/{id}/disable"), &[])
+        .await;
+    assert_eq!(location(&res), "/admin/accounts");
+    assert!(
+        zc_db::accounts::find(&app.db, id)
+            .await
+            .unwrap()
+            .unwrap()
+            .disabled
+    );
+    // The system admin cannot unlock: that is the security admin's duty.
+    assert_eq!(
+        app.post_form(&format!("/admin/accounts/{id}/unlock"), &[])
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+
+    // Five wrong passwords lock an account; the security admin lifts the lock.
+    for _ in 0..5 {
+        app.post_form(
+            "/login",
+            &[("login_name", "zhuguan"), ("password", "Wrong-2026x")],
+        )
+        .await;
+    }
+    let sec = crate::helpers::spawn_second_browser(&app).await;
+    sec.post(
+        "/login",
+        &[
+            ("login_name", "secadmin"),
+            ("password", app.demo_password.as_deref().unwrap()),
+        ],
+    )
+    .await;
+    let code = app.totp_code("secadmin").await;
+    sec.post("/login/totp", &[("code", &code)]).await;
+    let zhuguan = zc_db::accounts::find_by_login(&app.db, "zhuguan")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let res = sec
+        .post(&format!("/admin/accounts/{zhuguan}/unlock"), &[])
+        .await;
+    assert_eq!(location(&res), "/admin/accounts");
+    let res = sec
+        .post(&format!("/admin/accounts/{zhuguan}/reset-totp"), &[])
+        .await;
+    assert_eq!(location(&res), "/admin/accounts");
+    assert!(
+        zc_db::accounts::find(&app.db, zhuguan)
+            .await
+            .unwrap()
+            .unwrap()
+            .totp_secret_sealed
+            .is_none()
+    );
+    assert_eq!(
+        sec.post(&format!("/admin/accounts/{id}/enable"), &[])
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+
+    let events = zc_db::audit::recent(&app.db, 10).await.unwrap();
+    for action in ["account.disable", "account.unlock", "totp.reset"] {
+        assert!(
+            events
+                .iter()
+                .any(|e| e.action == action && e.result == "ok"),
+            "{action} audited"
+        );
+    }
+    // Unlocked: zhuguan signs in again; in demo mode the reset factor is not required.
+    let res = app
+        .post_form(
+            "/login",
+            &[
+                ("login_name", "zhuguan"),
+                ("password", app.demo_password.as_deref().unwrap()),
+            ],
+        )
+        .await;
+    assert_eq!(location(&res), "/office");
+}

@@ -1,6 +1,7 @@
 //! Handlers, one module per area of the site.
 
 pub mod admin;
+pub mod admin_accounts;
 pub mod applicant_auth;
 pub mod design;
 pub mod health;

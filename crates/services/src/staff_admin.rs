@@ -1,0 +1,150 @@
+//! 账号管理 — admins manage staff accounts, with duties kept apart (三权分立): the system
+//! admin creates, disables and enables accounts; the security admin unlocks them and
+//! resets second factors; nobody acts on their own account, and admin roles are never
+//! handed out here (they come from the command line, one role per account).
+
+use zc_db::{Db, accounts};
+use zc_domain::Role;
+
+use crate::{
+    FieldErrors, ServiceError, ServiceResult,
+    accounts::{Actor, NewAccountInput, create_account},
+};
+
+/// Roles the system admin may give to a new staff account, with their organisation kind.
+pub const STAFF_ROLES: [(Role, &str); 3] = [
+    (Role::OfficeStaff, "office"),
+    (Role::DepartmentStaff, "office"),
+    (Role::CommitteeStaff, "committee"),
+];
+
+fn require(actor: &Actor<'_>, role: Role, what: &str) -> ServiceResult<()> {
+    if actor.role == Some(role) {
+        Ok(())
+    } else {
+        Err(ServiceError::refused(
+            "forbidden",
+            format!("只有{}可以{what}", role.name()),
+        ))
+    }
+}
+
+async fn target(db: &Db, actor: &Actor<'_>, id: i64) -> ServiceResult<accounts::Account> {
+    if actor.account_id == Some(id) {
+        return Err(ServiceError::refused(
+            "self_action",
+            "不能对自己的账号执行此操作",
+        ));
+    }
+    let a = accounts::find(db, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    if a.role == Role::Applicant.code() {
+        return Err(ServiceError::NotFound);
+    }
+    Ok(a)
+}
+
+/// The system admin creates a staff account for an office or committee.
+pub async fn create_staff(
+    db: &Db,
+    actor: Actor<'_>,
+    login: &str,
+    name: &str,
+    password: &str,
+    role_code: &str,
+    org_id: &str,
+) -> ServiceResult<i64> {
+    require(&actor, Role::SystemAdmin, "创建工作人员账号")?;
+    let mut errors = FieldErrors::default();
+    let role = STAFF_ROLES.iter().find(|(r, _)| r.code() == role_code);
+    if role.is_none() {
+        errors.add("role", "请选择职改办、主管部门或评委会工作人员角色");
+    }
+    // The form sends `office:<id>` or `committee:<id>`; the kind must fit the role.
+    let chosen = org_id
+        .trim()
+        .split_once(':')
+        .and_then(|(k, id)| id.parse::<i64>().ok().map(|id| (k, id)));
+    let org = match (role, chosen) {
+        (Some((_, kind)), Some((k, id)))
+            if k == *kind && zc_db::reference::org_name(db, kind, id).await?.is_some() =>
+        {
+            Some((*kind, id))
+        }
+        _ => None,
+    };
+    if role.is_some() && org.is_none() {
+        errors.add(
+            "org_id",
+            "请选择与角色相符的所属机构（职改办、主管部门或评审委员会）",
+        );
+    }
+    errors.into_result()?;
+    let input = NewAccountInput {
+        login_name: login.to_string(),
+        display_name: name.to_string(),
+        password: password.to_string(),
+        role: role.expect("checked").0,
+        org,
+    };
+    create_account(db, input, actor).await
+}
+
+/// The system admin disables or enables an account; disabling ends its sessions.
+pub async fn set_disabled(db: &Db, actor: Actor<'_>, id: i64, disabled: bool) -> ServiceResult<()> {
+    require(
+        &actor,
+        Role::SystemAdmin,
+        if disabled {
+            "停用账号"
+        } else {
+            "启用账号"
+        },
+    )?;
+    let a = target(db, &actor, id).await?;
+    let mut tx = db.begin_write().await?;
+    accounts::set_disabled_in(&mut tx, id, disabled).await?;
+    if disabled {
+        accounts::end_sessions_in(&mut tx, id).await?;
+    }
+    let object = format!("account:{id}");
+    let detail = format!(
+        "{}账号 {}",
+        if disabled { "停用" } else { "启用" },
+        a.login_name
+    );
+    let action = if disabled {
+        "account.disable"
+    } else {
+        "account.enable"
+    };
+    zc_db::audit::record_in(&mut tx, &actor.event(action, &object, &detail)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The security admin lifts a login lockout.
+pub async fn unlock(db: &Db, actor: Actor<'_>, id: i64) -> ServiceResult<()> {
+    require(&actor, Role::SecurityAdmin, "解除登录锁定")?;
+    let a = target(db, &actor, id).await?;
+    accounts::clear_failures(db, &a.login_name.to_lowercase()).await?;
+    let object = format!("account:{id}");
+    let detail = format!("解除账号 {} 的登录锁定", a.login_name);
+    zc_db::audit::record(db, &actor.event("account.unlock", &object, &detail)).await?;
+    Ok(())
+}
+
+/// The security admin resets a lost second factor; the person enrols again at sign-in.
+pub async fn reset_totp(db: &Db, actor: Actor<'_>, id: i64) -> ServiceResult<()> {
+    require(&actor, Role::SecurityAdmin, "重置动态口令")?;
+    let a = target(db, &actor, id).await?;
+    let mut tx = db.begin_write().await?;
+    accounts::clear_totp_in(&mut tx, id).await?;
+    accounts::end_sessions_in(&mut tx, id).await?;
+    let object = format!("account:{id}");
+    let detail = format!("重置账号 {} 的动态口令", a.login_name);
+    zc_db::audit::record_in(&mut tx, &actor.event("totp.reset", &object, &detail)).await?;
+    tx.commit().await?;
+    Ok(())
+}
