@@ -41,6 +41,37 @@ impl<'a> Actor<'a> {
     }
 }
 
+/// Sets a new password hash, ends every session of the account and audits the change as
+/// the account's own action, in one transaction.
+pub(crate) async fn replace_password(
+    db: &Db,
+    account: &accounts::Account,
+    hash: &str,
+    action: &str,
+    detail: &str,
+    ip: &str,
+) -> ServiceResult<()> {
+    let mut tx = db.begin_write().await?;
+    accounts::set_password_hash(&mut tx, account.id, hash).await?;
+    accounts::end_sessions_in(&mut tx, account.id).await?;
+    let object = format!("account:{}", account.id);
+    audit::record_in(
+        &mut tx,
+        &AuditEvent {
+            actor_id: Some(account.id),
+            actor_role: Some(&account.role),
+            action,
+            object: &object,
+            result: "ok",
+            detail,
+            ip: Some(ip),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// A new account as typed by an admin (or the `admin create-user` command).
 #[derive(Debug, Clone)]
 pub struct NewAccountInput {

@@ -4,7 +4,7 @@
 //! A reset ends every session of the person, clears their login failures, is audited, and
 //! sends a notice to the registered mobile so a stranger's reset does not go unnoticed.
 
-use zc_db::{Db, accounts, applicants, audit::AuditEvent};
+use zc_db::{Db, accounts, applicants};
 use zc_domain::{password::check_password, phone::Phone};
 
 use crate::{
@@ -46,24 +46,7 @@ async fn apply_reset(
     let account = accounts::find(db, account_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let mut tx = db.begin_write().await?;
-    accounts::set_password_hash(&mut tx, account_id, &hash).await?;
-    accounts::end_sessions_in(&mut tx, account_id).await?;
-    let object = format!("account:{account_id}");
-    zc_db::audit::record_in(
-        &mut tx,
-        &AuditEvent {
-            actor_id: Some(account_id),
-            actor_role: Some(&account.role),
-            action: "password.reset",
-            object: &object,
-            result: "ok",
-            detail: method,
-            ip: Some(ip),
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    crate::accounts::replace_password(db, &account, &hash, "password.reset", method, ip).await?;
     accounts::clear_failures(db, &account.login_name).await?;
     if let Some(row) = applicants::find(db, account_id).await? {
         let phone = Phone::parse(&vault.open(&row.phone_sealed)?)

@@ -60,23 +60,14 @@ pub async fn change_password(
         return Err(ServiceError::Invalid(errors));
     }
     let hash = password_hash::hash(new.password.clone()).await?;
-    let mut tx = db.begin_write().await?;
-    accounts::set_password_hash(&mut tx, account_id, &hash).await?;
-    accounts::end_sessions_in(&mut tx, account_id).await?;
-    let object = format!("account:{account_id}");
-    zc_db::audit::record_in(
-        &mut tx,
-        &AuditEvent {
-            actor_id: Some(account_id),
-            actor_role: Some(&account.role),
-            action: "password.change",
-            object: &object,
-            result: "ok",
-            detail: "修改密码，其他设备已退出",
-            ip: Some(ip),
-        },
+    crate::accounts::replace_password(
+        db,
+        &account,
+        &hash,
+        "password.change",
+        "修改密码，其他设备已退出",
+        ip,
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }

@@ -265,6 +265,17 @@ pub async fn decide_unit(
     Ok(())
 }
 
+/// The unit an administrator manages, or a refusal naming what only they may do.
+async fn unit_of_admin(db: &Db, admin_id: i64, refusal: &str) -> ServiceResult<i64> {
+    let admin = accounts::find(db, admin_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    admin
+        .org_id
+        .filter(|_| admin.role == Role::UnitAdmin.code())
+        .ok_or_else(|| ServiceError::refused("forbidden", refusal))
+}
+
 /// A unit administrator adds a staff account (审核员 or 管理员) to their own unit.
 pub async fn add_staff(
     db: &Db,
@@ -275,18 +286,7 @@ pub async fn add_staff(
     role: &str,
     actor: Actor<'_>,
 ) -> ServiceResult<i64> {
-    let admin = accounts::find(db, admin_id)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    let Some(unit_id) = admin
-        .org_id
-        .filter(|_| admin.role == Role::UnitAdmin.code())
-    else {
-        return Err(ServiceError::refused(
-            "forbidden",
-            "只有单位管理员可以添加工作人员",
-        ));
-    };
+    let unit_id = unit_of_admin(db, admin_id, "只有单位管理员可以添加工作人员").await?;
     let role = match role {
         "unit_reviewer" => Role::UnitReviewer,
         "unit_admin" => Role::UnitAdmin,
@@ -313,18 +313,7 @@ pub async fn disable_staff(
     target_id: i64,
     actor: Actor<'_>,
 ) -> ServiceResult<()> {
-    let admin = accounts::find(db, admin_id)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    let Some(unit_id) = admin
-        .org_id
-        .filter(|_| admin.role == Role::UnitAdmin.code())
-    else {
-        return Err(ServiceError::refused(
-            "forbidden",
-            "只有单位管理员可以停用工作人员账号",
-        ));
-    };
+    let unit_id = unit_of_admin(db, admin_id, "只有单位管理员可以停用工作人员账号").await?;
     if target_id == admin_id {
         return Err(ServiceError::refused("self_disable", "不能停用自己的账号"));
     }

@@ -121,5 +121,23 @@ impl IntoResponse for AppError {
     }
 }
 
+/// Turns a service answer into messages for a form: field errors stay as they are, a
+/// refusal becomes a message on `field` (so it shows beside the right input), and
+/// anything else stays an error page.
+pub fn form_errors(
+    field: &'static str,
+    e: ServiceError,
+) -> Result<zc_services::FieldErrors, AppError> {
+    match e {
+        ServiceError::Invalid(errors) => Ok(errors),
+        ServiceError::Refused { message, .. } => {
+            let mut errors = zc_services::FieldErrors::default();
+            errors.add(field, message);
+            Ok(errors)
+        }
+        other => Err(other.into()),
+    }
+}
+
 /// Result alias for handlers.
 pub type AppResult<T> = Result<T, AppError>;

@@ -17,7 +17,7 @@ use serde::Deserialize;
 use tower_sessions::Session;
 use zc_domain::{id_card::DocumentKind, mask::mask_phone, phone::Phone};
 use zc_services::{
-    FieldErrors, ServiceError,
+    FieldErrors,
     accounts::{applicant_login_key, authenticate_applicant, login_by_sms},
     captcha::{captcha_required, check_captcha, new_captcha},
     registration::{RegistrationInput, SECURITY_QUESTIONS, register_applicant},
@@ -27,7 +27,7 @@ use zc_services::{
 use crate::{
     auth::{self, safe_next},
     context::PageContext,
-    error::{AppError, AppResult},
+    error::{AppError, AppResult, form_errors},
     routes::login::NextQuery,
     state::AppState,
     views::{Nav, public_nav, today_cst},
@@ -61,19 +61,6 @@ async fn captcha_image(
         axum::http::HeaderValue::from_static("no-store"),
     );
     Ok(res)
-}
-
-/// Turns a refusal into a message on `field`, so it shows beside the right input.
-fn refusal_on(field: &'static str, e: ServiceError) -> Result<FieldErrors, AppError> {
-    match e {
-        ServiceError::Invalid(errors) => Ok(errors),
-        ServiceError::Refused { message, .. } => {
-            let mut errors = FieldErrors::default();
-            errors.add(field, message);
-            Ok(errors)
-        }
-        other => Err(other.into()),
-    }
 }
 
 async fn signed_in(
@@ -202,7 +189,7 @@ async fn register_submit(
                     Some(format!("验证码已发送至 {masked}，5分钟内有效。")),
                 )
             }
-            Err(e) => (refusal_on("phone", e)?, None),
+            Err(e) => (form_errors("phone", e)?, None),
         };
         form.password.clear();
         form.password_confirm.clear();
@@ -237,7 +224,7 @@ async fn register_submit(
             signed_in(&session, &account, Some("/my".into())).await
         }
         Err(e) => {
-            let errors = refusal_on("id_number", e)?;
+            let errors = form_errors("id_number", e)?;
             form.password.clear();
             form.password_confirm.clear();
             Ok(RegisterPage::new(ctx, form, errors, None).into_response())
@@ -347,7 +334,7 @@ async fn login_submit(
         .await
         {
             Ok(account) => return signed_in(&session, &account, next).await,
-            Err(e) => errors = refusal_on("password", e)?,
+            Err(e) => errors = form_errors("password", e)?,
         }
     }
     // After any failure the next try asks for a captcha.
@@ -424,7 +411,7 @@ async fn sms_submit(
                 FieldErrors::default(),
                 Some("如果该手机号已注册，验证码已发送，5分钟内有效。".to_string()),
             ),
-            Err(e) => (refusal_on("phone", e)?, None),
+            Err(e) => (form_errors("phone", e)?, None),
         }
     } else {
         match login_by_sms(
@@ -438,7 +425,7 @@ async fn sms_submit(
         .await
         {
             Ok(account) => return signed_in(&session, &account, next).await,
-            Err(e) => (refusal_on("sms_code", e)?, None),
+            Err(e) => (form_errors("sms_code", e)?, None),
         }
     };
     let page = SmsPage {

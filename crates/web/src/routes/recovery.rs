@@ -13,14 +13,14 @@ use axum::{
 };
 use serde::Deserialize;
 use zc_services::{
-    FieldErrors, ServiceError,
+    FieldErrors,
     recovery::{NewPassword, question_for, reset_by_question, reset_by_sms},
     sms::{CodePurpose, request_code},
 };
 
 use crate::{
     context::PageContext,
-    error::{AppError, AppResult},
+    error::{AppResult, form_errors},
     state::AppState,
     views::{Nav, public_nav},
 };
@@ -34,18 +34,6 @@ pub fn router() -> Router<AppState> {
             "/my/forgot/question",
             get(question_form).post(question_submit),
         )
-}
-
-fn as_field_errors(field: &'static str, e: ServiceError) -> Result<FieldErrors, AppError> {
-    match e {
-        ServiceError::Invalid(errors) => Ok(errors),
-        ServiceError::Refused { message, .. } => {
-            let mut errors = FieldErrors::default();
-            errors.add(field, message);
-            Ok(errors)
-        }
-        other => Err(other.into()),
-    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -127,7 +115,7 @@ async fn sms_submit(
                 FieldErrors::default(),
                 Some("如果该手机号已注册，验证码已发送，5分钟内有效。".to_string()),
             ),
-            Err(e) => (as_field_errors("phone", e)?, None),
+            Err(e) => (form_errors("phone", e)?, None),
         }
     } else {
         let new = NewPassword {
@@ -153,7 +141,7 @@ async fn sms_submit(
                 }
                 .into_response());
             }
-            Err(e) => (as_field_errors("sms_code", e)?, None),
+            Err(e) => (form_errors("sms_code", e)?, None),
         }
     };
     let page = SmsPage {
@@ -225,7 +213,7 @@ async fn question_submit(
     if errors.is_empty() {
         match question_for(&state.db, &state.vault, &f.id_number, &f.name).await {
             Ok((_, q)) => question = Some(q),
-            Err(e) => errors = as_field_errors("id_number", e)?,
+            Err(e) => errors = form_errors("id_number", e)?,
         }
     }
     if question.is_some() && f.action == "reset" {
@@ -252,7 +240,7 @@ async fn question_submit(
                 }
                 .into_response());
             }
-            Err(e) => errors = as_field_errors("security_answer", e)?,
+            Err(e) => errors = form_errors("security_answer", e)?,
         }
     }
     let page = QuestionPage {
