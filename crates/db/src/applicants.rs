@@ -119,3 +119,16 @@ pub async fn set_unit(tx: &mut Tx, account_id: i64, unit_id: i64) -> DbResult<()
         .map(|r| r.rows_affected()))?;
     Ok(())
 }
+
+/// Replaces the security question and the hash of its answer inside `tx`.
+pub async fn set_security_question(
+    tx: &mut Tx,
+    account_id: i64,
+    question: &str,
+    answer_hash: &str,
+) -> DbResult<()> {
+    let sql = "UPDATE applicant SET security_question = $2, security_answer_hash = $3 WHERE account_id = $1";
+    with_tx!(tx, c => sqlx::query(sql).bind(account_id).bind(question).bind(answer_hash)
+        .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}

@@ -71,3 +71,56 @@ pub async fn change_password(
     .await?;
     Ok(())
 }
+
+/// Changes an applicant's security question and answer after checking their password.
+pub async fn change_security_question(
+    db: &Db,
+    account_id: i64,
+    current: &str,
+    question: &str,
+    answer: &str,
+    ip: &str,
+) -> ServiceResult<()> {
+    let account = accounts::find(db, account_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    if applicants::find(db, account_id).await?.is_none() {
+        return Err(ServiceError::NotFound);
+    }
+    let mut errors = FieldErrors::default();
+    if current.is_empty() {
+        errors.add("current_password", "请填写当前密码");
+    }
+    if !crate::registration::SECURITY_QUESTIONS.contains(&question) {
+        errors.add("security_question", "请选择密保问题");
+    }
+    let normalised = crate::registration::normalise_answer(answer);
+    if !(2..=50).contains(&normalised.chars().count()) {
+        errors.add("security_answer", "密保答案应为2至50个字符");
+    }
+    errors.into_result()?;
+    if !password_hash::verify(current.to_string(), account.password_hash.clone()).await? {
+        let mut errors = FieldErrors::default();
+        errors.add("current_password", "当前密码不正确");
+        return Err(ServiceError::Invalid(errors));
+    }
+    let answer_hash = password_hash::hash(normalised).await?;
+    let mut tx = db.begin_write().await?;
+    applicants::set_security_question(&mut tx, account_id, question, &answer_hash).await?;
+    let object = format!("account:{account_id}");
+    zc_db::audit::record_in(
+        &mut tx,
+        &AuditEvent {
+            actor_id: Some(account_id),
+            actor_role: Some(&account.role),
+            action: "security_question.change",
+            object: &object,
+            result: "ok",
+            detail: "修改密保问题",
+            ip: Some(ip),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

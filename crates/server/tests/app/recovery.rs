@@ -190,3 +190,68 @@ async fn the_outbox_is_for_the_system_admin_in_demo_mode_only() {
         "visitors are sent to log in"
     );
 }
+
+#[tokio::test]
+async fn applicants_change_their_security_question_with_their_password() {
+    let app = spawn_app().await;
+    app.login_applicant().await;
+    let (_, doc) = app.get_html("/account/security-question").await;
+    assert_eq!(
+        attr(&doc, "#f-security_question option[selected]", "value").as_deref(),
+        Some("您母亲的姓名是？")
+    );
+    let res = app
+        .post_form(
+            "/account/security-question",
+            &[
+                ("current_password", "Wrong-2026x"),
+                ("security_question", "您的出生地是？"),
+                ("security_answer", "百色"),
+            ],
+        )
+        .await;
+    let doc = html(&res.text().await.unwrap());
+    assert_eq!(texts(&doc, ".error-summary li"), ["当前密码不正确"]);
+    assert_eq!(
+        attr(&doc, "#f-security_question option[selected]", "value").as_deref(),
+        Some("您的出生地是？"),
+        "the choice is kept"
+    );
+    let password = app.demo_password.clone().unwrap();
+    let res = app
+        .post_form(
+            "/account/security-question",
+            &[
+                ("current_password", &password),
+                ("security_question", "您的出生地是？"),
+                ("security_answer", "百色"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        texts(&html(&res.text().await.unwrap()), "[role=status]"),
+        ["密保问题已修改。"]
+    );
+    // Recovery now asks the new question and takes the new answer.
+    let other = crate::helpers::spawn_second_browser(&app).await;
+    let res = other
+        .post(
+            "/my/forgot/question",
+            &[("id_number", ID), ("name", "张三"), ("action", "find")],
+        )
+        .await;
+    assert_eq!(
+        texts(
+            &html(&res.text().await.unwrap()),
+            "label[for=f-security_answer]"
+        ),
+        ["您的出生地是？"]
+    );
+
+    let staff = spawn_app().await;
+    staff.login_as("danwei").await;
+    assert_eq!(
+        staff.get("/account/security-question").await.status(),
+        StatusCode::FORBIDDEN
+    );
+}

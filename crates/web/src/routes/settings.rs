@@ -31,6 +31,10 @@ pub fn router() -> Router<AppState> {
             "/account/password",
             get(password_form).post(password_submit),
         )
+        .route(
+            "/account/security-question",
+            get(question_form).post(question_submit),
+        )
         .route("/session/keepalive", get(keepalive))
 }
 
@@ -116,6 +120,91 @@ async fn password_submit(
             Ok(page(ctx, FieldErrors::default(), true)?.into_response())
         }
         Err(ServiceError::Invalid(errors)) => Ok(page(ctx, errors, false)?.into_response()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "account/security_question.html")]
+struct QuestionPage {
+    ctx: PageContext,
+    nav: Nav,
+    questions: [&'static str; 6],
+    question: String,
+    errors: FieldErrors,
+    saved: bool,
+}
+
+fn question_page(
+    ctx: PageContext,
+    question: String,
+    errors: FieldErrors,
+    saved: bool,
+) -> AppResult<QuestionPage> {
+    let user = ctx
+        .user
+        .clone()
+        .filter(|u| u.role == zc_domain::Role::Applicant)
+        .ok_or(AppError::Forbidden)?;
+    let nav = portal_nav(user.role.portal(), "/account/security-question");
+    Ok(QuestionPage {
+        ctx,
+        nav,
+        questions: zc_services::registration::SECURITY_QUESTIONS,
+        question,
+        errors,
+        saved,
+    })
+}
+
+async fn question_form(State(state): State<AppState>, ctx: PageContext) -> AppResult<Response> {
+    let Some(user) = ctx.user.clone() else {
+        return Ok(Redirect::to("/my/login?next=%2Faccount%2Fsecurity-question").into_response());
+    };
+    let current = zc_db::applicants::find(&state.db, user.id)
+        .await?
+        .map(|a| a.security_question)
+        .unwrap_or_default();
+    Ok(question_page(ctx, current, FieldErrors::default(), false)?.into_response())
+}
+
+/// The security-question form.
+#[derive(Debug, Deserialize)]
+pub struct QuestionForm {
+    #[serde(default)]
+    pub current_password: String,
+    #[serde(default)]
+    pub security_question: String,
+    #[serde(default)]
+    pub security_answer: String,
+}
+
+async fn question_submit(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Form(f): Form<QuestionForm>,
+) -> AppResult<Response> {
+    let Some(user) = ctx.user.clone() else {
+        return Err(AppError::Forbidden);
+    };
+    let ip = addr.ip().to_string();
+    let result = zc_services::settings::change_security_question(
+        &state.db,
+        user.id,
+        &f.current_password,
+        &f.security_question,
+        &f.security_answer,
+        &ip,
+    )
+    .await;
+    match result {
+        Ok(()) => Ok(
+            question_page(ctx, f.security_question, FieldErrors::default(), true)?.into_response(),
+        ),
+        Err(ServiceError::Invalid(errors)) => {
+            Ok(question_page(ctx, f.security_question, errors, false)?.into_response())
+        }
         Err(e) => Err(e.into()),
     }
 }
