@@ -132,3 +132,18 @@ pub async fn set_security_question(
         .execute(&mut **c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
+
+/// Replaces an applicant's mobile inside `tx`; a number registered to someone else
+/// surfaces as a unique violation.
+pub async fn set_phone(
+    tx: &mut Tx,
+    account_id: i64,
+    sealed: &str,
+    index: &str,
+    masked: &str,
+) -> DbResult<()> {
+    let sql = "UPDATE applicant SET phone_sealed = $2, phone_index = $3, phone_masked = $4 WHERE account_id = $1";
+    with_tx!(tx, c => sqlx::query(sql).bind(account_id).bind(sealed).bind(index).bind(masked)
+        .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}

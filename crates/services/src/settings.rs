@@ -124,3 +124,116 @@ pub async fn change_security_question(
     tx.commit().await?;
     Ok(())
 }
+
+/// Changes an applicant's mobile: a code sent to the new number proves it, the password
+/// is typed again, and the old number is told.
+#[allow(clippy::too_many_arguments)]
+pub async fn change_phone(
+    db: &Db,
+    vault: &PiiVault,
+    sender: &dyn crate::sms::SmsSender,
+    policy: &crate::sms::SmsPolicy,
+    account_id: i64,
+    new_phone: &str,
+    code: &str,
+    current: &str,
+    ip: &str,
+) -> ServiceResult<()> {
+    let account = accounts::find(db, account_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let row = applicants::find(db, account_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let mut errors = FieldErrors::default();
+    let phone = match zc_domain::phone::Phone::parse(new_phone) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            errors.add("phone", e.to_string());
+            None
+        }
+    };
+    if code.trim().is_empty() {
+        errors.add("sms_code", "请填写发送到新手机号的验证码");
+    }
+    if current.is_empty() {
+        errors.add("current_password", "请填写当前密码");
+    }
+    errors.into_result()?;
+    let phone = phone.expect("checked");
+    let old = vault.open(&row.phone_sealed)?;
+    if phone.as_str() == old {
+        let mut errors = FieldErrors::default();
+        errors.add("phone", "新手机号与当前手机号相同");
+        return Err(ServiceError::Invalid(errors));
+    }
+    let index = vault.index("phone", phone.as_str());
+    if applicants::account_for(db, applicants::Identifier::PhoneIndex(&index))
+        .await?
+        .is_some()
+    {
+        let mut errors = FieldErrors::default();
+        errors.add("phone", "该手机号已被其他账号使用，请更换手机号");
+        return Err(ServiceError::Invalid(errors));
+    }
+    if !password_hash::verify(current.to_string(), account.password_hash.clone()).await? {
+        let mut errors = FieldErrors::default();
+        errors.add("current_password", "当前密码不正确");
+        return Err(ServiceError::Invalid(errors));
+    }
+    crate::sms::verify_code(
+        db,
+        vault,
+        policy,
+        &phone,
+        crate::sms::CodePurpose::ChangePhone,
+        code,
+    )
+    .await?;
+    let masked = zc_domain::mask::mask_phone(phone.as_str());
+    let mut tx = db.begin_write().await?;
+    if let Err(e) = applicants::set_phone(
+        &mut tx,
+        account_id,
+        &vault.seal(phone.as_str()),
+        &index,
+        &masked,
+    )
+    .await
+    {
+        if e.is_unique_violation() {
+            let mut errors = FieldErrors::default();
+            errors.add("phone", "该手机号已被其他账号使用，请更换手机号");
+            return Err(ServiceError::Invalid(errors));
+        }
+        return Err(e.into());
+    }
+    let object = format!("account:{account_id}");
+    let detail = format!("更换手机号：{} → {masked}", row.phone_masked);
+    zc_db::audit::record_in(
+        &mut tx,
+        &AuditEvent {
+            actor_id: Some(account_id),
+            actor_role: Some(&account.role),
+            action: "phone.change",
+            object: &object,
+            result: "ok",
+            detail: &detail,
+            ip: Some(ip),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    if let Ok(old_phone) = zc_domain::phone::Phone::parse(&old) {
+        let body = format!(
+            "【广西职称】您的账号绑定手机号已更换为{masked}。如非本人操作，请立即联系客服0771-5505013。"
+        );
+        if let Err(e) =
+            crate::sms::send_message(db, vault, sender, &old_phone, "phone_change_notice", &body)
+                .await
+        {
+            tracing::warn!(error = %e, "phone change notice not sent");
+        }
+    }
+    Ok(())
+}

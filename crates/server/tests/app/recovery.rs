@@ -255,3 +255,100 @@ async fn applicants_change_their_security_question_with_their_password() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn applicants_change_their_mobile_with_a_code_to_the_new_number() {
+    let app = spawn_app().await;
+    app.login_applicant().await;
+    let (_, doc) = app.get_html("/account/phone").await;
+    assert_eq!(
+        texts(&doc, "#current-phone"),
+        [PHONE],
+        "the owner sees their own number in full"
+    );
+
+    // The other demo applicant's number is taken.
+    let res = app
+        .post_form(
+            "/account/phone",
+            &[
+                ("phone", "13800775678"),
+                ("sms_code", "123456"),
+                ("current_password", "x"),
+                ("action", "change"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        texts(&html(&res.text().await.unwrap()), ".error-summary li"),
+        ["该手机号已被其他账号使用，请更换手机号"]
+    );
+
+    let res = app
+        .post_form(
+            "/account/phone",
+            &[("phone", "13712345678"), ("action", "send_code")],
+        )
+        .await;
+    assert_eq!(
+        texts(&html(&res.text().await.unwrap()), "main [role=status]"),
+        ["验证码已发送至新手机号，5分钟内有效。"]
+    );
+    let sms = app.last_sms().await.unwrap();
+    assert_eq!(sms.phone_masked, "137****5678");
+    let code: String = sms
+        .body
+        .chars()
+        .filter(|c| c.is_ascii_digit())
+        .take(6)
+        .collect();
+
+    let res = app
+        .post_form(
+            "/account/phone",
+            &[
+                ("phone", "13712345678"),
+                ("sms_code", &code),
+                ("current_password", "Wrong-2026x"),
+                ("action", "change"),
+            ],
+        )
+        .await;
+    let doc = html(&res.text().await.unwrap());
+    assert_eq!(texts(&doc, ".error-summary li"), ["当前密码不正确"]);
+    assert_eq!(
+        attr(&doc, "#f-phone", "value").as_deref(),
+        Some("13712345678")
+    );
+
+    let password = app.demo_password.clone().unwrap();
+    let res = app
+        .post_form(
+            "/account/phone",
+            &[
+                ("phone", "13712345678"),
+                ("sms_code", &code),
+                ("current_password", &password),
+                ("action", "change"),
+            ],
+        )
+        .await;
+    let doc = html(&res.text().await.unwrap());
+    assert_eq!(texts(&doc, "#current-phone"), ["13712345678"]);
+    let notice = app.last_sms().await.unwrap();
+    assert_eq!(
+        (notice.template.as_str(), notice.phone_masked.as_str()),
+        ("phone_change_notice", "138****1234"),
+        "the old number is told"
+    );
+
+    // The new number signs in; the old one no longer does.
+    let other = crate::helpers::spawn_second_browser(&app).await;
+    let res = other
+        .post(
+            "/my/login",
+            &[("identifier", "13712345678"), ("password", &password)],
+        )
+        .await;
+    assert_eq!(location(&res), "/my");
+}

@@ -35,6 +35,7 @@ pub fn router() -> Router<AppState> {
             "/account/security-question",
             get(question_form).post(question_submit),
         )
+        .route("/account/phone", get(phone_form).post(phone_submit))
         .route("/session/keepalive", get(keepalive))
 }
 
@@ -206,5 +207,144 @@ async fn question_submit(
             Ok(question_page(ctx, f.security_question, errors, false)?.into_response())
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "account/phone.html")]
+struct PhonePage {
+    ctx: PageContext,
+    nav: Nav,
+    /// The owner's own number, shown in full on their own page.
+    current: String,
+    phone: String,
+    errors: FieldErrors,
+    sent: Option<String>,
+    saved: bool,
+}
+
+async fn phone_page(
+    state: &AppState,
+    ctx: PageContext,
+    phone: String,
+    errors: FieldErrors,
+    sent: Option<String>,
+    saved: bool,
+) -> AppResult<PhonePage> {
+    let user = ctx
+        .user
+        .clone()
+        .filter(|u| u.role == zc_domain::Role::Applicant)
+        .ok_or(AppError::Forbidden)?;
+    let row = zc_db::applicants::find(&state.db, user.id)
+        .await?
+        .ok_or(AppError::Forbidden)?;
+    let current = state.vault.open(&row.phone_sealed)?;
+    let nav = portal_nav(user.role.portal(), "/account/phone");
+    Ok(PhonePage {
+        ctx,
+        nav,
+        current,
+        phone,
+        errors,
+        sent,
+        saved,
+    })
+}
+
+async fn phone_form(State(state): State<AppState>, ctx: PageContext) -> AppResult<Response> {
+    if ctx.user.is_none() {
+        return Ok(Redirect::to("/my/login?next=%2Faccount%2Fphone").into_response());
+    }
+    Ok(phone_page(
+        &state,
+        ctx,
+        String::new(),
+        FieldErrors::default(),
+        None,
+        false,
+    )
+    .await?
+    .into_response())
+}
+
+/// The change-mobile form.
+#[derive(Debug, Deserialize)]
+pub struct PhoneForm {
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub sms_code: String,
+    #[serde(default)]
+    pub current_password: String,
+    #[serde(default)]
+    pub action: String,
+}
+
+async fn phone_submit(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Form(f): Form<PhoneForm>,
+) -> AppResult<Response> {
+    let Some(user) = ctx.user.clone() else {
+        return Err(AppError::Forbidden);
+    };
+    let ip = addr.ip().to_string();
+    if f.action == "send_code" {
+        let sent = zc_services::sms::request_code(
+            &state.db,
+            &state.vault,
+            state.sms.as_ref(),
+            &state.sms_policy,
+            &f.phone,
+            zc_services::sms::CodePurpose::ChangePhone,
+            &ip,
+        )
+        .await;
+        let (errors, sent) = match sent {
+            Ok(()) => (
+                FieldErrors::default(),
+                Some("验证码已发送至新手机号，5分钟内有效。".to_string()),
+            ),
+            Err(e) => (crate::error::form_errors("phone", e)?, None),
+        };
+        return Ok(
+            phone_page(&state, ctx, f.phone.trim().to_string(), errors, sent, false)
+                .await?
+                .into_response(),
+        );
+    }
+    let result = zc_services::settings::change_phone(
+        &state.db,
+        &state.vault,
+        state.sms.as_ref(),
+        &state.sms_policy,
+        user.id,
+        &f.phone,
+        &f.sms_code,
+        &f.current_password,
+        &ip,
+    )
+    .await;
+    match result {
+        Ok(()) => Ok(phone_page(
+            &state,
+            ctx,
+            String::new(),
+            FieldErrors::default(),
+            None,
+            true,
+        )
+        .await?
+        .into_response()),
+        Err(e) => {
+            let errors = crate::error::form_errors("sms_code", e)?;
+            Ok(
+                phone_page(&state, ctx, f.phone.trim().to_string(), errors, None, false)
+                    .await?
+                    .into_response(),
+            )
+        }
     }
 }
