@@ -14,6 +14,7 @@ pub mod audit;
 pub mod calendar;
 pub mod captcha;
 pub mod jobs;
+pub mod mail;
 pub mod reference;
 pub mod seed;
 pub mod session_store;

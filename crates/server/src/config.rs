@@ -40,6 +40,9 @@ pub struct Config {
     pub worker: bool,
     /// Ask for the image captcha on every applicant login, not only after a failure.
     pub captcha_always: bool,
+    /// The address people reach the platform at (for links in e-mails); empty means the
+    /// listening address.
+    pub public_url: String,
 }
 
 impl Default for Config {
@@ -58,6 +61,7 @@ impl Default for Config {
             log_level: "info".into(),
             worker: true,
             captcha_always: false,
+            public_url: String::new(),
         }
     }
 }
@@ -78,6 +82,7 @@ impl std::fmt::Debug for Config {
             .field("log_level", &self.log_level)
             .field("worker", &self.worker)
             .field("captcha_always", &self.captcha_always)
+            .field("public_url", &self.public_url)
             .finish()
     }
 }
@@ -97,6 +102,7 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("ZC_LOG_LEVEL", "log_level"),
     ("ZC_WORKER", "worker"),
     ("ZC_CAPTCHA_ALWAYS", "captcha_always"),
+    ("ZC_PUBLIC_URL", "public_url"),
 ];
 
 /// Variables that are not settings but select the file.
@@ -169,6 +175,7 @@ impl Config {
                 "log_level" => self.log_level = value.clone(),
                 "worker" => self.worker = parse_bool(var, value)?,
                 "captcha_always" => self.captcha_always = parse_bool(var, value)?,
+                "public_url" => self.public_url = value.clone(),
                 other => unreachable!("ENV_KEYS names {other} without a setter"),
             }
         }

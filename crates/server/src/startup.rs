@@ -136,6 +136,11 @@ impl Application {
             files_dir: config.files_dir(),
             captcha_always: config.captcha_always,
             staff_totp_required: !config.demo,
+            public_url: if config.public_url.is_empty() {
+                report.url.clone()
+            } else {
+                config.public_url.clone()
+            },
         };
         let vault = zc_services::pii::PiiVault::new(keys.field_key.expose_secret())?;
         let state = AppState::new(db, web, vault);

@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod captcha;
 pub mod demo;
 pub mod error;
+pub mod mail;
 pub mod membership;
 pub mod password_hash;
 pub mod pii;

@@ -193,3 +193,93 @@ pub async fn reset_by_question(
     )
     .await
 }
+
+const EMAIL_RESET: &str = "password_reset";
+
+/// Sends a single-use reset link (valid 30 minutes) to the registered e-mail. The answer is
+/// the same whether or not the address is registered.
+pub async fn request_email_reset(
+    db: &Db,
+    vault: &PiiVault,
+    mailer: &dyn crate::mail::Mailer,
+    email_input: &str,
+    base_url: &str,
+) -> ServiceResult<()> {
+    let email = zc_domain::email::Email::parse(email_input).map_err(|e| {
+        let mut errors = FieldErrors::default();
+        errors.add("email", e.to_string());
+        ServiceError::Invalid(errors)
+    })?;
+    let key = email.as_str().to_lowercase();
+    let Some(account_id) =
+        applicants::account_for(db, applicants::Identifier::EmailKey(&key)).await?
+    else {
+        return Ok(());
+    };
+    let token = hex::encode(rand::random::<[u8; 32]>());
+    let expires = chrono::Utc::now() + chrono::Duration::minutes(30);
+    zc_db::mail::insert_token(
+        db,
+        account_id,
+        EMAIL_RESET,
+        &vault.index("email-token", &token),
+        expires,
+    )
+    .await?;
+    let link = format!("{}/my/reset?token={token}", base_url.trim_end_matches('/'));
+    let body = format!(
+        "您好：\n\n请在30分钟内打开下面的链接重设广西职称平台的登录密码（链接只能使用一次）：\n{link}\n\n如果不是您本人申请，请忽略本邮件，您的密码不会改变。"
+    );
+    // The link goes to the address on record, however the person typed it.
+    let to = applicants::find(db, account_id)
+        .await?
+        .map(|a| a.email)
+        .unwrap_or_else(|| email.as_str().to_string());
+    crate::mail::send_mail(db, mailer, &to, "重设广西职称平台登录密码", &body).await
+}
+
+/// True when a reset link is live (to decide whether to show the form).
+pub async fn email_token_is_live(db: &Db, vault: &PiiVault, token: &str) -> ServiceResult<bool> {
+    Ok(
+        zc_db::mail::token_account(db, EMAIL_RESET, &vault.index("email-token", token))
+            .await?
+            .is_some(),
+    )
+}
+
+/// Resets the password with a reset link; the link is used up.
+pub async fn reset_by_email_token(
+    db: &Db,
+    vault: &PiiVault,
+    sender: &dyn SmsSender,
+    token: &str,
+    new: &NewPassword,
+    ip: &str,
+) -> ServiceResult<()> {
+    let hash = vault.index("email-token", token);
+    let Some(account_id) = zc_db::mail::token_account(db, EMAIL_RESET, &hash).await? else {
+        return Err(ServiceError::refused(
+            "link_expired",
+            "该链接已失效（超过30分钟或已使用），请重新申请",
+        ));
+    };
+    let mut errors = FieldErrors::default();
+    check_new_password(new, &[], &mut errors);
+    errors.into_result()?;
+    if !zc_db::mail::use_token(db, EMAIL_RESET, &hash).await? {
+        return Err(ServiceError::refused(
+            "link_expired",
+            "该链接已失效（超过30分钟或已使用），请重新申请",
+        ));
+    }
+    apply_reset(
+        db,
+        vault,
+        sender,
+        account_id,
+        &new.password,
+        "邮件链接找回密码",
+        ip,
+    )
+    .await
+}

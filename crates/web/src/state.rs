@@ -27,6 +27,8 @@ pub struct WebConfig {
     pub captcha_always: bool,
     /// Staff must enrol and use a TOTP second factor (always outside demo mode).
     pub staff_totp_required: bool,
+    /// The address people reach the platform at, for links in e-mails.
+    pub public_url: String,
 }
 
 impl std::fmt::Debug for WebConfig {
@@ -52,6 +54,8 @@ pub struct AppState {
     /// Carries text messages (the outbox unless a vendor is configured).
     pub sms: Arc<dyn SmsSender>,
     pub sms_policy: Arc<SmsPolicy>,
+    /// Carries e-mail (the outbox unless SMTP is configured).
+    pub mailer: Arc<dyn zc_services::mail::Mailer>,
 }
 
 impl AppState {
@@ -66,6 +70,7 @@ impl AppState {
             vault: Arc::new(vault),
             sms: Arc::new(OutboxOnly),
             sms_policy: Arc::new(SmsPolicy::default()),
+            mailer: Arc::new(zc_services::mail::OutboxMailer),
         }
     }
 }

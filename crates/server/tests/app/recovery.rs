@@ -352,3 +352,82 @@ async fn applicants_change_their_mobile_with_a_code_to_the_new_number() {
         .await;
     assert_eq!(location(&res), "/my");
 }
+
+#[tokio::test]
+async fn reset_by_an_emailed_link_that_works_once() {
+    let app = spawn_app().await;
+    let res = app
+        .post_form("/my/forgot/email", &[("email", "nobody@example.com")])
+        .await;
+    let unknown = texts(&html(&res.text().await.unwrap()), "[role=status]");
+    assert!(
+        zc_db::mail::outbox_recent(&app.db, 1)
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing sent to an unknown address"
+    );
+    let res = app
+        .post_form("/my/forgot/email", &[("email", "ZhangSan@example.com")])
+        .await;
+    let known = texts(&html(&res.text().await.unwrap()), "[role=status]");
+    assert_eq!(unknown, known, "the same answer either way");
+
+    let mail = zc_db::mail::outbox_recent(&app.db, 1)
+        .await
+        .unwrap()
+        .pop()
+        .unwrap();
+    assert_eq!(
+        mail.to_address, "zhangsan@example.com",
+        "sent to the address on record"
+    );
+    let link = mail
+        .body
+        .lines()
+        .find(|l| l.contains("/my/reset?token="))
+        .unwrap()
+        .trim()
+        .to_string();
+    assert!(
+        link.starts_with(&app.address),
+        "the link points at this server: {link}"
+    );
+    let path = &link[app.address.len()..];
+    let (_, doc) = app.get_html(path).await;
+    assert_eq!(texts(&doc, "label[for=f-password]"), ["新密码"]);
+    let token = attr(&doc, "input[name=token]", "value").unwrap();
+    let res = app
+        .post_form(
+            "/my/reset",
+            &[
+                ("token", &token),
+                ("password", "Mail-Reset-2027"),
+                ("password_confirm", "Mail-Reset-2027"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        texts(&html(&res.text().await.unwrap()), "h1"),
+        ["密码已重设"]
+    );
+    let res = app
+        .post_form(
+            "/my/reset",
+            &[
+                ("token", &token),
+                ("password", "Again-Reset-2027"),
+                ("password_confirm", "Again-Reset-2027"),
+            ],
+        )
+        .await;
+    let doc = html(&res.text().await.unwrap());
+    assert_eq!(
+        texts(&doc, ".error-summary li"),
+        ["该链接已失效（超过30分钟或已使用），请重新申请"]
+    );
+    let res = app
+        .login_applicant_with("zhangsan@example.com", "Mail-Reset-2027")
+        .await;
+    assert_eq!(location(&res), "/my");
+}

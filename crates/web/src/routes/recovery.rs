@@ -34,6 +34,8 @@ pub fn router() -> Router<AppState> {
             "/my/forgot/question",
             get(question_form).post(question_submit),
         )
+        .route("/my/forgot/email", get(email_form).post(email_submit))
+        .route("/my/reset", get(reset_form).post(reset_submit))
 }
 
 #[derive(Template, WebTemplate)]
@@ -252,4 +254,145 @@ async fn question_submit(
         errors,
     };
     Ok(page.into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "my/forgot_email.html")]
+struct EmailPage {
+    ctx: PageContext,
+    nav: Nav,
+    email: String,
+    errors: FieldErrors,
+    sent: bool,
+}
+
+async fn email_form(ctx: PageContext) -> EmailPage {
+    EmailPage {
+        ctx,
+        nav: public_nav("/my/forgot"),
+        email: String::new(),
+        errors: FieldErrors::default(),
+        sent: false,
+    }
+}
+
+/// The e-mail method's form.
+#[derive(Debug, Deserialize)]
+pub struct EmailForm {
+    #[serde(default)]
+    pub email: String,
+}
+
+async fn email_submit(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Form(f): Form<EmailForm>,
+) -> AppResult<Response> {
+    let result = zc_services::recovery::request_email_reset(
+        &state.db,
+        &state.vault,
+        state.mailer.as_ref(),
+        &f.email,
+        &state.config.public_url,
+    )
+    .await;
+    let (errors, sent) = match result {
+        Ok(()) => (FieldErrors::default(), true),
+        Err(e) => (form_errors("email", e)?, false),
+    };
+    Ok(EmailPage {
+        ctx,
+        nav: public_nav("/my/forgot"),
+        email: f.email.trim().to_string(),
+        errors,
+        sent,
+    }
+    .into_response())
+}
+
+/// The token in a reset link.
+#[derive(Debug, Deserialize)]
+pub struct TokenQuery {
+    #[serde(default)]
+    pub token: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "my/reset.html")]
+struct ResetPage {
+    ctx: PageContext,
+    nav: Nav,
+    token: String,
+    live: bool,
+    errors: FieldErrors,
+}
+
+async fn reset_form(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    axum::extract::Query(q): axum::extract::Query<TokenQuery>,
+) -> AppResult<ResetPage> {
+    let live =
+        zc_services::recovery::email_token_is_live(&state.db, &state.vault, &q.token).await?;
+    Ok(ResetPage {
+        ctx,
+        nav: public_nav("/my/forgot"),
+        token: q.token,
+        live,
+        errors: FieldErrors::default(),
+    })
+}
+
+/// The reset form behind the link.
+#[derive(Debug, Deserialize)]
+pub struct ResetForm {
+    #[serde(default)]
+    pub token: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub password_confirm: String,
+}
+
+async fn reset_submit(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Form(f): Form<ResetForm>,
+) -> AppResult<Response> {
+    let new = NewPassword {
+        password: f.password,
+        password_confirm: f.password_confirm,
+    };
+    let ip = addr.ip().to_string();
+    match zc_services::recovery::reset_by_email_token(
+        &state.db,
+        &state.vault,
+        state.sms.as_ref(),
+        &f.token,
+        &new,
+        &ip,
+    )
+    .await
+    {
+        Ok(()) => Ok(DonePage {
+            ctx,
+            nav: public_nav("/my/forgot"),
+        }
+        .into_response()),
+        Err(e) => {
+            let errors = form_errors("password", e)?;
+            let live =
+                zc_services::recovery::email_token_is_live(&state.db, &state.vault, &f.token)
+                    .await?;
+            Ok(ResetPage {
+                ctx,
+                nav: public_nav("/my/forgot"),
+                token: f.token,
+                live,
+                errors,
+            }
+            .into_response())
+        }
+    }
 }

@@ -1,0 +1,72 @@
+//! 邮件发件箱 and e-mail tokens.
+
+use chrono::{DateTime, Utc};
+
+use crate::{Db, DbResult, with_pool};
+
+/// Records a sent message.
+pub async fn insert_outbox(
+    db: &Db,
+    to: &str,
+    subject: &str,
+    body: &str,
+    provider: &str,
+    status: &str,
+) -> DbResult<i64> {
+    let sql = "INSERT INTO mail_outbox (to_address, subject, body, provider, status, created_at) \
+               VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+    Ok(
+        with_pool!(db, p => sqlx::query_scalar(sql).bind(to).bind(subject).bind(body).bind(provider)
+        .bind(status).bind(Utc::now()).fetch_one(p).await)?,
+    )
+}
+
+/// A message in the outbox.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MailRow {
+    pub id: i64,
+    pub to_address: String,
+    pub subject: String,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The newest messages first.
+pub async fn outbox_recent(db: &Db, limit: i64) -> DbResult<Vec<MailRow>> {
+    let sql = "SELECT id, to_address, subject, body, created_at FROM mail_outbox ORDER BY id DESC LIMIT $1";
+    Ok(with_pool!(db, p => sqlx::query_as(sql).bind(limit).fetch_all(p).await)?)
+}
+
+/// Stores a token (its keyed hash).
+pub async fn insert_token(
+    db: &Db,
+    account_id: i64,
+    purpose: &str,
+    token_hash: &str,
+    expires_at: DateTime<Utc>,
+) -> DbResult<()> {
+    let sql = "INSERT INTO email_token (account_id, purpose, token_hash, expires_at, created_at) \
+               VALUES ($1, $2, $3, $4, $5)";
+    with_pool!(db, p => sqlx::query(sql).bind(account_id).bind(purpose).bind(token_hash).bind(expires_at)
+        .bind(Utc::now()).execute(p).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The account of a live, unused token for `purpose`.
+pub async fn token_account(db: &Db, purpose: &str, token_hash: &str) -> DbResult<Option<i64>> {
+    let sql = "SELECT account_id FROM email_token WHERE token_hash = $1 AND purpose = $2 \
+               AND used_at IS NULL AND expires_at > $3";
+    Ok(
+        with_pool!(db, p => sqlx::query_scalar(sql).bind(token_hash).bind(purpose).bind(Utc::now())
+        .fetch_optional(p).await)?,
+    )
+}
+
+/// Uses a token up; false when it was already used or has expired (so it works once).
+pub async fn use_token(db: &Db, purpose: &str, token_hash: &str) -> DbResult<bool> {
+    let sql = "UPDATE email_token SET used_at = $3 WHERE token_hash = $1 AND purpose = $2 \
+               AND used_at IS NULL AND expires_at > $3";
+    let n = with_pool!(db, p => sqlx::query(sql).bind(token_hash).bind(purpose).bind(Utc::now())
+        .execute(p).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
