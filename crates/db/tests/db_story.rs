@@ -424,3 +424,34 @@ async fn concurrent_audit_events_keep_one_chain() {
         ChainCheck::Intact { rows: 32 }
     );
 }
+
+#[tokio::test]
+async fn captchas_are_single_use_and_swept_when_expired() {
+    let t = TestDb::new().await;
+    let later = Utc::now() + chrono::Duration::minutes(5);
+    let earlier = Utc::now() - chrono::Duration::minutes(1);
+    zc_db::captcha::insert(&t.db, "live", "AB12", b"png", later)
+        .await
+        .unwrap();
+    zc_db::captcha::insert(&t.db, "old", "CD34", b"png", earlier)
+        .await
+        .unwrap();
+    assert_eq!(
+        zc_db::captcha::png(&t.db, "old").await.unwrap(),
+        None,
+        "an expired image is not served"
+    );
+    assert_eq!(zc_db::captcha::sweep(&t.db).await.unwrap(), 1);
+    assert_eq!(
+        zc_db::captcha::take(&t.db, "live")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("AB12")
+    );
+    assert_eq!(
+        zc_db::captcha::take(&t.db, "live").await.unwrap(),
+        None,
+        "checked once only"
+    );
+}

@@ -177,10 +177,7 @@ impl Application {
             let name = format!("{}-{}", hostname(), std::process::id());
             tokio::spawn(Worker::new(db.clone(), name).run(stop_rx.clone()))
         });
-        let sweep = tokio::spawn(sweep_sessions(
-            DbSessionStore::new(db.clone()),
-            stop_rx.clone(),
-        ));
+        let sweep = tokio::spawn(sweep_expired(db.clone(), stop_rx.clone()));
 
         let app = zc_web::router(self.state);
         let server = axum::serve(
@@ -202,11 +199,16 @@ impl Application {
     }
 }
 
-/// Deletes expired sessions every few minutes; idempotent, so every node may run it.
-async fn sweep_sessions(store: DbSessionStore, mut stop: watch::Receiver<bool>) {
+/// Deletes expired sessions and captchas every few minutes; idempotent, so every node may
+/// run it.
+async fn sweep_expired(db: Db, mut stop: watch::Receiver<bool>) {
+    let store = DbSessionStore::new(db.clone());
     loop {
         if let Err(e) = store.delete_expired().await {
             tracing::warn!(error = %e, "session sweep failed");
+        }
+        if let Err(e) = zc_db::captcha::sweep(&db).await {
+            tracing::warn!(error = %e, "captcha sweep failed");
         }
         tokio::select! {
             _ = stop.changed() => return,
