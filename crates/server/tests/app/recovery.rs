@@ -430,4 +430,13 @@ async fn reset_by_an_emailed_link_that_works_once() {
         .login_applicant_with("zhangsan@example.com", "Mail-Reset-2027")
         .await;
     assert_eq!(location(&res), "/my");
+
+    // In demo mode the system admin reads the message in the outbox.
+    let admin = spawn_app().await;
+    admin
+        .post_form("/my/forgot/email", &[("email", "zhangsan@example.com")])
+        .await;
+    admin.login_as("sysadmin").await;
+    let (_, doc) = admin.get_html("/admin/outbox").await;
+    assert_eq!(texts(&doc, "#mail h3"), ["重设广西职称平台登录密码"]);
 }

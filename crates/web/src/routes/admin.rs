@@ -392,6 +392,8 @@ struct OutboxPage {
     nav: Nav,
     rows: Vec<OutboxItem>,
     pager: Pager,
+    /// The newest e-mails: `(time, to, subject, body)`.
+    mails: Vec<(String, String, String, String)>,
 }
 
 /// `/admin/outbox`: the SMS outbox, readable by the system admin in demo mode only (the
@@ -419,11 +421,17 @@ async fn outbox_page(
             status: m.status,
         })
         .collect();
+    let mails = zc_db::mail::outbox_recent(&state.db, 10)
+        .await?
+        .into_iter()
+        .map(|m| (format_time(m.created_at), m.to_address, m.subject, m.body))
+        .collect();
     let nav = portal_nav(Portal::Admin, &ctx.path);
     Ok(OutboxPage {
         ctx,
         nav,
         rows,
         pager,
+        mails,
     })
 }
