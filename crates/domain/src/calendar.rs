@@ -112,9 +112,11 @@ impl WorkingCalendar {
             }
         }
         loop {
-            day = day
-                .checked_add_days(Days::new(1))
-                .expect("date within chrono range");
+            // At the end of chrono's range there is no later day: the period ends there.
+            let Some(next) = day.checked_add_days(Days::new(1)) else {
+                return day;
+            };
+            day = next;
             if self.is_working_day(day) {
                 remaining -= 1;
                 if remaining == 0 {

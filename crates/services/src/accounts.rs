@@ -150,9 +150,15 @@ pub async fn authenticate(
     password: &str,
     ip: Option<&str>,
 ) -> ServiceResult<accounts::Account> {
-    let key = login_name.trim().to_lowercase();
+    let key = login_key(login_name);
     let account = accounts::find_by_login(db, login_name.trim()).await?;
     check_with_lock(db, &key, account, password, ip, "login.password").await
+}
+
+/// The key failed logins of a login name are counted under. Every place that records,
+/// counts or clears failures (password login, TOTP, unlock, reset) uses this one key.
+pub fn login_key(login_name: &str) -> String {
+    login_name.trim().to_lowercase()
 }
 
 /// How an applicant identified themself: the blind-index lookup for each identifier kind.
@@ -191,7 +197,7 @@ pub async fn applicant_login_key(
         None => None,
     };
     let key = match &account {
-        Some(a) => a.login_name.clone(),
+        Some(a) => login_key(&a.login_name),
         None => format!(
             "unknown-{}",
             vault.index("login", &identifier.trim().to_lowercase())
@@ -208,7 +214,18 @@ pub async fn authenticate_applicant(
     password: &str,
     ip: Option<&str>,
 ) -> ServiceResult<accounts::Account> {
-    let (key, account) = applicant_login_key(db, vault, identifier).await?;
+    let resolved = applicant_login_key(db, vault, identifier).await?;
+    authenticate_resolved_applicant(db, resolved, password, ip).await
+}
+
+/// Applicant login when the identifier was already resolved by [`applicant_login_key`]
+/// (the login page needs the key for the captcha decision; it is looked up once).
+pub async fn authenticate_resolved_applicant(
+    db: &Db,
+    (key, account): (String, Option<accounts::Account>),
+    password: &str,
+    ip: Option<&str>,
+) -> ServiceResult<accounts::Account> {
     check_with_lock(db, &key, account, password, ip, "login.password").await
 }
 

@@ -74,7 +74,8 @@ impl PiiVault {
             bail!("sealed value too short");
         }
         let (nonce, ciphertext) = bytes.split_at(12);
-        let nonce_bytes: [u8; 12] = nonce.try_into().expect("split at 12");
+        let mut nonce_bytes = [0u8; 12];
+        nonce_bytes.copy_from_slice(nonce);
         let plain = self
             .cipher
             .decrypt(&Nonce::<U12>::from(nonce_bytes), ciphertext)

@@ -47,7 +47,7 @@ async fn apply_reset(
         .await?
         .ok_or(ServiceError::NotFound)?;
     crate::accounts::replace_password(db, &account, &hash, "password.reset", method, ip).await?;
-    accounts::clear_failures(db, &account.login_name).await?;
+    accounts::clear_failures(db, &crate::accounts::login_key(&account.login_name)).await?;
     if let Some(row) = applicants::find(db, account_id).await? {
         let phone = Phone::parse(&vault.open(&row.phone_sealed)?)
             .map_err(|e| anyhow::anyhow!("stored phone: {e}"))?;
@@ -89,8 +89,9 @@ pub async fn reset_by_sms(
         &[phone.as_ref().map(|p| p.as_str()).unwrap_or("")],
         &mut errors,
     );
-    errors.into_result()?;
-    let phone = phone.expect("checked above");
+    let Some(phone) = phone.filter(|_| errors.is_empty()) else {
+        return Err(ServiceError::Invalid(errors));
+    };
     verify_code(db, vault, policy, &phone, CodePurpose::Reset, code).await?;
     let index = vault.index("phone", phone.as_str());
     // A code only reaches registered numbers, so a verified code has an account behind it.

@@ -159,8 +159,9 @@ pub async fn change_phone(
     if current.is_empty() {
         errors.add("current_password", "请填写当前密码");
     }
-    errors.into_result()?;
-    let phone = phone.expect("checked");
+    let Some(phone) = phone.filter(|_| errors.is_empty()) else {
+        return Err(ServiceError::Invalid(errors));
+    };
     let old = vault.open(&row.phone_sealed)?;
     if phone.as_str() == old {
         let mut errors = FieldErrors::default();

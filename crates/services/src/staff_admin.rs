@@ -80,12 +80,14 @@ pub async fn create_staff(
             "请选择与角色相符的所属机构（职改办、主管部门或评审委员会）",
         );
     }
-    errors.into_result()?;
+    let Some((role, _)) = role.filter(|_| errors.is_empty()) else {
+        return Err(ServiceError::Invalid(errors));
+    };
     let input = NewAccountInput {
         login_name: login.to_string(),
         display_name: name.to_string(),
         password: password.to_string(),
-        role: role.expect("checked").0,
+        role: *role,
         org,
     };
     create_account(db, input, actor).await
@@ -128,7 +130,7 @@ pub async fn set_disabled(db: &Db, actor: Actor<'_>, id: i64, disabled: bool) ->
 pub async fn unlock(db: &Db, actor: Actor<'_>, id: i64) -> ServiceResult<()> {
     require(&actor, Role::SecurityAdmin, "解除登录锁定")?;
     let a = target(db, &actor, id).await?;
-    accounts::clear_failures(db, &a.login_name.to_lowercase()).await?;
+    accounts::clear_failures(db, &crate::accounts::login_key(&a.login_name)).await?;
     let object = format!("account:{id}");
     let detail = format!("解除账号 {} 的登录锁定", a.login_name);
     zc_db::audit::record(db, &actor.event("account.unlock", &object, &detail)).await?;

@@ -59,7 +59,8 @@ pub async fn verify(
         .ok_or(ServiceError::NotFound)?;
     let secret = vault.open(sealed)?;
     let Some(step) = totp(&secret, &account.login_name)?.check_current(code.trim()) else {
-        accounts::record_failure(db, &account.login_name, None).await?;
+        accounts::record_failure(db, &crate::accounts::login_key(&account.login_name), None)
+            .await?;
         return Err(wrong_code());
     };
     if !accounts::advance_totp_step(db, account.id, step as i64).await? {

@@ -118,12 +118,11 @@ pub async fn register_unit(
     } else if input.password != input.password_confirm {
         errors.add("password_confirm", "两次输入的密码不一致");
     }
-    errors.into_result()?;
-    let (code, phone, office_id) = (
-        code.expect("checked"),
-        phone.expect("checked"),
-        office_id.expect("checked"),
-    );
+    let (Some(code), Some(phone), Some(office_id), true) =
+        (code, phone, office_id, errors.is_empty())
+    else {
+        return Err(ServiceError::Invalid(errors));
+    };
 
     let hash = password_hash::hash(input.password.clone()).await?;
     let mut tx = db.begin_write().await?;

@@ -18,7 +18,7 @@ use tower_sessions::Session;
 use zc_domain::{id_card::DocumentKind, mask::mask_phone, phone::Phone};
 use zc_services::{
     FieldErrors,
-    accounts::{applicant_login_key, authenticate_applicant, login_by_sms},
+    accounts::{applicant_login_key, authenticate_resolved_applicant, login_by_sms},
     captcha::{captcha_required, check_captcha, new_captcha},
     registration::{RegistrationInput, SECURITY_QUESTIONS, register_applicant},
     sms::{CodePurpose, request_code},
@@ -302,17 +302,14 @@ async fn login_submit(
     if form.password.is_empty() {
         errors.add("password", "请填写密码");
     }
-    let key = if form.identifier.trim().is_empty() {
+    // Resolved once: the key decides the captcha, the account is then checked.
+    let resolved = if form.identifier.trim().is_empty() {
         None
     } else {
-        Some(
-            applicant_login_key(&state.db, &state.vault, &form.identifier)
-                .await?
-                .0,
-        )
+        Some(applicant_login_key(&state.db, &state.vault, &form.identifier).await?)
     };
-    let needs_captcha =
-        captcha_required(&state.db, state.config.captcha_always, key.as_deref(), &ip).await?;
+    let key = resolved.as_ref().map(|(k, _)| k.as_str());
+    let needs_captcha = captcha_required(&state.db, state.config.captcha_always, key, &ip).await?;
     if needs_captcha && errors.is_empty() {
         if form.captcha_id.is_empty() {
             errors.add(
@@ -323,15 +320,8 @@ async fn login_submit(
             errors.add("captcha", "图片验证码不正确，请重新输入");
         }
     }
-    if errors.is_empty() {
-        match authenticate_applicant(
-            &state.db,
-            &state.vault,
-            &form.identifier,
-            &form.password,
-            Some(&ip),
-        )
-        .await
+    if let Some(resolved) = resolved.filter(|_| errors.is_empty()) {
+        match authenticate_resolved_applicant(&state.db, resolved, &form.password, Some(&ip)).await
         {
             Ok(account) => return signed_in(&session, &account, next).await,
             Err(e) => errors = form_errors("password", e)?,
