@@ -43,6 +43,23 @@ pub struct Config {
     /// The address people reach the platform at (for links in e-mails); empty means the
     /// listening address.
     pub public_url: String,
+    /// `outbox` (messages stay in the database) or `aliyun`.
+    pub sms_provider: String,
+    /// Aliyun SMS API address.
+    pub sms_aliyun_endpoint: String,
+    /// Aliyun AccessKey ID.
+    pub sms_aliyun_key_id: String,
+    /// Aliyun AccessKey secret.
+    pub sms_aliyun_key_secret: String,
+    /// 短信签名 approved by Aliyun.
+    pub sms_aliyun_sign_name: String,
+    /// Approved template codes: `register=SMS_1,login=SMS_2,reset=…,change_phone=…,
+    /// password_reset_notice=…,phone_change_notice=…`.
+    pub sms_aliyun_templates: String,
+    /// SMTP server (`smtps://user:pass@host:465`); empty keeps e-mail in the outbox.
+    pub smtp_url: String,
+    /// Sender of e-mail, e.g. `广西职称 <noreply@example.cn>`.
+    pub mail_from: String,
 }
 
 impl Default for Config {
@@ -62,6 +79,14 @@ impl Default for Config {
             worker: true,
             captcha_always: false,
             public_url: String::new(),
+            sms_provider: "outbox".into(),
+            sms_aliyun_endpoint: zc_integrations::aliyun_sms::DEFAULT_ENDPOINT.into(),
+            sms_aliyun_key_id: String::new(),
+            sms_aliyun_key_secret: String::new(),
+            sms_aliyun_sign_name: String::new(),
+            sms_aliyun_templates: String::new(),
+            smtp_url: String::new(),
+            mail_from: String::new(),
         }
     }
 }
@@ -83,6 +108,14 @@ impl std::fmt::Debug for Config {
             .field("worker", &self.worker)
             .field("captcha_always", &self.captcha_always)
             .field("public_url", &self.public_url)
+            .field("sms_provider", &self.sms_provider)
+            .field("sms_aliyun_endpoint", &self.sms_aliyun_endpoint)
+            .field("sms_aliyun_key_id", &self.sms_aliyun_key_id)
+            .field("sms_aliyun_key_secret", &"[redacted]")
+            .field("sms_aliyun_sign_name", &self.sms_aliyun_sign_name)
+            .field("sms_aliyun_templates", &self.sms_aliyun_templates)
+            .field("smtp_url", &zc_db::redact_url(&self.smtp_url))
+            .field("mail_from", &self.mail_from)
             .finish()
     }
 }
@@ -103,6 +136,14 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("ZC_WORKER", "worker"),
     ("ZC_CAPTCHA_ALWAYS", "captcha_always"),
     ("ZC_PUBLIC_URL", "public_url"),
+    ("ZC_SMS_PROVIDER", "sms_provider"),
+    ("ZC_SMS_ALIYUN_ENDPOINT", "sms_aliyun_endpoint"),
+    ("ZC_SMS_ALIYUN_KEY_ID", "sms_aliyun_key_id"),
+    ("ZC_SMS_ALIYUN_KEY_SECRET", "sms_aliyun_key_secret"),
+    ("ZC_SMS_ALIYUN_SIGN_NAME", "sms_aliyun_sign_name"),
+    ("ZC_SMS_ALIYUN_TEMPLATES", "sms_aliyun_templates"),
+    ("ZC_SMTP_URL", "smtp_url"),
+    ("ZC_MAIL_FROM", "mail_from"),
 ];
 
 /// Variables that are not settings but select the file.
@@ -176,6 +217,14 @@ impl Config {
                 "worker" => self.worker = parse_bool(var, value)?,
                 "captcha_always" => self.captcha_always = parse_bool(var, value)?,
                 "public_url" => self.public_url = value.clone(),
+                "sms_provider" => self.sms_provider = value.clone(),
+                "sms_aliyun_endpoint" => self.sms_aliyun_endpoint = value.clone(),
+                "sms_aliyun_key_id" => self.sms_aliyun_key_id = value.clone(),
+                "sms_aliyun_key_secret" => self.sms_aliyun_key_secret = value.clone(),
+                "sms_aliyun_sign_name" => self.sms_aliyun_sign_name = value.clone(),
+                "sms_aliyun_templates" => self.sms_aliyun_templates = value.clone(),
+                "smtp_url" => self.smtp_url = value.clone(),
+                "mail_from" => self.mail_from = value.clone(),
                 other => unreachable!("ENV_KEYS names {other} without a setter"),
             }
         }
@@ -194,6 +243,25 @@ impl Config {
         }
         if self.body_limit_kb < 16 {
             bail!("body_limit_kb 过小（至少 16）");
+        }
+        match self.sms_provider.as_str() {
+            "outbox" => {}
+            "aliyun" => {
+                for (key, value) in [
+                    ("sms_aliyun_key_id", &self.sms_aliyun_key_id),
+                    ("sms_aliyun_key_secret", &self.sms_aliyun_key_secret),
+                    ("sms_aliyun_sign_name", &self.sms_aliyun_sign_name),
+                    ("sms_aliyun_templates", &self.sms_aliyun_templates),
+                ] {
+                    if value.trim().is_empty() {
+                        bail!("sms_provider = \"aliyun\" 时必须设置 {key}");
+                    }
+                }
+            }
+            other => bail!("sms_provider = \"{other}\" 无效：请使用 outbox 或 aliyun"),
+        }
+        if !self.smtp_url.is_empty() && self.mail_from.trim().is_empty() {
+            bail!("设置了 smtp_url 时必须设置发件人 mail_from");
         }
         let url = self.database_url();
         if !(url.starts_with("sqlite:")
@@ -304,5 +372,29 @@ mod tests {
         let shown = format!("{c:?}");
         assert!(!shown.contains("hunter2"), "{shown}");
         assert!(shown.contains("postgres://zc:***@db/zc"));
+        let c = Config {
+            sms_aliyun_key_secret: "aliyun-secret-value".into(),
+            smtp_url: "smtps://mailer:mailpass@mail.example.cn:465".into(),
+            ..Config::default()
+        };
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("aliyun-secret-value"), "{shown}");
+        assert!(!shown.contains("mailpass"), "{shown}");
+    }
+
+    #[test]
+    fn a_vendor_sms_provider_needs_its_account_settings() {
+        let e = Config::load(&env(&[("ZC_SMS_PROVIDER", "aliyun")]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("sms_aliyun_key_id"), "{e}");
+        let e = Config::load(&env(&[("ZC_SMS_PROVIDER", "tencent")]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("outbox 或 aliyun"), "{e}");
+        let e = Config::load(&env(&[("ZC_SMTP_URL", "smtp://127.0.0.1:25")]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("mail_from"), "{e}");
     }
 }

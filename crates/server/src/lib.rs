@@ -6,6 +6,7 @@ pub mod config;
 pub mod keys;
 pub mod startup;
 pub mod telemetry;
+pub mod transports;
 
 pub use config::Config;
 pub use startup::{Application, StartupReport};

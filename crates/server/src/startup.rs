@@ -143,7 +143,9 @@ impl Application {
             },
         };
         let vault = zc_services::pii::PiiVault::new(keys.field_key.expose_secret())?;
-        let state = AppState::new(db, web, vault);
+        let mut state = AppState::new(db, web, vault);
+        state.sms = crate::transports::sms_sender(config)?;
+        state.mailer = crate::transports::mailer(config)?;
         Ok((
             Application {
                 listener,

@@ -11,7 +11,7 @@ use crate::{
     FieldErrors, ServiceError, ServiceResult, password_hash,
     pii::PiiVault,
     registration::normalise_answer,
-    sms::{CodePurpose, SmsPolicy, SmsSender, send_message, verify_code},
+    sms::{CodePurpose, SmsMessage, SmsPolicy, SmsSender, send_message, verify_code},
 };
 
 /// Failed security-answer attempts allowed per ID number within the lock window.
@@ -53,8 +53,13 @@ async fn apply_reset(
             .map_err(|e| anyhow::anyhow!("stored phone: {e}"))?;
         let body = "【广西职称】您的登录密码已重设。如非本人操作，请立即通过“忘记密码”重设密码并联系客服0771-5505013。";
         // The notice is best effort: the reset itself has happened.
-        if let Err(e) = send_message(db, vault, sender, &phone, "password_reset_notice", body).await
-        {
+        let message = SmsMessage {
+            phone: &phone,
+            template: "password_reset_notice",
+            params: &[],
+            body,
+        };
+        if let Err(e) = send_message(db, vault, sender, &message).await {
             tracing::warn!(error = %e, "password reset notice not sent");
         }
     }

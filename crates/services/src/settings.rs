@@ -229,10 +229,13 @@ pub async fn change_phone(
         let body = format!(
             "【广西职称】您的账号绑定手机号已更换为{masked}。如非本人操作，请立即联系客服0771-5505013。"
         );
-        if let Err(e) =
-            crate::sms::send_message(db, vault, sender, &old_phone, "phone_change_notice", &body)
-                .await
-        {
+        let message = crate::sms::SmsMessage {
+            phone: &old_phone,
+            template: "phone_change_notice",
+            params: &[("phone", &masked)],
+            body: &body,
+        };
+        if let Err(e) = crate::sms::send_message(db, vault, sender, &message).await {
             tracing::warn!(error = %e, "phone change notice not sent");
         }
     }

@@ -85,13 +85,27 @@ impl Default for SmsPolicy {
     }
 }
 
+/// One text message, as the outbox keeps it and as a vendor's template API needs it.
+#[derive(Debug, Clone, Copy)]
+pub struct SmsMessage<'a> {
+    /// The receiving mobile.
+    pub phone: &'a Phone,
+    /// Our template key (`register`, `login`, `password_reset_notice`, …); a vendor maps it
+    /// to its own approved template.
+    pub template: &'a str,
+    /// Values of the template's variables, e.g. `("code", "123456")`.
+    pub params: &'a [(&'a str, &'a str)],
+    /// The whole text as the person reads it.
+    pub body: &'a str,
+}
+
 /// A transport for text messages.
 #[async_trait]
 pub trait SmsSender: Send + Sync + 'static {
     /// Name recorded in the outbox.
     fn provider(&self) -> &'static str;
-    /// Delivers `body` to `phone`.
-    async fn deliver(&self, phone: &Phone, template: &str, body: &str) -> anyhow::Result<()>;
+    /// Delivers one message.
+    async fn deliver(&self, message: &SmsMessage<'_>) -> anyhow::Result<()>;
 }
 
 /// The default transport: nothing leaves the machine; the outbox row is the message.
@@ -104,8 +118,12 @@ impl SmsSender for OutboxOnly {
         "outbox"
     }
 
-    async fn deliver(&self, phone: &Phone, template: &str, _body: &str) -> anyhow::Result<()> {
-        tracing::info!(phone = %mask_phone(phone.as_str()), template, "SMS stored in the outbox");
+    async fn deliver(&self, message: &SmsMessage<'_>) -> anyhow::Result<()> {
+        tracing::info!(
+            phone = %mask_phone(message.phone.as_str()),
+            template = message.template,
+            "SMS stored in the outbox"
+        );
         Ok(())
     }
 }
@@ -115,11 +133,15 @@ pub async fn send_message(
     db: &Db,
     vault: &PiiVault,
     sender: &dyn SmsSender,
-    phone: &Phone,
-    template: &str,
-    body: &str,
+    message: &SmsMessage<'_>,
 ) -> ServiceResult<()> {
-    let status = match sender.deliver(phone, template, body).await {
+    let SmsMessage {
+        phone,
+        template,
+        body,
+        ..
+    } = *message;
+    let status = match sender.deliver(message).await {
         Ok(()) => {
             if sender.provider() == "outbox" {
                 "stored"
@@ -237,7 +259,13 @@ pub async fn request_code(
         "【广西职称】验证码{code}，用于{}，5分钟内有效。请勿泄露给他人。",
         purpose.name()
     );
-    send_message(db, vault, sender, &phone, purpose.code(), &body).await
+    let message = SmsMessage {
+        phone: &phone,
+        template: purpose.code(),
+        params: &[("code", &code)],
+        body: &body,
+    };
+    send_message(db, vault, sender, &message).await
 }
 
 /// Checks a code typed into the `sms_code` field; a right code is used up.
