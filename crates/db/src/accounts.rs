@@ -205,3 +205,22 @@ pub async fn clear_totp_in(tx: &mut Tx, account_id: i64) -> DbResult<()> {
         .map(|r| r.rows_affected()))?;
     Ok(())
 }
+
+/// The key of the account's avatar picture, if it has one.
+pub async fn avatar_key(db: &Db, account_id: i64) -> DbResult<Option<String>> {
+    let sql = "SELECT avatar_key FROM account WHERE id = $1";
+    let key: Option<Option<String>> = with_pool!(db, p => sqlx::query_scalar(sql)
+        .bind(account_id).fetch_optional(p).await)?;
+    Ok(key.flatten())
+}
+
+/// Replaces the avatar inside `tx`; returns the key it replaced, for removal.
+pub async fn set_avatar(tx: &mut Tx, account_id: i64, key: &str) -> DbResult<Option<String>> {
+    let old_sql = "SELECT avatar_key FROM account WHERE id = $1";
+    let old: Option<Option<String>> = with_tx!(tx, c => sqlx::query_scalar(old_sql)
+        .bind(account_id).fetch_optional(&mut **c).await)?;
+    let sql = "UPDATE account SET avatar_key = $2 WHERE id = $1";
+    with_tx!(tx, c => sqlx::query(sql).bind(account_id).bind(key)
+        .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    Ok(old.flatten())
+}

@@ -147,3 +147,12 @@ pub async fn set_phone(
         .execute(&mut **c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
+
+/// Replaces an applicant's e-mail inside `tx`; an address registered to someone else
+/// surfaces as a unique violation.
+pub async fn set_email(tx: &mut Tx, account_id: i64, email: &str, email_key: &str) -> DbResult<()> {
+    let sql = "UPDATE applicant SET email = $2, email_key = $3 WHERE account_id = $1";
+    with_tx!(tx, c => sqlx::query(sql).bind(account_id).bind(email).bind(email_key)
+        .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::{Db, DbResult, with_pool};
+use crate::{Db, DbResult, Tx, with_pool, with_tx};
 
 /// Records a sent message.
 pub async fn insert_outbox(
@@ -69,4 +69,42 @@ pub async fn use_token(db: &Db, purpose: &str, token_hash: &str) -> DbResult<boo
     let n = with_pool!(db, p => sqlx::query(sql).bind(token_hash).bind(purpose).bind(Utc::now())
         .execute(p).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
+}
+
+/// Stores a change-of-e-mail token (its keyed hash) with the address it confirms.
+pub async fn insert_email_change_token(
+    db: &Db,
+    account_id: i64,
+    token_hash: &str,
+    new_email: &str,
+    expires_at: DateTime<Utc>,
+) -> DbResult<()> {
+    let sql = "INSERT INTO email_token (account_id, purpose, token_hash, expires_at, created_at, new_email) \
+               VALUES ($1, 'email_change', $2, $3, $4, $5)";
+    with_pool!(db, p => sqlx::query(sql).bind(account_id).bind(token_hash).bind(expires_at)
+        .bind(Utc::now()).bind(new_email).execute(p).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The account and new address of a live change-of-e-mail token.
+pub async fn email_change_pending(db: &Db, token_hash: &str) -> DbResult<Option<(i64, String)>> {
+    let sql = "SELECT account_id, new_email FROM email_token WHERE token_hash = $1 \
+               AND purpose = 'email_change' AND used_at IS NULL AND expires_at > $2 \
+               AND new_email IS NOT NULL";
+    Ok(
+        with_pool!(db, p => sqlx::query_as(sql).bind(token_hash).bind(Utc::now())
+        .fetch_optional(p).await)?,
+    )
+}
+
+/// Uses up a change-of-e-mail token inside `tx`; its account and address, or `None` when
+/// it was already used or has expired.
+pub async fn take_email_change(tx: &mut Tx, token_hash: &str) -> DbResult<Option<(i64, String)>> {
+    let sql = "UPDATE email_token SET used_at = $2 WHERE token_hash = $1 \
+               AND purpose = 'email_change' AND used_at IS NULL AND expires_at > $2 \
+               AND new_email IS NOT NULL RETURNING account_id, new_email";
+    Ok(
+        with_tx!(tx, c => sqlx::query_as(sql).bind(token_hash).bind(Utc::now())
+        .fetch_optional(&mut **c).await)?,
+    )
 }

@@ -32,9 +32,27 @@ pub fn mask_name(name: &str) -> String {
     }
 }
 
+/// 邮箱 for notices and audit rows: `zh***@example.com`; the domain stays readable.
+pub fn mask_email(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            let shown: String = local.chars().take(2).collect();
+            format!("{shown}***@{domain}")
+        }
+        None => mask_middle(email, 1, 0),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn e_mail_keeps_two_letters_and_the_domain() {
+        assert_eq!(mask_email("zhangsan@example.com"), "zh***@example.com");
+        assert_eq!(mask_email("a@b.cn"), "a***@b.cn");
+        assert_eq!(mask_email("broken"), "b*****");
+    }
 
     #[test]
     fn masks_match_the_design_system() {

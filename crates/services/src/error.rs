@@ -25,6 +25,13 @@ impl FieldErrors {
         self.0.is_empty()
     }
 
+    /// An error on one field.
+    pub fn one(field: &'static str, message: impl Into<String>) -> ServiceError {
+        let mut errors = FieldErrors::default();
+        errors.add(field, message);
+        ServiceError::Invalid(errors)
+    }
+
     /// `Ok(())` when empty, the errors otherwise.
     pub fn into_result(self) -> ServiceResult<()> {
         if self.is_empty() {

@@ -13,6 +13,7 @@ pub mod mail;
 pub mod membership;
 pub mod password_hash;
 pub mod pii;
+pub mod profile;
 pub mod recovery;
 pub mod registration;
 pub mod settings;

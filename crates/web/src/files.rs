@@ -1,53 +1,33 @@
-//! Uploaded images on local disk, addressed by key. Only image bytes whose real type is
-//! JPEG or PNG are kept, under a random server-chosen name.
+//! Uploaded images on local disk, addressed by key. Every picture is normalised by
+//! `zc-storage` (real type from the bytes, bomb limits, upright, metadata dropped,
+//! re-encoded) and kept as a JPEG under a random server-chosen name.
 
 use std::path::{Path, PathBuf};
 
-/// Largest licence or certificate photo accepted.
-pub const MAX_IMAGE_BYTES: usize = 5 * 1024 * 1024;
+use zc_storage::images::{ImageRefusal, ImageSpec, normalise};
 
-/// Why an upload was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum UploadRefusal {
-    #[error("请选择要上传的图片")]
-    Empty,
-    #[error("图片不能超过5MB，请压缩后重新上传")]
-    TooLarge,
-    #[error("只能上传JPG或PNG格式的图片")]
-    NotAnImage,
-}
-
-/// The image type found from the bytes themselves (never from the file name).
-pub fn sniff_image(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("jpg")
-    } else if bytes.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
-        Some("png")
-    } else {
-        None
-    }
-}
-
-/// Stores an image under `folder` and returns its key (`folder/<random>.<ext>`).
+/// Normalises an uploaded picture to `spec` off the async threads and stores it under
+/// `folder`; the outer error is a fault, the inner one a refusal to show the person.
 pub async fn store_image(
     files_dir: &Path,
     folder: &str,
-    bytes: &[u8],
-) -> Result<Result<String, UploadRefusal>, std::io::Error> {
-    if bytes.is_empty() {
-        return Ok(Err(UploadRefusal::Empty));
+    bytes: Vec<u8>,
+    spec: ImageSpec,
+) -> anyhow::Result<Result<String, ImageRefusal>> {
+    let normalised = tokio::task::spawn_blocking(move || normalise(&bytes, spec)).await?;
+    match normalised {
+        Ok(picture) => Ok(Ok(store_jpeg(files_dir, folder, &picture.jpeg).await?)),
+        Err(refusal) => Ok(Err(refusal)),
     }
-    if bytes.len() > MAX_IMAGE_BYTES {
-        return Ok(Err(UploadRefusal::TooLarge));
-    }
-    let Some(ext) = sniff_image(bytes) else {
-        return Ok(Err(UploadRefusal::NotAnImage));
-    };
-    let name = format!("{:032x}.{ext}", rand::random::<u128>());
+}
+
+/// Stores an already normalised JPEG under `folder` and returns its key.
+pub async fn store_jpeg(files_dir: &Path, folder: &str, jpeg: &[u8]) -> std::io::Result<String> {
+    let name = format!("{:032x}.jpg", rand::random::<u128>());
     let dir = files_dir.join(folder);
     tokio::fs::create_dir_all(&dir).await?;
-    tokio::fs::write(dir.join(&name), bytes).await?;
-    Ok(Ok(format!("{folder}/{name}")))
+    tokio::fs::write(dir.join(&name), jpeg).await?;
+    Ok(format!("{folder}/{name}"))
 }
 
 /// The path of a stored key; keys are only ever made by [`store_image`], but a key with
@@ -62,14 +42,6 @@ pub fn path_of(files_dir: &Path, key: &str) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn image_types_come_from_the_bytes() {
-        assert_eq!(sniff_image(&[0xFF, 0xD8, 0xFF, 0xE0]), Some("jpg"));
-        assert_eq!(sniff_image(b"\x89PNG\r\n\x1a\nrest"), Some("png"));
-        assert_eq!(sniff_image(b"GIF89a"), None);
-        assert_eq!(sniff_image(b"<svg"), None);
-    }
 
     #[test]
     fn keys_cannot_climb_out_of_the_folder() {

@@ -263,6 +263,40 @@ impl SecondBrowser {
             .expect("POST")
     }
 
+    /// Signs a demo staff member in on this browser (password, then TOTP).
+    pub async fn login_as(&self, app: &TestApp, login: &str) {
+        let password = app.demo_password.clone().unwrap();
+        let res = self
+            .post("/login", &[("login_name", login), ("password", &password)])
+            .await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "password step");
+        if location(&res) == "/login/totp" {
+            let code = app.totp_code(login).await;
+            let res = self.post("/login/totp", &[("code", &code)]).await;
+            assert_eq!(res.status(), StatusCode::SEE_OTHER, "TOTP step");
+        }
+    }
+
+    /// Signs an applicant in on this browser, answering the captcha if one is shown.
+    pub async fn login_applicant_with(
+        &self,
+        app: &TestApp,
+        identifier: &str,
+        password: &str,
+    ) -> Response {
+        let doc = html(&self.get("/my/login").await.text().await.unwrap());
+        let mut fields = vec![
+            ("identifier", identifier.to_string()),
+            ("password", password.to_string()),
+        ];
+        if let Some((id, answer)) = captcha_answer(app, &doc).await {
+            fields.push(("captcha_id", id));
+            fields.push(("captcha", answer));
+        }
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        self.post("/my/login", &fields).await
+    }
+
     /// Signs the demo applicant in on this browser.
     pub async fn login_applicant_here(&self, app: &TestApp) {
         let password = app.demo_password.clone().unwrap();
@@ -303,4 +337,16 @@ impl TestApp {
         let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
         self.post_form("/my/login", &borrowed).await
     }
+}
+
+/// A patterned picture of `width` × `height` encoded as `format`, like a photo upload.
+pub fn test_image(width: u32, height: u32, format: image::ImageFormat) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 251) as u8, (y % 241) as u8, ((x + y) % 256) as u8])
+    });
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut std::io::Cursor::new(&mut out), format)
+        .expect("encode test image");
+    out
 }

@@ -1,6 +1,7 @@
 //! One test binary that boots the real application on a fresh database per test:
 //! a temporary SQLite file, or a fresh PostgreSQL database when `TEST_DATABASE_URL` is set.
 
+mod account;
 mod admin;
 mod applicants;
 mod auth;

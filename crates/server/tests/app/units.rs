@@ -4,9 +4,9 @@ use reqwest::{StatusCode, multipart};
 
 use crate::helpers::{TestApp, attr, html, location, spawn_app, texts};
 
-const JPEG: &[u8] = &[
-    0xFF, 0xD8, 0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0xFF, 0xD9,
-];
+/// A licence photo as a phone takes it.
+static JPEG: std::sync::LazyLock<Vec<u8>> =
+    std::sync::LazyLock::new(|| crate::helpers::test_image(800, 600, image::ImageFormat::Jpeg));
 
 async fn floating_office_id(app: &TestApp) -> i64 {
     zc_db::reference::office_id_by_name(&app.db, zc_db::seed::organisations::FLOATING_OFFICE)
@@ -95,7 +95,11 @@ async fn a_unit_registers_and_the_office_approves_it_within_its_scope() {
     );
 
     // A code with a wrong check character is accepted but flagged for manual review.
-    let res = submit(&app, unit_form(office, "91450103MA5Q8R2X1B", Some(JPEG))).await;
+    let res = submit(
+        &app,
+        unit_form(office, "91450103MA5Q8R2X1B", Some(JPEG.as_slice())),
+    )
+    .await;
     let doc = html(&res.text().await.unwrap());
     assert_eq!(texts(&doc, "h1"), ["单位注册已提交"]);
     assert!(texts(&doc, ".notice-warning")[0].contains("校验位"));

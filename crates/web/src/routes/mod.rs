@@ -1,5 +1,6 @@
 //! Handlers, one module per area of the site.
 
+pub mod account;
 pub mod admin;
 pub mod admin_accounts;
 pub mod applicant_auth;

@@ -17,10 +17,12 @@ use zc_services::{
     units::{REVIEW_WORKING_DAYS, UNIT_KINDS, UnitRegistration, register_unit, review_deadline},
 };
 
+use zc_storage::images::{ImageSpec, MAX_UPLOAD_BYTES};
+
 use crate::{
     context::PageContext,
     error::{AppError, AppResult},
-    files::{MAX_IMAGE_BYTES, store_image},
+    files::store_image,
     state::AppState,
     views::{Nav, format_date, public_nav, today_cst},
 };
@@ -31,7 +33,7 @@ pub fn router() -> Router<AppState> {
         "/unit/register",
         get(form)
             .post(submit)
-            .layer(DefaultBodyLimit::max(MAX_IMAGE_BYTES + 256 * 1024)),
+            .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES + 256 * 1024)),
     )
 }
 
@@ -137,9 +139,13 @@ async fn submit(
     }
     let mut upload_error = None;
     let key = match licence {
-        Some(bytes) => match store_image(&state.config.files_dir, "licences", &bytes)
-            .await
-            .map_err(anyhow::Error::from)?
+        Some(bytes) => match store_image(
+            &state.config.files_dir,
+            "licences",
+            bytes,
+            ImageSpec::DOCUMENT,
+        )
+        .await?
         {
             Ok(key) => Some(key),
             Err(refusal) => {

@@ -1,0 +1,259 @@
+//! 图片规范化 — every uploaded photo is decoded and written again as a clean JPEG.
+//!
+//! People upload straight from phones and scanners, so the server does what the seed
+//! manual asked them to do by hand: it finds the real type from the bytes, refuses
+//! decompression bombs before decoding, turns the picture upright by its EXIF orientation,
+//! scales it down to the slot's pixel limit and re-encodes it under the slot's size limit.
+//! Re-encoding drops every metadata block, GPS position included.
+
+use std::io::Cursor;
+
+use image::{
+    DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits, codecs::jpeg::JpegEncoder,
+    imageops::FilterType,
+};
+
+/// Largest upload accepted at all, before any processing.
+pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
+
+/// Largest picture decoded, in pixels per side; a phone camera is well under it.
+const MAX_SIDE: u32 = 12_000;
+
+/// Memory a single decode may use.
+const MAX_DECODE_BYTES: u64 = 512 * 1024 * 1024;
+
+/// Why a picture was refused; the text is shown to the person.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ImageRefusal {
+    #[error("请选择要上传的图片")]
+    Empty,
+    #[error("图片不能超过20MB")]
+    TooLarge,
+    #[error("只能上传JPG或PNG格式的图片")]
+    NotAnImage,
+    #[error("图片尺寸过大（长或宽超过12000像素），无法处理")]
+    TooManyPixels,
+    #[error("图片已损坏或无法识别，请重新拍照或扫描后上传")]
+    Unreadable,
+    #[error("图片内容过于复杂，压缩到{0}KB以内后仍看不清，请裁剪后重新上传")]
+    CannotFit(u32),
+}
+
+/// What the stored picture must satisfy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImageSpec {
+    /// Longest side in pixels after scaling.
+    pub max_side: u32,
+    /// Largest stored size in KB.
+    pub max_kb: u32,
+    /// Crop to a centred square first (avatars).
+    pub square: bool,
+}
+
+impl ImageSpec {
+    /// 头像 — a square JPEG of 256 px, at most 200 KB.
+    pub const AVATAR: ImageSpec = ImageSpec {
+        max_side: 256,
+        max_kb: 200,
+        square: true,
+    };
+
+    /// 证件与材料 — a licence or certificate photo, readable when printed: 2400 px, 1 MB.
+    pub const DOCUMENT: ImageSpec = ImageSpec {
+        max_side: 2400,
+        max_kb: 1024,
+        square: false,
+    };
+}
+
+/// A normalised picture.
+#[derive(Debug, Clone)]
+pub struct NormalisedImage {
+    /// JPEG bytes.
+    pub jpeg: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// The upload's real type, from its first bytes (never from its name).
+pub fn sniff(bytes: &[u8]) -> Option<ImageFormat> {
+    match image::guess_format(bytes) {
+        Ok(f @ (ImageFormat::Jpeg | ImageFormat::Png)) => Some(f),
+        _ => None,
+    }
+}
+
+/// Decodes, turns upright, scales and re-encodes `bytes` to fit `spec`.
+pub fn normalise(bytes: &[u8], spec: ImageSpec) -> Result<NormalisedImage, ImageRefusal> {
+    if bytes.is_empty() {
+        return Err(ImageRefusal::Empty);
+    }
+    if bytes.len() > MAX_UPLOAD_BYTES {
+        return Err(ImageRefusal::TooLarge);
+    }
+    let format = sniff(bytes).ok_or(ImageRefusal::NotAnImage)?;
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    reader.limits(limits);
+    let mut decoder = reader.into_decoder().map_err(refusal)?;
+    let orientation = decoder.orientation().map_err(refusal)?;
+    let mut picture = DynamicImage::from_decoder(decoder).map_err(refusal)?;
+    picture.apply_orientation(orientation);
+
+    if spec.square {
+        let side = picture.width().min(picture.height());
+        let x = (picture.width() - side) / 2;
+        let y = (picture.height() - side) / 2;
+        picture = picture.crop_imm(x, y, side, side);
+    }
+    if picture.width().max(picture.height()) > spec.max_side {
+        picture = picture.resize(spec.max_side, spec.max_side, FilterType::Lanczos3);
+    }
+    let rgb = picture.to_rgb8();
+    let limit = spec.max_kb as usize * 1024;
+    for quality in [85u8, 75, 65, 55, 45, 35] {
+        let mut jpeg = Vec::new();
+        JpegEncoder::new_with_quality(&mut jpeg, quality)
+            .encode_image(&rgb)
+            .map_err(|_| ImageRefusal::Unreadable)?;
+        if jpeg.len() <= limit {
+            return Ok(NormalisedImage {
+                jpeg,
+                width: rgb.width(),
+                height: rgb.height(),
+            });
+        }
+    }
+    Err(ImageRefusal::CannotFit(spec.max_kb))
+}
+
+fn refusal(e: image::ImageError) -> ImageRefusal {
+    match e {
+        image::ImageError::Limits(_) => ImageRefusal::TooManyPixels,
+        _ => ImageRefusal::Unreadable,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use image::{Rgb, RgbImage};
+
+    use super::*;
+
+    fn png(width: u32, height: u32) -> Vec<u8> {
+        let img = RgbImage::from_fn(width, height, |x, y| {
+            Rgb([(x % 256) as u8, (y % 256) as u8, ((x * y) % 256) as u8])
+        });
+        let mut out = Vec::new();
+        DynamicImage::ImageRgb8(img)
+            .write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
+            .unwrap();
+        out
+    }
+
+    /// A JPEG whose left half is red and right half blue, with an EXIF block holding
+    /// `orientation` and a GPS tag pointer.
+    fn jpeg_with_exif(width: u32, height: u32, orientation: u16) -> Vec<u8> {
+        let img = RgbImage::from_fn(width, height, |x, _| {
+            if x < width / 2 {
+                Rgb([255, 0, 0])
+            } else {
+                Rgb([0, 0, 255])
+            }
+        });
+        let mut plain = Vec::new();
+        JpegEncoder::new_with_quality(&mut plain, 90)
+            .encode_image(&img)
+            .unwrap();
+        // TIFF, little endian: one IFD with Orientation (0x0112) and GPSInfo (0x8825).
+        let mut tiff = b"II*\0\x08\0\0\0".to_vec();
+        tiff.extend_from_slice(&2u16.to_le_bytes());
+        tiff.extend_from_slice(&0x0112u16.to_le_bytes());
+        tiff.extend_from_slice(&3u16.to_le_bytes());
+        tiff.extend_from_slice(&1u32.to_le_bytes());
+        tiff.extend_from_slice(&orientation.to_le_bytes());
+        tiff.extend_from_slice(&[0, 0]);
+        tiff.extend_from_slice(&0x8825u16.to_le_bytes());
+        tiff.extend_from_slice(&4u16.to_le_bytes());
+        tiff.extend_from_slice(&1u32.to_le_bytes());
+        tiff.extend_from_slice(&0u32.to_le_bytes());
+        tiff.extend_from_slice(&0u32.to_le_bytes());
+        let mut app1 = b"Exif\0\0".to_vec();
+        app1.extend_from_slice(&tiff);
+        let mut out = vec![0xFF, 0xD8, 0xFF, 0xE1];
+        out.extend_from_slice(&((app1.len() + 2) as u16).to_be_bytes());
+        out.extend_from_slice(&app1);
+        out.extend_from_slice(&plain[2..]);
+        out
+    }
+
+    #[test]
+    fn a_phone_photo_becomes_a_small_square_jpeg() {
+        let out = normalise(&png(1600, 1200), ImageSpec::AVATAR).unwrap();
+        assert_eq!((out.width, out.height), (256, 256));
+        assert!(out.jpeg.len() <= 200 * 1024);
+        assert_eq!(sniff(&out.jpeg), Some(ImageFormat::Jpeg));
+    }
+
+    #[test]
+    fn exif_orientation_is_applied_and_the_metadata_is_dropped() {
+        let photo = jpeg_with_exif(200, 100, 6);
+        assert!(photo.windows(4).any(|w| w == b"Exif"));
+        let spec = ImageSpec {
+            max_side: 1000,
+            max_kb: 500,
+            square: false,
+        };
+        let out = normalise(&photo, spec).unwrap();
+        assert_eq!((out.width, out.height), (100, 200), "rotated upright");
+        assert!(!out.jpeg.windows(4).any(|w| w == b"Exif"), "EXIF removed");
+        // Orientation 6 turns the picture clockwise: the red left half ends up on top.
+        let decoded = image::load_from_memory(&out.jpeg).unwrap().to_rgb8();
+        let top = decoded.get_pixel(50, 20);
+        let bottom = decoded.get_pixel(50, 180);
+        assert!(top[0] > 200 && top[2] < 60, "top is red: {top:?}");
+        assert!(
+            bottom[2] > 200 && bottom[0] < 60,
+            "bottom is blue: {bottom:?}"
+        );
+    }
+
+    #[test]
+    fn only_jpeg_and_png_bytes_are_accepted() {
+        assert_eq!(
+            normalise(b"GIF89a.....", ImageSpec::AVATAR).unwrap_err(),
+            ImageRefusal::NotAnImage
+        );
+        assert_eq!(
+            normalise(b"<svg xmlns=", ImageSpec::AVATAR).unwrap_err(),
+            ImageRefusal::NotAnImage
+        );
+        assert_eq!(
+            normalise(b"", ImageSpec::AVATAR).unwrap_err(),
+            ImageRefusal::Empty
+        );
+        let mut broken = png(10, 10);
+        broken.truncate(40);
+        assert_eq!(
+            normalise(&broken, ImageSpec::AVATAR).unwrap_err(),
+            ImageRefusal::Unreadable
+        );
+    }
+
+    #[test]
+    fn a_decompression_bomb_is_refused_before_decoding() {
+        // A valid small PNG whose header claims 60000 × 60000 pixels.
+        let mut bomb = png(8, 8);
+        bomb[16..20].copy_from_slice(&60_000u32.to_be_bytes());
+        bomb[20..24].copy_from_slice(&60_000u32.to_be_bytes());
+        let crc = crc32fast::hash(&bomb[12..29]);
+        bomb[29..33].copy_from_slice(&crc.to_be_bytes());
+        assert_eq!(
+            normalise(&bomb, ImageSpec::AVATAR).unwrap_err(),
+            ImageRefusal::TooManyPixels
+        );
+    }
+}

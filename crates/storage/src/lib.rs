@@ -1,0 +1,3 @@
+//! 附件存储 — what happens to an uploaded file before it is kept.
+
+pub mod images;
