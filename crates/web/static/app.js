@@ -81,6 +81,62 @@
     arm();
   }
 
+  // 单位名称联想: suggestions while typing, each one a form that chooses the unit; the
+  // search button and the result table are the fallback.
+  function setupUnitSuggest(input) {
+    var list = document.getElementById("unit-suggestions");
+    var status = document.getElementById("unit-suggest-status");
+    var token = document.querySelector("meta[name=csrf-token]");
+    if (!list || !status || !token || !window.fetch) { return; }
+    var timer = null;
+    var latest = "";
+    function choiceForm(unit) {
+      var form = document.createElement("form");
+      form.method = "post";
+      form.action = "/my/unit";
+      [["_csrf", token.content], ["unit_id", String(unit.id)], ["q", input.value]].forEach(function (pair) {
+        var field = document.createElement("input");
+        field.type = "hidden";
+        field.name = pair[0];
+        field.value = pair[1];
+        form.appendChild(field);
+      });
+      var button = document.createElement("button");
+      button.type = "submit";
+      button.className = "suggestion";
+      button.textContent = unit.name + "（" + unit.region + "）";
+      form.appendChild(button);
+      var item = document.createElement("li");
+      item.appendChild(form);
+      return item;
+    }
+    function show(data, keyword) {
+      if (keyword !== latest) { return; }
+      while (list.firstChild) { list.removeChild(list.firstChild); }
+      data.units.forEach(function (unit) { list.appendChild(choiceForm(unit)); });
+      list.hidden = data.units.length === 0;
+      if (data.total === 0) {
+        status.textContent = "没有找到名称包含“" + keyword + "”的已审核单位";
+      } else if (data.total > data.units.length) {
+        status.textContent = "共" + data.total + "个单位，显示前" + data.units.length + "个，点选即可；或继续输入缩小范围";
+      } else {
+        status.textContent = "找到" + data.total + "个单位，点选即可";
+      }
+    }
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      var keyword = input.value.trim();
+      latest = keyword;
+      if (keyword.length === 0) { list.hidden = true; status.textContent = ""; return; }
+      timer = setTimeout(function () {
+        fetch("/my/unit/suggest?q=" + encodeURIComponent(keyword), { credentials: "same-origin" })
+          .then(function (res) { return res.ok ? res.json() : null; })
+          .then(function (data) { if (data) { show(data, keyword); } })
+          .catch(function () { /* the search button still works */ });
+      }, 250);
+    });
+  }
+
   function each(selector, fn) {
     Array.prototype.forEach.call(document.querySelectorAll(selector), fn);
   }
@@ -91,6 +147,7 @@
     each("[data-open-dialog]", setupDialogOpener);
     each("form[data-confirm]", setupConfirm);
     each("textarea[data-counter]", setupCounter);
+    each("input[data-unit-suggest]", setupUnitSuggest);
     setupIdleWarning();
     var summary = document.querySelector("[data-error-summary]");
     if (summary) { summary.focus(); }

@@ -282,6 +282,40 @@ async fn applicants_choose_an_approved_unit_by_keyword() {
         "INSERT INTO unit (name, credit_code, kind, region_code, office_id, status, created_at) \
          VALUES ('待审核示例单位', '91450100MA5K3T7Q1A', '企业', '450103', 1, 'pending', $1) RETURNING id")
         .bind(chrono::Utc::now()).fetch_one(p).await).unwrap();
+
+    // Suggestions while typing offer approved units only, and never everything.
+    let suggest = |q: &'static str| {
+        let app = &app;
+        async move {
+            let res = app.get(&format!("/my/unit/suggest?q={q}")).await;
+            res.json::<serde_json::Value>().await.unwrap()
+        }
+    };
+    let found = suggest("%E5%B9%BF%E8%A5%BF").await; // 广西
+    let names: Vec<&str> = found["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"广西壮美建设工程有限公司"), "{names:?}");
+    assert!(names.len() <= 8);
+    assert!(found["total"].as_i64().unwrap() as usize >= names.len());
+    assert_eq!(
+        suggest("%E5%BE%85%E5%AE%A1%E6%A0%B8").await["total"], // 待审核
+        0,
+        "pending units are not offered"
+    );
+    assert_eq!(suggest("%25").await["total"], 0);
+    let stranger = crate::helpers::spawn_second_browser(&app).await;
+    assert_ne!(
+        stranger
+            .get("/my/unit/suggest?q=%E5%B9%BF%E8%A5%BF")
+            .await
+            .status(),
+        StatusCode::OK,
+        "only for signed-in applicants"
+    );
     let res = app
         .post_form(
             "/my/unit",

@@ -343,6 +343,33 @@ async fn register_log_out_recover_by_sms_and_log_in_again_on_a_phone() {
     click(&client, "form[action='/my/login'] button[type=submit]").await;
     assert_eq!(heading(&client).await, "您好，韦小宝");
 
+    // Choose the unit from the suggestions that appear while typing.
+    client.goto(&app.url("/my/unit")).await.unwrap();
+    fill(&client, "q", "流动人员").await;
+    client
+        .wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::Css(".suggestion"))
+        .await
+        .expect("a suggestion appears while typing");
+    click(&client, ".suggestion").await;
+    let saved = client
+        .find(Locator::Css("[role=status]"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(saved, "已保存所在单位。");
+    assert!(
+        client
+            .source()
+            .await
+            .unwrap()
+            .contains("广西流动人员职称改革办公室（流动人员）"),
+        "the chosen unit is shown"
+    );
+
     let errors = console_errors(&driver, &client).await;
     assert!(errors.is_empty(), "console errors: {errors:?}");
     client.close().await.unwrap();

@@ -6,12 +6,12 @@ use std::net::SocketAddr;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
-    Form, Router,
+    Form, Json, Router,
     extract::{ConnectInfo, Query, State},
     response::{IntoResponse, Redirect, Response},
     routing::get,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use zc_db::{applicants, reference};
 use zc_domain::Portal;
 use zc_services::{ServiceError, membership::choose_unit};
@@ -26,7 +26,62 @@ use crate::{
 
 /// Routes under `/my` (the caller adds the portal guard).
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/unit", get(unit_page).post(unit_choose))
+    Router::new()
+        .route("/unit", get(unit_page).post(unit_choose))
+        .route("/unit/suggest", get(suggest))
+}
+
+/// LIKE wildcards are dropped: a keyword must name part of a unit, not list them all.
+fn clean_keyword(q: Option<String>) -> String {
+    q.unwrap_or_default()
+        .trim()
+        .chars()
+        .filter(|c| *c != '%' && *c != '_')
+        .take(40)
+        .collect()
+}
+
+/// One suggestion while typing.
+#[derive(Debug, Serialize)]
+struct Suggestion {
+    id: i64,
+    name: String,
+    region: String,
+}
+
+/// Suggestions while typing.
+#[derive(Debug, Serialize)]
+struct Suggestions {
+    total: i64,
+    units: Vec<Suggestion>,
+}
+
+/// The first approved units matching what has been typed so far (for the script on
+/// `/my/unit`; the page itself works without it).
+async fn suggest(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Query(q): Query<UnitQuery>,
+) -> AppResult<Json<Suggestions>> {
+    ctx.user.ok_or(AppError::Forbidden)?;
+    let keyword = clean_keyword(q.q);
+    if keyword.is_empty() {
+        return Ok(Json(Suggestions {
+            total: 0,
+            units: Vec::new(),
+        }));
+    }
+    let total = reference::count_approved_units(&state.db, &keyword).await?;
+    let units = reference::search_approved_units(&state.db, &keyword, 8, 0)
+        .await?
+        .into_iter()
+        .map(|u| Suggestion {
+            id: u.id,
+            name: u.name,
+            region: u.region_name,
+        })
+        .collect();
+    Ok(Json(Suggestions { total, units }))
 }
 
 /// Search query.
@@ -66,14 +121,7 @@ async fn render(
         Some(id) => reference::org_name(&state.db, "unit", id).await?,
         None => None,
     };
-    // LIKE wildcards are dropped: a keyword must name part of a unit, not list them all.
-    let keyword: String =
-        q.q.unwrap_or_default()
-            .trim()
-            .chars()
-            .filter(|c| *c != '%' && *c != '_')
-            .take(40)
-            .collect();
+    let keyword = clean_keyword(q.q);
     let searched = !keyword.is_empty();
     let total = if searched {
         reference::count_approved_units(&state.db, &keyword).await? as u64
