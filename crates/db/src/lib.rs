@@ -15,6 +15,7 @@ pub mod calendar;
 pub mod captcha;
 pub mod jobs;
 pub mod mail;
+pub mod organisations;
 pub mod reference;
 pub mod seed;
 pub mod session_store;

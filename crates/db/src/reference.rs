@@ -58,6 +58,7 @@ pub async fn counts(db: &Db) -> DbResult<ReferenceCounts> {
 pub struct CommitteeRow {
     pub id: i64,
     pub name: String,
+    pub office_id: i64,
     pub office_name: String,
     pub series_name: String,
     pub level_min: i32,
@@ -67,7 +68,7 @@ pub struct CommitteeRow {
 
 /// Every committee, by series then lowest level.
 pub async fn committees(db: &Db) -> DbResult<Vec<CommitteeRow>> {
-    let sql = "SELECT c.id, c.name, o.name AS office_name, s.name AS series_name, c.level_min, \
+    let sql = "SELECT c.id, c.name, c.office_id, o.name AS office_name, s.name AS series_name, c.level_min, \
                c.level_max, c.charges_online FROM committee c \
                JOIN office o ON o.id = c.office_id JOIN series s ON s.id = c.series_id \
                ORDER BY s.sort_order, c.level_min, c.id";

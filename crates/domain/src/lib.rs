@@ -10,6 +10,7 @@ pub mod email;
 pub mod id_card;
 pub mod level;
 pub mod mask;
+pub mod organisation;
 pub mod password;
 pub mod phone;
 pub mod role;

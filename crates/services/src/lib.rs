@@ -11,6 +11,7 @@ pub mod demo;
 pub mod error;
 pub mod mail;
 pub mod membership;
+pub mod organisations;
 pub mod password_hash;
 pub mod pii;
 pub mod profile;

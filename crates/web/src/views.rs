@@ -115,6 +115,7 @@ pub fn portal_nav(portal: Portal, path: &str) -> Nav {
             ("审计日志", Some("/admin/audit")),
             ("短信发件箱", Some("/admin/outbox")),
             ("账号管理", Some("/admin/accounts")),
+            ("机构管理", Some("/admin/orgs")),
             ("数据字典", None),
         ],
     };

@@ -7,6 +7,7 @@ mod applicants;
 mod auth;
 mod browser;
 mod helpers;
+mod organisations;
 mod pages;
 mod platform;
 mod recovery;

@@ -42,6 +42,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/audit", get(audit_page))
         .route("/outbox", get(outbox_page))
         .merge(crate::routes::admin_accounts::routes())
+        .merge(crate::routes::admin_orgs::routes())
         .route_layer(middleware::from_fn_with_state(
             (state, Portal::Admin),
             require_portal,

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod admin_accounts;
+pub mod admin_orgs;
 pub mod applicant_auth;
 pub mod design;
 pub mod health;
