@@ -30,6 +30,8 @@ pub struct NewAccount<'a> {
     pub role: &'a str,
     pub org_kind: Option<&'a str>,
     pub org_id: Option<i64>,
+    /// 岗位 of office and committee staff.
+    pub duty: Option<&'a str>,
 }
 
 const COLUMNS: &str = "id, login_name, display_name, password_hash, role, org_kind, org_id, \
@@ -38,11 +40,11 @@ const COLUMNS: &str = "id, login_name, display_name, password_hash, role, org_ki
 /// Inserts an account inside `tx`; a taken login name surfaces as a unique violation.
 pub async fn insert(tx: &mut Tx, a: &NewAccount<'_>) -> DbResult<i64> {
     let sql = "INSERT INTO account (login_name, display_name, password_hash, role, org_kind, \
-               org_id, disabled, created_at) VALUES ($1, $2, $3, $4, $5, $6, FALSE, $7) \
+               org_id, disabled, created_at, duty) VALUES ($1, $2, $3, $4, $5, $6, FALSE, $7, $8) \
                RETURNING id";
     let id = with_tx!(tx, c => sqlx::query_scalar(sql).bind(a.login_name).bind(a.display_name)
         .bind(a.password_hash).bind(a.role).bind(a.org_kind).bind(a.org_id).bind(Utc::now())
-        .fetch_one(&mut **c).await)?;
+        .bind(a.duty).fetch_one(&mut **c).await)?;
     Ok(id)
 }
 
@@ -148,6 +150,7 @@ pub struct AccountListRow {
     pub org_name: Option<String>,
     pub disabled: bool,
     pub has_totp: bool,
+    pub duty: Option<String>,
 }
 
 const LIST_FROM: &str = "FROM account a \
@@ -172,7 +175,7 @@ pub async fn list_staff(
     };
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT a.id, a.login_name, a.display_name, a.role, COALESCE(o.name, u.name, c.name) AS org_name, \
-         a.disabled, a.totp_secret_sealed IS NOT NULL AS has_totp {LIST_FROM} ORDER BY a.id LIMIT $3 OFFSET $4"
+         a.disabled, a.totp_secret_sealed IS NOT NULL AS has_totp, a.duty {LIST_FROM} ORDER BY a.id LIMIT $3 OFFSET $4"
     ));
     Ok(
         with_pool!(db, p => sqlx::query_as(sql).bind(role).bind(&pattern).bind(limit).bind(offset).fetch_all(p).await)?,
@@ -223,4 +226,20 @@ pub async fn set_avatar(tx: &mut Tx, account_id: i64, key: &str) -> DbResult<Opt
     with_tx!(tx, c => sqlx::query(sql).bind(account_id).bind(key)
         .execute(&mut **c).await.map(|r| r.rows_affected()))?;
     Ok(old.flatten())
+}
+
+/// Changes a staff member's 岗位 inside `tx`.
+pub async fn set_duty_in(tx: &mut Tx, account_id: i64, duty: &str) -> DbResult<()> {
+    let sql = "UPDATE account SET duty = $2 WHERE id = $1";
+    with_tx!(tx, c => sqlx::query(sql).bind(account_id).bind(duty).execute(&mut **c).await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// A staff member's 岗位, if any.
+pub async fn duty(db: &Db, account_id: i64) -> DbResult<Option<String>> {
+    let sql = "SELECT duty FROM account WHERE id = $1";
+    let d: Option<Option<String>> = with_pool!(db, p => sqlx::query_scalar(sql)
+        .bind(account_id).fetch_optional(p).await)?;
+    Ok(d.flatten())
 }

@@ -110,6 +110,16 @@ pub async fn create_account(
     input: NewAccountInput,
     actor: Actor<'_>,
 ) -> ServiceResult<i64> {
+    create_account_with_duty(db, input, None, actor).await
+}
+
+/// [`create_account`] for office and committee staff, who hold a 岗位.
+pub async fn create_account_with_duty(
+    db: &Db,
+    input: NewAccountInput,
+    duty: Option<zc_domain::organisation::Duty>,
+    actor: Actor<'_>,
+) -> ServiceResult<i64> {
     validate(&input).into_result()?;
     let hash = password_hash::hash(input.password.clone()).await?;
     let login = input.login_name.trim().to_string();
@@ -121,6 +131,7 @@ pub async fn create_account(
         role: input.role.code(),
         org_kind: input.org.map(|(k, _)| k),
         org_id: input.org.map(|(_, id)| id),
+        duty: duty.map(|d| d.code()),
     };
     let id = match accounts::insert(&mut tx, &new).await {
         Ok(id) => id,
@@ -132,7 +143,14 @@ pub async fn create_account(
         Err(e) => return Err(e.into()),
     };
     let object = format!("account:{id}");
-    let detail = format!("创建账号 {login}，角色：{}", input.role.name());
+    let detail = match duty {
+        Some(d) => format!(
+            "创建账号 {login}，角色：{}，岗位：{}",
+            input.role.name(),
+            d.name()
+        ),
+        None => format!("创建账号 {login}，角色：{}", input.role.name()),
+    };
     audit::record_in(&mut tx, &actor.event("account.create", &object, &detail)).await?;
     tx.commit().await?;
     Ok(id)

@@ -1,11 +1,11 @@
 //! 演示数据 — a demo province with one account per role, for first runs and trials.
 
 use zc_db::{Db, accounts, reference, seed};
-use zc_domain::Role;
+use zc_domain::{Role, organisation::Duty};
 
 use crate::{
     ServiceResult,
-    accounts::{Actor, NewAccountInput, create_account},
+    accounts::{Actor, NewAccountInput, create_account_with_duty},
     pii::PiiVault,
     registration::{RegistrationInput, SECURITY_QUESTIONS, create_applicant_unverified},
 };
@@ -50,6 +50,8 @@ pub struct DemoAccount {
     pub display_name: &'static str,
     pub role: Role,
     pub org_name: Option<&'static str>,
+    /// 岗位 of office and committee staff.
+    pub duty: Option<Duty>,
 }
 
 /// The demo accounts: one per portal family, plus the three separate admin roles.
@@ -59,66 +61,77 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
         display_name: "张三",
         role: Role::Applicant,
         org_name: Some("广西壮美建设工程有限公司"),
+        duty: None,
     },
     DemoAccount {
         login_name: DEMO_FLOATING_ID,
         display_name: "李四",
         role: Role::Applicant,
         org_name: Some(seed::organisations::FLOATING_UNIT),
+        duty: None,
     },
     DemoAccount {
         login_name: "danwei",
         display_name: "李单位",
         role: Role::UnitAdmin,
         org_name: Some("广西壮美建设工程有限公司"),
+        duty: None,
     },
     DemoAccount {
         login_name: "shenhe",
         display_name: "周审核",
         role: Role::UnitReviewer,
         org_name: Some("广西壮美建设工程有限公司"),
+        duty: None,
     },
     DemoAccount {
         login_name: "zhuguan",
         display_name: "赵主管",
         role: Role::DepartmentStaff,
         org_name: Some("广西壮族自治区住房和城乡建设厅"),
+        duty: Some(Duty::Reviewer),
     },
     DemoAccount {
         login_name: "zhigaiban",
         display_name: "王职改",
         role: Role::OfficeStaff,
         org_name: Some(seed::organisations::FLOATING_OFFICE),
+        duty: Some(Duty::Lead),
     },
     DemoAccount {
         login_name: "nanning",
         display_name: "覃职改",
         role: Role::OfficeStaff,
         org_name: Some("南宁市职称改革工作领导小组办公室"),
+        duty: Some(Duty::Reviewer),
     },
     DemoAccount {
         login_name: "pingshen",
         display_name: "陈评审",
         role: Role::CommitteeStaff,
         org_name: Some("工程系列广西区人才服务办公室中级评审会"),
+        duty: Some(Duty::Secretary),
     },
     DemoAccount {
         login_name: "sysadmin",
         display_name: "系统管理员",
         role: Role::SystemAdmin,
         org_name: None,
+        duty: None,
     },
     DemoAccount {
         login_name: "secadmin",
         display_name: "安全管理员",
         role: Role::SecurityAdmin,
         org_name: None,
+        duty: None,
     },
     DemoAccount {
         login_name: "auditor",
         display_name: "审计管理员",
         role: Role::AuditAdmin,
         org_name: None,
+        duty: None,
     },
 ];
 
@@ -174,7 +187,7 @@ pub async fn seed_demo(db: &Db, vault: &PiiVault, password: &str) -> ServiceResu
             role: a.role,
             org: org_of(db, a).await?,
         };
-        let id = create_account(db, input, Actor::default()).await?;
+        let id = create_account_with_duty(db, input, a.duty, Actor::default()).await?;
         // Demo staff get a second factor whose secret is printed at start-up.
         crate::totp::assign_secret(db, vault, id, &crate::totp::new_secret()).await?;
     }

@@ -209,6 +209,7 @@ async fn store_applicant(
         role: Role::Applicant.code(),
         org_kind: None,
         org_id: None,
+        duty: None,
     };
     let inserted = async {
         let account_id = accounts::insert(&mut tx, &account).await?;

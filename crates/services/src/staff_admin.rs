@@ -4,11 +4,11 @@
 //! handed out here (they come from the command line, one role per account).
 
 use zc_db::{Db, accounts};
-use zc_domain::Role;
+use zc_domain::{Role, organisation::Duty};
 
 use crate::{
     FieldErrors, ServiceError, ServiceResult,
-    accounts::{Actor, NewAccountInput, create_account},
+    accounts::{Actor, NewAccountInput, create_account_with_duty},
 };
 
 /// Roles the system admin may give to a new staff account, with their organisation kind.
@@ -45,21 +45,39 @@ async fn target(db: &Db, actor: &Actor<'_>, id: i64) -> ServiceResult<accounts::
     Ok(a)
 }
 
-/// The system admin creates a staff account for an office or committee.
-pub async fn create_staff(
-    db: &Db,
-    actor: Actor<'_>,
-    login: &str,
-    name: &str,
-    password: &str,
-    role_code: &str,
-    org_id: &str,
-) -> ServiceResult<i64> {
+/// A staff account as the system admin types it.
+#[derive(Debug, Clone, Copy)]
+pub struct NewStaff<'a> {
+    pub login: &'a str,
+    pub name: &'a str,
+    pub password: &'a str,
+    pub role: &'a str,
+    /// `office:<id>` or `committee:<id>`.
+    pub org_id: &'a str,
+    /// 岗位 code.
+    pub duty: &'a str,
+}
+
+/// The system admin creates a staff account for an office or committee, with its 岗位.
+pub async fn create_staff(db: &Db, actor: Actor<'_>, staff: &NewStaff<'_>) -> ServiceResult<i64> {
     require(&actor, Role::SystemAdmin, "创建工作人员账号")?;
+    let NewStaff {
+        login,
+        name,
+        password,
+        role: role_code,
+        org_id,
+        duty,
+    } = *staff;
     let mut errors = FieldErrors::default();
     let role = STAFF_ROLES.iter().find(|(r, _)| r.code() == role_code);
     if role.is_none() {
         errors.add("role", "请选择职改办、主管部门或评委会工作人员角色");
+    }
+    let duty =
+        Duty::from_code(duty).filter(|d| role.is_some_and(|(r, _)| Duty::for_role(*r).contains(d)));
+    if let (Some((r, _)), None) = (role, duty) {
+        errors.add("duty", duty_hint(*r));
     }
     // The form sends `office:<id>` or `committee:<id>`; the kind must fit the role.
     let chosen = org_id
@@ -90,7 +108,29 @@ pub async fn create_staff(
         role: *role,
         org,
     };
-    create_account(db, input, actor).await
+    create_account_with_duty(db, input, duty, actor).await
+}
+
+fn duty_hint(role: Role) -> String {
+    let names: Vec<&str> = Duty::for_role(role).iter().map(|d| d.name()).collect();
+    format!("请选择岗位（{}）", names.join("、"))
+}
+
+/// The security admin changes a staff member's 岗位 (a role grant: never one's own).
+pub async fn set_duty(db: &Db, actor: Actor<'_>, id: i64, duty_code: &str) -> ServiceResult<()> {
+    require(&actor, Role::SecurityAdmin, "调整工作人员岗位")?;
+    let a = target(db, &actor, id).await?;
+    let role = Role::from_code(&a.role).ok_or(ServiceError::NotFound)?;
+    let Some(duty) = Duty::from_code(duty_code).filter(|d| Duty::for_role(role).contains(d)) else {
+        return Err(ServiceError::refused("duty", duty_hint(role)));
+    };
+    let mut tx = db.begin_write().await?;
+    accounts::set_duty_in(&mut tx, id, duty.code()).await?;
+    let object = format!("account:{id}");
+    let detail = format!("账号 {} 的岗位调整为{}", a.login_name, duty.name());
+    zc_db::audit::record_in(&mut tx, &actor.event("account.duty", &object, &detail)).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The system admin disables or enables an account; disabling ends its sessions.

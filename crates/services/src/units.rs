@@ -158,6 +158,7 @@ pub async fn register_unit(
         role: Role::UnitAdmin.code(),
         org_kind: Some("unit"),
         org_id: Some(unit_id),
+        duty: None,
     };
     let admin_id = match accounts::insert(&mut tx, &admin).await {
         Ok(id) => id,

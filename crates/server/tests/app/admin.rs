@@ -3,7 +3,7 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::{attr, html, location, spawn_app, texts};
+use crate::helpers::{attr, html, location, spawn_app, spawn_second_browser, texts};
 
 #[tokio::test]
 async fn the_system_admin_maintains_the_calendar_and_it_is_audited() {
@@ -166,6 +166,7 @@ async fn the_system_admin_creates_and_disables_staff_and_the_security_admin_unlo
             ("display_name", "卫生秘书".to_string()),
             ("role", "committee_staff".to_string()),
             ("org_id", org.to_string()),
+            ("duty", "secretary".to_string()),
             ("password", "Ws-Secret-2026".to_string()),
             ("password_confirm", "Ws-Secret-2026".to_string()),
         ]
@@ -186,10 +187,23 @@ async fn the_system_admin_creates_and_disables_staff_and_the_security_admin_unlo
         Some("ws_mishu")
     );
 
+    // An office duty does not fit a committee role.
+    let mut f = borrowed(&fields(&format!("committee:{committee}")));
+    f.iter_mut().find(|(k, _)| *k == "duty").unwrap().1 = "acceptor".into();
+    let refs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = app.post_form("/admin/accounts", &refs).await;
+    let doc = html(&res.text().await.unwrap());
+    assert_eq!(
+        texts(&doc, ".error-summary li"),
+        ["请选择岗位（秘书、负责人）"]
+    );
+
     let f = borrowed(&fields(&format!("committee:{committee}")));
     let refs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let res = app.post_form("/admin/accounts", &refs).await;
     assert_eq!(location(&res), "/admin/accounts");
+    let (_, doc) = app.get_html("/admin/accounts?q=mishu").await;
+    assert_eq!(texts(&doc, "tbody td[data-label=岗位]"), ["秘书"]);
     let (_, doc) = app.get_html("/admin/accounts?role=committee_staff").await;
     assert_eq!(
         texts(&doc, "tbody td[data-label=所属机构]"),
@@ -303,4 +317,66 @@ async fn the_system_admin_creates_and_disables_staff_and_the_security_admin_unlo
         )
         .await;
     assert_eq!(location(&res), "/office");
+}
+
+#[tokio::test]
+async fn the_security_admin_changes_a_staff_duty_within_the_role() {
+    let app = spawn_app().await;
+    let nanning = zc_db::accounts::find_by_login(&app.db, "nanning")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    assert_eq!(
+        zc_db::accounts::duty(&app.db, nanning)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("reviewer"),
+        "demo staff carry a duty"
+    );
+
+    app.login_as("sysadmin").await;
+    let res = app
+        .post_form(
+            &format!("/admin/accounts/{nanning}/duty"),
+            &[("duty", "lead")],
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::FORBIDDEN,
+        "not the system admin's duty"
+    );
+
+    let sec = spawn_second_browser(&app).await;
+    sec.login_as(&app, "secadmin").await;
+    let res = sec
+        .post(
+            &format!("/admin/accounts/{nanning}/duty"),
+            &[("duty", "secretary")],
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::CONFLICT,
+        "秘书 is a committee duty"
+    );
+    let res = sec
+        .post(
+            &format!("/admin/accounts/{nanning}/duty"),
+            &[("duty", "lead")],
+        )
+        .await;
+    assert_eq!(location(&res), "/admin/accounts");
+    assert_eq!(
+        zc_db::accounts::duty(&app.db, nanning)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("lead")
+    );
+    let events = zc_db::audit::recent(&app.db, 1).await.unwrap();
+    assert_eq!(events[0].action, "account.duty");
+    assert!(events[0].detail.contains("负责人"));
 }

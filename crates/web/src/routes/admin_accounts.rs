@@ -13,7 +13,7 @@ use axum::{
 };
 use serde::Deserialize;
 use zc_db::{accounts, reference};
-use zc_domain::{Portal, Role};
+use zc_domain::{Portal, Role, organisation::Duty};
 use zc_services::{FieldErrors, ServiceError, accounts::Actor, staff_admin};
 
 use crate::{
@@ -29,7 +29,38 @@ use crate::{
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/accounts", get(list).post(create))
+        .route("/accounts/{id}/duty", post(change_duty))
         .route("/accounts/{id}/{action}", post(act))
+}
+
+/// The change-duty form.
+#[derive(Debug, Deserialize)]
+pub struct DutyForm {
+    #[serde(default)]
+    pub duty: String,
+}
+
+async fn change_duty(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Path(id): Path<i64>,
+    Form(f): Form<DutyForm>,
+) -> AppResult<Response> {
+    let me = admin(&ctx)?;
+    let ip = addr.ip().to_string();
+    let actor = Actor {
+        account_id: Some(me.id),
+        role: Some(me.role),
+        ip: Some(&ip),
+    };
+    match staff_admin::set_duty(&state.db, actor, id, &f.duty).await {
+        Ok(()) => Ok(Redirect::to("/admin/accounts").into_response()),
+        Err(ServiceError::Refused {
+            code: "forbidden", ..
+        }) => Err(AppError::Forbidden),
+        Err(e) => Err(e.into()),
+    }
 }
 
 fn admin(ctx: &PageContext) -> AppResult<SessionUser> {
@@ -58,6 +89,10 @@ pub struct Row {
     pub disabled: bool,
     pub has_totp: bool,
     pub is_me: bool,
+    /// 岗位 name, if the account holds one.
+    pub duty: Option<&'static str>,
+    /// 岗位 choices for this account's role (empty for roles without duties).
+    pub duty_choices: Vec<(&'static str, &'static str)>,
 }
 
 /// The create form.
@@ -71,6 +106,8 @@ pub struct CreateForm {
     pub role: String,
     #[serde(default)]
     pub org_id: String,
+    #[serde(default)]
+    pub duty: String,
     #[serde(default)]
     pub password: String,
     #[serde(default)]
@@ -88,6 +125,7 @@ struct ListPage {
     q: String,
     roles: Vec<(&'static str, &'static str)>,
     staff_roles: Vec<(&'static str, &'static str)>,
+    duties: Vec<(&'static str, &'static str)>,
     offices: Vec<reference::OfficeChoice>,
     committees: Vec<reference::CommitteeRow>,
     form: CreateForm,
@@ -141,6 +179,13 @@ async fn render(
         org: a.org_name.unwrap_or_default(),
         disabled: a.disabled,
         has_totp: a.has_totp,
+        duty: a.duty.as_deref().and_then(Duty::from_code).map(Duty::name),
+        duty_choices: Role::from_code(&a.role)
+            .map(Duty::for_role)
+            .unwrap_or_default()
+            .iter()
+            .map(|d| (d.code(), d.name()))
+            .collect(),
     })
     .collect();
     let roles = Role::ALL
@@ -162,6 +207,7 @@ async fn render(
         q: keyword,
         roles,
         staff_roles,
+        duties: Duty::ALL.iter().map(|d| (d.code(), d.name())).collect(),
         offices: reference::offices(&state.db).await?,
         committees: reference::committees(&state.db).await?,
         form,
@@ -210,17 +256,15 @@ async fn create(
         role: Some(me.role),
         ip: Some(&ip),
     };
-    match staff_admin::create_staff(
-        &state.db,
-        actor,
-        &f.login_name,
-        &f.display_name,
-        &f.password,
-        &f.role,
-        &f.org_id,
-    )
-    .await
-    {
+    let staff = staff_admin::NewStaff {
+        login: &f.login_name,
+        name: &f.display_name,
+        password: &f.password,
+        role: &f.role,
+        org_id: &f.org_id,
+        duty: &f.duty,
+    };
+    match staff_admin::create_staff(&state.db, actor, &staff).await {
         Ok(_) => Ok(Redirect::to("/admin/accounts").into_response()),
         Err(ServiceError::Invalid(errors)) => {
             Ok(render(&state, ctx, ListQuery::default(), keep(f), errors)
