@@ -24,7 +24,7 @@ pub struct NewUnit<'a> {
 pub async fn insert_pending(tx: &mut Tx, u: &NewUnit<'_>) -> DbResult<i64> {
     let sql = "INSERT INTO unit (name, credit_code, kind, region_code, office_id, status, created_at, \
                address, contact_name, contact_phone_sealed, contact_phone_masked, credit_code_checked, \
-               licence_key) VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $9, $10, $11, $12) RETURNING id";
+               licence_key, submitted_at) VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $9, $10, $11, $12, $6) RETURNING id";
     Ok(
         with_tx!(tx, c => sqlx::query_scalar(sql).bind(u.name).bind(u.credit_code).bind(u.kind)
         .bind(u.region_code).bind(u.office_id).bind(Utc::now()).bind(u.address).bind(u.contact_name)
@@ -50,10 +50,14 @@ pub struct UnitRow {
     pub licence_key: Option<String>,
     pub review_note: String,
     pub created_at: DateTime<Utc>,
+    /// The latest submission (the first one, or a resubmission after a return).
+    pub submitted_at: DateTime<Utc>,
+    pub region_code: String,
 }
 
 const COLUMNS: &str = "u.id, u.name, u.credit_code, u.credit_code_checked, u.kind, r.name AS region_name, \
-    u.office_id, u.status, u.address, u.contact_name, u.contact_phone_masked, u.licence_key, u.review_note, u.created_at";
+    u.office_id, u.status, u.address, u.contact_name, u.contact_phone_masked, u.licence_key, u.review_note, u.created_at, \
+    COALESCE(u.submitted_at, u.created_at) AS submitted_at, u.region_code";
 
 /// One unit.
 pub async fn find(db: &Db, id: i64) -> DbResult<Option<UnitRow>> {
@@ -73,7 +77,8 @@ pub async fn for_office(
 ) -> DbResult<Vec<UnitRow>> {
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM unit u JOIN region r ON r.code = u.region_code \
-         WHERE u.office_id = $1 AND u.status = $2 ORDER BY u.created_at, u.id LIMIT $3 OFFSET $4"
+         WHERE u.office_id = $1 AND u.status = $2 ORDER BY COALESCE(u.submitted_at, u.created_at), u.id \
+         LIMIT $3 OFFSET $4"
     ));
     Ok(
         with_pool!(db, p => sqlx::query_as(sql).bind(office_id).bind(status).bind(limit).bind(offset)
@@ -129,4 +134,44 @@ pub async fn disable_staff(tx: &mut Tx, unit_id: i64, account_id: i64) -> DbResu
     let n = with_tx!(tx, c => sqlx::query(sql).bind(account_id).bind(unit_id).execute(&mut **c).await
         .map(|r| r.rows_affected()))?;
     Ok(n == 1)
+}
+
+/// A returned unit's corrected details; the licence stays when no new one is given.
+#[derive(Debug, Clone)]
+pub struct Resubmission<'a> {
+    pub name: &'a str,
+    pub credit_code: &'a str,
+    pub credit_code_checked: bool,
+    pub kind: &'a str,
+    pub region_code: &'a str,
+    pub office_id: i64,
+    pub address: &'a str,
+    pub contact_name: &'a str,
+    pub contact_phone_sealed: &'a str,
+    pub contact_phone_masked: &'a str,
+    pub licence_key: Option<&'a str>,
+}
+
+/// Puts a returned unit back in its office's queue with corrected details, inside `tx`;
+/// false when it was not (or no longer) returned.
+pub async fn resubmit(tx: &mut Tx, id: i64, u: &Resubmission<'_>) -> DbResult<bool> {
+    let sql = "UPDATE unit SET name = $2, credit_code = $3, credit_code_checked = $4, kind = $5, \
+               region_code = $6, office_id = $7, address = $8, contact_name = $9, \
+               contact_phone_sealed = $10, contact_phone_masked = $11, \
+               licence_key = COALESCE($12, licence_key), status = 'pending', review_note = '', \
+               submitted_at = $13 WHERE id = $1 AND status = 'returned'";
+    let n = with_tx!(tx, c => sqlx::query(sql).bind(id).bind(u.name).bind(u.credit_code)
+        .bind(u.credit_code_checked).bind(u.kind).bind(u.region_code).bind(u.office_id)
+        .bind(u.address).bind(u.contact_name).bind(u.contact_phone_sealed)
+        .bind(u.contact_phone_masked).bind(u.licence_key).bind(Utc::now())
+        .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// The sealed contact phone of a unit (for its own administrator's correction form).
+pub async fn contact_phone_sealed(db: &Db, id: i64) -> DbResult<Option<String>> {
+    let sql = "SELECT contact_phone_sealed FROM unit WHERE id = $1";
+    let v: Option<Option<String>> = with_pool!(db, p => sqlx::query_scalar(sql)
+        .bind(id).fetch_optional(p).await)?;
+    Ok(v.flatten())
 }

@@ -21,6 +21,7 @@ pub mod settings;
 pub mod sms;
 pub mod staff_admin;
 pub mod totp;
+pub mod unit_resubmission;
 pub mod units;
 
 pub use error::{FieldErrors, ServiceError, ServiceResult};

@@ -52,15 +52,22 @@ fn login_ok(login: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || "_.@-".contains(c))
 }
 
-/// Registers a unit (待审核) with its administrator account, in one transaction.
-pub async fn register_unit(
+/// The unit's own details after checking.
+pub(crate) struct CheckedUnit {
+    pub code: CreditCode,
+    pub phone: Phone,
+    pub office_id: i64,
+    pub office_name: String,
+}
+
+/// Checks the unit's details (everything but its administrator account); each refusal
+/// goes into `errors` under its field.
+pub(crate) async fn check_unit_details(
     db: &Db,
-    vault: &PiiVault,
     input: &UnitRegistration,
-    licence_key: Option<&str>,
-    ip: &str,
-) -> ServiceResult<Registered> {
-    let mut errors = FieldErrors::default();
+    has_licence: bool,
+    errors: &mut FieldErrors,
+) -> ServiceResult<Option<CheckedUnit>> {
     let name = input.name.trim();
     if !(2..=100).contains(&name.chars().count()) {
         errors.add("name", "请填写单位全称（2至100个字）");
@@ -100,9 +107,39 @@ pub async fn register_unit(
             None
         }
     };
-    if licence_key.is_none() {
+    if !has_licence {
         errors.add("licence", "请上传营业执照或法人登记证书的照片（JPG或PNG）");
     }
+    Ok(match (code, phone, office_id, office_name) {
+        (Some(code), Some(phone), Some(office_id), Some(office_name)) => Some(CheckedUnit {
+            code,
+            phone,
+            office_id,
+            office_name,
+        }),
+        _ => None,
+    })
+}
+
+/// The taken-code refusal, shared by registration and resubmission.
+pub(crate) fn credit_code_taken() -> ServiceError {
+    FieldErrors::one(
+        "credit_code",
+        "该统一社会信用代码已注册。如需找回单位管理员账号，请联系报送的职改办",
+    )
+}
+
+/// Registers a unit (待审核) with its administrator account, in one transaction.
+pub async fn register_unit(
+    db: &Db,
+    vault: &PiiVault,
+    input: &UnitRegistration,
+    licence_key: Option<&str>,
+    ip: &str,
+) -> ServiceResult<Registered> {
+    let mut errors = FieldErrors::default();
+    let name = input.name.trim();
+    let checked = check_unit_details(db, input, licence_key.is_some(), &mut errors).await?;
     let login = input.admin_login.trim();
     if !login_ok(login) {
         errors.add(
@@ -118,8 +155,15 @@ pub async fn register_unit(
     } else if input.password != input.password_confirm {
         errors.add("password_confirm", "两次输入的密码不一致");
     }
-    let (Some(code), Some(phone), Some(office_id), true) =
-        (code, phone, office_id, errors.is_empty())
+    let (
+        Some(CheckedUnit {
+            code,
+            phone,
+            office_id,
+            office_name,
+        }),
+        true,
+    ) = (checked, errors.is_empty())
     else {
         return Err(ServiceError::Invalid(errors));
     };
@@ -141,14 +185,7 @@ pub async fn register_unit(
     };
     let unit_id = match units::insert_pending(&mut tx, &unit).await {
         Ok(id) => id,
-        Err(e) if e.is_unique_violation() => {
-            let mut errors = FieldErrors::default();
-            errors.add(
-                "credit_code",
-                "该统一社会信用代码已注册。如需找回单位管理员账号，请联系报送的职改办",
-            );
-            return Err(ServiceError::Invalid(errors));
-        }
+        Err(e) if e.is_unique_violation() => return Err(credit_code_taken()),
         Err(e) => return Err(e.into()),
     };
     let admin = accounts::NewAccount {
@@ -172,7 +209,7 @@ pub async fn register_unit(
     let object = format!("unit:{unit_id}");
     let detail = format!(
         "单位注册：{name}，报送{}{}",
-        office_name.unwrap_or_default(),
+        office_name,
         if code.checksum_ok {
             ""
         } else {
@@ -266,7 +303,7 @@ pub async fn decide_unit(
 }
 
 /// The unit an administrator manages, or a refusal naming what only they may do.
-async fn unit_of_admin(db: &Db, admin_id: i64, refusal: &str) -> ServiceResult<i64> {
+pub(crate) async fn unit_of_admin(db: &Db, admin_id: i64, refusal: &str) -> ServiceResult<i64> {
     let admin = accounts::find(db, admin_id)
         .await?
         .ok_or(ServiceError::NotFound)?;

@@ -311,3 +311,134 @@ async fn a_unit_admin_adds_and_disables_staff_of_their_own_unit_only() {
         .await;
     assert_eq!(res.status(), StatusCode::OK, "and cannot sign in again");
 }
+
+#[tokio::test]
+async fn a_returned_unit_corrects_its_registration_and_goes_back_to_the_queue() {
+    let app = spawn_app().await;
+    let office = floating_office_id(&app).await;
+    let res = submit(
+        &app,
+        unit_form(office, "91450100MA5K3T7Q1A", Some(JPEG.as_slice())),
+    )
+    .await;
+    assert_eq!(
+        texts(&html(&res.text().await.unwrap()), "h1"),
+        ["单位注册已提交"]
+    );
+    let unit_id = zc_db::reference::unit_id_by_name(&app.db, "南宁青秀数字技术有限公司")
+        .await
+        .unwrap()
+        .unwrap();
+    let reviewer = crate::helpers::spawn_second_browser(&app).await;
+    reviewer.login_as(&app, "zhigaiban").await;
+    reviewer
+        .post(
+            &format!("/office/units/{unit_id}/decision"),
+            &[
+                ("decision", "return"),
+                ("reason", "单位地址与营业执照不一致"),
+            ],
+        )
+        .await;
+
+    // The administrator is told why and given the correction form, filled in.
+    let res = app
+        .post_form(
+            "/login",
+            &[
+                ("login_name", "qxsz_admin"),
+                ("password", "Qxsz-Admin-2026"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&res), "/unit");
+    let (_, doc) = app.get_html("/unit").await;
+    assert_eq!(
+        attr(&doc, "[role=status] a", "href").as_deref(),
+        Some("/unit/registration")
+    );
+    let (_, doc) = app.get_html("/unit/registration").await;
+    assert_eq!(
+        texts(&doc, "#return-note"),
+        ["退回原因：单位地址与营业执照不一致"]
+    );
+    assert_eq!(
+        attr(&doc, "#f-address", "value").as_deref(),
+        Some("南宁市青秀区民族大道100号")
+    );
+    assert_eq!(
+        attr(&doc, "#f-contact_phone", "value").as_deref(),
+        Some("13978812345"),
+        "the unit's own contact number, for its own administrator"
+    );
+    assert!(
+        texts(&doc, "#f-admin_login").is_empty(),
+        "no new account here"
+    );
+
+    let corrected = |address: &'static str| {
+        let mut form = multipart::Form::new();
+        for (k, v) in [
+            ("name", "南宁青秀数字技术有限公司"),
+            ("credit_code", "91450100MA5K3T7Q1A"),
+            ("kind", "企业"),
+            ("region_code", "450103"),
+            ("address", address),
+            ("contact_name", "黄经理"),
+            ("contact_phone", "13978812345"),
+        ] {
+            form = form.text(k, v.to_string());
+        }
+        form.text("office_id", office.to_string())
+    };
+    let post = |form: multipart::Form| {
+        let app = &app;
+        async move {
+            let token = app.csrf_token().await;
+            app.client
+                .post(app.url(&format!("/unit/registration?_csrf={token}")))
+                .multipart(form)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // A refusal keeps what was typed; the old licence still counts.
+    let res = post(corrected("")).await;
+    let doc = html(&res.text().await.unwrap());
+    assert_eq!(
+        texts(&doc, ".error-summary li"),
+        ["请填写单位地址（不超过200个字）"]
+    );
+    assert_eq!(
+        attr(&doc, "#f-contact_name", "value").as_deref(),
+        Some("黄经理")
+    );
+
+    let res = post(corrected("南宁市青秀区民族大道136号")).await;
+    assert_eq!(location(&res), "/unit");
+    let unit = zc_db::units::find(&app.db, unit_id).await.unwrap().unwrap();
+    assert_eq!(unit.status, "pending");
+    assert_eq!(unit.address, "南宁市青秀区民族大道136号");
+    assert!(unit.licence_key.is_some(), "the licence photo stays");
+    assert!(unit.submitted_at > unit.created_at, "the clock restarts");
+
+    // Back in the office's queue; a second resubmission is refused.
+    let doc = html(
+        &reviewer
+            .get("/office/units?status=pending")
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        texts(&doc, "tbody td[data-label=单位名称]"),
+        ["南宁青秀数字技术有限公司"]
+    );
+    let res = post(corrected("南宁市青秀区民族大道136号")).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let events = zc_db::audit::recent(&app.db, 1).await.unwrap();
+    assert_eq!(events[0].action, "unit.resubmit");
+    assert!(events[0].detail.contains("单位地址与营业执照不一致"));
+}

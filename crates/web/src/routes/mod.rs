@@ -17,4 +17,5 @@ pub mod recovery;
 pub mod second_factor;
 pub mod settings;
 pub mod unit_registration;
+pub mod unit_resubmission;
 pub mod unit_staff;

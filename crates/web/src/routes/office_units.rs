@@ -145,7 +145,7 @@ async fn queue(
     .into_iter()
     .map(|u| {
         let submitted = u
-            .created_at
+            .submitted_at
             .with_timezone(&crate::views::cst())
             .date_naive();
         let deadline = review_deadline(&cal, submitted);
@@ -155,7 +155,7 @@ async fn queue(
             credit_code: u.credit_code,
             flagged: !u.credit_code_checked,
             region: u.region_name,
-            submitted: format_time(u.created_at),
+            submitted: format_time(u.submitted_at),
             deadline: format_date(deadline),
             overdue: status == "pending" && today > deadline,
         }
@@ -194,11 +194,11 @@ async fn render_detail(
 ) -> AppResult<DetailPage> {
     let cal = zc_db::calendar::working_calendar(&state.db, zc_db::seed::GUANGXI).await?;
     let submitted_day = unit
-        .created_at
+        .submitted_at
         .with_timezone(&crate::views::cst())
         .date_naive();
     let deadline = format_date(review_deadline(&cal, submitted_day));
-    let submitted = format_time(unit.created_at);
+    let submitted = format_time(unit.submitted_at);
     let nav = portal_nav(Portal::Office, "/office/units");
     Ok(DetailPage {
         ctx,

@@ -33,7 +33,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .nest(
             "/unit",
             guard(
-                home().merge(crate::routes::unit_staff::routes()),
+                home()
+                    .merge(crate::routes::unit_staff::routes())
+                    .merge(crate::routes::unit_resubmission::routes()),
                 Portal::Unit,
             ),
         )

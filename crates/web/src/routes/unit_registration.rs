@@ -39,7 +39,7 @@ pub fn router() -> Router<AppState> {
 
 #[derive(Template, WebTemplate)]
 #[template(path = "unit/register.html")]
-struct RegisterPage {
+pub(crate) struct RegisterPage {
     ctx: PageContext,
     nav: Nav,
     form: UnitRegistration,
@@ -47,6 +47,8 @@ struct RegisterPage {
     counties: Vec<reference::CountyChoice>,
     offices: Vec<reference::OfficeChoice>,
     kinds: [&'static str; 4],
+    /// Set when a returned unit corrects its registration: the office's reason.
+    return_note: Option<String>,
 }
 
 impl RegisterPage {
@@ -67,9 +69,22 @@ async fn page(
     form: UnitRegistration,
     errors: FieldErrors,
 ) -> AppResult<RegisterPage> {
+    page_for(state, ctx, public_nav("/unit/register"), form, errors, None).await
+}
+
+/// The registration form, or (with `return_note`) the correction form of a returned unit.
+pub(crate) async fn page_for(
+    state: &AppState,
+    ctx: PageContext,
+    nav: Nav,
+    form: UnitRegistration,
+    errors: FieldErrors,
+    return_note: Option<String>,
+) -> AppResult<RegisterPage> {
     Ok(RegisterPage {
         ctx,
-        nav: public_nav("/unit/register"),
+        nav,
+        return_note,
         form,
         errors,
         counties: reference::counties(&state.db).await?,
@@ -99,12 +114,45 @@ struct DonePage {
     credit_code_checked: bool,
 }
 
-async fn submit(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+/// The registration form as posted, with its licence photo stored (if one was chosen and
+/// it is a picture) or the reason it was refused.
+pub(crate) struct PostedUnit {
+    pub form: UnitRegistration,
+    pub licence_key: Option<String>,
+    pub upload_error: Option<String>,
+}
+
+impl PostedUnit {
+    /// Puts the upload's own refusal in place of the service's licence message, and asks
+    /// for the picture again when the form comes back for other reasons (browsers never
+    /// keep a chosen file). A stored picture of a refused form is removed.
+    pub(crate) async fn settle_errors(
+        &self,
+        state: &AppState,
+        errors: &mut FieldErrors,
+        picture_required: bool,
+    ) {
+        if let Some(path) = self
+            .licence_key
+            .as_ref()
+            .and_then(|k| crate::files::path_of(&state.config.files_dir, k))
+        {
+            let _ = tokio::fs::remove_file(path).await;
+        }
+        if let Some(msg) = &self.upload_error {
+            errors.0.retain(|(f, _)| *f != "licence");
+            errors.add("licence", msg.clone());
+        } else if picture_required && errors.get("licence").is_none() && !errors.is_empty() {
+            errors.add("licence", "为保护您的资料，出错后需要重新选择营业执照图片");
+        }
+    }
+}
+
+/// Reads the multipart registration form and normalises and stores its licence photo.
+pub(crate) async fn read_posted_unit(
+    state: &AppState,
     mut multipart: Multipart,
-) -> AppResult<Response> {
+) -> AppResult<PostedUnit> {
     let mut form = UnitRegistration::default();
     let mut licence: Option<Vec<u8>> = None;
     while let Some(field) = multipart
@@ -138,7 +186,7 @@ async fn submit(
         }
     }
     let mut upload_error = None;
-    let key = match licence {
+    let licence_key = match licence {
         Some(bytes) => match store_image(
             &state.config.files_dir,
             "licences",
@@ -155,11 +203,25 @@ async fn submit(
         },
         None => None,
     };
+    Ok(PostedUnit {
+        form,
+        licence_key,
+        upload_error,
+    })
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    multipart: Multipart,
+) -> AppResult<Response> {
+    let posted = read_posted_unit(&state, multipart).await?;
     let result = register_unit(
         &state.db,
         &state.vault,
-        &form,
-        key.as_deref(),
+        &posted.form,
+        posted.licence_key.as_deref(),
         &addr.ip().to_string(),
     )
     .await;
@@ -168,7 +230,7 @@ async fn submit(
             let office = reference::org_name(
                 &state.db,
                 "office",
-                form.office_id.trim().parse().unwrap_or(0),
+                posted.form.office_id.trim().parse().unwrap_or(0),
             )
             .await?
             .unwrap_or_default();
@@ -186,16 +248,8 @@ async fn submit(
             .into_response())
         }
         Err(ServiceError::Invalid(mut errors)) => {
-            if let Some(key) = key.and_then(|k| crate::files::path_of(&state.config.files_dir, &k))
-            {
-                let _ = tokio::fs::remove_file(key).await;
-            }
-            if let Some(msg) = upload_error {
-                errors.0.retain(|(f, _)| *f != "licence");
-                errors.add("licence", msg);
-            } else if errors.get("licence").is_none() && !errors.is_empty() {
-                errors.add("licence", "为保护您的资料，出错后需要重新选择营业执照图片");
-            }
+            posted.settle_errors(&state, &mut errors, true).await;
+            let mut form = posted.form;
             form.password.clear();
             form.password_confirm.clear();
             Ok(page(&state, ctx, form, errors).await?.into_response())
