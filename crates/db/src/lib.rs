@@ -13,6 +13,7 @@ pub mod applicants;
 pub mod audit;
 pub mod calendar;
 pub mod captcha;
+pub mod experts;
 pub mod jobs;
 pub mod mail;
 pub mod organisations;

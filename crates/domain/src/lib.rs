@@ -7,6 +7,7 @@
 pub mod calendar;
 pub mod credit_code;
 pub mod email;
+pub mod expert;
 pub mod id_card;
 pub mod level;
 pub mod mask;

@@ -17,22 +17,30 @@ pub const DEMO_APPLICANT_PHONE: &str = "13800771234";
 /// A demo 流动人员 applicant (no employer; the floating-personnel office is their unit).
 pub const DEMO_FLOATING_ID: &str = "450102199003152046";
 
-/// A demo applicant's identity: name, ID number, mobile, e-mail, unit.
+/// A demo 评审专家 (工程系列, 机械工程), serving a full term from the day the demo is seeded.
+pub const DEMO_EXPERT_ID: &str = "450103196803151239";
+/// A second demo expert (工程系列, 电气工程).
+pub const DEMO_EXPERT2_ID: &str = "450202197109092025";
+
+/// A demo applicant's identity: name, ID number, mobile, e-mail, unit, and the specialty
+/// of those who are in the expert pool.
 struct DemoApplicant {
     name: &'static str,
     id: &'static str,
     phone: &'static str,
     email: &'static str,
     unit: &'static str,
+    expert_in: Option<&'static str>,
 }
 
-const DEMO_APPLICANTS: [DemoApplicant; 2] = [
+const DEMO_APPLICANTS: [DemoApplicant; 4] = [
     DemoApplicant {
         name: "张三",
         id: DEMO_APPLICANT_ID,
         phone: DEMO_APPLICANT_PHONE,
         email: "zhangsan@example.com",
         unit: "广西壮美建设工程有限公司",
+        expert_in: None,
     },
     DemoApplicant {
         name: "李四",
@@ -40,6 +48,23 @@ const DEMO_APPLICANTS: [DemoApplicant; 2] = [
         phone: "13800775678",
         email: "lisi@example.com",
         unit: seed::organisations::FLOATING_UNIT,
+        expert_in: None,
+    },
+    DemoApplicant {
+        name: "韦正高",
+        id: DEMO_EXPERT_ID,
+        phone: "13800770001",
+        email: "weizg@example.com",
+        unit: "柳州龙城机械制造有限公司",
+        expert_in: Some("机械工程"),
+    },
+    DemoApplicant {
+        name: "覃高工",
+        id: DEMO_EXPERT2_ID,
+        phone: "13800770002",
+        email: "qingg@example.com",
+        unit: "桂林山水电子信息科技有限公司",
+        expert_in: Some("电气工程"),
     },
 ];
 
@@ -68,6 +93,20 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
         display_name: "李四",
         role: Role::Applicant,
         org_name: Some(seed::organisations::FLOATING_UNIT),
+        duty: None,
+    },
+    DemoAccount {
+        login_name: DEMO_EXPERT_ID,
+        display_name: "韦正高（评审专家）",
+        role: Role::Applicant,
+        org_name: Some("柳州龙城机械制造有限公司"),
+        duty: None,
+    },
+    DemoAccount {
+        login_name: DEMO_EXPERT2_ID,
+        display_name: "覃高工（评审专家）",
+        role: Role::Applicant,
+        org_name: Some("桂林山水电子信息科技有限公司"),
         duty: None,
     },
     DemoAccount {
@@ -177,6 +216,23 @@ pub async fn seed_demo(db: &Db, vault: &PiiVault, password: &str) -> ServiceResu
         let account_id = create_applicant_unverified(db, vault, &applicant, today).await?;
         if let Some(unit) = reference::unit_id_by_name(db, d.unit).await? {
             crate::membership::choose_unit(db, account_id, unit, "127.0.0.1").await?;
+        }
+        if let Some(specialty) = d.expert_in {
+            let series_id = zc_db::organisations::series(db)
+                .await?
+                .into_iter()
+                .find(|s| s.name == "工程")
+                .map(|s| s.id)
+                .ok_or(crate::ServiceError::NotFound)?;
+            let grant = crate::experts::Grant {
+                account_id,
+                series_id,
+                specialty,
+                title_name: "正高级工程师",
+                term_start: today,
+                term_end: zc_domain::expert::full_term_end(today),
+            };
+            crate::experts::grant(db, Actor::default(), &grant).await?;
         }
     }
     for a in DEMO_ACCOUNTS.iter().filter(|a| a.role != Role::Applicant) {

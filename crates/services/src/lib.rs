@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod captcha;
 pub mod demo;
 pub mod error;
+pub mod experts;
 pub mod mail;
 pub mod membership;
 pub mod organisations;

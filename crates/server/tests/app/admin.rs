@@ -139,9 +139,11 @@ async fn the_auditor_pages_and_filters_the_audit_log() {
     let (_, doc) = app.get_html("/admin/audit?action=applicant.register").await;
     assert_eq!(
         texts(&doc, ".pager-total"),
-        ["共 2 条"],
-        "the demo applicant registered"
+        ["共 4 条"],
+        "the demo applicants (two of them experts) registered"
     );
+    let (_, doc) = app.get_html("/admin/audit?action=expert.grant").await;
+    assert_eq!(texts(&doc, ".pager-total"), ["共 2 条"], "two demo experts");
 }
 
 #[tokio::test]

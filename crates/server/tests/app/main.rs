@@ -6,6 +6,7 @@ mod admin;
 mod applicants;
 mod auth;
 mod browser;
+mod experts;
 mod helpers;
 mod organisations;
 mod pages;

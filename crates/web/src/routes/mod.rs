@@ -6,6 +6,7 @@ pub mod admin_accounts;
 pub mod admin_orgs;
 pub mod applicant_auth;
 pub mod design;
+pub mod expert;
 pub mod health;
 pub mod login;
 pub mod my_unit;

@@ -28,7 +28,12 @@ pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .nest(
             "/my",
-            guard(home().merge(crate::routes::my_unit::routes()), Portal::My),
+            guard(
+                home()
+                    .merge(crate::routes::my_unit::routes())
+                    .merge(crate::routes::expert::routes()),
+                Portal::My,
+            ),
         )
         .nest(
             "/unit",
@@ -94,6 +99,8 @@ struct PortalHome {
     facts: TodayFacts,
     /// `(status, return reason)` of the unit, for unit staff.
     unit_status: Option<(String, String)>,
+    /// 评审专家 membership of an applicant who serves today.
+    expert: Option<zc_db::experts::ExpertRow>,
 }
 
 async fn portal_home(State(state): State<AppState>, ctx: PageContext) -> AppResult<PortalHome> {
@@ -121,8 +128,14 @@ async fn portal_home(State(state): State<AppState>, ctx: PageContext) -> AppResu
             .map(|u| (u.status, u.review_note)),
         _ => None,
     };
+    let expert = if user.role == zc_domain::Role::Applicant {
+        zc_services::experts::serving(&state.db, user.id, crate::views::today_cst()).await?
+    } else {
+        None
+    };
     let nav = portal_nav(portal, &ctx.path);
     Ok(PortalHome {
+        expert,
         ctx,
         nav,
         portal,
