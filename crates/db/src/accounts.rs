@@ -19,6 +19,8 @@ pub struct Account {
     pub created_at: DateTime<Utc>,
     /// Sealed TOTP secret of staff who use the second factor.
     pub totp_secret_sealed: Option<String>,
+    /// When the password was last set.
+    pub password_changed_at: DateTime<Utc>,
 }
 
 /// Fields of a new account.
@@ -35,12 +37,14 @@ pub struct NewAccount<'a> {
 }
 
 const COLUMNS: &str = "id, login_name, display_name, password_hash, role, org_kind, org_id, \
-                       disabled, created_at, totp_secret_sealed";
+                       disabled, created_at, totp_secret_sealed, \
+                       COALESCE(password_changed_at, created_at) AS password_changed_at";
 
 /// Inserts an account inside `tx`; a taken login name surfaces as a unique violation.
 pub async fn insert(tx: &mut Tx, a: &NewAccount<'_>) -> DbResult<i64> {
     let sql = "INSERT INTO account (login_name, display_name, password_hash, role, org_kind, \
-               org_id, disabled, created_at, duty) VALUES ($1, $2, $3, $4, $5, $6, FALSE, $7, $8) \
+               org_id, disabled, created_at, duty, password_changed_at) \
+               VALUES ($1, $2, $3, $4, $5, $6, FALSE, $7, $8, $7) \
                RETURNING id";
     let id = with_tx!(tx, c => sqlx::query_scalar(sql).bind(a.login_name).bind(a.display_name)
         .bind(a.password_hash).bind(a.role).bind(a.org_kind).bind(a.org_id).bind(Utc::now())
@@ -102,8 +106,8 @@ pub async fn clear_failures(db: &Db, login_key: &str) -> DbResult<()> {
 
 /// Replaces an account's password hash inside `tx`.
 pub async fn set_password_hash(tx: &mut Tx, account_id: i64, hash: &str) -> DbResult<()> {
-    let sql = "UPDATE account SET password_hash = $2 WHERE id = $1";
-    with_tx!(tx, c => sqlx::query(sql).bind(account_id).bind(hash).execute(&mut **c).await
+    let sql = "UPDATE account SET password_hash = $2, password_changed_at = $3 WHERE id = $1";
+    with_tx!(tx, c => sqlx::query(sql).bind(account_id).bind(hash).bind(Utc::now()).execute(&mut **c).await
         .map(|r| r.rows_affected()))?;
     Ok(())
 }

@@ -87,9 +87,38 @@ pub fn check_password(password: &str, personal: &[&str]) -> Result<(), PasswordR
     Ok(())
 }
 
+/// Staff and admins change their password at least this often (等保 for privileged roles).
+pub const PRIVILEGED_MAX_AGE_DAYS: i64 = 90;
+
+/// Whether a staff or admin password set at `changed_at` must be changed before work
+/// continues; applicants' passwords do not expire.
+pub fn must_change(
+    role: crate::Role,
+    changed_at: chrono::DateTime<chrono::Utc>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> bool {
+    role.is_staff() && now - changed_at > chrono::Duration::days(PRIVILEGED_MAX_AGE_DAYS)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn privileged_passwords_expire_after_ninety_days() {
+        use chrono::{Duration, TimeZone, Utc};
+        let set = Utc.with_ymd_and_hms(2026, 1, 1, 8, 0, 0).unwrap();
+        let day90 = set + Duration::days(90);
+        let day91 = set + Duration::days(91);
+        assert!(!must_change(crate::Role::OfficeStaff, set, day90));
+        assert!(must_change(crate::Role::OfficeStaff, set, day91));
+        assert!(must_change(crate::Role::SystemAdmin, set, day91));
+        assert!(!must_change(
+            crate::Role::Applicant,
+            set,
+            day91 + Duration::days(900)
+        ));
+    }
 
     #[test]
     fn accepts_strong_and_long_passwords() {

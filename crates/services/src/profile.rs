@@ -7,7 +7,7 @@ use zc_domain::mask::mask_email;
 
 use crate::{FieldErrors, ServiceError, ServiceResult, mail::Mailer, password_hash, pii::PiiVault};
 
-/// The owner's own identity, unmasked.
+/// The owner's own identity: masked, or in full after they re-entered their password.
 #[derive(Debug, Clone)]
 pub struct OwnIdentity {
     pub name: String,
@@ -15,24 +15,74 @@ pub struct OwnIdentity {
     pub id_number: String,
     pub phone: String,
     pub email: String,
+    /// True when `id_number` and `phone` are shown in full.
+    pub revealed: bool,
 }
 
-/// The applicant identity of `account_id`, opened for its owner; `None` for staff.
-pub async fn own_identity(
-    db: &Db,
-    vault: &PiiVault,
-    account_id: i64,
-) -> ServiceResult<Option<OwnIdentity>> {
+/// The applicant identity of `account_id`, masked; `None` for staff.
+pub async fn own_identity(db: &Db, account_id: i64) -> ServiceResult<Option<OwnIdentity>> {
     let Some(row) = applicants::find(db, account_id).await? else {
         return Ok(None);
     };
     Ok(Some(OwnIdentity {
+        id_number: row.id_number_masked,
+        phone: row.phone_masked,
+        name: row.name,
+        doc_kind: row.doc_kind,
+        email: row.email,
+        revealed: false,
+    }))
+}
+
+/// The owner's identity in full, after checking their password again (a stale session
+/// alone never shows a full ID number). Audited either way.
+pub async fn reveal_own_identity(
+    db: &Db,
+    vault: &PiiVault,
+    account_id: i64,
+    password: &str,
+    ip: &str,
+) -> ServiceResult<OwnIdentity> {
+    let account = accounts::find(db, account_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let row = applicants::find(db, account_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let ok = !password.is_empty()
+        && password_hash::verify(password.to_string(), account.password_hash.clone()).await?;
+    let object = format!("account:{account_id}");
+    zc_db::audit::record(
+        db,
+        &AuditEvent {
+            actor_id: Some(account_id),
+            actor_role: Some(&account.role),
+            action: "pii.reveal_own",
+            object: &object,
+            result: if ok { "ok" } else { "refused" },
+            detail: "本人查看完整证件号码和手机号",
+            ip: Some(ip),
+        },
+    )
+    .await?;
+    if !ok {
+        return Err(FieldErrors::one(
+            "current_password",
+            if password.is_empty() {
+                "请填写当前密码"
+            } else {
+                "当前密码不正确"
+            },
+        ));
+    }
+    Ok(OwnIdentity {
         id_number: vault.open(&row.id_number_sealed)?,
         phone: vault.open(&row.phone_sealed)?,
         name: row.name,
         doc_kind: row.doc_kind,
         email: row.email,
-    }))
+        revealed: true,
+    })
 }
 
 const LINK_EXPIRED: &str = "该链接已失效（超过30分钟或已使用），请重新申请更换邮箱";

@@ -15,6 +15,12 @@ use crate::{error::AppError, state::AppState};
 
 const USER_KEY: &str = "user";
 const LOGIN_AT_KEY: &str = "login_at";
+/// Set when a staff or admin password is older than 90 days: only the change-password
+/// page works until it is changed.
+const MUST_CHANGE_PASSWORD_KEY: &str = "must_change_password";
+
+/// Where a person with an expired password is sent.
+pub const CHANGE_PASSWORD_PATH: &str = "/account/password";
 
 /// The logged-in person as kept in the session.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -44,6 +50,9 @@ pub async fn start_session(session: &Session, account: &Account) -> anyhow::Resu
         )
         .await?;
     session.insert(LOGIN_AT_KEY, Utc::now().timestamp()).await?;
+    if zc_domain::password::must_change(role, account.password_changed_at, Utc::now()) {
+        session.insert(MUST_CHANGE_PASSWORD_KEY, true).await?;
+    }
     let idle = time::Duration::seconds(role.idle_timeout().as_secs() as i64);
     session.set_expiry(Some(Expiry::OnInactivity(idle)));
     Ok(())
@@ -105,6 +114,9 @@ pub async fn require_portal(
             let target = format!("{login}?next={}", urlencode(back));
             Redirect::to(&target).into_response()
         }
+        Some(_) if must_change_password(&session).await => {
+            Redirect::to(CHANGE_PASSWORD_PATH).into_response()
+        }
         Some(user) if user.role.portal() == portal => next.run(req).await,
         Some(_) => AppError::Forbidden.into_response(),
     }
@@ -114,6 +126,16 @@ fn urlencode(s: &str) -> String {
     serde_urlencoded::to_string([("", s)])
         .map(|e| e[1..].to_string())
         .unwrap_or_default()
+}
+
+/// Whether the signed-in person must change an expired password before anything else.
+pub async fn must_change_password(session: &Session) -> bool {
+    session
+        .get::<bool>(MUST_CHANGE_PASSWORD_KEY)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or(false)
 }
 
 #[cfg(test)]

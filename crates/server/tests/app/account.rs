@@ -19,9 +19,36 @@ async fn only_the_owner_sees_the_full_id_number_and_only_on_the_account_page() {
         "never cached"
     );
     let doc = html(&res.text().await.unwrap());
+    assert_eq!(texts(&doc, "#own-id-number"), ["4501**********1237"]);
+    assert!(texts(&doc, "#own-phone")[0].starts_with("138****1234"));
+    assert!(texts(&doc, "#own-email")[0].starts_with("zhangsan@example.com"));
+
+    // The full numbers need the password again; a wrong one shows nothing more.
+    let res = app
+        .post_form(
+            "/account/reveal",
+            &[("current_password", "not-my-password")],
+        )
+        .await;
+    let doc = html(&res.text().await.unwrap());
+    assert_eq!(texts(&doc, ".error-summary li"), ["当前密码不正确"]);
+    assert_eq!(texts(&doc, "#own-id-number"), ["4501**********1237"]);
+    let password = app.demo_password.clone().unwrap();
+    let res = app
+        .post_form("/account/reveal", &[("current_password", &password)])
+        .await;
+    assert_eq!(res.headers()[header::CACHE_CONTROL], "no-store");
+    let doc = html(&res.text().await.unwrap());
     assert_eq!(texts(&doc, "#own-id-number"), [DEMO_APPLICANT_ID]);
     assert!(texts(&doc, "#own-phone")[0].starts_with(DEMO_APPLICANT_PHONE));
-    assert!(texts(&doc, "#own-email")[0].starts_with("zhangsan@example.com"));
+    let results: Vec<String> = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
+        "SELECT result FROM audit_event WHERE action = 'pii.reveal_own' ORDER BY id")
+        .fetch_all(p).await)
+    .unwrap();
+    assert_eq!(results, ["refused", "ok"], "both attempts audited");
+    // Back on the page, the numbers are hidden again.
+    let (_, doc) = app.get_html("/account").await;
+    assert_eq!(texts(&doc, "#own-id-number"), ["4501**********1237"]);
 
     // Everywhere else the number stays masked.
     let home = app.get("/my").await.text().await.unwrap();

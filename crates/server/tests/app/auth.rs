@@ -260,3 +260,43 @@ async fn staff_sessions_idle_out_sooner() {
     );
     assert_eq!(texts(&doc, "#idle-warning strong"), ["2分钟后"]);
 }
+
+#[tokio::test]
+async fn a_staff_password_older_than_ninety_days_must_be_changed_first() {
+    let app = spawn_app().await;
+    let long_ago = chrono::Utc::now() - chrono::Duration::days(91);
+    zc_db::with_pool!(&app.db, p => sqlx::query(
+        "UPDATE account SET password_changed_at = $1 WHERE login_name = 'nanning' OR role = 'applicant'")
+        .bind(long_ago).execute(p).await.map(|_| ())).unwrap();
+
+    app.login_as("nanning").await;
+    let res = app.get("/office").await;
+    assert_eq!(
+        location(&res),
+        "/account/password",
+        "nothing else works first"
+    );
+    let res = app.get("/office/units").await;
+    assert_eq!(location(&res), "/account/password");
+    let (_, doc) = app.get_html("/account/password").await;
+    assert!(texts(&doc, "#password-expired")[0].contains("超过90天"));
+
+    let password = app.demo_password.clone().unwrap();
+    let res = app
+        .post_form(
+            "/account/password",
+            &[
+                ("current_password", &password),
+                ("password", "Qin-Fresh-2027x"),
+                ("password_confirm", "Qin-Fresh-2027x"),
+            ],
+        )
+        .await;
+    assert!(texts(&html(&res.text().await.unwrap()), ".notice-success")[0].contains("密码已修改"));
+    assert_eq!(app.get("/office").await.status(), StatusCode::OK);
+
+    // Applicants' passwords do not expire.
+    let applicant = crate::helpers::spawn_second_browser(&app).await;
+    applicant.login_applicant_here(&app).await;
+    assert_eq!(applicant.get("/my").await.status(), StatusCode::OK);
+}

@@ -31,6 +31,7 @@ use crate::{
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/account", get(overview))
+        .route("/account/reveal", axum::routing::post(reveal))
         .route(
             "/account/avatar",
             get(avatar)
@@ -54,18 +55,26 @@ struct OverviewPage {
     has_avatar: bool,
     avatar_error: Option<String>,
     saved: bool,
+    errors: FieldErrors,
 }
 
-async fn overview_page(
-    state: &AppState,
-    ctx: PageContext,
+/// What the page shows beyond the defaults.
+#[derive(Default)]
+struct Shown {
     avatar_error: Option<String>,
     saved: bool,
-) -> AppResult<Response> {
+    revealed: Option<OwnIdentity>,
+    errors: FieldErrors,
+}
+
+async fn overview_page(state: &AppState, ctx: PageContext, shown: Shown) -> AppResult<Response> {
     let Some(user) = ctx.user.clone() else {
         return Ok(Redirect::to("/login?next=%2Faccount").into_response());
     };
-    let identity = profile::own_identity(&state.db, &state.vault, user.id).await?;
+    let identity = match shown.revealed {
+        Some(full) => Some(full),
+        None => profile::own_identity(&state.db, user.id).await?,
+    };
     let unit = match zc_db::applicants::find(&state.db, user.id)
         .await?
         .and_then(|a| a.unit_id)
@@ -82,8 +91,9 @@ async fn overview_page(
         identity,
         unit,
         has_avatar,
-        avatar_error,
-        saved,
+        avatar_error: shown.avatar_error,
+        saved: shown.saved,
+        errors: shown.errors,
     };
     // The page holds the owner's full identifiers: never kept by a browser or proxy cache.
     Ok(([(header::CACHE_CONTROL, "no-store")], page).into_response())
@@ -100,7 +110,49 @@ async fn overview(
     ctx: PageContext,
     Query(q): Query<OverviewQuery>,
 ) -> AppResult<Response> {
-    overview_page(&state, ctx, None, q.saved.is_some()).await
+    let shown = Shown {
+        saved: q.saved.is_some(),
+        ..Shown::default()
+    };
+    overview_page(&state, ctx, shown).await
+}
+
+/// The reveal form.
+#[derive(Debug, Default, Deserialize)]
+pub struct RevealForm {
+    #[serde(default)]
+    pub current_password: String,
+}
+
+/// Shows the owner's full ID number and mobile after they type their password again.
+async fn reveal(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Form(f): Form<RevealForm>,
+) -> AppResult<Response> {
+    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let ip = addr.ip().to_string();
+    let shown = match profile::reveal_own_identity(
+        &state.db,
+        &state.vault,
+        user.id,
+        &f.current_password,
+        &ip,
+    )
+    .await
+    {
+        Ok(full) => Shown {
+            revealed: Some(full),
+            ..Shown::default()
+        },
+        Err(ServiceError::Invalid(errors)) => Shown {
+            errors,
+            ..Shown::default()
+        },
+        Err(e) => return Err(e.into()),
+    };
+    overview_page(&state, ctx, shown).await
 }
 
 /// The signed-in person's own avatar; nobody else's can be asked for.
@@ -154,7 +206,11 @@ async fn avatar_submit(
     let key = match stored {
         Ok(key) => key,
         Err(refusal) => {
-            return overview_page(&state, ctx, Some(refusal.to_string()), false).await;
+            let shown = Shown {
+                avatar_error: Some(refusal.to_string()),
+                ..Shown::default()
+            };
+            return overview_page(&state, ctx, shown).await;
         }
     };
     let ip = addr.ip().to_string();

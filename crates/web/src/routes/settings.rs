@@ -56,9 +56,16 @@ struct PasswordPage {
     nav: Nav,
     errors: FieldErrors,
     saved: bool,
+    /// The password is older than 90 days and must be changed first.
+    expired: bool,
 }
 
-fn page(ctx: PageContext, errors: FieldErrors, saved: bool) -> AppResult<PasswordPage> {
+fn page(
+    ctx: PageContext,
+    errors: FieldErrors,
+    saved: bool,
+    expired: bool,
+) -> AppResult<PasswordPage> {
     let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let nav = portal_nav(user.role.portal(), "/account/password");
     Ok(PasswordPage {
@@ -66,14 +73,16 @@ fn page(ctx: PageContext, errors: FieldErrors, saved: bool) -> AppResult<Passwor
         nav,
         errors,
         saved,
+        expired,
     })
 }
 
-async fn password_form(ctx: PageContext) -> AppResult<Response> {
+async fn password_form(ctx: PageContext, session: Session) -> AppResult<Response> {
     if ctx.user.is_none() {
         return Ok(Redirect::to("/login?next=%2Faccount%2Fpassword").into_response());
     }
-    Ok(page(ctx, FieldErrors::default(), false)?.into_response())
+    let expired = auth::must_change_password(&session).await;
+    Ok(page(ctx, FieldErrors::default(), false, expired)?.into_response())
 }
 
 /// The change-password form.
@@ -118,9 +127,12 @@ async fn password_submit(
                 .await?
                 .ok_or(AppError::Forbidden)?;
             auth::start_session(&session, &account).await?;
-            Ok(page(ctx, FieldErrors::default(), true)?.into_response())
+            Ok(page(ctx, FieldErrors::default(), true, false)?.into_response())
         }
-        Err(ServiceError::Invalid(errors)) => Ok(page(ctx, errors, false)?.into_response()),
+        Err(ServiceError::Invalid(errors)) => {
+            let expired = auth::must_change_password(&session).await;
+            Ok(page(ctx, errors, false, expired)?.into_response())
+        }
         Err(e) => Err(e.into()),
     }
 }
