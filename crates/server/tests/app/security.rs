@@ -176,3 +176,29 @@ async fn oversized_bodies_are_refused_with_a_chinese_page() {
         ["提交的内容过大"]
     );
 }
+
+#[tokio::test]
+async fn certificate_lookups_from_one_address_are_rate_limited_with_a_chinese_page() {
+    let app = crate::helpers::spawn_app().await;
+    let mut statuses = Vec::new();
+    for _ in 0..12 {
+        statuses.push(
+            app.get("/verify?no=GX2026000001&name=%E5%BC%A0%E4%B8%89")
+                .await,
+        );
+    }
+    let limited = statuses
+        .into_iter()
+        .find(|r| r.status() == reqwest::StatusCode::TOO_MANY_REQUESTS)
+        .expect("a burst of lookups is cut off");
+    let wait: u64 = limited.headers()[reqwest::header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(wait >= 1);
+    let body = limited.text().await.unwrap();
+    assert!(body.contains("操作过于频繁"), "{body}");
+    // Other pages stay open to the same address.
+    assert_eq!(app.get("/").await.status(), reqwest::StatusCode::OK);
+}

@@ -2,4 +2,5 @@
 
 pub mod csrf;
 pub mod error_pages;
+pub mod rate_limit;
 pub mod security_headers;

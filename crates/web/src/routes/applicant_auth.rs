@@ -39,7 +39,14 @@ pub fn router() -> Router<AppState> {
         .route("/my/register", get(register_page).post(register_submit))
         .route("/my/login", get(login_page).post(login_submit))
         .route("/my/login/sms", get(sms_page).post(sms_submit))
-        .route("/captcha/{id}", get(captcha_image))
+        .merge(
+            Router::new()
+                .route("/captcha/{id}", get(captcha_image))
+                .route_layer(axum::middleware::from_fn_with_state(
+                    crate::middleware::rate_limit::AddressLimit::per_minute(60, 20),
+                    crate::middleware::rate_limit::limit,
+                )),
+        )
 }
 
 /// The image of a live captcha; never cached.

@@ -28,7 +28,14 @@ use crate::{
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/unit", get(unit_page).post(unit_choose))
-        .route("/unit/suggest", get(suggest))
+        .merge(
+            Router::new()
+                .route("/unit/suggest", get(suggest))
+                .route_layer(axum::middleware::from_fn_with_state(
+                    crate::middleware::rate_limit::AddressLimit::per_minute(120, 30),
+                    crate::middleware::rate_limit::limit,
+                )),
+        )
 }
 
 /// LIKE wildcards are dropped: a keyword must name part of a unit, not list them all.

@@ -23,7 +23,15 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/notices/{id}", get(notice))
-        .route("/verify", get(verify))
+        .merge(
+            // Certificate lookups invite enumeration: a person checks a few, a script many.
+            Router::new().route("/verify", get(verify)).route_layer(
+                axum::middleware::from_fn_with_state(
+                    crate::middleware::rate_limit::AddressLimit::per_minute(20, 10),
+                    crate::middleware::rate_limit::limit,
+                ),
+            ),
+        )
 }
 
 /// A notice as listed.
