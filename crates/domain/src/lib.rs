@@ -4,6 +4,7 @@
 //! calendar, title levels and (in later issues) the application state machine, so that
 //! every rule can be unit-tested in isolation.
 
+pub mod application;
 pub mod calendar;
 pub mod credit_code;
 pub mod email;

@@ -1,0 +1,7 @@
+//! 申报 — the application: its statuses, the state machine, and its sections.
+
+pub mod status;
+pub mod transition;
+
+pub use status::{ApplicationKind, ApplicationStatus, ProgressStep};
+pub use transition::{Event, Party, ReturnTo, TransitionRefusal, next_status};
