@@ -190,7 +190,7 @@ pub fn parse_tenths(v: &str) -> Option<u32> {
 
 /// Formats tenths of an hour as `12` or `12.5`.
 pub fn format_tenths(t: u32) -> String {
-    if t % 10 == 0 {
+    if t.is_multiple_of(10) {
         (t / 10).to_string()
     } else {
         format!("{}.{}", t / 10, t % 10)
