@@ -199,6 +199,7 @@ pub async fn seed_demo(db: &Db, vault: &PiiVault, password: &str) -> ServiceResu
         return Ok(false);
     }
     seed::seed_reference_data(db).await?;
+    open_demo_windows(db, chrono::Utc::now()).await?;
     let today = chrono::Utc::now().date_naive();
     for d in &DEMO_APPLICANTS {
         let applicant = RegistrationInput {
@@ -281,4 +282,26 @@ pub async fn existing_demo_accounts(db: &Db, vault: &PiiVault) -> ServiceResult<
         }
     }
     Ok(found)
+}
+
+/// Opens every committee's application window for the whole current year (the committee
+/// issue lets staff edit these plans; the demo needs one open now).
+pub async fn open_demo_windows(db: &Db, now: chrono::DateTime<chrono::Utc>) -> ServiceResult<()> {
+    use chrono::TimeZone;
+    let year = crate::applications::year_in_china(now);
+    let cst = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8");
+    let from = cst
+        .with_ymd_and_hms(year, 1, 1, 0, 0, 0)
+        .single()
+        .map(|d| d.with_timezone(&chrono::Utc))
+        .unwrap_or(now);
+    let until = cst
+        .with_ymd_and_hms(year + 1, 1, 1, 0, 0, 0)
+        .single()
+        .map(|d| d.with_timezone(&chrono::Utc))
+        .unwrap_or(now);
+    for c in reference::committees(db).await? {
+        zc_db::applications::upsert_plan(db, c.id, year, from, until).await?;
+    }
+    Ok(())
 }

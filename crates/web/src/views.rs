@@ -79,7 +79,7 @@ pub fn portal_nav(portal: Portal, path: &str) -> Nav {
             ("首页", Some("/my")),
             ("个人资料", None),
             ("证书管理", None),
-            ("申报职称", None),
+            ("申报职称", Some("/my/applications")),
             ("评委专家入库申请", None),
             ("报表下载", None),
             ("费用管理", None),

@@ -4,6 +4,7 @@
 mod account;
 mod admin;
 mod applicants;
+mod applications;
 mod auth;
 mod browser;
 mod experts;

@@ -31,7 +31,9 @@ pub fn router(state: AppState) -> Router<AppState> {
             guard(
                 home()
                     .merge(crate::routes::my_unit::routes())
-                    .merge(crate::routes::expert::routes()),
+                    .merge(crate::routes::expert::routes())
+                    .merge(crate::routes::my_applications::routes())
+                    .merge(crate::routes::application_sections::routes()),
                 Portal::My,
             ),
         )

@@ -1,0 +1,431 @@
+//! 申报职称: creating a 职称评审 application, filling its 11 sections, submitting once,
+//! withdrawing, and nobody else seeing it.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{TestApp, attr, html, location, spawn_app, spawn_second_browser, texts};
+
+/// Creates an application from the first open choice; returns its id.
+async fn create(app: &TestApp) -> i64 {
+    let (_, doc) = app.get_html("/my/applications").await;
+    let choice = attr(&doc, "input[name=choice]", "value").expect("an open committee");
+    let res = app
+        .post_form("/my/applications", &[("choice", &choice)])
+        .await;
+    let to = location(&res);
+    assert!(to.ends_with("/sections/basic"), "{to}");
+    to.trim_start_matches("/my/applications/")
+        .split('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+async fn post(app: &TestApp, path: String, fields: &[(&str, &str)]) -> reqwest::Response {
+    app.post_form(&path, fields).await
+}
+
+/// Fills every section with valid content.
+async fn fill_everything(app: &TestApp, id: i64) {
+    let base = format!("/my/applications/{id}/parts");
+    let saved = |res: reqwest::Response| {
+        let to = location(&res);
+        assert!(to.contains("saved="), "saved: {to}");
+    };
+    saved(
+        post(
+            app,
+            format!("{base}/basic"),
+            &[
+                ("gender", "男"),
+                ("ethnicity", "壮族"),
+                ("native_place", "广西南宁"),
+                ("political", "群众"),
+                ("identity", "企业人员"),
+                ("work_start", "2010-07"),
+                ("specialty", "建筑工程"),
+                ("apply_way", "正常晋升"),
+                ("first_time", "是"),
+                ("archive_place", "南宁市人才服务中心"),
+                ("contact_phone", "13800771234"),
+                ("address", "南宁市青秀区民族大道1号"),
+            ],
+        )
+        .await,
+    );
+    saved(
+        post(
+            app,
+            format!("{base}/education/rows"),
+            &[
+                ("graduated", "2010-07"),
+                ("item", "最高学历"),
+                ("level", "本科"),
+                ("school", "广西大学"),
+                ("major", "土木工程"),
+                ("form", "全日制"),
+                ("years", "4"),
+                ("degree", "学士"),
+            ],
+        )
+        .await,
+    );
+    saved(post(app, format!("{base}/exception"), &[("exceptional", "否")]).await);
+    saved(
+        post(
+            app,
+            format!("{base}/exams"),
+            &[("language", "不作要求"), ("computer", "不作要求")],
+        )
+        .await,
+    );
+    saved(
+        post(
+            app,
+            format!("{base}/training/rows"),
+            &[
+                ("year", "2025"),
+                ("public_required", "30"),
+                ("professional", "40.5"),
+            ],
+        )
+        .await,
+    );
+    saved(
+        post(
+            app,
+            format!("{base}/resume/rows"),
+            &[
+                ("from", "2010-07"),
+                ("employer", "广西壮美建设工程有限公司"),
+                ("post", "技术员"),
+            ],
+        )
+        .await,
+    );
+    saved(
+        post(
+            app,
+            format!("{base}/experience/rows"),
+            &[
+                ("from", "2015-03"),
+                ("to", "2018-06"),
+                ("employer", "广西壮美建设工程有限公司"),
+                ("content", "南宁某住宅小区主体结构施工技术负责"),
+                ("role", "技术负责人"),
+            ],
+        )
+        .await,
+    );
+    saved(
+        post(
+            app,
+            format!("{base}/achievements/rows"),
+            &[
+                ("from", "2016-01"),
+                ("name", "高层住宅铝模施工工法"),
+                ("level", "市厅级"),
+                ("rank", "第一"),
+            ],
+        )
+        .await,
+    );
+    let res = app
+        .post_form(
+            &format!("/my/applications/{id}/summary"),
+            &[(
+                "summary",
+                "本人从事建筑施工技术工作十五年。\n主持完成多项工程。",
+            )],
+        )
+        .await;
+    saved(res);
+}
+
+#[tokio::test]
+async fn an_applicant_creates_fills_and_submits_once_and_one_series_a_year_holds() {
+    let app = spawn_app().await;
+    app.login_applicant().await;
+
+    // No choice: the field says so.
+    let res = app.post_form("/my/applications", &[("choice", "")]).await;
+    let doc = html(&res.text().await.unwrap());
+    assert_eq!(
+        texts(&doc, "#create .field-msg"),
+        ["请选择正在受理申报的评审会和拟申报资格"]
+    );
+    let id = create(&app).await;
+    let (_, doc) = app.get_html("/my/applications").await;
+    let card = texts(&doc, &format!("[data-application='{id}'] .card-title"));
+    assert_eq!(card, [format!("#{id} 职称评审 待完善")]);
+
+    // A second application the same year is refused with the seed's explanation.
+    let (_, doc) = app.get_html("/my/applications").await;
+    let choice = attr(&doc, "input[name=choice]", "value").unwrap();
+    let res = app
+        .post_form("/my/applications", &[("choice", &choice)])
+        .await;
+    let doc = html(&res.text().await.unwrap());
+    let refusal = texts(&doc, ".error-summary li").join("");
+    assert!(refusal.contains(&format!("#{id}")), "{refusal}");
+    assert!(refusal.contains("请编辑已有的申报"), "{refusal}");
+
+    // A bad date is named and everything typed stays.
+    let res = app
+        .post_form(
+            &format!("/my/applications/{id}/parts/basic"),
+            &[("ethnicity", "壮族"), ("work_start", "2010-13")],
+        )
+        .await;
+    let doc = html(&res.text().await.unwrap());
+    assert_eq!(
+        texts(&doc, "#e-basic-work_start"),
+        ["参加工作时间应为有效年月，例如 2020-09"]
+    );
+    assert_eq!(
+        attr(&doc, "#f-basic-ethnicity", "value").as_deref(),
+        Some("壮族")
+    );
+
+    // Before anything is filled the submit page lists what is missing, with links.
+    let (_, doc) = app.get_html(&format!("/my/applications/{id}/submit")).await;
+    let first_missing = attr(&doc, ".missing-list a", "href").unwrap();
+    assert_eq!(
+        first_missing,
+        format!("/my/applications/{id}/sections/basic")
+    );
+
+    fill_everything(&app, id).await;
+    let (_, doc) = app
+        .get_html(&format!("/my/applications/{id}/sections/training"))
+        .await;
+    assert_eq!(texts(&doc, "#section-progress"), ["已完成 11/11"]);
+    assert!(texts(&doc, ".training-total")[0].starts_with("70.5"));
+    assert!(texts(&doc, ".training-total")[0].contains("不足90学时"));
+    let (_, doc) = app
+        .get_html(&format!("/my/applications/{id}/sections/basic"))
+        .await;
+    assert!(texts(&doc, "#computed-basic")[0].starts_with("专业技术工作年限："));
+
+    // The pledge must be ticked; then one submission however often the form is sent.
+    let (_, doc) = app.get_html(&format!("/my/applications/{id}/submit")).await;
+    let token = attr(&doc, "input[name=token]", "value").unwrap();
+    let res = app
+        .post_form(
+            &format!("/my/applications/{id}/submit"),
+            &[("token", &token)],
+        )
+        .await;
+    let doc = html(&res.text().await.unwrap());
+    assert_eq!(
+        texts(&doc, ".error-summary li"),
+        ["请阅读并勾选个人承诺后再报送"]
+    );
+    for _ in 0..2 {
+        let res = app
+            .post_form(
+                &format!("/my/applications/{id}/submit"),
+                &[("token", &token), ("pledge", "yes")],
+            )
+            .await;
+        assert_eq!(location(&res), format!("/my/applications/{id}/progress"));
+    }
+    let (_, doc) = app
+        .get_html(&format!("/my/applications/{id}/progress"))
+        .await;
+    let steps = texts(&doc, "tbody td[data-label=业务步骤]");
+    assert_eq!(steps, ["个人申报", "个人报送"], "one submission");
+    assert_eq!(texts(&doc, ".step-bar li[aria-current=step]"), ["单位审核"]);
+    assert!(texts(&doc, "#progress-sentence")[0].contains("广西壮美建设工程有限公司"));
+
+    // Submitted content is frozen.
+    let res = app
+        .post_form(
+            &format!("/my/applications/{id}/parts/exams"),
+            &[("language", "已合格"), ("computer", "已合格")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let snapshot: String = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
+        "SELECT snapshot FROM application WHERE id = $1").bind(id).fetch_one(p).await)
+    .unwrap();
+    assert!(snapshot.contains("广西大学"));
+
+    // Withdraw while the unit has not acted, then submit again.
+    let res = app
+        .post_form(&format!("/my/applications/{id}/withdraw"), &[])
+        .await;
+    assert_eq!(location(&res), "/my/applications");
+    let (_, doc) = app.get_html(&format!("/my/applications/{id}/submit")).await;
+    let token = attr(&doc, "input[name=token]", "value").unwrap();
+    let res = app
+        .post_form(
+            &format!("/my/applications/{id}/submit"),
+            &[("token", &token), ("pledge", "yes")],
+        )
+        .await;
+    assert_eq!(location(&res), format!("/my/applications/{id}/progress"));
+    let status: String = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
+        "SELECT status FROM application WHERE id = $1").bind(id).fetch_one(p).await)
+    .unwrap();
+    assert_eq!(status, "unit_pending");
+}
+
+#[tokio::test]
+async fn the_summary_is_sanitised_and_rows_are_ordered_without_script() {
+    let app = spawn_app().await;
+    app.login_applicant().await;
+    let id = create(&app).await;
+    app.post_form(
+        &format!("/my/applications/{id}/summary"),
+        &[(
+            "summary",
+            "<p><b>主持</b>设计<script>alert('x')</script></p><img src=x onerror=alert(1)>",
+        )],
+    )
+    .await;
+    let body = app
+        .get(&format!("/my/applications/{id}/sections/summary"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !body.contains("alert('x')") && !body.contains("onerror"),
+        "no script survives"
+    );
+    let stored: String = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
+        "SELECT data FROM application_part WHERE application_id = $1 AND part = 'summary'")
+        .bind(id).fetch_one(p).await)
+    .unwrap();
+    assert!(stored.contains("<b>主持</b>设计"), "{stored}");
+
+    for name in ["甲成果", "乙成果"] {
+        app.post_form(
+            &format!("/my/applications/{id}/parts/achievements/rows"),
+            &[
+                ("from", "2020-01"),
+                ("name", name),
+                ("level", "市厅级"),
+                ("rank", "第一"),
+            ],
+        )
+        .await;
+    }
+    app.post_form(
+        &format!("/my/applications/{id}/parts/achievements/rows/1/up"),
+        &[],
+    )
+    .await;
+    let (_, doc) = app
+        .get_html(&format!("/my/applications/{id}/sections/achievements"))
+        .await;
+    assert_eq!(
+        texts(&doc, "[data-part=achievements] td[data-label=业绩成果名称]"),
+        ["乙成果", "甲成果"]
+    );
+    app.post_form(
+        &format!("/my/applications/{id}/parts/achievements/rows/0/delete"),
+        &[],
+    )
+    .await;
+    let (_, doc) = app
+        .get_html(&format!("/my/applications/{id}/sections/achievements"))
+        .await;
+    assert_eq!(
+        texts(&doc, "[data-part=achievements] td[data-label=业绩成果名称]"),
+        ["甲成果"]
+    );
+
+    // A draft can be deleted; it then disappears from the list.
+    let res = app
+        .post_form(&format!("/my/applications/{id}/delete"), &[])
+        .await;
+    assert_eq!(location(&res), "/my/applications");
+    let (_, doc) = app.get_html("/my/applications").await;
+    assert!(texts(&doc, ".application-card").is_empty());
+}
+
+#[tokio::test]
+async fn another_applicant_gets_not_found_everywhere() {
+    let app = spawn_app().await;
+    app.login_applicant().await;
+    let id = create(&app).await;
+    let other = spawn_second_browser(&app).await;
+    other
+        .login_applicant_with(
+            &app,
+            "lisi@example.com",
+            &app.demo_password.clone().unwrap(),
+        )
+        .await;
+    for path in [
+        format!("/my/applications/{id}/sections/basic"),
+        format!("/my/applications/{id}/progress"),
+        format!("/my/applications/{id}/submit"),
+    ] {
+        assert_eq!(
+            other.get(&path).await.status(),
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    let res = other
+        .post(
+            &format!("/my/applications/{id}/parts/exams"),
+            &[("language", "已合格"), ("computer", "已合格")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let res = other
+        .post(&format!("/my/applications/{id}/delete"), &[])
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let staff = spawn_second_browser(&app).await;
+    staff.login_as(&app, "danwei").await;
+    assert_eq!(
+        staff
+            .get(&format!("/my/applications/{id}/progress"))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn an_applicant_without_an_approved_unit_cannot_apply() {
+    let app = spawn_app().await;
+    app.login_applicant().await;
+    zc_db::with_pool!(&app.db, p => sqlx::query(
+        "UPDATE applicant SET unit_id = NULL").execute(p).await.map(|_| ()))
+    .unwrap();
+    let (_, doc) = app.get_html("/my/applications").await;
+    let choice = attr(&doc, "input[name=choice]", "value").unwrap();
+    let res = app
+        .post_form("/my/applications", &[("choice", &choice)])
+        .await;
+    let doc = html(&res.text().await.unwrap());
+    assert!(texts(&doc, ".error-summary li")[0].contains("所在单位"));
+}
+
+#[tokio::test]
+async fn a_closed_window_offers_nothing_and_refuses_a_posted_choice() {
+    let app = spawn_app().await;
+    app.login_applicant().await;
+    let (_, doc) = app.get_html("/my/applications").await;
+    let choice = attr(&doc, "input[name=choice]", "value").unwrap();
+    zc_db::with_pool!(&app.db, p => sqlx::query(
+        "UPDATE review_plan SET apply_until = apply_from").execute(p).await.map(|_| ()))
+    .unwrap();
+    let (_, doc) = app.get_html("/my/applications").await;
+    assert!(texts(&doc, "#create .empty")[0].contains("没有正在受理申报的评审会"));
+    let res = app
+        .post_form("/my/applications", &[("choice", &choice)])
+        .await;
+    let doc = html(&res.text().await.unwrap());
+    assert_eq!(
+        texts(&doc, ".error-summary li"),
+        ["请选择正在受理申报的评审会和拟申报资格"]
+    );
+}

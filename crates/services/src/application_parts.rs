@@ -1,0 +1,364 @@
+//! 申报表内容 — saving and reading the parts of an application's form. Only the owner
+//! edits, only while the application is editable; every save is one transaction.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+use zc_db::{Db, applications};
+use zc_domain::application::{
+    ApplicationStatus,
+    sections::{PartData, PartShape, PartSpec, Values, part},
+};
+
+use crate::{FieldErrors, ServiceError, ServiceResult};
+
+/// 专业技术工作总结 length limit for 职称评审, in characters of text.
+pub const SUMMARY_MAX_CHARS: usize = 5000;
+
+fn values_json(v: &Values) -> Value {
+    Value::Object(
+        v.iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect(),
+    )
+}
+
+fn json_values(v: &Value) -> Values {
+    v.as_object()
+        .map(|o| {
+            o.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The stored form of a part.
+pub fn to_json(data: &PartData) -> String {
+    match data {
+        PartData::Empty => json!({}),
+        PartData::Single(v) => json!({ "values": values_json(v) }),
+        PartData::Rows(rows) => json!({ "rows": rows.iter().map(values_json).collect::<Vec<_>>() }),
+        PartData::Summary { html, chars } => json!({ "html": html, "chars": chars }),
+    }
+    .to_string()
+}
+
+/// A part read back from its stored form.
+pub fn from_json(text: &str) -> PartData {
+    let Ok(v) = serde_json::from_str::<Value>(text) else {
+        return PartData::Empty;
+    };
+    if let Some(values) = v.get("values") {
+        PartData::Single(json_values(values))
+    } else if let Some(rows) = v.get("rows").and_then(Value::as_array) {
+        PartData::Rows(rows.iter().map(json_values).collect())
+    } else if let Some(html) = v.get("html").and_then(Value::as_str) {
+        PartData::Summary {
+            html: html.to_string(),
+            chars: v.get("chars").and_then(Value::as_u64).unwrap_or(0) as usize,
+        }
+    } else {
+        PartData::Empty
+    }
+}
+
+/// Every saved part of an application, by part code.
+pub async fn load(db: &Db, application_id: i64) -> ServiceResult<BTreeMap<String, PartData>> {
+    Ok(applications::parts(db, application_id)
+        .await?
+        .into_iter()
+        .map(|(k, v)| (k, from_json(&v)))
+        .collect())
+}
+
+/// The application, if `applicant_id` owns it and may still edit it.
+async fn editable(
+    db: &Db,
+    applicant_id: i64,
+    application_id: i64,
+) -> ServiceResult<applications::ApplicationRow> {
+    let app = crate::applications::mine(db, applicant_id, application_id).await?;
+    let status = ApplicationStatus::from_code(&app.status).ok_or(ServiceError::NotFound)?;
+    if !status.is_editable() {
+        return Err(ServiceError::refused(
+            "not_editable",
+            format!("当前状态为“{}”，不能修改申报内容", status.label()),
+        ));
+    }
+    Ok(app)
+}
+
+/// Checks what was typed for a save: blanks are kept (the section just stays incomplete),
+/// but anything typed must be valid.
+fn check_for_save(spec: &PartSpec, raw: &Values) -> ServiceResult<Values> {
+    let mut errors = FieldErrors::default();
+    let mut clean = Values::new();
+    for f in spec.fields {
+        let typed = raw.get(f.key).map(String::as_str).unwrap_or("").trim();
+        if typed.is_empty() {
+            clean.insert(f.key.to_string(), String::new());
+            continue;
+        }
+        match f.check(typed) {
+            Ok(v) => {
+                clean.insert(f.key.to_string(), v);
+            }
+            Err(msg) => errors.add(f.key, msg),
+        }
+    }
+    errors.into_result()?;
+    Ok(clean)
+}
+
+fn spec_of(part_code: &str, shape_rows: bool) -> ServiceResult<&'static PartSpec> {
+    let (_, spec) = part(part_code).ok_or(ServiceError::NotFound)?;
+    let is_rows = matches!(spec.shape, PartShape::Rows { .. });
+    if is_rows != shape_rows || spec.shape == PartShape::Summary {
+        return Err(ServiceError::NotFound);
+    }
+    Ok(spec)
+}
+
+async fn store(
+    db: &Db,
+    application_id: i64,
+    part_code: &str,
+    data: &PartData,
+) -> ServiceResult<()> {
+    let mut tx = db.begin_write().await?;
+    applications::put_part(&mut tx, application_id, part_code, &to_json(data)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Saves a field-set part.
+pub async fn save_single(
+    db: &Db,
+    applicant_id: i64,
+    application_id: i64,
+    part_code: &str,
+    raw: &Values,
+) -> ServiceResult<()> {
+    let spec = spec_of(part_code, false)?;
+    editable(db, applicant_id, application_id).await?;
+    let clean = check_for_save(spec, raw)?;
+    store(db, application_id, part_code, &PartData::Single(clean)).await
+}
+
+async fn rows_of(db: &Db, application_id: i64, part_code: &str) -> ServiceResult<Vec<Values>> {
+    Ok(match load(db, application_id).await?.remove(part_code) {
+        Some(PartData::Rows(rows)) => rows,
+        _ => Vec::new(),
+    })
+}
+
+/// Adds a row (`index` = `None`) or replaces row `index` of a table part.
+pub async fn save_row(
+    db: &Db,
+    applicant_id: i64,
+    application_id: i64,
+    part_code: &str,
+    index: Option<usize>,
+    raw: &Values,
+) -> ServiceResult<()> {
+    let spec = spec_of(part_code, true)?;
+    editable(db, applicant_id, application_id).await?;
+    let clean = check_for_save(spec, raw)?;
+    let mut rows = rows_of(db, application_id, part_code).await?;
+    match index {
+        Some(i) if i < rows.len() => rows[i] = clean,
+        Some(_) => return Err(ServiceError::NotFound),
+        None => {
+            let max = match spec.shape {
+                PartShape::Rows { max_rows, .. } => max_rows,
+                _ => 0,
+            };
+            if rows.len() >= max {
+                return Err(ServiceError::refused(
+                    "too_many_rows",
+                    format!("{}最多填写{max}条", spec.title),
+                ));
+            }
+            rows.push(clean);
+        }
+    }
+    store(db, application_id, part_code, &PartData::Rows(rows)).await
+}
+
+/// What to do with a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowAction {
+    Delete,
+    Up,
+    Down,
+}
+
+/// Deletes a row or moves it one place (the keyboard and no-script way of ordering).
+pub async fn row_action(
+    db: &Db,
+    applicant_id: i64,
+    application_id: i64,
+    part_code: &str,
+    index: usize,
+    action: RowAction,
+) -> ServiceResult<()> {
+    spec_of(part_code, true)?;
+    editable(db, applicant_id, application_id).await?;
+    let mut rows = rows_of(db, application_id, part_code).await?;
+    if index >= rows.len() {
+        return Err(ServiceError::NotFound);
+    }
+    match action {
+        RowAction::Delete => {
+            rows.remove(index);
+        }
+        RowAction::Up if index > 0 => rows.swap(index, index - 1),
+        RowAction::Down if index + 1 < rows.len() => rows.swap(index, index + 1),
+        _ => {}
+    }
+    store(db, application_id, part_code, &PartData::Rows(rows)).await
+}
+
+/// Puts the rows of a table in a new order (drag and drop): `order` lists the current
+/// row numbers in their new order and must name each row exactly once.
+pub async fn reorder(
+    db: &Db,
+    applicant_id: i64,
+    application_id: i64,
+    part_code: &str,
+    order: &[usize],
+) -> ServiceResult<()> {
+    spec_of(part_code, true)?;
+    editable(db, applicant_id, application_id).await?;
+    let rows = rows_of(db, application_id, part_code).await?;
+    let mut seen = order.to_vec();
+    seen.sort_unstable();
+    if seen != (0..rows.len()).collect::<Vec<_>>() {
+        return Err(ServiceError::refused(
+            "stale_order",
+            "排序时内容已变化，请刷新页面后重新排序",
+        ));
+    }
+    let reordered = order.iter().map(|i| rows[*i].clone()).collect();
+    store(db, application_id, part_code, &PartData::Rows(reordered)).await
+}
+
+/// Cleans the summary's HTML: only paragraphs, line breaks, bold, italic, underline and
+/// lists survive; everything else (scripts, styles, links, attributes) is removed.
+pub fn sanitise_summary(html: &str) -> (String, usize) {
+    let clean = ammonia::Builder::empty()
+        .add_tags(["p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li"])
+        .clean_content_tags(["script", "style"].into_iter().collect())
+        .clean(html)
+        .to_string();
+    let text = ammonia::Builder::empty().clean(&clean).to_string();
+    let chars = text
+        .replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .count();
+    (clean, chars)
+}
+
+/// Turns what was typed into the plain text box into paragraphs; text that already is
+/// markup (from the formatting editor) is kept for the sanitiser.
+pub fn summary_input_to_html(input: &str) -> String {
+    if input.contains('<') && input.contains('>') {
+        return input.to_string();
+    }
+    input
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let escaped = l
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;");
+            format!("<p>{escaped}</p>")
+        })
+        .collect()
+}
+
+/// The summary as plain text, one paragraph or list item per line (for the text box).
+pub fn summary_to_plain(html: &str) -> String {
+    let broken = html
+        .replace("</p>", "\n")
+        .replace("<br>", "\n")
+        .replace("</li>", "\n");
+    ammonia::Builder::empty()
+        .clean(&broken)
+        .to_string()
+        .replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+        .trim_end()
+        .to_string()
+}
+
+/// Saves the 专业技术工作总结.
+pub async fn save_summary(
+    db: &Db,
+    applicant_id: i64,
+    application_id: i64,
+    html: &str,
+) -> ServiceResult<()> {
+    editable(db, applicant_id, application_id).await?;
+    let (clean, chars) = sanitise_summary(&summary_input_to_html(html));
+    if chars > SUMMARY_MAX_CHARS {
+        return Err(FieldErrors::one(
+            "summary",
+            format!("专业技术工作总结不能超过{SUMMARY_MAX_CHARS}个字符（现有{chars}个）"),
+        ));
+    }
+    store(
+        db,
+        application_id,
+        "summary",
+        &PartData::Summary { html: clean, chars },
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_round_trip_through_json() {
+        let mut v = Values::new();
+        v.insert("school".into(), "广西大学".into());
+        for data in [
+            PartData::Single(v.clone()),
+            PartData::Rows(vec![v.clone(), Values::new()]),
+            PartData::Summary {
+                html: "<p>总结</p>".into(),
+                chars: 2,
+            },
+        ] {
+            assert_eq!(from_json(&to_json(&data)), data);
+        }
+        assert_eq!(from_json("not json"), PartData::Empty);
+    }
+
+    #[test]
+    fn plain_text_becomes_paragraphs_and_back() {
+        let html = summary_input_to_html("第一段 a<b\n\n第二段");
+        assert_eq!(html, "<p>第一段 a&lt;b</p><p>第二段</p>");
+        assert_eq!(summary_to_plain(&html), "第一段 a<b\n第二段");
+    }
+
+    #[test]
+    fn the_summary_keeps_formatting_and_loses_scripts() {
+        let (clean, chars) = sanitise_summary(
+            r#"<p onclick="x()"><b>主持</b>设计<script>alert(1)</script><a href="javascript:x">链接</a></p><ul><li>一</li></ul><img src=x onerror=alert(1)>"#,
+        );
+        assert_eq!(clean, "<p><b>主持</b>设计链接</p><ul><li>一</li></ul>");
+        assert_eq!(chars, 7);
+    }
+}

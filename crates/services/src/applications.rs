@@ -1,0 +1,352 @@
+//! 申报职称 — creating a 职称评审 application, and the applicant's own transitions
+//! (submit, withdraw, delete). Every transition asks the state machine, changes the
+//! status compare-and-set, and writes its progress line in the same transaction.
+
+use chrono::{DateTime, Datelike, Utc};
+use serde_json::json;
+use zc_db::{
+    Db,
+    applications::{self, ApplicationRow, NewApplication, NewEvent},
+};
+use zc_domain::application::{
+    ApplicationKind, ApplicationStatus, Event, Party, TransitionRefusal, next_status,
+    sections::{Missing, PartData, SECTIONS, part_missing},
+};
+
+use crate::{ServiceError, ServiceResult, application_parts};
+
+/// The application of `applicant_id` with this id; anyone else's is "not found".
+pub async fn mine(db: &Db, applicant_id: i64, id: i64) -> ServiceResult<ApplicationRow> {
+    applications::find(db, id)
+        .await?
+        .filter(|a| a.applicant_id == applicant_id && a.status != "deleted")
+        .ok_or(ServiceError::NotFound)
+}
+
+/// Year of a moment in China Standard Time (the 申报年度).
+pub fn year_in_china(now: DateTime<Utc>) -> i32 {
+    now.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
+        .year()
+}
+
+/// What the applicant can apply for now.
+pub async fn open_choices(
+    db: &Db,
+    now: DateTime<Utc>,
+) -> ServiceResult<Vec<applications::OpenChoice>> {
+    Ok(applications::open_choices(db, year_in_china(now), now).await?)
+}
+
+/// The value of a choice in the create form: `committee:rank:title`.
+pub fn choice_value(c: &applications::OpenChoice) -> String {
+    format!("{}:{}:{}", c.committee_id, c.level_rank, c.title_name)
+}
+
+fn finished_codes() -> Vec<&'static str> {
+    ApplicationStatus::ALL
+        .into_iter()
+        .filter(|s| s.is_finished())
+        .map(|s| s.code())
+        .collect()
+}
+
+/// 我要申报: creates a draft for the chosen committee, level and title. Refused when
+/// the choice is not open, the applicant's unit is not approved, or they already have an
+/// unfinished application this year (one series a year).
+pub async fn create_evaluation(
+    db: &Db,
+    applicant_id: i64,
+    choice: &str,
+    now: DateTime<Utc>,
+) -> ServiceResult<i64> {
+    let Some(chosen) = open_choices(db, now)
+        .await?
+        .into_iter()
+        .find(|c| choice_value(c) == choice)
+    else {
+        return Err(crate::FieldErrors::one(
+            "choice",
+            "请选择正在受理申报的评审会和拟申报资格",
+        ));
+    };
+    let applicant = zc_db::applicants::find(db, applicant_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let unit_ok = match applicant.unit_id {
+        Some(id) => zc_db::units::find(db, id)
+            .await?
+            .is_some_and(|u| u.status == "approved"),
+        None => false,
+    };
+    let (true, Some(unit_id)) = (unit_ok, applicant.unit_id) else {
+        return Err(ServiceError::refused(
+            "no_unit",
+            "申报前请先在“所在单位”中选择已通过审核的工作单位（流动人员请选择广西流动人员职称改革办公室）",
+        ));
+    };
+    let year = year_in_china(now);
+    let open = applications::unfinished_in_year(db, applicant_id, year, &finished_codes()).await?;
+    if let Some(existing) = open.first() {
+        let message = if existing.series_id == chosen.series_id {
+            format!(
+                "您{year}年度已有一份{}系列的申报（#{}，{}），请编辑已有的申报，不要重复创建",
+                existing.series_name,
+                existing.id,
+                ApplicationStatus::from_code(&existing.status).map_or("", |s| s.label())
+            )
+        } else {
+            format!(
+                "每个申报年度只能申报一个系列。您{year}年度已有{}系列的申报（#{}）尚未办结，不能再申报{}系列",
+                existing.series_name, existing.id, chosen.series_name
+            )
+        };
+        return Err(ServiceError::refused("one_series_a_year", message));
+    }
+    let mut tx = db.begin_write().await?;
+    let id = applications::insert(
+        &mut tx,
+        &NewApplication {
+            kind: ApplicationKind::Evaluation.code(),
+            applicant_id,
+            unit_id,
+            year,
+            series_id: chosen.series_id,
+            level_rank: chosen.level_rank,
+            title_name: &chosen.title_name,
+            committee_id: Some(chosen.committee_id),
+            office_id: chosen.office_id,
+        },
+    )
+    .await?;
+    applications::insert_event(
+        &mut tx,
+        &NewEvent {
+            application_id: id,
+            step: "个人申报",
+            action: "创建申报",
+            opinion: &format!(
+                "{}/{}/{}，{}",
+                chosen.series_name,
+                zc_domain::TitleLevel::from_rank(chosen.level_rank).map_or("", |l| l.name()),
+                chosen.title_name,
+                chosen.committee_name
+            ),
+            actor_id: Some(applicant_id),
+            org_name: &applicant.name,
+            from_status: "",
+            to_status: ApplicationStatus::Draft.code(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Turns a state-machine refusal into the person's message.
+fn refusal(r: TransitionRefusal) -> ServiceError {
+    ServiceError::refused("transition", r.to_string())
+}
+
+/// The progress step name of an event by a party.
+fn step_name(party: Party) -> &'static str {
+    match party {
+        Party::Applicant => "个人申报",
+        Party::Unit => "单位审核",
+        Party::Department => "主管部门审核",
+        Party::Office => "职改办审核",
+        Party::Committee => "评审会",
+        Party::System => "系统",
+    }
+}
+
+/// One applicant transition (withdraw, delete) in one transaction.
+async fn applicant_event(
+    db: &Db,
+    applicant_id: i64,
+    id: i64,
+    event: Event,
+) -> ServiceResult<ApplicationStatus> {
+    let app = mine(db, applicant_id, id).await?;
+    let kind = ApplicationKind::from_code(&app.kind).ok_or(ServiceError::NotFound)?;
+    let name = zc_db::applicants::find(db, applicant_id)
+        .await?
+        .map(|a| a.name)
+        .unwrap_or_default();
+    let mut tx = db.begin_write().await?;
+    let current = applications::status_in(&mut tx, id)
+        .await?
+        .and_then(|s| ApplicationStatus::from_code(&s))
+        .ok_or(ServiceError::NotFound)?;
+    let to = next_status(kind, current, event, Party::Applicant).map_err(refusal)?;
+    if !applications::set_status(&mut tx, id, current.code(), to.code()).await? {
+        return Err(ServiceError::refused(
+            "raced",
+            "该申报的状态刚刚发生了变化，请刷新后查看",
+        ));
+    }
+    applications::insert_event(
+        &mut tx,
+        &NewEvent {
+            application_id: id,
+            step: step_name(Party::Applicant),
+            action: event.name(),
+            opinion: "",
+            actor_id: Some(applicant_id),
+            org_name: &name,
+            from_status: current.code(),
+            to_status: to.code(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(to)
+}
+
+/// 撤回: only while the unit has not acted.
+pub async fn withdraw(db: &Db, applicant_id: i64, id: i64) -> ServiceResult<()> {
+    applicant_event(db, applicant_id, id, Event::Withdraw)
+        .await
+        .map(|_| ())
+}
+
+/// 删除 a draft (kept, marked deleted).
+pub async fn delete(db: &Db, applicant_id: i64, id: i64) -> ServiceResult<()> {
+    applicant_event(db, applicant_id, id, Event::Delete)
+        .await
+        .map(|_| ())
+}
+
+/// What is still missing before the application can be submitted, section by section.
+pub async fn missing_items(db: &Db, id: i64) -> ServiceResult<Vec<Missing>> {
+    let parts = application_parts::load(db, id).await?;
+    let empty = PartData::Empty;
+    Ok(SECTIONS
+        .iter()
+        .flat_map(|s| {
+            s.parts.iter().flat_map(|p| {
+                part_missing(p, parts.get(p.code).unwrap_or(&empty))
+                    .into_iter()
+                    .map(|message| Missing {
+                        section: s.code,
+                        message,
+                    })
+            })
+        })
+        .collect())
+}
+
+/// The outcome of 同意并报送.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Submitted {
+    /// Sent to the unit now.
+    Now,
+    /// The same form had already been sent (a double click or a retry).
+    Already,
+}
+
+/// 同意并报送: freezes the dossier and sends it to the unit. `token` identifies the form
+/// that was posted, so a repeated post does not submit twice.
+pub async fn submit(
+    db: &Db,
+    applicant_id: i64,
+    id: i64,
+    pledged: bool,
+    token: &str,
+) -> ServiceResult<Submitted> {
+    let app = mine(db, applicant_id, id).await?;
+    if !token.is_empty()
+        && applications::submit_token(db, id).await?.as_deref() == Some(token)
+        && app.status == ApplicationStatus::UnitPending.code()
+    {
+        return Ok(Submitted::Already);
+    }
+    if !pledged {
+        return Err(crate::FieldErrors::one(
+            "pledge",
+            "请阅读并勾选个人承诺后再报送",
+        ));
+    }
+    let missing = missing_items(db, id).await?;
+    if !missing.is_empty() {
+        return Err(ServiceError::refused(
+            "incomplete",
+            format!("还有{}项内容未完成，请补充后再报送", missing.len()),
+        ));
+    }
+    let applicant = zc_db::applicants::find(db, applicant_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let unit_ok = zc_db::units::find(db, app.unit_id)
+        .await?
+        .is_some_and(|u| u.status == "approved");
+    if !unit_ok {
+        return Err(ServiceError::refused(
+            "no_unit",
+            "您申报时选择的单位目前不是审核通过状态，请联系单位或重新选择所在单位",
+        ));
+    }
+    let parts = application_parts::load(db, id).await?;
+    let snapshot = json!({
+        "series": app.series_name,
+        "level_rank": app.level_rank,
+        "title": app.title_name,
+        "committee": app.committee_name,
+        "office": app.office_name,
+        "name": applicant.name,
+        "id_number_masked": applicant.id_number_masked,
+        "parts": parts
+            .iter()
+            .map(|(k, v)| (k.clone(), serde_json::from_str::<serde_json::Value>(&application_parts::to_json(v)).unwrap_or_default()))
+            .collect::<serde_json::Map<_, _>>(),
+    })
+    .to_string();
+    let kind = ApplicationKind::from_code(&app.kind).ok_or(ServiceError::NotFound)?;
+    let mut tx = db.begin_write().await?;
+    let current = applications::status_in(&mut tx, id)
+        .await?
+        .and_then(|s| ApplicationStatus::from_code(&s))
+        .ok_or(ServiceError::NotFound)?;
+    let moved = match next_status(kind, current, Event::Submit, Party::Applicant) {
+        Ok(to) => applications::set_status(&mut tx, id, current.code(), to.code())
+            .await?
+            .then_some(to)
+            .ok_or(ServiceError::refused(
+                "raced",
+                "该申报的状态刚刚发生了变化，请刷新后查看",
+            )),
+        Err(r) => Err(refusal(r)),
+    };
+    let to = match moved {
+        Ok(to) => to,
+        Err(e) => {
+            drop(tx);
+            // The same form sent twice at once: the other request submitted it.
+            if !token.is_empty()
+                && applications::submit_token(db, id).await?.as_deref() == Some(token)
+            {
+                return Ok(Submitted::Already);
+            }
+            return Err(e);
+        }
+    };
+    applications::record_submission(&mut tx, id, token, &snapshot).await?;
+    let unit_name = zc_db::reference::org_name(db, "unit", app.unit_id)
+        .await?
+        .unwrap_or_default();
+    applications::insert_event(
+        &mut tx,
+        &NewEvent {
+            application_id: id,
+            step: "个人报送",
+            action: Event::Submit.name(),
+            opinion: &format!("已报送至{unit_name}"),
+            actor_id: Some(applicant_id),
+            org_name: &applicant.name,
+            from_status: current.code(),
+            to_status: to.code(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Submitted::Now)
+}

@@ -1,0 +1,437 @@
+//! `/my/applications/{id}/sections/{section}` — filling in the 11 sections: a left-hand
+//! list with ticks and "已完成 N/11", field-set forms, tables with add, edit, delete and
+//! up/down ordering, and the rich-text summary. Everything works without JavaScript.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Form, Router,
+    extract::{Path, Query, State},
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use serde::Deserialize;
+use zc_domain::{
+    Portal,
+    application::sections::{
+        PartData, PartShape, PartSpec, SECTIONS, SectionSpec, Values, part_missing, section,
+        training_total, years_of_work,
+    },
+};
+use zc_services::{
+    FieldErrors, ServiceError,
+    application_parts::{self, RowAction, SUMMARY_MAX_CHARS},
+    applications,
+};
+
+use crate::{
+    context::PageContext,
+    error::{AppError, AppResult},
+    routes::my_applications::Card,
+    state::AppState,
+    views::{Nav, portal_nav, today_cst},
+};
+
+/// Routes under `/my` (the caller adds the portal guard).
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/applications/{id}/sections/{section}", get(show))
+        .route("/applications/{id}/parts/{part}", post(save_single))
+        .route("/applications/{id}/parts/{part}/rows", post(save_row))
+        .route(
+            "/applications/{id}/parts/{part}/rows/{index}/{action}",
+            post(row_action),
+        )
+        .route("/applications/{id}/summary", post(save_summary))
+}
+
+/// An entry of the left-hand list.
+pub struct NavItem {
+    pub code: &'static str,
+    pub number: u8,
+    pub title: &'static str,
+    pub complete: bool,
+    pub current: bool,
+}
+
+/// A field as shown in a form.
+pub struct FieldView {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub required: bool,
+    pub input_type: &'static str,
+    pub hint: Option<&'static str>,
+    pub choices: &'static [&'static str],
+    pub long: bool,
+    pub value: String,
+    pub error: Option<String>,
+}
+
+/// A row of a table.
+pub struct RowView {
+    pub index: usize,
+    pub cells: Vec<String>,
+    pub complete: bool,
+    /// 继续教育 total and whether it is under 90 hours.
+    pub total: Option<(String, bool)>,
+}
+
+/// A part as shown.
+pub struct PartView {
+    pub code: &'static str,
+    pub title: &'static str,
+    pub help: &'static str,
+    pub shape: &'static str,
+    pub headers: Vec<&'static str>,
+    pub rows: Vec<RowView>,
+    pub can_add: bool,
+    /// The form: the single part's fields, or the add/edit form of a table.
+    pub fields: Vec<FieldView>,
+    /// The row being edited, if any.
+    pub editing: Option<usize>,
+    pub missing: Vec<String>,
+    pub summary_html: String,
+    pub summary_chars: usize,
+    pub computed: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "my/application_section.html")]
+struct SectionPage {
+    ctx: PageContext,
+    nav: Nav,
+    card: Card,
+    sections: Vec<NavItem>,
+    done: usize,
+    total: usize,
+    current: &'static SectionSpec,
+    parts: Vec<PartView>,
+    editable: bool,
+    errors: FieldErrors,
+    saved: bool,
+    max_chars: usize,
+}
+
+/// What came back from a refused form, to show it again as typed.
+#[derive(Default)]
+struct Typed {
+    part: String,
+    values: Values,
+    row: Option<usize>,
+    summary: Option<String>,
+    errors: FieldErrors,
+}
+
+fn field_views(spec: &PartSpec, values: &Values, errors: &FieldErrors) -> Vec<FieldView> {
+    spec.fields
+        .iter()
+        .map(|f| FieldView {
+            key: f.key,
+            label: f.label,
+            required: f.required,
+            input_type: f.input_type(),
+            hint: f.hint(),
+            choices: f.choices(),
+            long: matches!(f.kind, zc_domain::application::form::FieldKind::Note { .. }),
+            value: values.get(f.key).cloned().unwrap_or_default(),
+            error: errors.get(f.key).map(str::to_string),
+        })
+        .collect()
+}
+
+fn part_view(
+    spec: &'static PartSpec,
+    data: &PartData,
+    typed: &Typed,
+    edit: Option<usize>,
+) -> PartView {
+    let mine = typed.part == spec.code;
+    let none = FieldErrors::default();
+    let errors = if mine { &typed.errors } else { &none };
+    let mut view = PartView {
+        code: spec.code,
+        title: spec.title,
+        help: spec.help,
+        shape: "single",
+        headers: spec.fields.iter().map(|f| f.label).collect(),
+        rows: Vec::new(),
+        can_add: false,
+        fields: Vec::new(),
+        editing: None,
+        missing: part_missing(spec, data),
+        summary_html: String::new(),
+        summary_chars: 0,
+        computed: None,
+    };
+    match spec.shape {
+        PartShape::Single => {
+            let stored = match data {
+                PartData::Single(v) => v.clone(),
+                _ => Values::new(),
+            };
+            let values = if mine { &typed.values } else { &stored };
+            view.fields = field_views(spec, values, errors);
+            if spec.code == "basic" {
+                view.computed = stored
+                    .get("work_start")
+                    .and_then(|m| years_of_work(m, today_cst()))
+                    .map(|y| format!("专业技术工作年限：{y}年（按参加工作时间自动计算）"));
+            }
+        }
+        PartShape::Rows { max_rows, .. } => {
+            view.shape = "rows";
+            let rows = match data {
+                PartData::Rows(rows) => rows.as_slice(),
+                _ => &[],
+            };
+            view.can_add = rows.len() < max_rows;
+            view.rows = rows
+                .iter()
+                .enumerate()
+                .map(|(index, row)| RowView {
+                    index,
+                    cells: spec
+                        .fields
+                        .iter()
+                        .map(|f| row.get(f.key).cloned().unwrap_or_default())
+                        .collect(),
+                    complete: zc_domain::application::sections::check_values(spec.fields, row)
+                        .is_ok(),
+                    total: (spec.code == "training").then(|| training_total(row)),
+                })
+                .collect();
+            let editing = if mine { typed.row } else { edit };
+            view.editing = editing.filter(|i| *i < rows.len());
+            let values = if mine {
+                typed.values.clone()
+            } else {
+                view.editing
+                    .and_then(|i| rows.get(i).cloned())
+                    .unwrap_or_default()
+            };
+            view.fields = field_views(spec, &values, errors);
+        }
+        PartShape::Summary => {
+            view.shape = "summary";
+            // The text box holds plain text; the stored HTML keeps the formatting.
+            if let PartData::Summary { html, chars } = data {
+                view.summary_html = application_parts::summary_to_plain(html);
+                view.summary_chars = *chars;
+            }
+            if mine && let Some(text) = &typed.summary {
+                view.summary_html = text.clone();
+            }
+        }
+    }
+    view
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ShowQuery {
+    /// `part:index` of the row to edit.
+    edit: Option<String>,
+    saved: Option<String>,
+}
+
+async fn render(
+    state: &AppState,
+    ctx: PageContext,
+    id: i64,
+    section_code: &str,
+    typed: Typed,
+    q: ShowQuery,
+) -> AppResult<Response> {
+    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let app = applications::mine(&state.db, user.id, id).await?;
+    let current = section(section_code).ok_or(AppError::NotFound)?;
+    let stored = application_parts::load(&state.db, id).await?;
+    let empty = PartData::Empty;
+    let data_of = |code: &str| stored.get(code).unwrap_or(&empty);
+    let sections: Vec<NavItem> = SECTIONS
+        .iter()
+        .map(|s| NavItem {
+            code: s.code,
+            number: s.number,
+            title: s.title,
+            complete: s
+                .parts
+                .iter()
+                .all(|p| part_missing(p, data_of(p.code)).is_empty()),
+            current: s.code == current.code,
+        })
+        .collect();
+    let done = sections.iter().filter(|s| s.complete).count();
+    let edit = q.edit.as_deref().and_then(|e| e.split_once(':'));
+    let parts = current
+        .parts
+        .iter()
+        .map(|p| {
+            let edit_row = edit
+                .filter(|(code, _)| *code == p.code)
+                .and_then(|(_, i)| i.parse().ok());
+            part_view(p, data_of(p.code), &typed, edit_row)
+        })
+        .collect();
+    let card = Card::of(&app);
+    let editable = card.status.is_editable();
+    let page = SectionPage {
+        nav: portal_nav(Portal::My, "/my/applications"),
+        ctx,
+        total: sections.len(),
+        done,
+        sections,
+        current,
+        parts,
+        editable,
+        errors: typed.errors,
+        saved: q.saved.is_some(),
+        max_chars: SUMMARY_MAX_CHARS,
+        card,
+    };
+    Ok(page.into_response())
+}
+
+async fn show(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path((id, section_code)): Path<(i64, String)>,
+    Query(q): Query<ShowQuery>,
+) -> AppResult<Response> {
+    render(&state, ctx, id, &section_code, Typed::default(), q).await
+}
+
+/// The posted fields, without the CSRF token.
+fn posted(fields: Vec<(String, String)>) -> Values {
+    fields
+        .into_iter()
+        .filter(|(k, _)| k != "_csrf" && k != "row")
+        .collect::<BTreeMap<_, _>>()
+}
+
+fn section_of_part(part_code: &str) -> AppResult<&'static SectionSpec> {
+    zc_domain::application::sections::part(part_code)
+        .map(|(s, _)| s)
+        .ok_or(AppError::NotFound)
+}
+
+fn saved_redirect(id: i64, section: &SectionSpec, part: &str) -> Response {
+    Redirect::to(&format!(
+        "/my/applications/{id}/sections/{}?saved={part}#part-{part}",
+        section.code
+    ))
+    .into_response()
+}
+
+/// Shows the form again with what was typed, or passes other errors on.
+async fn refused(
+    state: &AppState,
+    ctx: PageContext,
+    id: i64,
+    section: &SectionSpec,
+    typed: Typed,
+    e: ServiceError,
+) -> AppResult<Response> {
+    match e {
+        ServiceError::Invalid(errors) => {
+            let typed = Typed { errors, ..typed };
+            render(state, ctx, id, section.code, typed, ShowQuery::default()).await
+        }
+        other => Err(other.into()),
+    }
+}
+
+async fn save_single(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path((id, part_code)): Path<(i64, String)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let section = section_of_part(&part_code)?;
+    let values = posted(fields);
+    match application_parts::save_single(&state.db, user.id, id, &part_code, &values).await {
+        Ok(()) => Ok(saved_redirect(id, section, &part_code)),
+        Err(e) => {
+            let typed = Typed {
+                part: part_code,
+                values,
+                ..Typed::default()
+            };
+            refused(&state, ctx, id, section, typed, e).await
+        }
+    }
+}
+
+async fn save_row(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path((id, part_code)): Path<(i64, String)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let section = section_of_part(&part_code)?;
+    let row = fields
+        .iter()
+        .find(|(k, _)| k == "row")
+        .and_then(|(_, v)| v.parse::<usize>().ok());
+    let values = posted(fields);
+    match application_parts::save_row(&state.db, user.id, id, &part_code, row, &values).await {
+        Ok(()) => Ok(saved_redirect(id, section, &part_code)),
+        Err(e) => {
+            let typed = Typed {
+                part: part_code,
+                values,
+                row,
+                ..Typed::default()
+            };
+            refused(&state, ctx, id, section, typed, e).await
+        }
+    }
+}
+
+async fn row_action(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path((id, part_code, index, action)): Path<(i64, String, usize, String)>,
+) -> AppResult<Response> {
+    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let section = section_of_part(&part_code)?;
+    let action = match action.as_str() {
+        "delete" => RowAction::Delete,
+        "up" => RowAction::Up,
+        "down" => RowAction::Down,
+        _ => return Err(AppError::NotFound),
+    };
+    application_parts::row_action(&state.db, user.id, id, &part_code, index, action).await?;
+    Ok(saved_redirect(id, section, &part_code))
+}
+
+/// The summary form.
+#[derive(Debug, Deserialize)]
+pub struct SummaryForm {
+    #[serde(default)]
+    pub summary: String,
+}
+
+async fn save_summary(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(id): Path<i64>,
+    Form(f): Form<SummaryForm>,
+) -> AppResult<Response> {
+    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let section = section_of_part("summary")?;
+    match application_parts::save_summary(&state.db, user.id, id, &f.summary).await {
+        Ok(()) => Ok(saved_redirect(id, section, "summary")),
+        Err(e) => {
+            let typed = Typed {
+                part: "summary".into(),
+                summary: Some(f.summary.clone()),
+                ..Typed::default()
+            };
+            refused(&state, ctx, id, section, typed, e).await
+        }
+    }
+}
