@@ -10,6 +10,7 @@ mod error;
 
 pub mod accounts;
 pub mod applicants;
+pub mod application_files;
 pub mod applications;
 pub mod audit;
 pub mod calendar;

@@ -73,7 +73,7 @@ pub async fn load(db: &Db, application_id: i64) -> ServiceResult<BTreeMap<String
 }
 
 /// The application, if `applicant_id` owns it and may still edit it.
-async fn editable(
+pub async fn editable(
     db: &Db,
     applicant_id: i64,
     application_id: i64,

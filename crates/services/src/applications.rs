@@ -216,21 +216,41 @@ pub async fn delete(db: &Db, applicant_id: i64, id: i64) -> ServiceResult<()> {
         .map(|_| ())
 }
 
-/// What is still missing before the application can be submitted, section by section.
+/// What is still missing before the application can be submitted, section by section:
+/// incomplete parts and upload slots short of their minimum.
 pub async fn missing_items(db: &Db, id: i64) -> ServiceResult<Vec<Missing>> {
+    let app = applications::find(db, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     let parts = application_parts::load(db, id).await?;
+    let slots = crate::application_files::slots(db, &app).await?;
+    let files = zc_db::application_files::for_application(db, id).await?;
+    let mut uploads = crate::application_files::slots_missing(&slots, &files);
     let empty = PartData::Empty;
     Ok(SECTIONS
         .iter()
         .flat_map(|s| {
-            s.parts.iter().flat_map(|p| {
-                part_missing(p, parts.get(p.code).unwrap_or(&empty))
-                    .into_iter()
-                    .map(|message| Missing {
-                        section: s.code,
-                        message,
-                    })
-            })
+            let mut lines: Vec<Missing> = s
+                .parts
+                .iter()
+                .flat_map(|p| {
+                    part_missing(p, parts.get(p.code).unwrap_or(&empty))
+                        .into_iter()
+                        .map(|message| Missing {
+                            section: s.code,
+                            message,
+                        })
+                })
+                .collect();
+            let (here, rest): (Vec<_>, Vec<_>) = uploads
+                .drain(..)
+                .partition(|(section, _)| section == s.code);
+            uploads = rest;
+            lines.extend(here.into_iter().map(|(_, message)| Missing {
+                section: s.code,
+                message,
+            }));
+            lines
         })
         .collect())
 }

@@ -5,6 +5,7 @@
 //! change, its audit event and its notifications in one transaction.
 
 pub mod accounts;
+pub mod application_files;
 pub mod application_parts;
 pub mod applications;
 pub mod calendar;

@@ -112,12 +112,64 @@ pub fn normalise(bytes: &[u8], spec: ImageSpec) -> Result<NormalisedImage, Image
     if picture.width().max(picture.height()) > spec.max_side {
         picture = picture.resize(spec.max_side, spec.max_side, FilterType::Lanczos3);
     }
-    let rgb = picture.to_rgb8();
+    encode_under(&picture.to_rgb8(), spec)
+}
+
+/// 二寸免冠照片 — the size printed on a certificate: 413 × 579 pixels (300 dpi).
+pub const PHOTO_SIZE: (u32, u32) = (413, 579);
+
+/// The largest 413:579 rectangle inside `rect` (or the whole picture), centred in it and
+/// kept inside the picture; `(x, y, w, h)`.
+pub fn photo_frame(
+    width: u32,
+    height: u32,
+    rect: Option<(u32, u32, u32, u32)>,
+) -> (u32, u32, u32, u32) {
+    let (x, y, w, h) = rect.unwrap_or((0, 0, width, height));
+    let x = x.min(width.saturating_sub(1));
+    let y = y.min(height.saturating_sub(1));
+    let w = w.clamp(1, width - x);
+    let h = h.clamp(1, height - y);
+    let (pw, ph) = PHOTO_SIZE;
+    // Fit the photo's proportions inside w × h.
+    let (fw, fh) = if u64::from(w) * u64::from(ph) > u64::from(h) * u64::from(pw) {
+        ((u64::from(h) * u64::from(pw) / u64::from(ph)) as u32, h)
+    } else {
+        (w, (u64::from(w) * u64::from(ph) / u64::from(pw)) as u32)
+    };
+    let (fw, fh) = (fw.max(1), fh.max(1));
+    (x + (w - fw) / 2, y + (h - fh) / 2, fw, fh)
+}
+
+/// Cuts the 2-inch photo out of an already normalised picture: the frame chosen in the
+/// crop preview (or the centred one), scaled to exactly 413 × 579 and kept under `max_kb`.
+pub fn crop_photo(
+    jpeg: &[u8],
+    rect: Option<(u32, u32, u32, u32)>,
+    max_kb: u32,
+) -> Result<NormalisedImage, ImageRefusal> {
+    let picture = image::load_from_memory_with_format(jpeg, ImageFormat::Jpeg)
+        .map_err(|_| ImageRefusal::Unreadable)?;
+    let (x, y, w, h) = photo_frame(picture.width(), picture.height(), rect);
+    let framed =
+        picture
+            .crop_imm(x, y, w, h)
+            .resize_exact(PHOTO_SIZE.0, PHOTO_SIZE.1, FilterType::Lanczos3);
+    let spec = ImageSpec {
+        max_side: PHOTO_SIZE.1,
+        max_kb,
+        square: false,
+    };
+    encode_under(&framed.to_rgb8(), spec)
+}
+
+/// Encodes at the best quality that fits the size limit.
+fn encode_under(rgb: &image::RgbImage, spec: ImageSpec) -> Result<NormalisedImage, ImageRefusal> {
     let limit = spec.max_kb as usize * 1024;
     for quality in [85u8, 75, 65, 55, 45, 35] {
         let mut jpeg = Vec::new();
         JpegEncoder::new_with_quality(&mut jpeg, quality)
-            .encode_image(&rgb)
+            .encode_image(rgb)
             .map_err(|_| ImageRefusal::Unreadable)?;
         if jpeg.len() <= limit {
             return Ok(NormalisedImage {
@@ -241,6 +293,22 @@ mod tests {
             normalise(&broken, ImageSpec::AVATAR).unwrap_err(),
             ImageRefusal::Unreadable
         );
+    }
+
+    #[test]
+    fn the_photo_frame_keeps_the_two_inch_proportions_inside_the_picture() {
+        // A landscape phone picture: the frame is as tall as the picture, centred.
+        let (x, y, w, h) = photo_frame(1600, 900, None);
+        assert_eq!((y, h), (0, 900));
+        assert_eq!(w, 900 * 413 / 579);
+        assert_eq!(x, (1600 - w) / 2);
+        // A chosen rectangle poking out of the picture is pulled back in.
+        let (x, y, w, h) = photo_frame(800, 1000, Some((700, 900, 500, 500)));
+        assert!(x + w <= 800 && y + h <= 1000);
+        let photo = normalise(&png(1600, 900), ImageSpec::DOCUMENT).unwrap();
+        let out = crop_photo(&photo.jpeg, None, 200).unwrap();
+        assert_eq!((out.width, out.height), PHOTO_SIZE);
+        assert!(out.jpeg.len() <= 200 * 1024);
     }
 
     #[test]

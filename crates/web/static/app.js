@@ -137,6 +137,95 @@
     });
   }
 
+  // 二寸照片裁剪: drag the frame, change its size; the hidden fields carry the frame in
+  // the stored picture's pixels. Without script the centred frame is used.
+  function setupCrop(svg) {
+    var form = document.getElementById("crop-form");
+    var rect = svg.querySelector("rect");
+    var zoom = document.getElementById("crop-zoom");
+    if (!form || !rect || !zoom) { return; }
+    var W = parseFloat(svg.getAttribute("data-width"));
+    var H = parseFloat(svg.getAttribute("data-height"));
+    var ratio = 579 / 413;
+    var frame = {
+      x: parseFloat(rect.getAttribute("x")), y: parseFloat(rect.getAttribute("y")),
+      w: parseFloat(rect.getAttribute("width")), h: parseFloat(rect.getAttribute("height"))
+    };
+    var full = { w: frame.w, h: frame.h };
+    function put() {
+      frame.x = Math.max(0, Math.min(W - frame.w, frame.x));
+      frame.y = Math.max(0, Math.min(H - frame.h, frame.y));
+      ["x", "y", "w", "h"].forEach(function (k) {
+        var v = Math.round(frame[k]);
+        rect.setAttribute(k === "w" ? "width" : k === "h" ? "height" : k, v);
+        form.elements[k].value = v;
+      });
+    }
+    zoom.closest(".crop-zoom").hidden = false;
+    zoom.addEventListener("input", function () {
+      var cx = frame.x + frame.w / 2, cy = frame.y + frame.h / 2;
+      frame.w = full.w * zoom.value / 100;
+      frame.h = frame.w * ratio;
+      frame.x = cx - frame.w / 2;
+      frame.y = cy - frame.h / 2;
+      put();
+    });
+    var start = null;
+    function scale() { return W / svg.getBoundingClientRect().width; }
+    svg.addEventListener("pointerdown", function (e) {
+      start = { px: e.clientX, py: e.clientY, x: frame.x, y: frame.y };
+      svg.setPointerCapture(e.pointerId);
+    });
+    svg.addEventListener("pointermove", function (e) {
+      if (!start) { return; }
+      frame.x = start.x + (e.clientX - start.px) * scale();
+      frame.y = start.y + (e.clientY - start.py) * scale();
+      put();
+    });
+    svg.addEventListener("pointerup", function () { start = null; });
+    zoom.addEventListener("keydown", function (e) {
+      var step = W / 50;
+      var moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
+      if (!moves[e.key] || !e.altKey) { return; }
+      e.preventDefault();
+      frame.x += moves[e.key][0];
+      frame.y += moves[e.key][1];
+      put();
+    });
+  }
+
+  // Large photos are scaled down in the browser before sending (the server normalises
+  // every upload anyway); without canvas support the original is sent.
+  function setupDownscale(form) {
+    var input = form.querySelector("input[type=file]");
+    if (!input || !window.DataTransfer || !window.createImageBitmap) { return; }
+    form.addEventListener("submit", function (event) {
+      var files = Array.prototype.slice.call(input.files || []);
+      if (!files.some(function (f) { return f.size > 2 * 1024 * 1024; })) { return; }
+      event.preventDefault();
+      Promise.all(files.map(function (f) {
+        if (f.size <= 2 * 1024 * 1024) { return Promise.resolve(f); }
+        return createImageBitmap(f).then(function (bmp) {
+          var k = Math.min(1, 2400 / Math.max(bmp.width, bmp.height));
+          var canvas = document.createElement("canvas");
+          canvas.width = Math.round(bmp.width * k);
+          canvas.height = Math.round(bmp.height * k);
+          canvas.getContext("2d").drawImage(bmp, 0, 0, canvas.width, canvas.height);
+          return new Promise(function (resolve) {
+            canvas.toBlob(function (blob) {
+              resolve(blob ? new File([blob], f.name.replace(/\.\w+$/, "") + ".jpg", { type: "image/jpeg" }) : f);
+            }, "image/jpeg", 0.9);
+          });
+        }).catch(function () { return f; });
+      })).then(function (ready) {
+        var dt = new DataTransfer();
+        ready.forEach(function (f) { dt.items.add(f); });
+        input.files = dt.files;
+        form.submit();
+      });
+    });
+  }
+
   function each(selector, fn) {
     Array.prototype.forEach.call(document.querySelectorAll(selector), fn);
   }
@@ -148,6 +237,8 @@
     each("form[data-confirm]", setupConfirm);
     each("textarea[data-counter]", setupCounter);
     each("input[data-unit-suggest]", setupUnitSuggest);
+    each("svg[data-crop]", setupCrop);
+    each("form[data-downscale]", setupDownscale);
     setupIdleWarning();
     var summary = document.querySelector("[data-error-summary]");
     if (summary) { summary.focus(); }

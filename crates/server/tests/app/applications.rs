@@ -26,6 +26,41 @@ async fn post(app: &TestApp, path: String, fields: &[(&str, &str)]) -> reqwest::
     app.post_form(&path, fields).await
 }
 
+/// Uploads pictures into a slot the way the form does.
+async fn upload(app: &TestApp, id: i64, slot: &str, pictures: Vec<Vec<u8>>) -> reqwest::Response {
+    let token = app.csrf_token().await;
+    let mut form = reqwest::multipart::Form::new();
+    for (i, bytes) in pictures.into_iter().enumerate() {
+        form = form.part(
+            "files",
+            reqwest::multipart::Part::bytes(bytes).file_name(format!("IMG_{i}.png")),
+        );
+    }
+    app.client
+        .post(app.url(&format!("/my/applications/{id}/slots/{slot}?_csrf={token}")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn picture(w: u32, h: u32) -> Vec<u8> {
+    crate::helpers::test_image(w, h, image::ImageFormat::Jpeg)
+}
+
+/// Uploads the photo (confirming the centred crop) and the other required pictures.
+async fn upload_required(app: &TestApp, id: i64) {
+    let res = upload(app, id, "photo", vec![picture(900, 1200)]).await;
+    let crop = location(&res);
+    assert!(crop.ends_with("/crop"), "{crop}");
+    let res = app.post_form(&crop, &[]).await;
+    assert!(location(&res).contains("saved=photo"));
+    for slot in ["diploma", "achievement"] {
+        let res = upload(app, id, slot, vec![picture(1000, 700)]).await;
+        assert!(location(&res).contains("saved="), "{slot}");
+    }
+}
+
 /// Fills every section with valid content.
 async fn fill_everything(app: &TestApp, id: i64) {
     let base = format!("/my/applications/{id}/parts");
@@ -141,6 +176,7 @@ async fn fill_everything(app: &TestApp, id: i64) {
         )
         .await;
     saved(res);
+    upload_required(app, id).await;
 }
 
 #[tokio::test]
@@ -428,4 +464,126 @@ async fn a_closed_window_offers_nothing_and_refuses_a_posted_choice() {
         texts(&doc, ".error-summary li"),
         ["请选择正在受理申报的评审会和拟申报资格"]
     );
+}
+
+#[tokio::test]
+async fn uploads_are_normalised_limited_and_private() {
+    let app = spawn_app().await;
+    app.login_applicant().await;
+    let id = create(&app).await;
+
+    // Until the photo is there, the submit page asks for it.
+    let (_, doc) = app.get_html(&format!("/my/applications/{id}/submit")).await;
+    assert!(
+        texts(&doc, ".missing-list li")
+            .iter()
+            .any(|m| m.contains("请上传二寸免冠照片（至少1张）"))
+    );
+
+    // Not a picture, and a decompression bomb: refused in the slot, in Chinese.
+    let res = upload(&app, id, "diploma", vec![b"GIF89a fake".to_vec()]).await;
+    let doc = html(&res.text().await.unwrap());
+    assert_eq!(
+        texts(&doc, "#slot-error-diploma"),
+        ["学历、学位证书：只能上传JPG或PNG格式的图片"]
+    );
+    let mut bomb = crate::helpers::test_image(8, 8, image::ImageFormat::Png);
+    bomb[16..20].copy_from_slice(&60_000u32.to_be_bytes());
+    bomb[20..24].copy_from_slice(&60_000u32.to_be_bytes());
+    let crc = crc32(&bomb[12..29]);
+    bomb[29..33].copy_from_slice(&crc.to_be_bytes());
+    let res = upload(&app, id, "diploma", vec![bomb]).await;
+    let doc = html(&res.text().await.unwrap());
+    assert!(texts(&doc, "#slot-error-diploma")[0].contains("图片尺寸过大"));
+
+    // A large phone PNG becomes a JPEG within the slot's limits.
+    let big = crate::helpers::test_image(4000, 3000, image::ImageFormat::Png);
+    assert!(big.len() > 2 * 1024 * 1024, "a large upload: {}", big.len());
+    let res = upload(&app, id, "diploma", vec![big]).await;
+    assert!(location(&res).contains("saved=diploma"));
+    let files = zc_db::application_files::for_application(&app.db, id)
+        .await
+        .unwrap();
+    let diploma = files.iter().find(|f| f.slot == "diploma").unwrap();
+    assert_eq!(diploma.width.max(diploma.height), 2400);
+    assert!(diploma.bytes <= 800 * 1024);
+    let res = app
+        .get(&format!("/my/applications/{id}/files/{}", diploma.id))
+        .await;
+    assert_eq!(res.headers()["content-type"], "image/jpeg");
+    let served = res.bytes().await.unwrap();
+    assert_eq!(&served[..3], &[0xFF, 0xD8, 0xFF]);
+
+    // The photo slot takes one picture and offers the crop preview first.
+    let res = upload(&app, id, "photo", vec![picture(1600, 1200)]).await;
+    let crop = location(&res);
+    let (_, doc) = app.get_html(&crop).await;
+    assert!(attr(&doc, "svg[data-crop] rect", "width").is_some());
+    let res = app
+        .post_form(
+            &crop,
+            &[("x", "100"), ("y", "0"), ("w", "600"), ("h", "900")],
+        )
+        .await;
+    assert!(location(&res).contains("saved=photo"));
+    let photo = zc_db::application_files::for_application(&app.db, id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|f| f.slot == "photo")
+        .unwrap();
+    assert!(photo.confirmed);
+    assert_eq!((photo.width, photo.height), (413, 579));
+    let res = upload(&app, id, "photo", vec![picture(800, 800)]).await;
+    let doc = html(&res.text().await.unwrap());
+    assert_eq!(
+        texts(&doc, "#slot-error-photo"),
+        ["二寸免冠照片最多上传1张，请先删除不需要的图片"]
+    );
+
+    // Nobody else fetches the files, not even by id.
+    let other = spawn_second_browser(&app).await;
+    other
+        .login_applicant_with(
+            &app,
+            "lisi@example.com",
+            &app.demo_password.clone().unwrap(),
+        )
+        .await;
+    let res = other
+        .get(&format!("/my/applications/{id}/files/{}", diploma.id))
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+
+    // Deleting frees the slot.
+    let res = app
+        .post_form(
+            &format!("/my/applications/{id}/files/{}/delete", photo.id),
+            &[],
+        )
+        .await;
+    assert!(location(&res).contains("#slot-photo"));
+    assert!(
+        zc_db::application_files::for_application(&app.db, id)
+            .await
+            .unwrap()
+            .iter()
+            .all(|f| f.slot != "photo")
+    );
+}
+
+/// CRC-32 (IEEE) of a PNG chunk, to forge the bomb's header.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for b in bytes {
+        crc ^= u32::from(*b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
 }

@@ -97,6 +97,24 @@ pub struct PartView {
     pub computed: Option<String>,
 }
 
+/// An upload slot on its section's page.
+pub struct SlotView {
+    pub code: String,
+    pub label: String,
+    pub limits: String,
+    pub photo: bool,
+    pub can_add: bool,
+    pub files: Vec<FileView>,
+    pub error: Option<String>,
+}
+
+/// A stored file as a thumbnail.
+pub struct FileView {
+    pub id: i64,
+    pub confirmed: bool,
+    pub size: String,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "my/application_section.html")]
 struct SectionPage {
@@ -112,16 +130,19 @@ struct SectionPage {
     errors: FieldErrors,
     saved: bool,
     max_chars: usize,
+    slots: Vec<SlotView>,
 }
 
 /// What came back from a refused form, to show it again as typed.
 #[derive(Default)]
-struct Typed {
-    part: String,
-    values: Values,
-    row: Option<usize>,
-    summary: Option<String>,
-    errors: FieldErrors,
+pub(crate) struct Typed {
+    pub part: String,
+    pub values: Values,
+    pub row: Option<usize>,
+    pub summary: Option<String>,
+    pub errors: FieldErrors,
+    /// `(slot, message)` of a refused upload.
+    pub upload_error: Option<(String, String)>,
 }
 
 fn field_views(spec: &PartSpec, values: &Values, errors: &FieldErrors) -> Vec<FieldView> {
@@ -229,13 +250,13 @@ fn part_view(
 }
 
 #[derive(Debug, Default, Deserialize)]
-struct ShowQuery {
+pub(crate) struct ShowQuery {
     /// `part:index` of the row to edit.
     edit: Option<String>,
     saved: Option<String>,
 }
 
-async fn render(
+pub(crate) async fn render(
     state: &AppState,
     ctx: PageContext,
     id: i64,
@@ -274,9 +295,51 @@ async fn render(
             part_view(p, data_of(p.code), &typed, edit_row)
         })
         .collect();
+    let all_files = zc_db::application_files::for_application(&state.db, id).await?;
+    let slots = zc_services::application_files::slots(&state.db, &app)
+        .await?
+        .into_iter()
+        .filter(|s| s.section == current.code)
+        .map(|s| {
+            let files: Vec<FileView> = all_files
+                .iter()
+                .filter(|f| f.slot == s.code)
+                .map(|f| FileView {
+                    id: f.id,
+                    confirmed: f.confirmed,
+                    size: format!("{}×{}，{}KB", f.width, f.height, (f.bytes + 1023) / 1024),
+                })
+                .collect();
+            let error = typed
+                .upload_error
+                .as_ref()
+                .filter(|(slot, _)| *slot == s.code)
+                .map(|(_, m)| m.clone());
+            SlotView {
+                limits: format!(
+                    "{}，{}张，每张不超过{}KB{}。JPG或PNG，20MB以内的照片均可，系统自动旋正、压缩。",
+                    if s.required { "必传" } else { "选传" },
+                    if s.min_count == s.max_count {
+                        s.max_count.to_string()
+                    } else {
+                        format!("{}–{}", s.min_count, s.max_count)
+                    },
+                    s.max_kb,
+                    if s.photo { "，413×579像素" } else { "" }
+                ),
+                can_add: files.len() < s.max_count as usize,
+                code: s.code,
+                label: s.label,
+                photo: s.photo,
+                files,
+                error,
+            }
+        })
+        .collect();
     let card = Card::of(&app);
     let editable = card.status.is_editable();
     let page = SectionPage {
+        slots,
         nav: portal_nav(Portal::My, "/my/applications"),
         ctx,
         total: sections.len(),

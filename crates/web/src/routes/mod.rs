@@ -6,6 +6,7 @@ pub mod admin_accounts;
 pub mod admin_orgs;
 pub mod applicant_auth;
 pub mod application_sections;
+pub mod application_uploads;
 pub mod design;
 pub mod expert;
 pub mod health;

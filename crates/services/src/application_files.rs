@@ -1,0 +1,217 @@
+//! 附件上传 — pictures in an application's upload slots. Each upload is normalised to its
+//! slot's pixel and size limits; the 2-inch photo waits for the crop to be confirmed.
+//! Only the owner changes files, only while the application is editable.
+
+use std::path::Path;
+
+use zc_db::{
+    Db,
+    application_files::{self, FileRow, NewFile, SlotRow},
+};
+use zc_storage::{
+    disk,
+    images::{ImageSpec, crop_photo},
+};
+
+use crate::{ServiceError, ServiceResult, application_parts};
+
+/// A stored file's pixel limit while it waits for its photo crop (enough to choose a
+/// frame on a phone).
+const PHOTO_PREVIEW_SIDE: u32 = 1200;
+
+/// The slots of an application.
+pub async fn slots(
+    db: &Db,
+    app: &zc_db::applications::ApplicationRow,
+) -> ServiceResult<Vec<SlotRow>> {
+    Ok(application_files::slots(db, &app.kind, app.committee_id).await?)
+}
+
+async fn editable_slot(
+    db: &Db,
+    applicant_id: i64,
+    application_id: i64,
+    slot: &str,
+) -> ServiceResult<SlotRow> {
+    let app = application_parts::editable(db, applicant_id, application_id).await?;
+    slots(db, &app)
+        .await?
+        .into_iter()
+        .find(|s| s.code == slot)
+        .ok_or(ServiceError::NotFound)
+}
+
+fn folder(application_id: i64) -> String {
+    format!("applications/{application_id}")
+}
+
+/// Uploads one picture into a slot. Refusals (type, bomb, size, count) are field errors
+/// on the slot, in Chinese.
+pub async fn upload(
+    db: &Db,
+    files_dir: &Path,
+    applicant_id: i64,
+    application_id: i64,
+    slot_code: &str,
+    bytes: Vec<u8>,
+) -> ServiceResult<i64> {
+    let slot = editable_slot(db, applicant_id, application_id, slot_code).await?;
+    let spec = ImageSpec {
+        max_side: if slot.photo {
+            PHOTO_PREVIEW_SIDE
+        } else {
+            slot.max_px as u32
+        },
+        max_kb: if slot.photo { 1024 } else { slot.max_kb as u32 },
+        square: false,
+    };
+    let field = "upload";
+    let stored = match disk::store_image(files_dir, &folder(application_id), bytes, spec)
+        .await
+        .map_err(anyhow::Error::from)?
+    {
+        Ok(s) => s,
+        Err(refusal) => {
+            return Err(crate::FieldErrors::one(
+                field,
+                format!("{}：{refusal}", slot.label),
+            ));
+        }
+    };
+    let mut tx = db.begin_write().await?;
+    let count = application_files::count_in(&mut tx, application_id, &slot.code).await?;
+    if count >= i64::from(slot.max_count) {
+        drop(tx);
+        disk::remove(files_dir, &stored.key).await;
+        return Err(crate::FieldErrors::one(
+            field,
+            format!(
+                "{}最多上传{}张，请先删除不需要的图片",
+                slot.label, slot.max_count
+            ),
+        ));
+    }
+    let id = application_files::insert(
+        &mut tx,
+        &NewFile {
+            application_id,
+            slot: &slot.code,
+            file_key: &stored.key,
+            width: stored.width as i32,
+            height: stored.height as i32,
+            bytes: stored.bytes as i64,
+            confirmed: !slot.photo,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Confirms the 2-inch photo with the frame chosen in the preview (or the centred one).
+pub async fn confirm_photo(
+    db: &Db,
+    files_dir: &Path,
+    applicant_id: i64,
+    application_id: i64,
+    file_id: i64,
+    frame: Option<(u32, u32, u32, u32)>,
+) -> ServiceResult<()> {
+    application_parts::editable(db, applicant_id, application_id).await?;
+    let file = application_files::find(db, application_id, file_id)
+        .await?
+        .filter(|f| !f.confirmed)
+        .ok_or(ServiceError::NotFound)?;
+    let slot = editable_slot(db, applicant_id, application_id, &file.slot).await?;
+    let path = disk::path_of(files_dir, &file.file_key).ok_or(ServiceError::NotFound)?;
+    let source = tokio::fs::read(path)
+        .await
+        .map_err(|e| anyhow::anyhow!("reading {}: {e}", file.file_key))?;
+    let max_kb = slot.max_kb as u32;
+    let photo = disk::run_bounded(move || crop_photo(&source, frame, max_kb))
+        .await
+        .map_err(anyhow::Error::from)?
+        .map_err(|r| crate::FieldErrors::one("upload", format!("{}：{r}", slot.label)))?;
+    let stored = disk::store_normalised(files_dir, &folder(application_id), &photo)
+        .await
+        .map_err(anyhow::Error::from)?;
+    let mut tx = db.begin_write().await?;
+    let old = application_files::confirm_photo(
+        &mut tx,
+        application_id,
+        file_id,
+        &stored.key,
+        stored.bytes as i64,
+    )
+    .await?;
+    tx.commit().await?;
+    if let Some(old) = old {
+        disk::remove(files_dir, &old).await;
+    }
+    Ok(())
+}
+
+/// Deletes a file (also the way to replace one).
+pub async fn delete(
+    db: &Db,
+    files_dir: &Path,
+    applicant_id: i64,
+    application_id: i64,
+    file_id: i64,
+) -> ServiceResult<()> {
+    application_parts::editable(db, applicant_id, application_id).await?;
+    let mut tx = db.begin_write().await?;
+    let key = application_files::delete(&mut tx, application_id, file_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    tx.commit().await?;
+    disk::remove(files_dir, &key).await;
+    Ok(())
+}
+
+/// The files of the owner's application.
+pub async fn files_of_mine(
+    db: &Db,
+    applicant_id: i64,
+    application_id: i64,
+) -> ServiceResult<Vec<FileRow>> {
+    crate::applications::mine(db, applicant_id, application_id).await?;
+    Ok(application_files::for_application(db, application_id).await?)
+}
+
+/// One file of the owner's application, for download.
+pub async fn file_of_mine(
+    db: &Db,
+    applicant_id: i64,
+    application_id: i64,
+    file_id: i64,
+) -> ServiceResult<FileRow> {
+    crate::applications::mine(db, applicant_id, application_id).await?;
+    application_files::find(db, application_id, file_id)
+        .await?
+        .ok_or(ServiceError::NotFound)
+}
+
+/// What the slots still lack: required slots under their minimum, photos not cropped.
+pub fn slots_missing(slots: &[SlotRow], files: &[FileRow]) -> Vec<(String, String)> {
+    slots
+        .iter()
+        .filter_map(|s| {
+            let confirmed = files
+                .iter()
+                .filter(|f| f.slot == s.code && f.confirmed)
+                .count();
+            let pending = files.iter().any(|f| f.slot == s.code && !f.confirmed);
+            if pending {
+                Some((s.section.clone(), format!("{}尚未确认裁剪", s.label)))
+            } else if s.required && confirmed < s.min_count as usize {
+                Some((
+                    s.section.clone(),
+                    format!("请上传{}（至少{}张）", s.label, s.min_count),
+                ))
+            } else {
+                None
+            }
+        })
+        .collect()
+}
