@@ -72,6 +72,36 @@ pub async fn load(db: &Db, application_id: i64) -> ServiceResult<BTreeMap<String
         .collect())
 }
 
+/// The parts frozen in a submission snapshot.
+pub fn parts_from_snapshot(snapshot: &str) -> BTreeMap<String, PartData> {
+    serde_json::from_str::<Value>(snapshot)
+        .ok()
+        .and_then(|v| v.get("parts").and_then(Value::as_object).cloned())
+        .map(|parts| {
+            parts
+                .into_iter()
+                .map(|(k, v)| (k, from_json(&v.to_string())))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The dossier as the reader should see it: the frozen snapshot once submitted, the
+/// live draft before.
+pub async fn dossier(
+    db: &Db,
+    app: &applications::ApplicationRow,
+) -> ServiceResult<BTreeMap<String, PartData>> {
+    match &app.snapshot {
+        Some(snapshot)
+            if !ApplicationStatus::from_code(&app.status).is_some_and(|s| s.is_editable()) =>
+        {
+            Ok(parts_from_snapshot(snapshot))
+        }
+        _ => load(db, app.id).await,
+    }
+}
+
 /// The application, if `applicant_id` owns it and may still edit it.
 pub async fn editable(
     db: &Db,

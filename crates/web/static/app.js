@@ -239,6 +239,10 @@
     each("input[data-unit-suggest]", setupUnitSuggest);
     each("svg[data-crop]", setupCrop);
     each("form[data-downscale]", setupDownscale);
+    each("button[data-print]", function (b) {
+      b.hidden = false;
+      b.addEventListener("click", function () { window.print(); });
+    });
     setupIdleWarning();
     var summary = document.querySelector("[data-error-summary]");
     if (summary) { summary.focus(); }

@@ -287,6 +287,18 @@ async fn an_applicant_creates_fills_and_submits_once_and_one_series_a_year_holds
         "SELECT snapshot FROM application WHERE id = $1").bind(id).fetch_one(p).await)
     .unwrap();
     assert!(snapshot.contains("广西大学"));
+    // The 详情 page reads the frozen snapshot, whatever happens to the live rows.
+    zc_db::with_pool!(&app.db, p => sqlx::query(
+        "UPDATE application_part SET data = '{\"values\":{\"language\":\"已合格\",\"computer\":\"已合格\"}}' WHERE application_id = $1 AND part = 'exams'")
+        .bind(id).execute(p).await.map(|_| ())).unwrap();
+    let (_, doc) = app.get_html(&format!("/my/applications/{id}")).await;
+    assert!(texts(&doc, ".dossier-part td[data-label=毕业学校]").contains(&"广西大学".to_string()));
+    let dossier = doc.html();
+    assert!(
+        dossier.contains("不作要求") && !dossier.contains("已合格"),
+        "the snapshot, not the live rows"
+    );
+    assert!(texts(&doc, ".summary-text p")[0].contains("十五年"));
 
     // Withdraw while the unit has not acted, then submit again.
     let res = app

@@ -35,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/applications/{id}/withdraw", post(withdraw))
         .route("/applications/{id}/delete", post(delete))
         .route("/applications/{id}/progress", get(progress))
+        .route("/applications/{id}", get(detail))
 }
 
 /// An application's card.
@@ -357,5 +358,110 @@ async fn progress(
         bar,
         sentence,
         history,
+    })
+}
+
+/// A part of the dossier, read-only.
+pub struct DossierPart {
+    pub title: &'static str,
+    pub pairs: Vec<(&'static str, String)>,
+    pub headers: Vec<&'static str>,
+    pub rows: Vec<Vec<String>>,
+    pub summary: Option<String>,
+}
+
+/// A slot's files in the dossier.
+pub struct DossierFiles {
+    pub label: String,
+    pub ids: Vec<i64>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "my/application_detail.html")]
+struct DetailPage {
+    ctx: PageContext,
+    nav: Nav,
+    card: Card,
+    name: String,
+    id_number: String,
+    parts: Vec<DossierPart>,
+    files: Vec<DossierFiles>,
+    frozen: bool,
+}
+
+/// 详情 and 申报表: the dossier as submitted (or the draft so far), printable on A4.
+async fn detail(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(id): Path<i64>,
+) -> AppResult<DetailPage> {
+    use zc_domain::application::sections::{PartData, PartShape, SECTIONS};
+    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let app = applications::mine(&state.db, user.id, id).await?;
+    let dossier = zc_services::application_parts::dossier(&state.db, &app).await?;
+    let parts = SECTIONS
+        .iter()
+        .flat_map(|s| s.parts.iter())
+        .map(|p| {
+            let data = dossier.get(p.code).cloned().unwrap_or_default();
+            let mut part = DossierPart {
+                title: p.title,
+                pairs: Vec::new(),
+                headers: p.fields.iter().map(|f| f.label).collect(),
+                rows: Vec::new(),
+                summary: None,
+            };
+            match (p.shape, data) {
+                (PartShape::Single, PartData::Single(v)) => {
+                    part.pairs = p
+                        .fields
+                        .iter()
+                        .map(|f| (f.label, v.get(f.key).cloned().unwrap_or_default()))
+                        .collect();
+                }
+                (PartShape::Rows { .. }, PartData::Rows(rows)) => {
+                    part.rows = rows
+                        .iter()
+                        .map(|r| {
+                            p.fields
+                                .iter()
+                                .map(|f| r.get(f.key).cloned().unwrap_or_default())
+                                .collect()
+                        })
+                        .collect();
+                }
+                (PartShape::Summary, PartData::Summary { html, .. }) => part.summary = Some(html),
+                _ => {}
+            }
+            part
+        })
+        .collect();
+    let all = zc_db::application_files::for_application(&state.db, id).await?;
+    let files = zc_services::application_files::slots(&state.db, &app)
+        .await?
+        .into_iter()
+        .map(|s| DossierFiles {
+            ids: all
+                .iter()
+                .filter(|f| f.slot == s.code && f.confirmed)
+                .map(|f| f.id)
+                .collect(),
+            label: s.label,
+        })
+        .filter(|f| !f.ids.is_empty())
+        .collect();
+    let me = zc_db::applicants::find(&state.db, user.id)
+        .await?
+        .ok_or(AppError::Forbidden)?;
+    let card = Card::of(&app);
+    Ok(DetailPage {
+        nav: portal_nav(Portal::My, "/my/applications"),
+        frozen: !card.status.is_editable(),
+        ctx,
+        card,
+        name: me.name,
+        id_number: me.id_number_masked,
+        parts,
+        files,
     })
 }
