@@ -226,3 +226,22 @@ pub async fn upsert_plan(
         .bind(Utc::now()).execute(p).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
+
+/// Points a draft at another committee, level and title inside `tx`; false when it is no
+/// longer a draft.
+pub async fn set_choice(
+    tx: &mut Tx,
+    id: i64,
+    series_id: i64,
+    level_rank: i32,
+    title_name: &str,
+    committee_id: i64,
+    office_id: i64,
+) -> DbResult<bool> {
+    let sql = "UPDATE application SET series_id = $2, level_rank = $3, title_name = $4, \
+               committee_id = $5, office_id = $6, updated_at = $7 WHERE id = $1 AND status = 'draft'";
+    let n = with_tx!(tx, c => sqlx::query(sql).bind(id).bind(series_id).bind(level_rank)
+        .bind(title_name).bind(committee_id).bind(office_id).bind(Utc::now())
+        .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}

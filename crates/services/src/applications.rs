@@ -142,6 +142,78 @@ pub async fn create_evaluation(
     Ok(id)
 }
 
+/// 报送职改办: while a draft, the applicant may choose another open committee, level or
+/// title; the one-series rule still holds because only this application is unfinished.
+pub async fn change_choice(
+    db: &Db,
+    applicant_id: i64,
+    id: i64,
+    choice: &str,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
+    let app = mine(db, applicant_id, id).await?;
+    if app.status != ApplicationStatus::Draft.code() {
+        return Err(ServiceError::refused(
+            "not_draft",
+            "只有待完善的申报可以更改评审会或申报级别",
+        ));
+    }
+    let Some(chosen) = open_choices(db, now)
+        .await?
+        .into_iter()
+        .find(|c| choice_value(c) == choice)
+    else {
+        return Err(crate::FieldErrors::one(
+            "choice",
+            "请选择正在受理申报的评审会和拟申报资格",
+        ));
+    };
+    let name = zc_db::applicants::find(db, applicant_id)
+        .await?
+        .map(|a| a.name)
+        .unwrap_or_default();
+    let mut tx = db.begin_write().await?;
+    if !applications::set_choice(
+        &mut tx,
+        id,
+        chosen.series_id,
+        chosen.level_rank,
+        &chosen.title_name,
+        chosen.committee_id,
+        chosen.office_id,
+    )
+    .await?
+    {
+        return Err(ServiceError::refused(
+            "raced",
+            "该申报的状态刚刚发生了变化，请刷新后查看",
+        ));
+    }
+    applications::insert_event(
+        &mut tx,
+        &NewEvent {
+            application_id: id,
+            step: "个人申报",
+            action: "更改评审会",
+            opinion: &format!(
+                "改为{}/{}/{}，{}，报送{}",
+                chosen.series_name,
+                zc_domain::TitleLevel::from_rank(chosen.level_rank).map_or("", |l| l.name()),
+                chosen.title_name,
+                chosen.committee_name,
+                chosen.office_name
+            ),
+            actor_id: Some(applicant_id),
+            org_name: &name,
+            from_status: ApplicationStatus::Draft.code(),
+            to_status: ApplicationStatus::Draft.code(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Turns a state-machine refusal into the person's message.
 fn refusal(r: TransitionRefusal) -> ServiceError {
     ServiceError::refused("transition", r.to_string())

@@ -599,3 +599,61 @@ fn crc32(bytes: &[u8]) -> u32 {
     }
     !crc
 }
+
+#[tokio::test]
+async fn a_draft_moves_to_another_committee_or_level_and_keeps_its_content() {
+    let app = spawn_app().await;
+    app.login_applicant().await;
+    let id = create(&app).await;
+    app.post_form(
+        &format!("/my/applications/{id}/parts/exams"),
+        &[("language", "不作要求"), ("computer", "不作要求")],
+    )
+    .await;
+    let (_, doc) = app.get_html(&format!("/my/applications/{id}/change")).await;
+    let values: Vec<String> = doc
+        .select(&scraper::Selector::parse("input[name=choice]").unwrap())
+        .filter_map(|e| e.value().attr("value").map(str::to_string))
+        .collect();
+    let other = values.last().unwrap().clone();
+    assert_ne!(&other, &values[0]);
+    let res = app
+        .post_form(
+            &format!("/my/applications/{id}/change"),
+            &[("choice", "9:9:x")],
+        )
+        .await;
+    let doc = html(&res.text().await.unwrap());
+    assert_eq!(
+        texts(&doc, ".error-summary li"),
+        ["请选择正在受理申报的评审会和拟申报资格"]
+    );
+    let res = app
+        .post_form(
+            &format!("/my/applications/{id}/change"),
+            &[("choice", &other)],
+        )
+        .await;
+    assert_eq!(location(&res), "/my/applications");
+    let row = zc_db::applications::find(&app.db, id)
+        .await
+        .unwrap()
+        .unwrap();
+    let title = other.rsplit(':').next().unwrap();
+    assert_eq!(row.title_name, title);
+    assert!(
+        zc_services::application_parts::load(&app.db, id)
+            .await
+            .unwrap()
+            .contains_key("exams"),
+        "the content stays"
+    );
+    let (_, doc) = app
+        .get_html(&format!("/my/applications/{id}/progress"))
+        .await;
+    assert!(
+        texts(&doc, "tbody td[data-label=处理结果及意见]")
+            .iter()
+            .any(|t| t.starts_with("更改评审会"))
+    );
+}

@@ -36,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .route("/applications/{id}/delete", post(delete))
         .route("/applications/{id}/progress", get(progress))
         .route("/applications/{id}", get(detail))
+        .route("/applications/{id}/change", get(change_page).post(change))
 }
 
 /// An application's card.
@@ -90,20 +91,9 @@ struct ListPage {
     refusal: Option<String>,
 }
 
-async fn render_list(
-    state: &AppState,
-    ctx: PageContext,
-    chosen: String,
-    errors: FieldErrors,
-    refusal: Option<String>,
-) -> AppResult<ListPage> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
-    let cards = zc_db::applications::for_applicant(&state.db, user.id)
-        .await?
-        .iter()
-        .map(Card::of)
-        .collect();
-    let choices = applications::open_choices(&state.db, chrono::Utc::now())
+/// The open choices as listed.
+async fn choice_items(state: &AppState) -> AppResult<Vec<ChoiceItem>> {
+    Ok(applications::open_choices(&state.db, chrono::Utc::now())
         .await?
         .iter()
         .map(|c: &OpenChoice| ChoiceItem {
@@ -118,7 +108,23 @@ async fn render_list(
             office: c.office_name.clone(),
             until: format_time(c.apply_until),
         })
+        .collect())
+}
+
+async fn render_list(
+    state: &AppState,
+    ctx: PageContext,
+    chosen: String,
+    errors: FieldErrors,
+    refusal: Option<String>,
+) -> AppResult<ListPage> {
+    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let cards = zc_db::applications::for_applicant(&state.db, user.id)
+        .await?
+        .iter()
+        .map(Card::of)
         .collect();
+    let choices = choice_items(state).await?;
     Ok(ListPage {
         nav: portal_nav(Portal::My, "/my/applications"),
         ctx,
@@ -464,4 +470,64 @@ async fn detail(
         parts,
         files,
     })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "my/application_change.html")]
+struct ChangePage {
+    ctx: PageContext,
+    nav: Nav,
+    card: Card,
+    choices: Vec<ChoiceItem>,
+    chosen: String,
+    errors: FieldErrors,
+}
+
+async fn render_change(
+    state: &AppState,
+    ctx: PageContext,
+    id: i64,
+    chosen: Option<String>,
+    errors: FieldErrors,
+) -> AppResult<ChangePage> {
+    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let app = applications::mine(&state.db, user.id, id).await?;
+    let current = app
+        .committee_id
+        .map(|c| format!("{c}:{}:{}", app.level_rank, app.title_name))
+        .unwrap_or_default();
+    Ok(ChangePage {
+        nav: portal_nav(Portal::My, "/my/applications"),
+        ctx,
+        card: Card::of(&app),
+        choices: choice_items(state).await?,
+        chosen: chosen.unwrap_or(current),
+        errors,
+    })
+}
+
+async fn change_page(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(id): Path<i64>,
+) -> AppResult<ChangePage> {
+    render_change(&state, ctx, id, None, FieldErrors::default()).await
+}
+
+async fn change(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(id): Path<i64>,
+    Form(f): Form<CreateForm>,
+) -> AppResult<Response> {
+    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    match applications::change_choice(&state.db, user.id, id, &f.choice, chrono::Utc::now()).await {
+        Ok(()) => Ok(Redirect::to("/my/applications").into_response()),
+        Err(ServiceError::Invalid(errors)) => {
+            Ok(render_change(&state, ctx, id, Some(f.choice), errors)
+                .await?
+                .into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
