@@ -26,6 +26,7 @@ pub mod sms;
 pub mod staff_admin;
 pub mod totp;
 pub mod unit_resubmission;
+pub mod unit_review;
 pub mod units;
 
 pub use error::{FieldErrors, ServiceError, ServiceResult};

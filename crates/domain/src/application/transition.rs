@@ -183,18 +183,11 @@ pub fn next_status(
         (S::Draft | S::ReturnedToApplicant, Event::Submit) => S::UnitPending,
         (S::Draft | S::ReturnedToApplicant, Event::Delete) => S::Deleted,
         (S::UnitPending, Event::Withdraw) => S::Draft,
-        // Any later status means the unit has given its opinion.
-        (
-            S::ReturnedToUnit
-            | S::UnitFailed
-            | S::DepartmentPending
-            | S::OfficePending
-            | S::AwaitingFee
-            | S::PreliminaryFailed
-            | S::CommitteePending
-            | S::UnderReview,
-            Event::Withdraw,
-        ) => return Err(TransitionRefusal::UnitHasActed),
+        // Any status after 单位受理中 means the unit has given its opinion (a return to
+        // the applicant included: the dossier is back, there is nothing to withdraw).
+        (from, Event::Withdraw) if !matches!(from, S::Draft | S::Deleted) => {
+            return Err(TransitionRefusal::UnitHasActed);
+        }
         (S::UnitPending, Event::UnitReturn) => S::ReturnedToApplicant,
         (S::UnitPending | S::ReturnedToUnit, Event::UnitForward { via_department }) => {
             if via_department {

@@ -657,3 +657,70 @@ async fn a_draft_moves_to_another_committee_or_level_and_keeps_its_content() {
             .any(|t| t.starts_with("更改评审会"))
     );
 }
+
+async fn submit_now(app: &TestApp, id: i64) {
+    let (_, doc) = app.get_html(&format!("/my/applications/{id}/submit")).await;
+    let token = attr(&doc, "input[name=token]", "value").expect("nothing missing");
+    let res = app
+        .post_form(
+            &format!("/my/applications/{id}/submit"),
+            &[("token", &token), ("pledge", "yes")],
+        )
+        .await;
+    assert_eq!(location(&res), format!("/my/applications/{id}/progress"));
+}
+
+#[tokio::test]
+async fn a_withdrawal_racing_the_units_decision_has_exactly_one_winner() {
+    let app = spawn_app().await;
+    app.login_applicant().await;
+    let id = create(&app).await;
+    fill_everything(&app, id).await;
+    let reviewer = zc_db::accounts::find_by_login(&app.db, "shenhe")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let unit = zc_services::accounts::Actor {
+        account_id: Some(reviewer),
+        role: Some(zc_domain::Role::UnitReviewer),
+        ip: Some("127.0.0.1"),
+    };
+    let (mut withdrawn, mut returned) = (0, 0);
+    for _ in 0..6 {
+        submit_now(&app, id).await;
+        let decision =
+            zc_services::unit_review::UnitDecision::Return("请补充近三年业绩证明材料".into());
+        let path = format!("/my/applications/{id}/withdraw");
+        let (withdraw, decide) = tokio::join!(
+            app.post_form(&path, &[]),
+            zc_services::unit_review::decide(&app.db, unit, id, &decision),
+        );
+        let withdraw_won = withdraw.status() == StatusCode::SEE_OTHER;
+        assert_ne!(withdraw_won, decide.is_ok(), "exactly one of the two wins");
+        if withdraw_won {
+            withdrawn += 1;
+            assert!(matches!(
+                decide,
+                Err(zc_services::ServiceError::Refused {
+                    code: "already_decided",
+                    ..
+                })
+            ));
+        } else {
+            returned += 1;
+            let body = withdraw.text().await.unwrap();
+            assert!(body.contains("单位已出具审核意见，不可撤回，请联系单位工作人员"));
+        }
+    }
+    assert_eq!(withdrawn + returned, 6);
+    let (_, doc) = app
+        .get_html(&format!("/my/applications/{id}/progress"))
+        .await;
+    let steps = texts(&doc, "tbody td[data-label=业务步骤]");
+    assert_eq!(
+        steps.iter().filter(|s| *s == "单位审核").count(),
+        returned,
+        "each unit decision that won is in the history once"
+    );
+}
