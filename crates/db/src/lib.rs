@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod applicants;
 pub mod application_files;
 pub mod applications;
+pub mod archive;
 pub mod audit;
 pub mod calendar;
 pub mod captcha;

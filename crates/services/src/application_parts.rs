@@ -72,6 +72,91 @@ pub async fn load(db: &Db, application_id: i64) -> ServiceResult<BTreeMap<String
         .collect())
 }
 
+/// Whose form parts are being edited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    /// An application's parts, edited by its applicant while editable.
+    Application {
+        applicant_id: i64,
+        application_id: i64,
+    },
+    /// 个人资料 — the applicant's own archive.
+    Archive { account_id: i64 },
+}
+
+/// Parts kept in the archive: the facts of a career, not one application's choices.
+pub const ARCHIVE_PARTS: [&str; 11] = [
+    "basic",
+    "education",
+    "qualifications",
+    "training",
+    "resume",
+    "insurance",
+    "experience",
+    "societies",
+    "achievements",
+    "awards",
+    "publications",
+];
+
+/// Refuses changes the owner may not make now.
+async fn guard(db: &Db, owner: Owner, part_code: &str) -> ServiceResult<()> {
+    match owner {
+        Owner::Application {
+            applicant_id,
+            application_id,
+        } => editable(db, applicant_id, application_id).await.map(|_| ()),
+        Owner::Archive { .. } if ARCHIVE_PARTS.contains(&part_code) => Ok(()),
+        Owner::Archive { .. } => Err(ServiceError::NotFound),
+    }
+}
+
+/// Every saved part of an owner.
+pub async fn load_owned(db: &Db, owner: Owner) -> ServiceResult<BTreeMap<String, PartData>> {
+    match owner {
+        Owner::Application { application_id, .. } => load(db, application_id).await,
+        Owner::Archive { account_id } => Ok(zc_db::archive::parts(db, account_id)
+            .await?
+            .into_iter()
+            .map(|(k, v)| (k, from_json(&v)))
+            .collect()),
+    }
+}
+
+/// Copies the archive into a new application inside `tx` (pre-filling it).
+pub async fn copy_archive_in(
+    db: &Db,
+    tx: &mut zc_db::Tx,
+    account_id: i64,
+    application_id: i64,
+) -> ServiceResult<()> {
+    for (part, data) in zc_db::archive::parts(db, account_id).await? {
+        applications::put_part(tx, application_id, &part, &data).await?;
+    }
+    Ok(())
+}
+
+/// 保存到个人资料: copies one part of an application into the archive.
+pub async fn save_to_archive(
+    db: &Db,
+    applicant_id: i64,
+    application_id: i64,
+    part_code: &str,
+) -> ServiceResult<()> {
+    if !ARCHIVE_PARTS.contains(&part_code) {
+        return Err(ServiceError::NotFound);
+    }
+    crate::applications::mine(db, applicant_id, application_id).await?;
+    let data = load(db, application_id)
+        .await?
+        .remove(part_code)
+        .unwrap_or_default();
+    let mut tx = db.begin_write().await?;
+    zc_db::archive::put_part(&mut tx, applicant_id, part_code, &to_json(&data)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// The parts frozen in a submission snapshot.
 pub fn parts_from_snapshot(snapshot: &str) -> BTreeMap<String, PartData> {
     serde_json::from_str::<Value>(snapshot)
@@ -150,14 +235,16 @@ fn spec_of(part_code: &str, shape_rows: bool) -> ServiceResult<&'static PartSpec
     Ok(spec)
 }
 
-async fn store(
-    db: &Db,
-    application_id: i64,
-    part_code: &str,
-    data: &PartData,
-) -> ServiceResult<()> {
+async fn store(db: &Db, owner: Owner, part_code: &str, data: &PartData) -> ServiceResult<()> {
     let mut tx = db.begin_write().await?;
-    applications::put_part(&mut tx, application_id, part_code, &to_json(data)).await?;
+    match owner {
+        Owner::Application { application_id, .. } => {
+            applications::put_part(&mut tx, application_id, part_code, &to_json(data)).await?
+        }
+        Owner::Archive { account_id } => {
+            zc_db::archive::put_part(&mut tx, account_id, part_code, &to_json(data)).await?
+        }
+    }
     tx.commit().await?;
     Ok(())
 }
@@ -165,19 +252,18 @@ async fn store(
 /// Saves a field-set part.
 pub async fn save_single(
     db: &Db,
-    applicant_id: i64,
-    application_id: i64,
+    owner: Owner,
     part_code: &str,
     raw: &Values,
 ) -> ServiceResult<()> {
     let spec = spec_of(part_code, false)?;
-    editable(db, applicant_id, application_id).await?;
+    guard(db, owner, part_code).await?;
     let clean = check_for_save(spec, raw)?;
-    store(db, application_id, part_code, &PartData::Single(clean)).await
+    store(db, owner, part_code, &PartData::Single(clean)).await
 }
 
-async fn rows_of(db: &Db, application_id: i64, part_code: &str) -> ServiceResult<Vec<Values>> {
-    Ok(match load(db, application_id).await?.remove(part_code) {
+async fn rows_of(db: &Db, owner: Owner, part_code: &str) -> ServiceResult<Vec<Values>> {
+    Ok(match load_owned(db, owner).await?.remove(part_code) {
         Some(PartData::Rows(rows)) => rows,
         _ => Vec::new(),
     })
@@ -186,16 +272,15 @@ async fn rows_of(db: &Db, application_id: i64, part_code: &str) -> ServiceResult
 /// Adds a row (`index` = `None`) or replaces row `index` of a table part.
 pub async fn save_row(
     db: &Db,
-    applicant_id: i64,
-    application_id: i64,
+    owner: Owner,
     part_code: &str,
     index: Option<usize>,
     raw: &Values,
 ) -> ServiceResult<()> {
     let spec = spec_of(part_code, true)?;
-    editable(db, applicant_id, application_id).await?;
+    guard(db, owner, part_code).await?;
     let clean = check_for_save(spec, raw)?;
-    let mut rows = rows_of(db, application_id, part_code).await?;
+    let mut rows = rows_of(db, owner, part_code).await?;
     match index {
         Some(i) if i < rows.len() => rows[i] = clean,
         Some(_) => return Err(ServiceError::NotFound),
@@ -213,7 +298,7 @@ pub async fn save_row(
             rows.push(clean);
         }
     }
-    store(db, application_id, part_code, &PartData::Rows(rows)).await
+    store(db, owner, part_code, &PartData::Rows(rows)).await
 }
 
 /// What to do with a row.
@@ -227,15 +312,14 @@ pub enum RowAction {
 /// Deletes a row or moves it one place (the keyboard and no-script way of ordering).
 pub async fn row_action(
     db: &Db,
-    applicant_id: i64,
-    application_id: i64,
+    owner: Owner,
     part_code: &str,
     index: usize,
     action: RowAction,
 ) -> ServiceResult<()> {
     spec_of(part_code, true)?;
-    editable(db, applicant_id, application_id).await?;
-    let mut rows = rows_of(db, application_id, part_code).await?;
+    guard(db, owner, part_code).await?;
+    let mut rows = rows_of(db, owner, part_code).await?;
     if index >= rows.len() {
         return Err(ServiceError::NotFound);
     }
@@ -247,21 +331,15 @@ pub async fn row_action(
         RowAction::Down if index + 1 < rows.len() => rows.swap(index, index + 1),
         _ => {}
     }
-    store(db, application_id, part_code, &PartData::Rows(rows)).await
+    store(db, owner, part_code, &PartData::Rows(rows)).await
 }
 
 /// Puts the rows of a table in a new order (drag and drop): `order` lists the current
 /// row numbers in their new order and must name each row exactly once.
-pub async fn reorder(
-    db: &Db,
-    applicant_id: i64,
-    application_id: i64,
-    part_code: &str,
-    order: &[usize],
-) -> ServiceResult<()> {
+pub async fn reorder(db: &Db, owner: Owner, part_code: &str, order: &[usize]) -> ServiceResult<()> {
     spec_of(part_code, true)?;
-    editable(db, applicant_id, application_id).await?;
-    let rows = rows_of(db, application_id, part_code).await?;
+    guard(db, owner, part_code).await?;
+    let rows = rows_of(db, owner, part_code).await?;
     let mut seen = order.to_vec();
     seen.sort_unstable();
     if seen != (0..rows.len()).collect::<Vec<_>>() {
@@ -271,7 +349,7 @@ pub async fn reorder(
         ));
     }
     let reordered = order.iter().map(|i| rows[*i].clone()).collect();
-    store(db, application_id, part_code, &PartData::Rows(reordered)).await
+    store(db, owner, part_code, &PartData::Rows(reordered)).await
 }
 
 /// Cleans the summary's HTML: only paragraphs, line breaks, bold, italic, underline and
@@ -346,9 +424,13 @@ pub async fn save_summary(
             format!("专业技术工作总结不能超过{SUMMARY_MAX_CHARS}个字符（现有{chars}个）"),
         ));
     }
+    let owner = Owner::Application {
+        applicant_id,
+        application_id,
+    };
     store(
         db,
-        application_id,
+        owner,
         "summary",
         &PartData::Summary { html: clean, chars },
     )

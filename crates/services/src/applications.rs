@@ -118,6 +118,8 @@ pub async fn create_evaluation(
         },
     )
     .await?;
+    // Pre-filled from the archive; the applicant edits the copy.
+    application_parts::copy_archive_in(db, &mut tx, applicant_id, id).await?;
     applications::insert_event(
         &mut tx,
         &NewEvent {
@@ -231,6 +233,19 @@ fn step_name(party: Party) -> &'static str {
     }
 }
 
+/// The refusal for a transition that lost a race: the state machine's own words for the
+/// status that won (so a late withdrawal reads "单位已出具审核意见…"), else a plain notice.
+async fn lost_race(db: &Db, kind: ApplicationKind, id: i64, event: Event) -> ServiceError {
+    let now = match applications::find(db, id).await {
+        Ok(Some(app)) => ApplicationStatus::from_code(&app.status),
+        _ => None,
+    };
+    match now.map(|s| next_status(kind, s, event, Party::Applicant)) {
+        Some(Err(r)) => refusal(r),
+        _ => ServiceError::refused("raced", "该申报的状态刚刚发生了变化，请刷新后查看"),
+    }
+}
+
 /// One applicant transition (withdraw, delete) in one transaction.
 async fn applicant_event(
     db: &Db,
@@ -251,10 +266,8 @@ async fn applicant_event(
         .ok_or(ServiceError::NotFound)?;
     let to = next_status(kind, current, event, Party::Applicant).map_err(refusal)?;
     if !applications::set_status(&mut tx, id, current.code(), to.code()).await? {
-        return Err(ServiceError::refused(
-            "raced",
-            "该申报的状态刚刚发生了变化，请刷新后查看",
-        ));
+        drop(tx);
+        return Err(lost_race(db, kind, id, event).await);
     }
     applications::insert_event(
         &mut tx,

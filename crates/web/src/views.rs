@@ -77,7 +77,7 @@ pub fn portal_nav(portal: Portal, path: &str) -> Nav {
     let entries: &[(&'static str, Option<&'static str>)] = match portal {
         Portal::My => &[
             ("首页", Some("/my")),
-            ("个人资料", None),
+            ("个人资料", Some("/my/profile")),
             ("证书管理", None),
             ("申报职称", Some("/my/applications")),
             ("评委专家入库申请", None),

@@ -724,3 +724,80 @@ async fn a_withdrawal_racing_the_units_decision_has_exactly_one_winner() {
         "each unit decision that won is in the history once"
     );
 }
+
+#[tokio::test]
+async fn the_archive_prefills_new_applications_and_takes_rows_back() {
+    let app = spawn_app().await;
+    app.login_applicant().await;
+    assert_eq!(
+        location(&app.get("/my/profile").await),
+        "/my/profile/sections/basic"
+    );
+    let (_, doc) = app.get_html("/my/profile/sections/education").await;
+    assert_eq!(texts(&doc, "main h1"), ["个人资料"]);
+    assert_eq!(
+        app.get("/my/profile/sections/summary").await.status(),
+        StatusCode::NOT_FOUND,
+        "the summary belongs to one application"
+    );
+    let res = app
+        .post_form(
+            "/my/profile/parts/education/rows",
+            &[
+                ("graduated", "2010-07"),
+                ("item", "最高学历"),
+                ("level", "本科"),
+                ("school", "桂林理工大学"),
+                ("major", "土木工程"),
+                ("form", "全日制"),
+                ("years", "4"),
+                ("degree", "学士"),
+            ],
+        )
+        .await;
+    assert!(location(&res).starts_with("/my/profile/sections/education"));
+
+    let id = create(&app).await;
+    let (_, doc) = app
+        .get_html(&format!("/my/applications/{id}/sections/education"))
+        .await;
+    assert_eq!(
+        texts(&doc, "[data-part=education] td[data-label=毕业学校]"),
+        ["桂林理工大学"],
+        "pre-filled from the archive"
+    );
+
+    // An edit inside the application goes back to the archive only when asked.
+    app.post_form(
+        &format!("/my/applications/{id}/parts/education/rows"),
+        &[
+            ("row", "0"),
+            ("graduated", "2010-07"),
+            ("item", "最高学历"),
+            ("level", "本科"),
+            ("school", "桂林理工大学（原桂林工学院）"),
+            ("major", "土木工程"),
+            ("form", "全日制"),
+            ("years", "4"),
+            ("degree", "学士"),
+        ],
+    )
+    .await;
+    let (_, doc) = app.get_html("/my/profile/sections/education").await;
+    assert_eq!(
+        texts(&doc, "[data-part=education] td[data-label=毕业学校]"),
+        ["桂林理工大学"]
+    );
+    let res = app
+        .post_form(
+            &format!("/my/applications/{id}/parts/education/archive"),
+            &[],
+        )
+        .await;
+    assert!(location(&res).contains("saved=archive"));
+    let (_, doc) = app.get_html("/my/profile/sections/education").await;
+    assert_eq!(
+        texts(&doc, "[data-part=education] td[data-label=毕业学校]"),
+        ["桂林理工大学（原桂林工学院）"]
+    );
+}

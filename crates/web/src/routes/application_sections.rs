@@ -22,7 +22,7 @@ use zc_domain::{
 };
 use zc_services::{
     FieldErrors, ServiceError,
-    application_parts::{self, RowAction, SUMMARY_MAX_CHARS},
+    application_parts::{self, ARCHIVE_PARTS, Owner, RowAction, SUMMARY_MAX_CHARS},
     applications,
 };
 
@@ -45,6 +45,21 @@ pub fn routes() -> Router<AppState> {
             post(row_action),
         )
         .route("/applications/{id}/summary", post(save_summary))
+        .route(
+            "/applications/{id}/parts/{part}/archive",
+            post(save_to_archive),
+        )
+        .route(
+            "/profile",
+            get(|| async { Redirect::to("/my/profile/sections/basic") }),
+        )
+        .route("/profile/sections/{section}", get(archive_show))
+        .route("/profile/parts/{part}", post(archive_save_single))
+        .route("/profile/parts/{part}/rows", post(archive_save_row))
+        .route(
+            "/profile/parts/{part}/rows/{index}/{action}",
+            post(archive_row_action),
+        )
 }
 
 /// An entry of the left-hand list.
@@ -115,12 +130,50 @@ pub struct FileView {
     pub size: String,
 }
 
+/// Whose parts a page edits, and where its addresses start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scope {
+    /// An application's form.
+    Application(i64),
+    /// 个人资料 — the applicant's archive.
+    Archive,
+}
+
+impl Scope {
+    /// The start of the page's addresses.
+    pub fn base(self) -> String {
+        match self {
+            Self::Application(id) => format!("/my/applications/{id}"),
+            Self::Archive => "/my/profile".to_string(),
+        }
+    }
+
+    fn owner(self, user_id: i64) -> Owner {
+        match self {
+            Self::Application(application_id) => Owner::Application {
+                applicant_id: user_id,
+                application_id,
+            },
+            Self::Archive => Owner::Archive {
+                account_id: user_id,
+            },
+        }
+    }
+
+    /// Whether a part belongs on this scope's pages.
+    fn shows(self, part: &str) -> bool {
+        self != Self::Archive || ARCHIVE_PARTS.contains(&part)
+    }
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "my/application_section.html")]
 struct SectionPage {
     ctx: PageContext,
     nav: Nav,
-    card: Card,
+    /// The application's card; `None` on the archive pages.
+    card: Option<Card>,
+    base: String,
     sections: Vec<NavItem>,
     done: usize,
     total: usize,
@@ -131,6 +184,13 @@ struct SectionPage {
     saved: bool,
     max_chars: usize,
     slots: Vec<SlotView>,
+}
+
+impl SectionPage {
+    /// Whether a part can be saved back to the archive.
+    fn archivable(&self, part: &str) -> bool {
+        ARCHIVE_PARTS.contains(&part)
+    }
 }
 
 /// What came back from a refused form, to show it again as typed.
@@ -259,19 +319,25 @@ pub(crate) struct ShowQuery {
 pub(crate) async fn render(
     state: &AppState,
     ctx: PageContext,
-    id: i64,
+    scope: Scope,
     section_code: &str,
     typed: Typed,
     q: ShowQuery,
 ) -> AppResult<Response> {
     let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
-    let app = applications::mine(&state.db, user.id, id).await?;
-    let current = section(section_code).ok_or(AppError::NotFound)?;
-    let stored = application_parts::load(&state.db, id).await?;
+    let app = match scope {
+        Scope::Application(id) => Some(applications::mine(&state.db, user.id, id).await?),
+        Scope::Archive => None,
+    };
+    let current = section(section_code)
+        .filter(|s| s.parts.iter().any(|p| scope.shows(p.code)))
+        .ok_or(AppError::NotFound)?;
+    let stored = application_parts::load_owned(&state.db, scope.owner(user.id)).await?;
     let empty = PartData::Empty;
     let data_of = |code: &str| stored.get(code).unwrap_or(&empty);
     let sections: Vec<NavItem> = SECTIONS
         .iter()
+        .filter(|s| s.parts.iter().any(|p| scope.shows(p.code)))
         .map(|s| NavItem {
             code: s.code,
             number: s.number,
@@ -279,6 +345,7 @@ pub(crate) async fn render(
             complete: s
                 .parts
                 .iter()
+                .filter(|p| scope.shows(p.code))
                 .all(|p| part_missing(p, data_of(p.code)).is_empty()),
             current: s.code == current.code,
         })
@@ -288,6 +355,7 @@ pub(crate) async fn render(
     let parts = current
         .parts
         .iter()
+        .filter(|p| scope.shows(p.code))
         .map(|p| {
             let edit_row = edit
                 .filter(|(code, _)| *code == p.code)
@@ -295,8 +363,47 @@ pub(crate) async fn render(
             part_view(p, data_of(p.code), &typed, edit_row)
         })
         .collect();
-    let all_files = zc_db::application_files::for_application(&state.db, id).await?;
-    let slots = zc_services::application_files::slots(&state.db, &app)
+    let slots = match &app {
+        Some(app) => slot_views(state, app, current, &typed).await?,
+        None => Vec::new(),
+    };
+    let card = app.as_ref().map(Card::of);
+    let editable = card.as_ref().is_none_or(|c| c.status.is_editable());
+    let page = SectionPage {
+        slots,
+        nav: portal_nav(
+            Portal::My,
+            if card.is_some() {
+                "/my/applications"
+            } else {
+                "/my/profile"
+            },
+        ),
+        ctx,
+        base: scope.base(),
+        total: sections.len(),
+        done,
+        sections,
+        current,
+        parts,
+        editable,
+        errors: typed.errors,
+        saved: q.saved.is_some(),
+        max_chars: SUMMARY_MAX_CHARS,
+        card,
+    };
+    Ok(page.into_response())
+}
+
+/// The upload slots of the section, with their files.
+async fn slot_views(
+    state: &AppState,
+    app: &zc_db::applications::ApplicationRow,
+    current: &SectionSpec,
+    typed: &Typed,
+) -> AppResult<Vec<SlotView>> {
+    let all_files = zc_db::application_files::for_application(&state.db, app.id).await?;
+    Ok(zc_services::application_files::slots(&state.db, app)
         .await?
         .into_iter()
         .filter(|s| s.section == current.code)
@@ -335,34 +442,7 @@ pub(crate) async fn render(
                 error,
             }
         })
-        .collect();
-    let card = Card::of(&app);
-    let editable = card.status.is_editable();
-    let page = SectionPage {
-        slots,
-        nav: portal_nav(Portal::My, "/my/applications"),
-        ctx,
-        total: sections.len(),
-        done,
-        sections,
-        current,
-        parts,
-        editable,
-        errors: typed.errors,
-        saved: q.saved.is_some(),
-        max_chars: SUMMARY_MAX_CHARS,
-        card,
-    };
-    Ok(page.into_response())
-}
-
-async fn show(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    Path((id, section_code)): Path<(i64, String)>,
-    Query(q): Query<ShowQuery>,
-) -> AppResult<Response> {
-    render(&state, ctx, id, &section_code, Typed::default(), q).await
+        .collect())
 }
 
 /// The posted fields, without the CSRF token.
@@ -379,9 +459,10 @@ fn section_of_part(part_code: &str) -> AppResult<&'static SectionSpec> {
         .ok_or(AppError::NotFound)
 }
 
-fn saved_redirect(id: i64, section: &SectionSpec, part: &str) -> Response {
+fn saved_redirect(scope: Scope, section: &SectionSpec, part: &str) -> Response {
     Redirect::to(&format!(
-        "/my/applications/{id}/sections/{}?saved={part}#part-{part}",
+        "{}/sections/{}?saved={part}#part-{part}",
+        scope.base(),
         section.code
     ))
     .into_response()
@@ -391,7 +472,7 @@ fn saved_redirect(id: i64, section: &SectionSpec, part: &str) -> Response {
 async fn refused(
     state: &AppState,
     ctx: PageContext,
-    id: i64,
+    scope: Scope,
     section: &SectionSpec,
     typed: Typed,
     e: ServiceError,
@@ -399,39 +480,42 @@ async fn refused(
     match e {
         ServiceError::Invalid(errors) => {
             let typed = Typed { errors, ..typed };
-            render(state, ctx, id, section.code, typed, ShowQuery::default()).await
+            render(state, ctx, scope, section.code, typed, ShowQuery::default()).await
         }
         other => Err(other.into()),
     }
 }
 
-async fn save_single(
-    State(state): State<AppState>,
+async fn do_save_single(
+    state: AppState,
     ctx: PageContext,
-    Path((id, part_code)): Path<(i64, String)>,
-    Form(fields): Form<Vec<(String, String)>>,
+    scope: Scope,
+    part_code: String,
+    fields: Vec<(String, String)>,
 ) -> AppResult<Response> {
     let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let section = section_of_part(&part_code)?;
     let values = posted(fields);
-    match application_parts::save_single(&state.db, user.id, id, &part_code, &values).await {
-        Ok(()) => Ok(saved_redirect(id, section, &part_code)),
+    let owner = scope.owner(user.id);
+    match application_parts::save_single(&state.db, owner, &part_code, &values).await {
+        Ok(()) => Ok(saved_redirect(scope, section, &part_code)),
         Err(e) => {
             let typed = Typed {
                 part: part_code,
                 values,
                 ..Typed::default()
             };
-            refused(&state, ctx, id, section, typed, e).await
+            refused(&state, ctx, scope, section, typed, e).await
         }
     }
 }
 
-async fn save_row(
-    State(state): State<AppState>,
+async fn do_save_row(
+    state: AppState,
     ctx: PageContext,
-    Path((id, part_code)): Path<(i64, String)>,
-    Form(fields): Form<Vec<(String, String)>>,
+    scope: Scope,
+    part_code: String,
+    fields: Vec<(String, String)>,
 ) -> AppResult<Response> {
     let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let section = section_of_part(&part_code)?;
@@ -440,8 +524,9 @@ async fn save_row(
         .find(|(k, _)| k == "row")
         .and_then(|(_, v)| v.parse::<usize>().ok());
     let values = posted(fields);
-    match application_parts::save_row(&state.db, user.id, id, &part_code, row, &values).await {
-        Ok(()) => Ok(saved_redirect(id, section, &part_code)),
+    let owner = scope.owner(user.id);
+    match application_parts::save_row(&state.db, owner, &part_code, row, &values).await {
+        Ok(()) => Ok(saved_redirect(scope, section, &part_code)),
         Err(e) => {
             let typed = Typed {
                 part: part_code,
@@ -449,15 +534,18 @@ async fn save_row(
                 row,
                 ..Typed::default()
             };
-            refused(&state, ctx, id, section, typed, e).await
+            refused(&state, ctx, scope, section, typed, e).await
         }
     }
 }
 
-async fn row_action(
-    State(state): State<AppState>,
+async fn do_row_action(
+    state: AppState,
     ctx: PageContext,
-    Path((id, part_code, index, action)): Path<(i64, String, usize, String)>,
+    scope: Scope,
+    part_code: String,
+    index: usize,
+    action: String,
 ) -> AppResult<Response> {
     let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let section = section_of_part(&part_code)?;
@@ -467,8 +555,111 @@ async fn row_action(
         "down" => RowAction::Down,
         _ => return Err(AppError::NotFound),
     };
-    application_parts::row_action(&state.db, user.id, id, &part_code, index, action).await?;
-    Ok(saved_redirect(id, section, &part_code))
+    application_parts::row_action(&state.db, scope.owner(user.id), &part_code, index, action)
+        .await?;
+    Ok(saved_redirect(scope, section, &part_code))
+}
+
+async fn show(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path((id, section_code)): Path<(i64, String)>,
+    Query(q): Query<ShowQuery>,
+) -> AppResult<Response> {
+    render(
+        &state,
+        ctx,
+        Scope::Application(id),
+        &section_code,
+        Typed::default(),
+        q,
+    )
+    .await
+}
+
+async fn save_single(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path((id, part_code)): Path<(i64, String)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    do_save_single(state, ctx, Scope::Application(id), part_code, fields).await
+}
+
+async fn save_row(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path((id, part_code)): Path<(i64, String)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    do_save_row(state, ctx, Scope::Application(id), part_code, fields).await
+}
+
+async fn row_action(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path((id, part_code, index, action)): Path<(i64, String, usize, String)>,
+) -> AppResult<Response> {
+    do_row_action(state, ctx, Scope::Application(id), part_code, index, action).await
+}
+
+async fn archive_show(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(section_code): Path<String>,
+    Query(q): Query<ShowQuery>,
+) -> AppResult<Response> {
+    render(
+        &state,
+        ctx,
+        Scope::Archive,
+        &section_code,
+        Typed::default(),
+        q,
+    )
+    .await
+}
+
+async fn archive_save_single(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(part_code): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    do_save_single(state, ctx, Scope::Archive, part_code, fields).await
+}
+
+async fn archive_save_row(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(part_code): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    do_save_row(state, ctx, Scope::Archive, part_code, fields).await
+}
+
+async fn archive_row_action(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path((part_code, index, action)): Path<(String, usize, String)>,
+) -> AppResult<Response> {
+    do_row_action(state, ctx, Scope::Archive, part_code, index, action).await
+}
+
+/// 保存到个人资料 from an application's part.
+async fn save_to_archive(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path((id, part_code)): Path<(i64, String)>,
+) -> AppResult<Response> {
+    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let section = section_of_part(&part_code)?;
+    application_parts::save_to_archive(&state.db, user.id, id, &part_code).await?;
+    Ok(Redirect::to(&format!(
+        "/my/applications/{id}/sections/{}?saved=archive#part-{part_code}",
+        section.code
+    ))
+    .into_response())
 }
 
 /// The summary form.
@@ -487,14 +678,14 @@ async fn save_summary(
     let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let section = section_of_part("summary")?;
     match application_parts::save_summary(&state.db, user.id, id, &f.summary).await {
-        Ok(()) => Ok(saved_redirect(id, section, "summary")),
+        Ok(()) => Ok(saved_redirect(Scope::Application(id), section, "summary")),
         Err(e) => {
             let typed = Typed {
                 part: "summary".into(),
                 summary: Some(f.summary.clone()),
                 ..Typed::default()
             };
-            refused(&state, ctx, id, section, typed, e).await
+            refused(&state, ctx, Scope::Application(id), section, typed, e).await
         }
     }
 }

@@ -18,7 +18,7 @@ use zc_storage::images::{MAX_UPLOAD_BYTES, photo_frame};
 use crate::{
     context::PageContext,
     error::{AppError, AppResult},
-    routes::application_sections::{ShowQuery, Typed, render},
+    routes::application_sections::{Scope, ShowQuery, Typed, render},
     state::AppState,
     views::{Nav, portal_nav},
 };
@@ -103,7 +103,15 @@ async fn upload(
             upload_error: Some((slot, message)),
             ..Typed::default()
         };
-        return render(&state, ctx, id, section, typed, ShowQuery::default()).await;
+        return render(
+            &state,
+            ctx,
+            Scope::Application(id),
+            section,
+            typed,
+            ShowQuery::default(),
+        )
+        .await;
     }
     // A new photo goes straight to its crop preview.
     if slot_row.photo
