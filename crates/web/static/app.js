@@ -226,6 +226,44 @@
     });
   }
 
+  // 自动保存: a few seconds after the last change the form is saved as a draft and the
+  // time is shown; the save button stays for those without script. A refused draft
+  // (a half-typed date, say) is simply not saved yet.
+  function setupAutosave(form) {
+    if (!window.fetch || !window.URLSearchParams) { return; }
+    var status = document.createElement("p");
+    status.className = "autosave-status hint";
+    status.setAttribute("aria-live", "polite");
+    form.appendChild(status);
+    var timer = null;
+    function save() {
+      var body = new URLSearchParams(new FormData(form));
+      fetch(form.action, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "X-Autosave": "1", "Content-Type": "application/x-www-form-urlencoded" },
+        body: body
+      }).then(function (res) {
+        if (res.status === 204) {
+          status.textContent = "已自动保存 " + (res.headers.get("X-Saved-At") || "");
+        } else if (res.status === 422) {
+          status.textContent = "有内容格式不正确，暂未自动保存，请检查后点“保存”";
+        } else if (res.status === 303 || res.redirected || res.status === 401) {
+          status.textContent = "登录已超时，请点“保存”，登录后可继续保存本页内容";
+        }
+      }).catch(function () {
+        status.textContent = "网络中断，暂未自动保存";
+      });
+    }
+    function changed() {
+      clearTimeout(timer);
+      status.textContent = "正在编辑…";
+      timer = setTimeout(save, 3000);
+    }
+    form.addEventListener("input", changed);
+    form.addEventListener("change", changed);
+  }
+
   function each(selector, fn) {
     Array.prototype.forEach.call(document.querySelectorAll(selector), fn);
   }
@@ -238,6 +276,7 @@
     each("textarea[data-counter]", setupCounter);
     each("input[data-unit-suggest]", setupUnitSuggest);
     each("svg[data-crop]", setupCrop);
+    each("form[data-autosave]", setupAutosave);
     each("form[data-downscale]", setupDownscale);
     each("button[data-print]", function (b) {
       b.hidden = false;

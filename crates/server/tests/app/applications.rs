@@ -801,3 +801,52 @@ async fn the_archive_prefills_new_applications_and_takes_rows_back() {
         ["桂林理工大学（原桂林工学院）"]
     );
 }
+
+#[tokio::test]
+async fn a_draft_saved_by_script_answers_with_the_time_or_the_messages() {
+    let app = spawn_app().await;
+    app.login_applicant().await;
+    let id = create(&app).await;
+    let token = app.csrf_token().await;
+    let res = app
+        .client
+        .post(app.url(&format!("/my/applications/{id}/parts/basic")))
+        .header("X-Autosave", "1")
+        .form(&[
+            ("_csrf", token.as_str()),
+            ("ethnicity", "壮族"),
+            ("gender", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let at = res.headers()["x-saved-at"].to_str().unwrap().to_string();
+    assert_eq!(at.len(), 5, "HH:MM: {at}");
+    let parts = zc_services::application_parts::load(&app.db, id)
+        .await
+        .unwrap();
+    assert!(
+        format!("{:?}", parts["basic"]).contains("壮族"),
+        "a partial draft is kept"
+    );
+
+    let res = app
+        .client
+        .post(app.url(&format!("/my/applications/{id}/parts/basic")))
+        .header("X-Autosave", "1")
+        .form(&[("_csrf", token.as_str()), ("work_start", "2010-13")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["errors"][0][0], "work_start");
+    let parts = zc_services::application_parts::load(&app.db, id)
+        .await
+        .unwrap();
+    assert!(
+        format!("{:?}", parts["basic"]).contains("壮族"),
+        "a refused draft leaves the last good one"
+    );
+}

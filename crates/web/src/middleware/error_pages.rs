@@ -52,8 +52,14 @@ pub async fn render(State(state): State<AppState>, req: Request, next: Next) -> 
                 .get(header::CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|ct| ct.starts_with("text/html"));
-            if is_html {
-                // A page that renders its own error (a form with messages) stays as is.
+            let is_json = res
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|ct| ct.starts_with("application/json"));
+            if is_html || is_json {
+                // A page that renders its own error (a form with messages), or an answer
+                // to the page's script, stays as is.
                 return res;
             }
             page_for_status(status)

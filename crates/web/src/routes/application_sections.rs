@@ -1,17 +1,11 @@
-//! `/my/applications/{id}/sections/{section}` — filling in the 11 sections: a left-hand
-//! list with ticks and "已完成 N/11", field-set forms, tables with add, edit, delete and
-//! up/down ordering, and the rich-text summary. Everything works without JavaScript.
-
-use std::collections::BTreeMap;
+//! The section pages of an application (and of 个人资料): a left-hand list with ticks and
+//! "已完成 N/11", field-set forms, tables with add, edit, delete and up/down ordering,
+//! the summary, and the upload slots. Everything works without JavaScript; the forms'
+//! handlers are in `application_section_forms`.
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::{
-    Form, Router,
-    extract::{Path, Query, State},
-    response::{IntoResponse, Redirect, Response},
-    routing::{get, post},
-};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use zc_domain::{
     Portal,
@@ -21,8 +15,8 @@ use zc_domain::{
     },
 };
 use zc_services::{
-    FieldErrors, ServiceError,
-    application_parts::{self, ARCHIVE_PARTS, Owner, RowAction, SUMMARY_MAX_CHARS},
+    FieldErrors,
+    application_parts::{self, ARCHIVE_PARTS, Owner, SUMMARY_MAX_CHARS},
     applications,
 };
 
@@ -33,34 +27,6 @@ use crate::{
     state::AppState,
     views::{Nav, portal_nav, today_cst},
 };
-
-/// Routes under `/my` (the caller adds the portal guard).
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/applications/{id}/sections/{section}", get(show))
-        .route("/applications/{id}/parts/{part}", post(save_single))
-        .route("/applications/{id}/parts/{part}/rows", post(save_row))
-        .route(
-            "/applications/{id}/parts/{part}/rows/{index}/{action}",
-            post(row_action),
-        )
-        .route("/applications/{id}/summary", post(save_summary))
-        .route(
-            "/applications/{id}/parts/{part}/archive",
-            post(save_to_archive),
-        )
-        .route(
-            "/profile",
-            get(|| async { Redirect::to("/my/profile/sections/basic") }),
-        )
-        .route("/profile/sections/{section}", get(archive_show))
-        .route("/profile/parts/{part}", post(archive_save_single))
-        .route("/profile/parts/{part}/rows", post(archive_save_row))
-        .route(
-            "/profile/parts/{part}/rows/{index}/{action}",
-            post(archive_row_action),
-        )
-}
 
 /// An entry of the left-hand list.
 pub struct NavItem {
@@ -148,7 +114,8 @@ impl Scope {
         }
     }
 
-    fn owner(self, user_id: i64) -> Owner {
+    /// The owner of the parts for the signed-in person.
+    pub fn owner(self, user_id: i64) -> Owner {
         match self {
             Self::Application(application_id) => Owner::Application {
                 applicant_id: user_id,
@@ -443,249 +410,4 @@ async fn slot_views(
             }
         })
         .collect())
-}
-
-/// The posted fields, without the CSRF token.
-fn posted(fields: Vec<(String, String)>) -> Values {
-    fields
-        .into_iter()
-        .filter(|(k, _)| k != "_csrf" && k != "row")
-        .collect::<BTreeMap<_, _>>()
-}
-
-fn section_of_part(part_code: &str) -> AppResult<&'static SectionSpec> {
-    zc_domain::application::sections::part(part_code)
-        .map(|(s, _)| s)
-        .ok_or(AppError::NotFound)
-}
-
-fn saved_redirect(scope: Scope, section: &SectionSpec, part: &str) -> Response {
-    Redirect::to(&format!(
-        "{}/sections/{}?saved={part}#part-{part}",
-        scope.base(),
-        section.code
-    ))
-    .into_response()
-}
-
-/// Shows the form again with what was typed, or passes other errors on.
-async fn refused(
-    state: &AppState,
-    ctx: PageContext,
-    scope: Scope,
-    section: &SectionSpec,
-    typed: Typed,
-    e: ServiceError,
-) -> AppResult<Response> {
-    match e {
-        ServiceError::Invalid(errors) => {
-            let typed = Typed { errors, ..typed };
-            render(state, ctx, scope, section.code, typed, ShowQuery::default()).await
-        }
-        other => Err(other.into()),
-    }
-}
-
-async fn do_save_single(
-    state: AppState,
-    ctx: PageContext,
-    scope: Scope,
-    part_code: String,
-    fields: Vec<(String, String)>,
-) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
-    let section = section_of_part(&part_code)?;
-    let values = posted(fields);
-    let owner = scope.owner(user.id);
-    match application_parts::save_single(&state.db, owner, &part_code, &values).await {
-        Ok(()) => Ok(saved_redirect(scope, section, &part_code)),
-        Err(e) => {
-            let typed = Typed {
-                part: part_code,
-                values,
-                ..Typed::default()
-            };
-            refused(&state, ctx, scope, section, typed, e).await
-        }
-    }
-}
-
-async fn do_save_row(
-    state: AppState,
-    ctx: PageContext,
-    scope: Scope,
-    part_code: String,
-    fields: Vec<(String, String)>,
-) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
-    let section = section_of_part(&part_code)?;
-    let row = fields
-        .iter()
-        .find(|(k, _)| k == "row")
-        .and_then(|(_, v)| v.parse::<usize>().ok());
-    let values = posted(fields);
-    let owner = scope.owner(user.id);
-    match application_parts::save_row(&state.db, owner, &part_code, row, &values).await {
-        Ok(()) => Ok(saved_redirect(scope, section, &part_code)),
-        Err(e) => {
-            let typed = Typed {
-                part: part_code,
-                values,
-                row,
-                ..Typed::default()
-            };
-            refused(&state, ctx, scope, section, typed, e).await
-        }
-    }
-}
-
-async fn do_row_action(
-    state: AppState,
-    ctx: PageContext,
-    scope: Scope,
-    part_code: String,
-    index: usize,
-    action: String,
-) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
-    let section = section_of_part(&part_code)?;
-    let action = match action.as_str() {
-        "delete" => RowAction::Delete,
-        "up" => RowAction::Up,
-        "down" => RowAction::Down,
-        _ => return Err(AppError::NotFound),
-    };
-    application_parts::row_action(&state.db, scope.owner(user.id), &part_code, index, action)
-        .await?;
-    Ok(saved_redirect(scope, section, &part_code))
-}
-
-async fn show(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    Path((id, section_code)): Path<(i64, String)>,
-    Query(q): Query<ShowQuery>,
-) -> AppResult<Response> {
-    render(
-        &state,
-        ctx,
-        Scope::Application(id),
-        &section_code,
-        Typed::default(),
-        q,
-    )
-    .await
-}
-
-async fn save_single(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    Path((id, part_code)): Path<(i64, String)>,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> AppResult<Response> {
-    do_save_single(state, ctx, Scope::Application(id), part_code, fields).await
-}
-
-async fn save_row(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    Path((id, part_code)): Path<(i64, String)>,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> AppResult<Response> {
-    do_save_row(state, ctx, Scope::Application(id), part_code, fields).await
-}
-
-async fn row_action(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    Path((id, part_code, index, action)): Path<(i64, String, usize, String)>,
-) -> AppResult<Response> {
-    do_row_action(state, ctx, Scope::Application(id), part_code, index, action).await
-}
-
-async fn archive_show(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    Path(section_code): Path<String>,
-    Query(q): Query<ShowQuery>,
-) -> AppResult<Response> {
-    render(
-        &state,
-        ctx,
-        Scope::Archive,
-        &section_code,
-        Typed::default(),
-        q,
-    )
-    .await
-}
-
-async fn archive_save_single(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    Path(part_code): Path<String>,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> AppResult<Response> {
-    do_save_single(state, ctx, Scope::Archive, part_code, fields).await
-}
-
-async fn archive_save_row(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    Path(part_code): Path<String>,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> AppResult<Response> {
-    do_save_row(state, ctx, Scope::Archive, part_code, fields).await
-}
-
-async fn archive_row_action(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    Path((part_code, index, action)): Path<(String, usize, String)>,
-) -> AppResult<Response> {
-    do_row_action(state, ctx, Scope::Archive, part_code, index, action).await
-}
-
-/// 保存到个人资料 from an application's part.
-async fn save_to_archive(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    Path((id, part_code)): Path<(i64, String)>,
-) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
-    let section = section_of_part(&part_code)?;
-    application_parts::save_to_archive(&state.db, user.id, id, &part_code).await?;
-    Ok(Redirect::to(&format!(
-        "/my/applications/{id}/sections/{}?saved=archive#part-{part_code}",
-        section.code
-    ))
-    .into_response())
-}
-
-/// The summary form.
-#[derive(Debug, Deserialize)]
-pub struct SummaryForm {
-    #[serde(default)]
-    pub summary: String,
-}
-
-async fn save_summary(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    Path(id): Path<i64>,
-    Form(f): Form<SummaryForm>,
-) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
-    let section = section_of_part("summary")?;
-    match application_parts::save_summary(&state.db, user.id, id, &f.summary).await {
-        Ok(()) => Ok(saved_redirect(Scope::Application(id), section, "summary")),
-        Err(e) => {
-            let typed = Typed {
-                part: "summary".into(),
-                summary: Some(f.summary.clone()),
-                ..Typed::default()
-            };
-            refused(&state, ctx, Scope::Application(id), section, typed, e).await
-        }
-    }
 }

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod admin_accounts;
 pub mod admin_orgs;
 pub mod applicant_auth;
+pub mod application_section_forms;
 pub mod application_sections;
 pub mod application_uploads;
 pub mod design;

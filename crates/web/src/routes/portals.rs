@@ -33,7 +33,7 @@ pub fn router(state: AppState) -> Router<AppState> {
                     .merge(crate::routes::my_unit::routes())
                     .merge(crate::routes::expert::routes())
                     .merge(crate::routes::my_applications::routes())
-                    .merge(crate::routes::application_sections::routes())
+                    .merge(crate::routes::application_section_forms::routes())
                     .merge(crate::routes::application_uploads::routes()),
                 Portal::My,
             ),
