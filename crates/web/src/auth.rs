@@ -19,6 +19,30 @@ const LOGIN_AT_KEY: &str = "login_at";
 /// page works until it is changed.
 const MUST_CHANGE_PASSWORD_KEY: &str = "must_change_password";
 
+/// A form posted after the session had expired, kept so that it can be sent again once
+/// the person has signed in (only the application and archive forms qualify).
+pub const KEPT_POST_KEY: &str = "kept_post";
+
+/// A kept form: where it was going and what was typed (without the CSRF token).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct KeptPost {
+    pub path: String,
+    pub fields: Vec<(String, String)>,
+}
+
+/// Whether a form sent to `path` is worth keeping across a sign-in.
+pub fn keepable(path: &str) -> bool {
+    let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    matches!(
+        parts.as_slice(),
+        ["my", "applications", _, "parts", _]
+            | ["my", "applications", _, "parts", _, "rows"]
+            | ["my", "applications", _, "summary"]
+            | ["my", "profile", "parts", _]
+            | ["my", "profile", "parts", _, "rows"]
+    )
+}
+
 /// Where a person with an expired password is sent.
 pub const CHANGE_PASSWORD_PATH: &str = "/account/password";
 
@@ -36,8 +60,13 @@ pub async fn start_session(session: &Session, account: &Account) -> anyhow::Resu
     let role = Role::from_code(&account.role).ok_or_else(|| {
         anyhow::anyhow!("account {} has unknown role {}", account.id, account.role)
     })?;
+    // A form kept from before the sign-in survives the new session.
+    let kept: Option<KeptPost> = session.get(KEPT_POST_KEY).await.ok().flatten();
     session.cycle_id().await?;
     session.clear().await;
+    if let Some(kept) = kept {
+        session.insert(KEPT_POST_KEY, kept).await?;
+    }
     session.insert(ACCOUNT_ID_KEY, account.id).await?;
     session
         .insert(
@@ -94,6 +123,37 @@ pub async fn require_portal(
     next: Next,
 ) -> Response {
     match current_user(&session).await {
+        None if req.method() == axum::http::Method::POST => {
+            let uri = req
+                .extensions()
+                .get::<OriginalUri>()
+                .map(|o| o.0.clone())
+                .unwrap_or_else(|| req.uri().clone());
+            let path = uri.path().to_string();
+            let form = req
+                .headers()
+                .get(axum::http::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+            let login = if portal == Portal::My {
+                "/my/login"
+            } else {
+                "/login"
+            };
+            if keepable(&path) && form {
+                let bytes = axum::body::to_bytes(req.into_body(), 512 * 1024)
+                    .await
+                    .unwrap_or_default();
+                let fields: Vec<(String, String)> =
+                    serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+                let fields = fields.into_iter().filter(|(k, _)| k != "_csrf").collect();
+                let _ = session
+                    .insert(KEPT_POST_KEY, KeptPost { path, fields })
+                    .await;
+                return Redirect::to(&format!("{login}?next=%2Fmy%2Fresume")).into_response();
+            }
+            Redirect::to(login).into_response()
+        }
         None => {
             // Inside a nested router `req.uri()` has lost its prefix; the original has it.
             let uri = req

@@ -850,3 +850,70 @@ async fn a_draft_saved_by_script_answers_with_the_time_or_the_messages() {
         "a refused draft leaves the last good one"
     );
 }
+
+#[tokio::test]
+async fn a_form_sent_after_the_session_expired_is_kept_until_the_person_signs_in() {
+    let app = spawn_app().await;
+    app.login_applicant().await;
+    let id = create(&app).await;
+    // The session ends on the server (idle timeout) while the form is open.
+    zc_db::with_pool!(&app.db, p => sqlx::query("DELETE FROM session").execute(p).await.map(|_| ()))
+        .unwrap();
+    let res = app
+        .post_form(
+            &format!("/my/applications/{id}/parts/exams"),
+            &[
+                ("language", "已合格"),
+                ("computer", "免试"),
+                ("note", "2019年广东考试合格"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&res), "/my/login?next=%2Fmy%2Fresume");
+
+    let res = app
+        .post_form(
+            "/my/login",
+            &[
+                ("identifier", zc_services::demo::DEMO_APPLICANT_ID),
+                ("password", &app.demo_password.clone().unwrap()),
+                ("next", "/my/resume"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&res), "/my/resume");
+    let (_, doc) = app.get_html("/my/resume").await;
+    let shown = texts(&doc, "#kept-values dd");
+    assert!(
+        shown.contains(&"2019年广东考试合格".to_string()),
+        "{shown:?}"
+    );
+    let action = attr(&doc, "form[action^='/my/applications']", "action").unwrap();
+    assert_eq!(action, format!("/my/applications/{id}/parts/exams"));
+    let fields: Vec<(String, String)> = doc
+        .select(
+            &scraper::Selector::parse("form[action^='/my/applications'] input[type=hidden]")
+                .unwrap(),
+        )
+        .filter_map(|e| {
+            Some((
+                e.value().attr("name")?.to_string(),
+                e.value().attr("value")?.to_string(),
+            ))
+        })
+        .filter(|(k, _)| k != "_csrf")
+        .collect();
+    let borrowed: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let res = app.post_form(&action, &borrowed).await;
+    assert!(location(&res).contains("saved=exams"));
+    let parts = zc_services::application_parts::load(&app.db, id)
+        .await
+        .unwrap();
+    assert!(format!("{:?}", parts["exams"]).contains("2019年广东考试合格"));
+    // Shown once: the kept form is gone afterwards.
+    let (_, doc) = app.get_html("/my/resume").await;
+    assert!(texts(&doc, "[role=status]")[0].contains("没有需要继续保存的内容"));
+}

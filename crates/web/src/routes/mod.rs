@@ -11,6 +11,7 @@ pub mod application_uploads;
 pub mod design;
 pub mod expert;
 pub mod health;
+pub mod kept_post;
 pub mod login;
 pub mod my_applications;
 pub mod my_unit;
