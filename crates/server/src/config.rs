@@ -60,6 +60,10 @@ pub struct Config {
     pub smtp_url: String,
     /// Sender of e-mail, e.g. `广西职称 <noreply@example.cn>`.
     pub mail_from: String,
+    /// 专业技术工作总结 limit for 职称评审, in characters.
+    pub summary_limit_evaluation: usize,
+    /// 专业技术工作总结 limit for 职称认定, in characters.
+    pub summary_limit_recognition: usize,
 }
 
 impl Default for Config {
@@ -87,6 +91,8 @@ impl Default for Config {
             sms_aliyun_templates: String::new(),
             smtp_url: String::new(),
             mail_from: String::new(),
+            summary_limit_evaluation: 5000,
+            summary_limit_recognition: 700,
         }
     }
 }
@@ -116,6 +122,8 @@ impl std::fmt::Debug for Config {
             .field("sms_aliyun_templates", &self.sms_aliyun_templates)
             .field("smtp_url", &zc_db::redact_url(&self.smtp_url))
             .field("mail_from", &self.mail_from)
+            .field("summary_limit_evaluation", &self.summary_limit_evaluation)
+            .field("summary_limit_recognition", &self.summary_limit_recognition)
             .finish()
     }
 }
@@ -144,6 +152,8 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("ZC_SMS_ALIYUN_TEMPLATES", "sms_aliyun_templates"),
     ("ZC_SMTP_URL", "smtp_url"),
     ("ZC_MAIL_FROM", "mail_from"),
+    ("ZC_SUMMARY_LIMIT_EVALUATION", "summary_limit_evaluation"),
+    ("ZC_SUMMARY_LIMIT_RECOGNITION", "summary_limit_recognition"),
 ];
 
 /// Variables that are not settings but select the file.
@@ -225,6 +235,12 @@ impl Config {
                 "sms_aliyun_templates" => self.sms_aliyun_templates = value.clone(),
                 "smtp_url" => self.smtp_url = value.clone(),
                 "mail_from" => self.mail_from = value.clone(),
+                "summary_limit_evaluation" => {
+                    self.summary_limit_evaluation = parse_num(var, value)?
+                }
+                "summary_limit_recognition" => {
+                    self.summary_limit_recognition = parse_num(var, value)?
+                }
                 other => unreachable!("ENV_KEYS names {other} without a setter"),
             }
         }
@@ -240,6 +256,14 @@ impl Config {
         }
         if self.db_max_connections == 0 {
             bail!("db_max_connections 必须大于 0");
+        }
+        for (key, v) in [
+            ("summary_limit_evaluation", self.summary_limit_evaluation),
+            ("summary_limit_recognition", self.summary_limit_recognition),
+        ] {
+            if !(100..=50_000).contains(&v) {
+                bail!("{key} = {v} 无效：应在100到50000之间");
+            }
         }
         if self.body_limit_kb < 16 {
             bail!("body_limit_kb 过小（至少 16）");

@@ -136,6 +136,10 @@ impl Application {
             files_dir: config.files_dir(),
             captcha_always: config.captcha_always,
             staff_totp_required: !config.demo,
+            summary_limits: zc_services::application_parts::SummaryLimits {
+                evaluation: config.summary_limit_evaluation,
+                recognition: config.summary_limit_recognition,
+            },
             public_url: if config.public_url.is_empty() {
                 report.url.clone()
             } else {

@@ -12,8 +12,32 @@ use zc_domain::application::{
 
 use crate::{FieldErrors, ServiceError, ServiceResult};
 
-/// 专业技术工作总结 length limit for 职称评审, in characters of text.
-pub const SUMMARY_MAX_CHARS: usize = 5000;
+/// 专业技术工作总结 length limits per application type, in characters of text; set by
+/// configuration (`summary_limit_evaluation`, `summary_limit_recognition`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SummaryLimits {
+    pub evaluation: usize,
+    pub recognition: usize,
+}
+
+impl Default for SummaryLimits {
+    fn default() -> Self {
+        Self {
+            evaluation: 5000,
+            recognition: 700,
+        }
+    }
+}
+
+impl SummaryLimits {
+    /// The limit for an application type.
+    pub fn for_kind(self, kind: zc_domain::application::ApplicationKind) -> usize {
+        match kind {
+            zc_domain::application::ApplicationKind::Evaluation => self.evaluation,
+            zc_domain::application::ApplicationKind::Recognition => self.recognition,
+        }
+    }
+}
 
 fn values_json(v: &Values) -> Value {
     Value::Object(
@@ -412,16 +436,19 @@ pub fn summary_to_plain(html: &str) -> String {
 /// Saves the 专业技术工作总结.
 pub async fn save_summary(
     db: &Db,
+    limits: SummaryLimits,
     applicant_id: i64,
     application_id: i64,
     html: &str,
 ) -> ServiceResult<()> {
-    editable(db, applicant_id, application_id).await?;
+    let app = editable(db, applicant_id, application_id).await?;
+    let limit = zc_domain::application::ApplicationKind::from_code(&app.kind)
+        .map_or(limits.evaluation, |k| limits.for_kind(k));
     let (clean, chars) = sanitise_summary(&summary_input_to_html(html));
-    if chars > SUMMARY_MAX_CHARS {
+    if chars > limit {
         return Err(FieldErrors::one(
             "summary",
-            format!("专业技术工作总结不能超过{SUMMARY_MAX_CHARS}个字符（现有{chars}个）"),
+            format!("专业技术工作总结不能超过{limit}个字符（现有{chars}个）"),
         ));
     }
     let owner = Owner::Application {

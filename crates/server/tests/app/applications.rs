@@ -917,3 +917,30 @@ async fn a_form_sent_after_the_session_expired_is_kept_until_the_person_signs_in
     let (_, doc) = app.get_html("/my/resume").await;
     assert!(texts(&doc, "[role=status]")[0].contains("没有需要继续保存的内容"));
 }
+
+#[tokio::test]
+async fn the_summary_limit_comes_from_configuration() {
+    let app = crate::helpers::spawn_app_with(|c| c.summary_limit_evaluation = 100).await;
+    app.login_applicant().await;
+    let id = create(&app).await;
+    let (_, doc) = app
+        .get_html(&format!("/my/applications/{id}/sections/summary"))
+        .await;
+    assert_eq!(
+        attr(&doc, "#f-summary", "maxlength").as_deref(),
+        Some("100")
+    );
+    let long = "工".repeat(150);
+    let res = app
+        .post_form(
+            &format!("/my/applications/{id}/summary"),
+            &[("summary", &long)],
+        )
+        .await;
+    let doc = html(&res.text().await.unwrap());
+    assert_eq!(
+        texts(&doc, ".error-summary li"),
+        ["专业技术工作总结不能超过100个字符（现有150个）"]
+    );
+    assert_eq!(texts(&doc, "#f-summary"), [long], "what was typed stays");
+}

@@ -326,7 +326,14 @@ async fn save_summary(
 ) -> AppResult<Response> {
     let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let section = section_of_part("summary")?;
-    let result = application_parts::save_summary(&state.db, user.id, id, &f.summary).await;
+    let result = application_parts::save_summary(
+        &state.db,
+        state.config.summary_limits,
+        user.id,
+        id,
+        &f.summary,
+    )
+    .await;
     if is_autosave(&headers) {
         return autosave_answer(result);
     }

@@ -16,7 +16,7 @@ use zc_domain::{
 };
 use zc_services::{
     FieldErrors,
-    application_parts::{self, ARCHIVE_PARTS, Owner, SUMMARY_MAX_CHARS},
+    application_parts::{self, ARCHIVE_PARTS, Owner},
     applications,
 };
 
@@ -356,7 +356,12 @@ pub(crate) async fn render(
         editable,
         errors: typed.errors,
         saved: q.saved.is_some(),
-        max_chars: SUMMARY_MAX_CHARS,
+        max_chars: app
+            .as_ref()
+            .and_then(|a| zc_domain::application::ApplicationKind::from_code(&a.kind))
+            .map_or(state.config.summary_limits.evaluation, |k| {
+                state.config.summary_limits.for_kind(k)
+            }),
         card,
     };
     Ok(page.into_response())
