@@ -18,7 +18,7 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 /// A chromedriver process, killed when dropped.
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     url: String,
     _profile: tempfile::TempDir,
@@ -39,7 +39,7 @@ fn free_port() -> u16 {
         .port()
 }
 
-async fn start_driver() -> Option<Driver> {
+pub(crate) async fn start_driver() -> Option<Driver> {
     if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
         // CI installs the browser, so there a missing one is a failure, not a skip.
         assert!(
@@ -73,7 +73,7 @@ async fn start_driver() -> Option<Driver> {
     panic!("chromedriver did not come up on {}", driver.url);
 }
 
-async fn open_browser(driver: &Driver, width: u32) -> Client {
+pub(crate) async fn open_browser(driver: &Driver, width: u32) -> Client {
     let profile = driver._profile.path().join(format!("w{width}"));
     let mut caps = serde_json::Map::new();
     caps.insert(
@@ -97,12 +97,12 @@ async fn open_browser(driver: &Driver, width: u32) -> Client {
         .expect("browser session")
 }
 
-async fn js(client: &Client, script: &str) -> Value {
+pub(crate) async fn js(client: &Client, script: &str) -> Value {
     client.execute(script, vec![]).await.expect("script runs")
 }
 
 /// Console messages of level SEVERE since the last call (chromedriver's log endpoint).
-async fn console_errors(driver: &Driver, client: &Client) -> Vec<String> {
+pub(crate) async fn console_errors(driver: &Driver, client: &Client) -> Vec<String> {
     let id = client.session_id().await.unwrap().expect("session id");
     let res: Value = reqwest::Client::new()
         .post(format!("{}/session/{id}/se/log", driver.url))
@@ -222,7 +222,7 @@ async fn home_page_at_phone_and_desktop_width_with_care_mode() {
 }
 
 /// Fills a field by its id.
-async fn fill(client: &Client, id: &str, value: &str) {
+pub(crate) async fn fill(client: &Client, id: &str, value: &str) {
     let el = client
         .find(Locator::Id(id))
         .await
@@ -232,7 +232,7 @@ async fn fill(client: &Client, id: &str, value: &str) {
 }
 
 /// Clicks something that loads a new page, and waits until the new page has loaded.
-async fn click(client: &Client, css: &str) {
+pub(crate) async fn click(client: &Client, css: &str) {
     js(client, "window.__zcOldPage = true; return null;").await;
     client
         .find(Locator::Css(css))
@@ -257,7 +257,7 @@ async fn click(client: &Client, css: &str) {
     panic!("no new page after clicking {css}");
 }
 
-async fn heading(client: &Client) -> String {
+pub(crate) async fn heading(client: &Client) -> String {
     client
         .find(Locator::Css("main h1"))
         .await

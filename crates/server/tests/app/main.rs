@@ -7,6 +7,7 @@ mod applicants;
 mod applications;
 mod auth;
 mod browser;
+mod browser_application;
 mod experts;
 mod helpers;
 mod organisations;
