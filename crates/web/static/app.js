@@ -264,6 +264,88 @@
     form.addEventListener("change", changed);
   }
 
+  // 拖动排序: rows of a table can be dragged into a new order (the ↑/↓ buttons are the
+  // keyboard and no-script way); the new order is saved and the page shown again.
+  function setupReorder(table) {
+    var tbody = table.tBodies[0];
+    var token = document.querySelector("meta[name=csrf-token]");
+    if (!tbody || !token || !window.fetch) { return; }
+    var dragged = null;
+    Array.prototype.forEach.call(tbody.rows, function (row) {
+      row.draggable = true;
+      row.classList.add("draggable");
+      row.addEventListener("dragstart", function (e) {
+        dragged = row;
+        e.dataTransfer.effectAllowed = "move";
+        e.dataTransfer.setData("text/plain", row.getAttribute("data-index"));
+      });
+      row.addEventListener("dragover", function (e) {
+        if (!dragged || dragged === row) { return; }
+        e.preventDefault();
+        var box = row.getBoundingClientRect();
+        var after = e.clientY > box.top + box.height / 2;
+        tbody.insertBefore(dragged, after ? row.nextSibling : row);
+      });
+      row.addEventListener("dragend", function () {
+        if (!dragged) { return; }
+        dragged = null;
+        var order = Array.prototype.map.call(tbody.rows, function (r) { return r.getAttribute("data-index"); });
+        var body = new URLSearchParams();
+        body.set("_csrf", token.content);
+        body.set("order", order.join(","));
+        fetch(table.getAttribute("data-reorder"), { method: "POST", credentials: "same-origin", body: body })
+          .then(function () { window.location.reload(); });
+      });
+    });
+  }
+
+  // 富文本: bold, italic, underline and lists for the summary. The text box stays the
+  // field that is sent; without script it takes plain paragraphs.
+  function setupRichText(area) {
+    var source = document.getElementById("summary-html");
+    if (!source || typeof document.execCommand !== "function") { return; }
+    var max = parseInt(area.getAttribute("maxlength"), 10) || 0;
+    var bar = document.createElement("div");
+    bar.className = "rich-toolbar";
+    bar.setAttribute("role", "toolbar");
+    bar.setAttribute("aria-label", "格式");
+    var editor = document.createElement("div");
+    editor.className = "rich-editor";
+    editor.contentEditable = "true";
+    editor.setAttribute("role", "textbox");
+    editor.setAttribute("aria-multiline", "true");
+    editor.setAttribute("aria-labelledby", area.id + "-label");
+    editor.innerHTML = source.innerHTML.trim() || "<p><br></p>";
+    [["bold", "加粗"], ["italic", "斜体"], ["underline", "下划线"],
+     ["insertUnorderedList", "项目列表"], ["insertOrderedList", "编号列表"]].forEach(function (b) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "btn btn-small";
+      button.textContent = b[1];
+      button.addEventListener("click", function () {
+        editor.focus();
+        document.execCommand(b[0], false, null);
+        sync();
+      });
+      bar.appendChild(button);
+    });
+    var counter = area.parentNode.querySelector(".counter");
+    function sync() {
+      area.value = editor.innerHTML;
+      var n = Array.from(editor.innerText.replace(/\s/g, "")).length;
+      if (counter) {
+        counter.textContent = "当前已输入" + n + "个字符，您还可以输入" + Math.max(0, max - n) + "个字符";
+      }
+      area.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+    area.removeAttribute("maxlength");
+    area.hidden = true;
+    area.parentNode.insertBefore(bar, area);
+    area.parentNode.insertBefore(editor, area);
+    editor.addEventListener("input", sync);
+    sync();
+  }
+
   function each(selector, fn) {
     Array.prototype.forEach.call(document.querySelectorAll(selector), fn);
   }
@@ -276,6 +358,8 @@
     each("textarea[data-counter]", setupCounter);
     each("input[data-unit-suggest]", setupUnitSuggest);
     each("svg[data-crop]", setupCrop);
+    each("table[data-reorder]", setupReorder);
+    each("textarea[data-rich]", setupRichText);
     each("form[data-autosave]", setupAutosave);
     each("form[data-downscale]", setupDownscale);
     each("button[data-print]", function (b) {

@@ -944,3 +944,44 @@ async fn the_summary_limit_comes_from_configuration() {
     );
     assert_eq!(texts(&doc, "#f-summary"), [long], "what was typed stays");
 }
+
+#[tokio::test]
+async fn rows_take_a_new_order_from_drag_and_drop_and_a_stale_order_is_refused() {
+    let app = spawn_app().await;
+    app.login_applicant().await;
+    for name in ["甲", "乙", "丙"] {
+        app.post_form(
+            "/my/profile/parts/awards/rows",
+            &[
+                ("date", "2020-01"),
+                ("name", &format!("{name}奖")),
+                ("level", "市厅级"),
+                ("issuer", "南宁市人民政府"),
+                ("rank", "第一"),
+            ],
+        )
+        .await;
+    }
+    let (_, doc) = app.get_html("/my/profile/sections/achievements").await;
+    assert_eq!(
+        attr(&doc, "table[data-part=awards]", "data-reorder").as_deref(),
+        Some("/my/profile/parts/awards/order")
+    );
+    let res = app
+        .post_form("/my/profile/parts/awards/order", &[("order", "2,0,1")])
+        .await;
+    assert!(location(&res).contains("saved=awards"));
+    let (_, doc) = app.get_html("/my/profile/sections/achievements").await;
+    assert_eq!(
+        texts(&doc, "[data-part=awards] td[data-label=名称与内容]"),
+        ["丙奖", "甲奖", "乙奖"]
+    );
+    let res = app
+        .post_form("/my/profile/parts/awards/order", &[("order", "0,1")])
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::CONFLICT,
+        "a row was added or removed meanwhile"
+    );
+}

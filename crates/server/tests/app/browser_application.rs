@@ -191,13 +191,43 @@ async fn create_fill_upload_and_crop_submit_withdraw_and_resubmit_on_a_phone() {
         .goto(&format!("{base}/sections/summary"))
         .await
         .unwrap();
-    fill(
+    // The formatting editor: bold text, then plain.
+    let editor = client.find(Locator::Css(".rich-editor")).await.unwrap();
+    editor.click().await.unwrap();
+    js(
         &client,
-        "f-summary",
-        "本人从事建筑施工技术工作十余年。\n主持完成地铁站房等多项工程。",
+        "document.execCommand('selectAll'); document.execCommand('delete'); return null;",
     )
     .await;
+    client
+        .find(Locator::XPath(
+            "//div[@class='rich-toolbar']/button[text()='加粗']",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    editor
+        .send_keys("本人从事建筑施工技术工作十余年。")
+        .await
+        .unwrap();
+    let counter = client
+        .find(Locator::Css("#part-summary .counter"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(counter.starts_with("当前已输入16个字符"), "{counter}");
     click(&client, "#part-summary form button[type=submit]").await;
+    let stored: String = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
+        "SELECT data FROM application_part WHERE part = 'summary'").fetch_one(p).await)
+    .unwrap();
+    assert!(
+        stored.contains("<b>本人从事") || stored.contains("<strong>本人从事"),
+        "bold survives: {stored}"
+    );
 
     // A large phone photo: scaled in the browser, then cropped to the 2-inch frame.
     let dir = tempfile::tempdir().unwrap();

@@ -34,6 +34,8 @@ pub fn routes() -> Router<AppState> {
             post(row_action),
         )
         .route("/applications/{id}/summary", post(save_summary))
+        .route("/applications/{id}/parts/{part}/order", post(reorder))
+        .route("/profile/parts/{part}/order", post(archive_reorder))
         .route(
             "/applications/{id}/parts/{part}/archive",
             post(save_to_archive),
@@ -348,4 +350,49 @@ async fn save_summary(
             refused(&state, ctx, Scope::Application(id), section, typed, e).await
         }
     }
+}
+
+/// The new order of a table's rows, from drag and drop: the current row numbers in their
+/// new order, e.g. `2,0,1`.
+#[derive(Debug, Deserialize)]
+pub struct OrderForm {
+    #[serde(default)]
+    pub order: String,
+}
+
+async fn do_reorder(
+    state: AppState,
+    ctx: PageContext,
+    scope: Scope,
+    part_code: String,
+    f: OrderForm,
+) -> AppResult<Response> {
+    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let section = section_of_part(&part_code)?;
+    let order: Vec<usize> = f
+        .order
+        .split(',')
+        .map(|n| n.trim().parse())
+        .collect::<Result<_, _>>()
+        .map_err(|_| AppError::Refused("排序内容无法识别，请刷新页面后重新排序".into()))?;
+    application_parts::reorder(&state.db, scope.owner(user.id), &part_code, &order).await?;
+    Ok(saved_redirect(scope, section, &part_code))
+}
+
+async fn reorder(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path((id, part_code)): Path<(i64, String)>,
+    Form(f): Form<OrderForm>,
+) -> AppResult<Response> {
+    do_reorder(state, ctx, Scope::Application(id), part_code, f).await
+}
+
+async fn archive_reorder(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(part_code): Path<String>,
+    Form(f): Form<OrderForm>,
+) -> AppResult<Response> {
+    do_reorder(state, ctx, Scope::Archive, part_code, f).await
 }

@@ -75,6 +75,8 @@ pub struct PartView {
     pub missing: Vec<String>,
     pub summary_html: String,
     pub summary_chars: usize,
+    /// The stored summary as (sanitised) HTML, for the formatting editor.
+    pub summary_rich: String,
     pub computed: Option<String>,
 }
 
@@ -211,6 +213,7 @@ fn part_view(
         missing: part_missing(spec, data),
         summary_html: String::new(),
         summary_chars: 0,
+        summary_rich: String::new(),
         computed: None,
     };
     match spec.shape {
@@ -266,6 +269,7 @@ fn part_view(
             // The text box holds plain text; the stored HTML keeps the formatting.
             if let PartData::Summary { html, chars } = data {
                 view.summary_html = application_parts::summary_to_plain(html);
+                view.summary_rich = html.clone();
                 view.summary_chars = *chars;
             }
             if mine && let Some(text) = &typed.summary {
