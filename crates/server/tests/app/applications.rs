@@ -508,6 +508,16 @@ async fn uploads_are_normalised_limited_and_private() {
     let doc = html(&res.text().await.unwrap());
     assert!(texts(&doc, "#slot-error-diploma")[0].contains("图片尺寸过大"));
 
+    // Over 20 MB is refused by size, before any decoding.
+    let mut huge = b"\x89PNG\r\n\x1a\n".to_vec();
+    huge.resize(21 * 1024 * 1024, 0);
+    let res = upload(&app, id, "diploma", vec![huge]).await;
+    let doc = html(&res.text().await.unwrap());
+    assert_eq!(
+        texts(&doc, "#slot-error-diploma"),
+        ["学历、学位证书：图片不能超过20MB"]
+    );
+
     // A large phone PNG becomes a JPEG within the slot's limits.
     let big = crate::helpers::test_image(4000, 3000, image::ImageFormat::Png);
     assert!(big.len() > 2 * 1024 * 1024, "a large upload: {}", big.len());
