@@ -136,7 +136,7 @@ impl Application {
             files_dir: config.files_dir(),
             captcha_always: config.captcha_always,
             staff_totp_required: !config.demo,
-            summary_limits: zc_services::application_parts::SummaryLimits {
+            summary_limits: zc_services::application_summary::SummaryLimits {
                 evaluation: config.summary_limit_evaluation,
                 recognition: config.summary_limit_recognition,
             },

@@ -30,7 +30,7 @@ pub struct WebConfig {
     /// The address people reach the platform at, for links in e-mails.
     pub public_url: String,
     /// 专业技术工作总结 length limits per application type.
-    pub summary_limits: zc_services::application_parts::SummaryLimits,
+    pub summary_limits: zc_services::application_summary::SummaryLimits,
 }
 
 impl std::fmt::Debug for WebConfig {

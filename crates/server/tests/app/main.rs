@@ -4,6 +4,7 @@
 mod account;
 mod admin;
 mod applicants;
+mod application_forms;
 mod applications;
 mod auth;
 mod browser;

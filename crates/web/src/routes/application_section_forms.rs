@@ -328,7 +328,7 @@ async fn save_summary(
 ) -> AppResult<Response> {
     let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let section = section_of_part("summary")?;
-    let result = application_parts::save_summary(
+    let result = zc_services::application_summary::save_summary(
         &state.db,
         state.config.summary_limits,
         user.id,

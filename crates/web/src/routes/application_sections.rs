@@ -268,7 +268,7 @@ fn part_view(
             view.shape = "summary";
             // The text box holds plain text; the stored HTML keeps the formatting.
             if let PartData::Summary { html, chars } = data {
-                view.summary_html = application_parts::summary_to_plain(html);
+                view.summary_html = zc_services::application_summary::summary_to_plain(html);
                 view.summary_rich = html.clone();
                 view.summary_chars = *chars;
             }

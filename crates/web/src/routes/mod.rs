@@ -8,6 +8,7 @@ pub mod applicant_auth;
 pub mod application_section_forms;
 pub mod application_sections;
 pub mod application_uploads;
+pub mod application_views;
 pub mod design;
 pub mod expert;
 pub mod health;

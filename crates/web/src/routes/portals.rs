@@ -35,7 +35,8 @@ pub fn router(state: AppState) -> Router<AppState> {
                     .merge(crate::routes::my_applications::routes())
                     .merge(crate::routes::application_section_forms::routes())
                     .merge(crate::routes::application_uploads::routes())
-                    .merge(crate::routes::kept_post::routes()),
+                    .merge(crate::routes::kept_post::routes())
+                    .merge(crate::routes::application_views::routes()),
                 Portal::My,
             ),
         )

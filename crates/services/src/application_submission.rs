@@ -1,0 +1,172 @@
+//! 审核报送 — what is still missing, and 同意并报送: the dossier is frozen in a snapshot
+//! and sent to the unit, once however often the form is posted.
+
+use serde_json::json;
+use zc_db::{
+    Db,
+    applications::{self, NewEvent},
+};
+use zc_domain::application::{
+    ApplicationKind, ApplicationStatus, Event, Party, next_status,
+    sections::{Missing, PartData, SECTIONS, part_missing},
+};
+
+use crate::{
+    ServiceError, ServiceResult, application_parts,
+    applications::{mine, refusal},
+};
+
+/// What is still missing before the application can be submitted, section by section:
+/// incomplete parts and upload slots short of their minimum.
+pub async fn missing_items(db: &Db, id: i64) -> ServiceResult<Vec<Missing>> {
+    let app = applications::find(db, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let parts = application_parts::load(db, id).await?;
+    let slots = crate::application_files::slots(db, &app).await?;
+    let files = zc_db::application_files::for_application(db, id).await?;
+    let mut uploads = crate::application_files::slots_missing(&slots, &files);
+    let empty = PartData::Empty;
+    Ok(SECTIONS
+        .iter()
+        .flat_map(|s| {
+            let mut lines: Vec<Missing> = s
+                .parts
+                .iter()
+                .flat_map(|p| {
+                    part_missing(p, parts.get(p.code).unwrap_or(&empty))
+                        .into_iter()
+                        .map(|message| Missing {
+                            section: s.code,
+                            message,
+                        })
+                })
+                .collect();
+            let (here, rest): (Vec<_>, Vec<_>) = uploads
+                .drain(..)
+                .partition(|(section, _)| section == s.code);
+            uploads = rest;
+            lines.extend(here.into_iter().map(|(_, message)| Missing {
+                section: s.code,
+                message,
+            }));
+            lines
+        })
+        .collect())
+}
+
+/// The outcome of 同意并报送.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Submitted {
+    /// Sent to the unit now.
+    Now,
+    /// The same form had already been sent (a double click or a retry).
+    Already,
+}
+
+/// 同意并报送: freezes the dossier and sends it to the unit. `token` identifies the form
+/// that was posted, so a repeated post does not submit twice.
+pub async fn submit(
+    db: &Db,
+    applicant_id: i64,
+    id: i64,
+    pledged: bool,
+    token: &str,
+) -> ServiceResult<Submitted> {
+    let app = mine(db, applicant_id, id).await?;
+    if !token.is_empty()
+        && applications::submit_token(db, id).await?.as_deref() == Some(token)
+        && app.status == ApplicationStatus::UnitPending.code()
+    {
+        return Ok(Submitted::Already);
+    }
+    if !pledged {
+        return Err(crate::FieldErrors::one(
+            "pledge",
+            "请阅读并勾选个人承诺后再报送",
+        ));
+    }
+    let missing = missing_items(db, id).await?;
+    if !missing.is_empty() {
+        return Err(ServiceError::refused(
+            "incomplete",
+            format!("还有{}项内容未完成，请补充后再报送", missing.len()),
+        ));
+    }
+    let applicant = zc_db::applicants::find(db, applicant_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let unit_ok = zc_db::units::find(db, app.unit_id)
+        .await?
+        .is_some_and(|u| u.status == "approved");
+    if !unit_ok {
+        return Err(ServiceError::refused(
+            "no_unit",
+            "您申报时选择的单位目前不是审核通过状态，请联系单位或重新选择所在单位",
+        ));
+    }
+    let parts = application_parts::load(db, id).await?;
+    let snapshot = json!({
+        "series": app.series_name,
+        "level_rank": app.level_rank,
+        "title": app.title_name,
+        "committee": app.committee_name,
+        "office": app.office_name,
+        "name": applicant.name,
+        "id_number_masked": applicant.id_number_masked,
+        "parts": parts
+            .iter()
+            .map(|(k, v)| (k.clone(), serde_json::from_str::<serde_json::Value>(&application_parts::to_json(v)).unwrap_or_default()))
+            .collect::<serde_json::Map<_, _>>(),
+    })
+    .to_string();
+    let kind = ApplicationKind::from_code(&app.kind).ok_or(ServiceError::NotFound)?;
+    let mut tx = db.begin_write().await?;
+    let current = applications::status_in(&mut tx, id)
+        .await?
+        .and_then(|s| ApplicationStatus::from_code(&s))
+        .ok_or(ServiceError::NotFound)?;
+    let moved = match next_status(kind, current, Event::Submit, Party::Applicant) {
+        Ok(to) => applications::set_status(&mut tx, id, current.code(), to.code())
+            .await?
+            .then_some(to)
+            .ok_or(ServiceError::refused(
+                "raced",
+                "该申报的状态刚刚发生了变化，请刷新后查看",
+            )),
+        Err(r) => Err(refusal(r)),
+    };
+    let to = match moved {
+        Ok(to) => to,
+        Err(e) => {
+            drop(tx);
+            // The same form sent twice at once: the other request submitted it.
+            if !token.is_empty()
+                && applications::submit_token(db, id).await?.as_deref() == Some(token)
+            {
+                return Ok(Submitted::Already);
+            }
+            return Err(e);
+        }
+    };
+    applications::record_submission(&mut tx, id, token, &snapshot).await?;
+    let unit_name = zc_db::reference::org_name(db, "unit", app.unit_id)
+        .await?
+        .unwrap_or_default();
+    applications::insert_event(
+        &mut tx,
+        &NewEvent {
+            application_id: id,
+            step: "个人报送",
+            action: Event::Submit.name(),
+            opinion: &format!("已报送至{unit_name}"),
+            actor_id: Some(applicant_id),
+            org_name: &applicant.name,
+            from_status: current.code(),
+            to_status: to.code(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Submitted::Now)
+}

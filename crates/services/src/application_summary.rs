@@ -1,0 +1,145 @@
+//! 专业技术工作总结 — the rich-text summary: its length limit per application type, the
+//! sanitiser (ammonia) and the plain-text form of the no-script text box.
+
+use crate::{
+    FieldErrors, ServiceResult,
+    application_parts::{Owner, editable, store},
+};
+use zc_db::Db;
+use zc_domain::application::sections::PartData;
+
+/// 专业技术工作总结 length limits per application type, in characters of text; set by
+/// configuration (`summary_limit_evaluation`, `summary_limit_recognition`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SummaryLimits {
+    pub evaluation: usize,
+    pub recognition: usize,
+}
+
+impl Default for SummaryLimits {
+    fn default() -> Self {
+        Self {
+            evaluation: 5000,
+            recognition: 700,
+        }
+    }
+}
+
+impl SummaryLimits {
+    /// The limit for an application type.
+    pub fn for_kind(self, kind: zc_domain::application::ApplicationKind) -> usize {
+        match kind {
+            zc_domain::application::ApplicationKind::Evaluation => self.evaluation,
+            zc_domain::application::ApplicationKind::Recognition => self.recognition,
+        }
+    }
+}
+
+/// Cleans the summary's HTML: only paragraphs, line breaks, bold, italic, underline and
+/// lists survive; everything else (scripts, styles, links, attributes) is removed.
+pub fn sanitise_summary(html: &str) -> (String, usize) {
+    let clean = ammonia::Builder::empty()
+        .add_tags(["p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li"])
+        .clean_content_tags(["script", "style"].into_iter().collect())
+        .clean(html)
+        .to_string();
+    let text = ammonia::Builder::empty().clean(&clean).to_string();
+    let chars = text
+        .replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .count();
+    (clean, chars)
+}
+
+/// Turns what was typed into the plain text box into paragraphs; text that already is
+/// markup (from the formatting editor) is kept for the sanitiser.
+pub fn summary_input_to_html(input: &str) -> String {
+    if input.contains('<') && input.contains('>') {
+        return input.to_string();
+    }
+    input
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let escaped = l
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;");
+            format!("<p>{escaped}</p>")
+        })
+        .collect()
+}
+
+/// The summary as plain text, one paragraph or list item per line (for the text box).
+pub fn summary_to_plain(html: &str) -> String {
+    let broken = html
+        .replace("</p>", "\n")
+        .replace("<br>", "\n")
+        .replace("</li>", "\n");
+    ammonia::Builder::empty()
+        .clean(&broken)
+        .to_string()
+        .replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+        .trim_end()
+        .to_string()
+}
+
+/// Saves the 专业技术工作总结.
+pub async fn save_summary(
+    db: &Db,
+    limits: SummaryLimits,
+    applicant_id: i64,
+    application_id: i64,
+    html: &str,
+) -> ServiceResult<()> {
+    let app = editable(db, applicant_id, application_id).await?;
+    let limit = zc_domain::application::ApplicationKind::from_code(&app.kind)
+        .map_or(limits.evaluation, |k| limits.for_kind(k));
+    let (clean, chars) = sanitise_summary(&summary_input_to_html(html));
+    if chars > limit {
+        return Err(FieldErrors::one(
+            "summary",
+            format!("专业技术工作总结不能超过{limit}个字符（现有{chars}个）"),
+        ));
+    }
+    let owner = Owner::Application {
+        applicant_id,
+        application_id,
+    };
+    store(
+        db,
+        owner,
+        "summary",
+        &PartData::Summary { html: clean, chars },
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_becomes_paragraphs_and_back() {
+        let html = summary_input_to_html("第一段 a<b\n\n第二段");
+        assert_eq!(html, "<p>第一段 a&lt;b</p><p>第二段</p>");
+        assert_eq!(summary_to_plain(&html), "第一段 a<b\n第二段");
+    }
+
+    #[test]
+    fn the_summary_keeps_formatting_and_loses_scripts() {
+        let (clean, chars) = sanitise_summary(
+            r#"<p onclick="x()"><b>主持</b>设计<script>alert(1)</script><a href="javascript:x">链接</a></p><ul><li>一</li></ul><img src=x onerror=alert(1)>"#,
+        );
+        assert_eq!(clean, "<p><b>主持</b>设计链接</p><ul><li>一</li></ul>");
+        assert_eq!(chars, 7);
+    }
+}

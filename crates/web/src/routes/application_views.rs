@@ -1,0 +1,227 @@
+//! The read-only pages of an application: 进度 (the step bar and the history) and 详情
+//! (the dossier, printable as the 申报表).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Router,
+    extract::{Path, State},
+    routing::get,
+};
+use zc_db::applications::EventRow;
+use zc_domain::{
+    Portal,
+    application::{ApplicationKind, ApplicationStatus, ProgressStep},
+};
+use zc_services::applications;
+
+use crate::{
+    context::PageContext,
+    error::{AppError, AppResult},
+    routes::my_applications::Card,
+    state::AppState,
+    views::{Nav, format_time, portal_nav},
+};
+
+/// Routes under `/my` (the caller adds the portal guard).
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/applications/{id}/progress", get(progress))
+        .route("/applications/{id}", get(detail))
+}
+
+/// A step of the bar.
+pub struct BarStep {
+    pub label: &'static str,
+    pub done: bool,
+    pub current: bool,
+}
+
+/// A line of the history.
+pub struct HistoryLine {
+    pub at: String,
+    pub step: String,
+    pub result: String,
+    pub org: String,
+    pub status: &'static str,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "my/application_progress.html")]
+struct ProgressPage {
+    ctx: PageContext,
+    nav: Nav,
+    card: Card,
+    bar: Vec<BarStep>,
+    sentence: String,
+    history: Vec<HistoryLine>,
+}
+
+async fn progress(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(id): Path<i64>,
+) -> AppResult<ProgressPage> {
+    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let app = applications::mine(&state.db, user.id, id).await?;
+    let card = Card::of(&app);
+    let kind = ApplicationKind::from_code(&app.kind).unwrap_or(ApplicationKind::Evaluation);
+    // The 主管部门 step appears once a dossier has passed through one.
+    let events: Vec<EventRow> = zc_db::applications::events(&state.db, id).await?;
+    let via_department = events
+        .iter()
+        .any(|e| e.to_status == ApplicationStatus::DepartmentPending.code());
+    let now_step = card.status.step();
+    let bar = ProgressStep::path(kind, via_department)
+        .into_iter()
+        .map(|s| BarStep {
+            label: s.label(),
+            done: s < now_step,
+            current: s == now_step,
+        })
+        .collect();
+    let since = events
+        .last()
+        .map(|e| format_time(e.at))
+        .unwrap_or_else(|| card.created.clone());
+    let holder = match now_step {
+        ProgressStep::Applicant => "您本人".to_string(),
+        ProgressStep::Unit => zc_db::reference::org_name(&state.db, "unit", app.unit_id)
+            .await?
+            .unwrap_or_default(),
+        ProgressStep::Office | ProgressStep::Certificate => app.office_name.clone(),
+        ProgressStep::Committee | ProgressStep::Publicity => card.committee.clone(),
+        ProgressStep::Department => "主管部门".to_string(),
+    };
+    let sentence = format!(
+        "当前状态：{}。目前由{holder}办理，自 {since} 起。",
+        card.status.label()
+    );
+    let history = events
+        .into_iter()
+        .map(|e| HistoryLine {
+            at: format_time(e.at),
+            step: e.step,
+            result: if e.opinion.is_empty() {
+                e.action
+            } else {
+                format!("{}：{}", e.action, e.opinion)
+            },
+            org: e.org_name,
+            status: ApplicationStatus::from_code(&e.to_status).map_or("", |s| s.label()),
+        })
+        .collect();
+    Ok(ProgressPage {
+        nav: portal_nav(Portal::My, "/my/applications"),
+        ctx,
+        card,
+        bar,
+        sentence,
+        history,
+    })
+}
+
+/// A part of the dossier, read-only.
+pub struct DossierPart {
+    pub title: &'static str,
+    pub pairs: Vec<(&'static str, String)>,
+    pub headers: Vec<&'static str>,
+    pub rows: Vec<Vec<String>>,
+    pub summary: Option<String>,
+}
+
+/// A slot's files in the dossier.
+pub struct DossierFiles {
+    pub label: String,
+    pub ids: Vec<i64>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "my/application_detail.html")]
+struct DetailPage {
+    ctx: PageContext,
+    nav: Nav,
+    card: Card,
+    name: String,
+    id_number: String,
+    parts: Vec<DossierPart>,
+    files: Vec<DossierFiles>,
+    frozen: bool,
+}
+
+/// 详情 and 申报表: the dossier as submitted (or the draft so far), printable on A4.
+async fn detail(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(id): Path<i64>,
+) -> AppResult<DetailPage> {
+    use zc_domain::application::sections::{PartData, PartShape, SECTIONS};
+    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let app = applications::mine(&state.db, user.id, id).await?;
+    let dossier = zc_services::application_parts::dossier(&state.db, &app).await?;
+    let parts = SECTIONS
+        .iter()
+        .flat_map(|s| s.parts.iter())
+        .map(|p| {
+            let data = dossier.get(p.code).cloned().unwrap_or_default();
+            let mut part = DossierPart {
+                title: p.title,
+                pairs: Vec::new(),
+                headers: p.fields.iter().map(|f| f.label).collect(),
+                rows: Vec::new(),
+                summary: None,
+            };
+            match (p.shape, data) {
+                (PartShape::Single, PartData::Single(v)) => {
+                    part.pairs = p
+                        .fields
+                        .iter()
+                        .map(|f| (f.label, v.get(f.key).cloned().unwrap_or_default()))
+                        .collect();
+                }
+                (PartShape::Rows { .. }, PartData::Rows(rows)) => {
+                    part.rows = rows
+                        .iter()
+                        .map(|r| {
+                            p.fields
+                                .iter()
+                                .map(|f| r.get(f.key).cloned().unwrap_or_default())
+                                .collect()
+                        })
+                        .collect();
+                }
+                (PartShape::Summary, PartData::Summary { html, .. }) => part.summary = Some(html),
+                _ => {}
+            }
+            part
+        })
+        .collect();
+    let all = zc_db::application_files::for_application(&state.db, id).await?;
+    let files = zc_services::application_files::slots(&state.db, &app)
+        .await?
+        .into_iter()
+        .map(|s| DossierFiles {
+            ids: all
+                .iter()
+                .filter(|f| f.slot == s.code && f.confirmed)
+                .map(|f| f.id)
+                .collect(),
+            label: s.label,
+        })
+        .filter(|f| !f.ids.is_empty())
+        .collect();
+    let me = zc_db::applicants::find(&state.db, user.id)
+        .await?
+        .ok_or(AppError::Forbidden)?;
+    let card = Card::of(&app);
+    Ok(DetailPage {
+        nav: portal_nav(Portal::My, "/my/applications"),
+        frozen: !card.status.is_editable(),
+        ctx,
+        card,
+        name: me.name,
+        id_number: me.id_number_masked,
+        parts,
+        files,
+    })
+}
