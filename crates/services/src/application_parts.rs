@@ -271,20 +271,24 @@ async fn rows_of(db: &Db, owner: Owner, part_code: &str) -> ServiceResult<Vec<Va
     })
 }
 
-/// Adds a row (`index` = `None`) or replaces row `index` of a table part.
+/// Adds a row (`index` = `None`) or replaces row `index` of a table part; returns the
+/// row's index (so a draft saved by script keeps updating the same new row).
 pub async fn save_row(
     db: &Db,
     owner: Owner,
     part_code: &str,
     index: Option<usize>,
     raw: &Values,
-) -> ServiceResult<()> {
+) -> ServiceResult<usize> {
     let spec = spec_of(part_code, true)?;
     guard(db, owner, part_code).await?;
     let clean = check_for_save(spec, raw)?;
     let mut rows = rows_of(db, owner, part_code).await?;
-    match index {
-        Some(i) if i < rows.len() => rows[i] = clean,
+    let at = match index {
+        Some(i) if i < rows.len() => {
+            rows[i] = clean;
+            i
+        }
         Some(_) => return Err(ServiceError::NotFound),
         None => {
             let max = match spec.shape {
@@ -298,9 +302,11 @@ pub async fn save_row(
                 ));
             }
             rows.push(clean);
+            rows.len() - 1
         }
-    }
-    store(db, owner, part_code, &PartData::Rows(rows)).await
+    };
+    store(db, owner, part_code, &PartData::Rows(rows)).await?;
+    Ok(at)
 }
 
 /// What to do with a row.

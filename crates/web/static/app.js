@@ -246,6 +246,15 @@
       }).then(function (res) {
         if (res.status === 204) {
           status.textContent = "已自动保存 " + (res.headers.get("X-Saved-At") || "");
+          // A new row saved as a draft: later saves (and the button) update that row.
+          var index = res.headers.get("X-Row-Index");
+          if (index !== null && !form.elements.row) {
+            var field = document.createElement("input");
+            field.type = "hidden";
+            field.name = "row";
+            field.value = index;
+            form.appendChild(field);
+          }
         } else if (res.status === 422) {
           status.textContent = "有内容格式不正确，暂未自动保存，请检查后点“保存”";
         } else if (res.status === 303 || res.redirected || res.status === 401) {

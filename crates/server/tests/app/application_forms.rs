@@ -475,3 +475,46 @@ fn crc32(bytes: &[u8]) -> u32 {
     }
     !crc
 }
+
+#[tokio::test]
+async fn a_new_row_saved_by_script_is_kept_as_one_row() {
+    let app = spawn_app().await;
+    app.login_applicant().await;
+    let id = create(&app).await;
+    let token = app.csrf_token().await;
+    let send = |fields: Vec<(&'static str, String)>| {
+        let app = &app;
+        let token = token.clone();
+        async move {
+            let mut body = fields;
+            body.push(("_csrf", token));
+            app.client
+                .post(app.url(&format!("/my/applications/{id}/parts/societies/rows")))
+                .header("X-Autosave", "1")
+                .form(&body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let res = send(vec![("society", "广西土木建筑学会".into())]).await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let index = res.headers()["x-row-index"].to_str().unwrap().to_string();
+    assert_eq!(index, "0");
+    let res = send(vec![
+        ("row", index),
+        ("society", "广西土木建筑学会".into()),
+        ("post", "会员".into()),
+        ("from", "2019-05".into()),
+    ])
+    .await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let (_, doc) = app
+        .get_html(&format!("/my/applications/{id}/sections/experience"))
+        .await;
+    assert_eq!(
+        texts(&doc, "[data-part=societies] td[data-label=在何职]"),
+        ["会员"],
+        "one row, updated"
+    );
+}

@@ -154,6 +154,7 @@ async fn do_save_row(
     scope: Scope,
     part_code: String,
     fields: Vec<(String, String)>,
+    autosave: bool,
 ) -> AppResult<Response> {
     let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let section = section_of_part(&part_code)?;
@@ -163,8 +164,19 @@ async fn do_save_row(
         .and_then(|(_, v)| v.parse::<usize>().ok());
     let values = posted(fields);
     let owner = scope.owner(user.id);
-    match application_parts::save_row(&state.db, owner, &part_code, row, &values).await {
-        Ok(()) => Ok(saved_redirect(scope, section, &part_code)),
+    let result = application_parts::save_row(&state.db, owner, &part_code, row, &values).await;
+    if autosave {
+        let index = result.as_ref().ok().copied();
+        let mut answer = autosave_answer(result.map(|_| ()))?;
+        if let Some(i) = index
+            && let Ok(v) = axum::http::HeaderValue::from_str(&i.to_string())
+        {
+            answer.headers_mut().insert("x-row-index", v);
+        }
+        return Ok(answer);
+    }
+    match result {
+        Ok(_) => Ok(saved_redirect(scope, section, &part_code)),
         Err(e) => {
             let typed = Typed {
                 part: part_code,
@@ -237,10 +249,20 @@ async fn save_single(
 async fn save_row(
     State(state): State<AppState>,
     ctx: PageContext,
+    headers: axum::http::HeaderMap,
     Path((id, part_code)): Path<(i64, String)>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    do_save_row(state, ctx, Scope::Application(id), part_code, fields).await
+    let autosave = is_autosave(&headers);
+    do_save_row(
+        state,
+        ctx,
+        Scope::Application(id),
+        part_code,
+        fields,
+        autosave,
+    )
+    .await
 }
 
 async fn row_action(
@@ -282,10 +304,12 @@ async fn archive_save_single(
 async fn archive_save_row(
     State(state): State<AppState>,
     ctx: PageContext,
+    headers: axum::http::HeaderMap,
     Path(part_code): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    do_save_row(state, ctx, Scope::Archive, part_code, fields).await
+    let autosave = is_autosave(&headers);
+    do_save_row(state, ctx, Scope::Archive, part_code, fields, autosave).await
 }
 
 async fn archive_row_action(
