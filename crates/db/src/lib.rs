@@ -25,6 +25,7 @@ pub mod seed;
 pub mod session_store;
 pub mod sms;
 pub mod test_support;
+pub mod unit_review;
 pub mod units;
 
 pub use db::{Backend, Db, DbOptions, Tx, redact_url};

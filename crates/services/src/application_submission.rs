@@ -150,6 +150,8 @@ pub async fn submit(
         }
     };
     applications::record_submission(&mut tx, id, token, &snapshot).await?;
+    // The reasons of a return are answered by this submission.
+    zc_db::unit_review::resolve_reasons(&mut tx, id).await?;
     let unit_name = zc_db::reference::org_name(db, "unit", app.unit_id)
         .await?
         .unwrap_or_default();

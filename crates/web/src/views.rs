@@ -89,7 +89,7 @@ pub fn portal_nav(portal: Portal, path: &str) -> Nav {
         Portal::Unit => &[
             ("首页", Some("/unit")),
             ("单位信息", None),
-            ("申报审核", None),
+            ("申报审核", Some("/unit/applications")),
             ("单位公示", None),
             ("人员花名册", None),
             ("账号管理", Some("/unit/staff")),

@@ -1,6 +1,7 @@
 //! 申报 — the application: its statuses, the state machine, and its sections.
 
 pub mod form;
+pub mod publicity;
 pub mod section_catalogue;
 pub mod sections;
 pub mod status;

@@ -501,8 +501,10 @@ async fn a_withdrawal_racing_the_units_decision_has_exactly_one_winner() {
     let (mut withdrawn, mut returned) = (0, 0);
     for _ in 0..6 {
         submit_now(&app, id).await;
-        let decision =
-            zc_services::unit_review::UnitDecision::Return("请补充近三年业绩证明材料".into());
+        let decision = zc_services::unit_review::UnitDecision::Return(vec![(
+            "achievements".into(),
+            "请补充近三年业绩证明材料".into(),
+        )]);
         let path = format!("/my/applications/{id}/withdraw");
         let (withdraw, decide) = tokio::join!(
             app.post_form(&path, &[]),

@@ -18,4 +18,5 @@ mod recovery;
 mod second_factor;
 mod security;
 mod startup;
+mod unit_review;
 mod units;

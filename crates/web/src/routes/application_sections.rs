@@ -35,6 +35,8 @@ pub struct NavItem {
     pub title: &'static str,
     pub complete: bool,
     pub current: bool,
+    /// Named in the open return (一次性告知).
+    pub returned: bool,
 }
 
 /// A field as shown in a form.
@@ -153,6 +155,8 @@ struct SectionPage {
     saved: bool,
     max_chars: usize,
     slots: Vec<SlotView>,
+    /// The open return's reasons for this section: `(who, reason)`.
+    reasons: Vec<(String, String)>,
 }
 
 impl SectionPage {
@@ -304,6 +308,10 @@ pub(crate) async fn render(
         .filter(|s| s.parts.iter().any(|p| scope.shows(p.code)))
         .ok_or(AppError::NotFound)?;
     let stored = application_parts::load_owned(&state.db, scope.owner(user.id)).await?;
+    let open_reasons = match &app {
+        Some(a) => zc_db::unit_review::open_reasons(&state.db, a.id).await?,
+        None => Vec::new(),
+    };
     let empty = PartData::Empty;
     let data_of = |code: &str| stored.get(code).unwrap_or(&empty);
     let sections: Vec<NavItem> = SECTIONS
@@ -319,6 +327,7 @@ pub(crate) async fn render(
                 .filter(|p| scope.shows(p.code))
                 .all(|p| part_missing(p, data_of(p.code)).is_empty()),
             current: s.code == current.code,
+            returned: open_reasons.iter().any(|r| r.section == s.code),
         })
         .collect();
     let done = sections.iter().filter(|s| s.complete).count();
@@ -340,7 +349,13 @@ pub(crate) async fn render(
     };
     let card = app.as_ref().map(Card::of);
     let editable = card.as_ref().is_none_or(|c| c.status.is_editable());
+    let reasons = open_reasons
+        .into_iter()
+        .filter(|r| r.section == current.code)
+        .map(|r| (r.returned_by, r.reason))
+        .collect();
     let page = SectionPage {
+        reasons,
         slots,
         nav: portal_nav(
             Portal::My,

@@ -97,20 +97,7 @@ async fn progress(
         "当前状态：{}。目前由{holder}办理，自 {since} 起。",
         card.status.label()
     );
-    let history = events
-        .into_iter()
-        .map(|e| HistoryLine {
-            at: format_time(e.at),
-            step: e.step,
-            result: if e.opinion.is_empty() {
-                e.action
-            } else {
-                format!("{}：{}", e.action, e.opinion)
-            },
-            org: e.org_name,
-            status: ApplicationStatus::from_code(&e.to_status).map_or("", |s| s.label()),
-        })
-        .collect();
+    let history = history_lines(events);
     Ok(ProgressPage {
         nav: portal_nav(Portal::My, "/my/applications"),
         ctx,
@@ -146,6 +133,7 @@ struct DetailPage {
     id_number: String,
     parts: Vec<DossierPart>,
     files: Vec<DossierFiles>,
+    files_base: String,
     frozen: bool,
 }
 
@@ -155,10 +143,34 @@ async fn detail(
     ctx: PageContext,
     Path(id): Path<i64>,
 ) -> AppResult<DetailPage> {
-    use zc_domain::application::sections::{PartData, PartShape, SECTIONS};
     let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let app = applications::mine(&state.db, user.id, id).await?;
-    let dossier = zc_services::application_parts::dossier(&state.db, &app).await?;
+    let (parts, files) = dossier_view(&state, &app).await?;
+    let me = zc_db::applicants::find(&state.db, user.id)
+        .await?
+        .ok_or(AppError::Forbidden)?;
+    let card = Card::of(&app);
+    Ok(DetailPage {
+        nav: portal_nav(Portal::My, "/my/applications"),
+        frozen: !card.status.is_editable(),
+        files_base: format!("/my/applications/{}/files", card.id),
+        ctx,
+        card,
+        name: me.name,
+        id_number: me.id_number_masked,
+        parts,
+        files,
+    })
+}
+
+/// The dossier of an application as read-only parts and pictures, for the applicant and
+/// for the staff who review it.
+pub(crate) async fn dossier_view(
+    state: &AppState,
+    app: &zc_db::applications::ApplicationRow,
+) -> AppResult<(Vec<DossierPart>, Vec<DossierFiles>)> {
+    use zc_domain::application::sections::{PartData, PartShape, SECTIONS};
+    let dossier = zc_services::application_parts::dossier(&state.db, app).await?;
     let parts = SECTIONS
         .iter()
         .flat_map(|s| s.parts.iter())
@@ -196,8 +208,8 @@ async fn detail(
             part
         })
         .collect();
-    let all = zc_db::application_files::for_application(&state.db, id).await?;
-    let files = zc_services::application_files::slots(&state.db, &app)
+    let all = zc_db::application_files::for_application(&state.db, app.id).await?;
+    let files = zc_services::application_files::slots(&state.db, app)
         .await?
         .into_iter()
         .map(|s| DossierFiles {
@@ -210,18 +222,29 @@ async fn detail(
         })
         .filter(|f| !f.ids.is_empty())
         .collect();
-    let me = zc_db::applicants::find(&state.db, user.id)
-        .await?
-        .ok_or(AppError::Forbidden)?;
-    let card = Card::of(&app);
-    Ok(DetailPage {
-        nav: portal_nav(Portal::My, "/my/applications"),
-        frozen: !card.status.is_editable(),
-        ctx,
-        card,
-        name: me.name,
-        id_number: me.id_number_masked,
-        parts,
-        files,
-    })
+    Ok((parts, files))
+}
+
+fn history_lines(events: Vec<EventRow>) -> Vec<HistoryLine> {
+    events
+        .into_iter()
+        .map(|e| HistoryLine {
+            at: format_time(e.at),
+            step: e.step,
+            result: if e.opinion.is_empty() {
+                e.action
+            } else {
+                format!("{}：{}", e.action, e.opinion)
+            },
+            org: e.org_name,
+            status: ApplicationStatus::from_code(&e.to_status).map_or("", |s| s.label()),
+        })
+        .collect()
+}
+
+/// The history table of an application (the caller has checked who may see it).
+pub(crate) async fn history(state: &AppState, id: i64) -> AppResult<Vec<HistoryLine>> {
+    Ok(history_lines(
+        zc_db::applications::events(&state.db, id).await?,
+    ))
 }

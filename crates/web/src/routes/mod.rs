@@ -23,6 +23,7 @@ pub mod public;
 pub mod recovery;
 pub mod second_factor;
 pub mod settings;
+pub mod unit_applications;
 pub mod unit_registration;
 pub mod unit_resubmission;
 pub mod unit_staff;

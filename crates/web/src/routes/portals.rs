@@ -45,7 +45,8 @@ pub fn router(state: AppState) -> Router<AppState> {
             guard(
                 home()
                     .merge(crate::routes::unit_staff::routes())
-                    .merge(crate::routes::unit_resubmission::routes()),
+                    .merge(crate::routes::unit_resubmission::routes())
+                    .merge(crate::routes::unit_applications::routes()),
                 Portal::Unit,
             ),
         )

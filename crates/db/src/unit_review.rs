@@ -1,0 +1,136 @@
+//! 单位审核 rows: the unit's queue, return reasons and the internal publicity.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::{Db, DbResult, Tx, with_pool, with_tx};
+
+/// A queue line.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct QueueRow {
+    pub id: i64,
+    pub applicant_name: String,
+    pub id_number_masked: String,
+    pub series_name: String,
+    pub level_rank: i32,
+    pub title_name: String,
+    pub status: String,
+    pub submitted_at: Option<DateTime<Utc>>,
+}
+
+const QUEUE_FROM: &str = "FROM application a JOIN applicant p ON p.account_id = a.applicant_id \
+    JOIN series s ON s.id = a.series_id \
+    WHERE a.unit_id = $1 AND a.status = $2 AND ($3 = '' OR p.name LIKE $3 OR p.id_number_masked LIKE $3)";
+
+/// The unit's applications in a status, filtered by a keyword (name or the last digits of
+/// the ID number), oldest submission first, paged.
+pub async fn queue(
+    db: &Db,
+    unit_id: i64,
+    status: &str,
+    keyword: &str,
+    limit: i64,
+    offset: i64,
+) -> DbResult<Vec<QueueRow>> {
+    let pattern = if keyword.is_empty() {
+        String::new()
+    } else {
+        format!("%{keyword}%")
+    };
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT a.id, p.name AS applicant_name, p.id_number_masked, s.name AS series_name, \
+         a.level_rank, a.title_name, a.status, a.submitted_at {QUEUE_FROM} \
+         ORDER BY a.submitted_at, a.id LIMIT $4 OFFSET $5"
+    ));
+    Ok(
+        with_pool!(db, p => sqlx::query_as(sql).bind(unit_id).bind(status).bind(&pattern)
+        .bind(limit).bind(offset).fetch_all(p).await)?,
+    )
+}
+
+/// How many lines the queue has.
+pub async fn queue_count(db: &Db, unit_id: i64, status: &str, keyword: &str) -> DbResult<i64> {
+    let pattern = if keyword.is_empty() {
+        String::new()
+    } else {
+        format!("%{keyword}%")
+    };
+    let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {QUEUE_FROM}"));
+    Ok(
+        with_pool!(db, p => sqlx::query_scalar(sql).bind(unit_id).bind(status).bind(&pattern)
+        .fetch_one(p).await)?,
+    )
+}
+
+/// Counts per status of a unit's applications.
+pub async fn status_counts(db: &Db, unit_id: i64) -> DbResult<Vec<(String, i64)>> {
+    let sql = "SELECT status, COUNT(*) FROM application WHERE unit_id = $1 GROUP BY status";
+    Ok(with_pool!(db, p => sqlx::query_as(sql).bind(unit_id).fetch_all(p).await)?)
+}
+
+/// Records the reasons of a return inside `tx`.
+pub async fn insert_reason(
+    tx: &mut Tx,
+    application_id: i64,
+    section: &str,
+    reason: &str,
+    returned_by: &str,
+) -> DbResult<()> {
+    let sql = "INSERT INTO return_reason (application_id, section, reason, returned_by, returned_at, resolved) \
+               VALUES ($1, $2, $3, $4, $5, FALSE)";
+    with_tx!(tx, c => sqlx::query(sql).bind(application_id).bind(section).bind(reason)
+        .bind(returned_by).bind(Utc::now()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Marks the open reasons resolved inside `tx` (the dossier was sent again).
+pub async fn resolve_reasons(tx: &mut Tx, application_id: i64) -> DbResult<()> {
+    let sql = "UPDATE return_reason SET resolved = TRUE WHERE application_id = $1 AND NOT resolved";
+    with_tx!(tx, c => sqlx::query(sql).bind(application_id).execute(&mut **c).await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// An open reason.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReasonRow {
+    pub section: String,
+    pub reason: String,
+    pub returned_by: String,
+    pub returned_at: DateTime<Utc>,
+}
+
+/// The reasons of the last return that are not yet resolved.
+pub async fn open_reasons(db: &Db, application_id: i64) -> DbResult<Vec<ReasonRow>> {
+    let sql = "SELECT section, reason, returned_by, returned_at FROM return_reason \
+               WHERE application_id = $1 AND NOT resolved ORDER BY id";
+    Ok(with_pool!(db, p => sqlx::query_as(sql).bind(application_id).fetch_all(p).await)?)
+}
+
+/// The unit's publicity of an application.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PublicityRow {
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+}
+
+/// Records (or moves) the publicity inside `tx`.
+pub async fn put_publicity(
+    tx: &mut Tx,
+    application_id: i64,
+    starts_on: NaiveDate,
+    ends_on: NaiveDate,
+    recorded_by: i64,
+) -> DbResult<()> {
+    let sql = "INSERT INTO unit_publicity (application_id, starts_on, ends_on, recorded_by, created_at) \
+               VALUES ($1, $2, $3, $4, $5) ON CONFLICT (application_id) DO UPDATE SET \
+               starts_on = excluded.starts_on, ends_on = excluded.ends_on, recorded_by = excluded.recorded_by";
+    with_tx!(tx, c => sqlx::query(sql).bind(application_id).bind(starts_on).bind(ends_on)
+        .bind(recorded_by).bind(Utc::now()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The publicity of an application, if recorded.
+pub async fn publicity(db: &Db, application_id: i64) -> DbResult<Option<PublicityRow>> {
+    let sql = "SELECT starts_on, ends_on FROM unit_publicity WHERE application_id = $1";
+    Ok(with_pool!(db, p => sqlx::query_as(sql).bind(application_id).fetch_optional(p).await)?)
+}
