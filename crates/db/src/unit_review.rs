@@ -1,4 +1,5 @@
-//! 单位审核 rows: the unit's queue, return reasons and the internal publicity.
+//! 审核 rows: the review queues (unit, 主管部门, 职改办), return reasons and the unit's
+//! internal publicity.
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -17,54 +18,86 @@ pub struct QueueRow {
     pub submitted_at: Option<DateTime<Utc>>,
 }
 
-const QUEUE_FROM: &str = "FROM application a JOIN applicant p ON p.account_id = a.applicant_id \
-    JOIN series s ON s.id = a.series_id \
-    WHERE a.unit_id = $1 AND a.status = $2 AND ($3 = '' OR p.name LIKE $3 OR p.id_number_masked LIKE $3)";
+/// Whose queue: a unit's own staff, a 职改办's inbox, or the units of a 主管部门.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueScope {
+    Unit(i64),
+    Office(i64),
+    Department(i64),
+}
 
-/// The unit's applications in a status, filtered by a keyword (name or the last digits of
-/// the ID number), oldest submission first, paged.
+impl QueueScope {
+    fn id(self) -> i64 {
+        match self {
+            Self::Unit(id) | Self::Office(id) | Self::Department(id) => id,
+        }
+    }
+
+    fn condition(self) -> &'static str {
+        match self {
+            Self::Unit(_) => "a.unit_id = $1",
+            Self::Office(_) => "a.office_id = $1",
+            Self::Department(_) => "u.office_id = $1",
+        }
+    }
+}
+
+fn queue_from(scope: QueueScope) -> String {
+    format!(
+        "FROM application a JOIN applicant p ON p.account_id = a.applicant_id \
+         JOIN series s ON s.id = a.series_id JOIN unit u ON u.id = a.unit_id \
+         WHERE {} AND a.status = $2 AND ($3 = '' OR p.name LIKE $3 OR p.id_number_masked LIKE $3)",
+        scope.condition()
+    )
+}
+
+fn like(keyword: &str) -> String {
+    if keyword.is_empty() {
+        String::new()
+    } else {
+        format!("%{keyword}%")
+    }
+}
+
+/// A queue in a status, filtered by a keyword (name or the last digits of the ID
+/// number), oldest submission first, paged.
 pub async fn queue(
     db: &Db,
-    unit_id: i64,
+    scope: QueueScope,
     status: &str,
     keyword: &str,
     limit: i64,
     offset: i64,
 ) -> DbResult<Vec<QueueRow>> {
-    let pattern = if keyword.is_empty() {
-        String::new()
-    } else {
-        format!("%{keyword}%")
-    };
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT a.id, p.name AS applicant_name, p.id_number_masked, s.name AS series_name, \
-         a.level_rank, a.title_name, a.status, a.submitted_at {QUEUE_FROM} \
-         ORDER BY a.submitted_at, a.id LIMIT $4 OFFSET $5"
+         a.level_rank, a.title_name, a.status, a.submitted_at {} \
+         ORDER BY a.submitted_at, a.id LIMIT $4 OFFSET $5",
+        queue_from(scope)
     ));
     Ok(
-        with_pool!(db, p => sqlx::query_as(sql).bind(unit_id).bind(status).bind(&pattern)
+        with_pool!(db, p => sqlx::query_as(sql).bind(scope.id()).bind(status).bind(like(keyword))
         .bind(limit).bind(offset).fetch_all(p).await)?,
     )
 }
 
 /// How many lines the queue has.
-pub async fn queue_count(db: &Db, unit_id: i64, status: &str, keyword: &str) -> DbResult<i64> {
-    let pattern = if keyword.is_empty() {
-        String::new()
-    } else {
-        format!("%{keyword}%")
-    };
-    let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {QUEUE_FROM}"));
+pub async fn queue_count(db: &Db, scope: QueueScope, status: &str, keyword: &str) -> DbResult<i64> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {}", queue_from(scope)));
     Ok(
-        with_pool!(db, p => sqlx::query_scalar(sql).bind(unit_id).bind(status).bind(&pattern)
+        with_pool!(db, p => sqlx::query_scalar(sql).bind(scope.id()).bind(status).bind(like(keyword))
         .fetch_one(p).await)?,
     )
 }
 
-/// Counts per status of a unit's applications.
-pub async fn status_counts(db: &Db, unit_id: i64) -> DbResult<Vec<(String, i64)>> {
-    let sql = "SELECT status, COUNT(*) FROM application WHERE unit_id = $1 GROUP BY status";
-    Ok(with_pool!(db, p => sqlx::query_as(sql).bind(unit_id).fetch_all(p).await)?)
+/// Counts per status in a scope.
+pub async fn status_counts(db: &Db, scope: QueueScope) -> DbResult<Vec<(String, i64)>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT a.status, COUNT(*) FROM application a JOIN unit u ON u.id = a.unit_id \
+         WHERE {} GROUP BY a.status",
+        scope.condition()
+    ));
+    Ok(with_pool!(db, p => sqlx::query_as(sql).bind(scope.id()).fetch_all(p).await)?)
 }
 
 /// Records the reasons of a return inside `tx`.

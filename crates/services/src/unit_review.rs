@@ -3,13 +3,10 @@
 //! the 5-working-day internal publicity has passed. Staff outside the applicant's unit get
 //! "not found".
 
-use zc_db::{
-    Db,
-    applications::{self, NewEvent},
-};
+use zc_db::{Db, applications};
 use zc_domain::{
     Role,
-    application::{ApplicationKind, ApplicationStatus, Event, Party, next_status},
+    application::{ApplicationKind, ApplicationStatus, Event, Party},
 };
 
 use crate::{FieldErrors, ServiceError, ServiceResult, accounts::Actor};
@@ -36,7 +33,6 @@ async fn in_unit_scope(
         .ok_or(ServiceError::NotFound)?;
     let app = applications::find(db, application_id)
         .await?
-        .filter(|a| a.status != ApplicationStatus::Draft.code() && a.status != "deleted")
         .ok_or(ServiceError::NotFound)?;
     let in_scope = matches!(
         Role::from_code(&staff.role),
@@ -57,9 +53,17 @@ pub async fn for_unit_staff(
     staff_id: i64,
     application_id: i64,
 ) -> ServiceResult<applications::ApplicationRow> {
+    // A draft (never sent, or withdrawn) is the applicant's alone.
     in_unit_scope(db, staff_id, application_id)
         .await
         .map(|(_, app)| app)
+        .and_then(|app| {
+            if app.status == ApplicationStatus::Draft.code() || app.status == "deleted" {
+                Err(ServiceError::NotFound)
+            } else {
+                Ok(app)
+            }
+        })
 }
 
 /// Records the unit's internal publicity (posted on `starts_on`); its end is 5 working
@@ -164,65 +168,39 @@ pub async fn decide(
     let unit_name = zc_db::reference::org_name(db, "unit", app.unit_id)
         .await?
         .unwrap_or_default();
-    let mut tx = db.begin_write().await?;
-    let current = applications::status_in(&mut tx, application_id)
-        .await?
-        .and_then(|s| ApplicationStatus::from_code(&s))
-        .ok_or(ServiceError::NotFound)?;
-    let decided = || {
-        ServiceError::refused(
-            "already_decided",
-            "该申报已被撤回或已由其他工作人员处理，请刷新后查看",
-        )
+    let reasons: &[(String, String)] = match decision {
+        UnitDecision::Return(reasons) => reasons,
+        _ => &[],
     };
-    let to = next_status(kind, current, event, Party::Unit).map_err(|_| decided())?;
-    if !applications::set_status(&mut tx, application_id, current.code(), to.code()).await? {
-        return Err(decided());
-    }
-    if let UnitDecision::Return(reasons) = decision {
-        for (section, why) in reasons {
-            zc_db::unit_review::insert_reason(
-                &mut tx,
-                application_id,
-                section,
-                why.trim(),
-                &unit_name,
-            )
-            .await?;
-        }
-    }
-    applications::insert_event(
-        &mut tx,
-        &NewEvent {
-            application_id,
-            step: "单位审核",
-            action: event.name(),
-            opinion: reason.trim(),
-            actor_id: Some(staff_id),
-            org_name: &unit_name,
-            from_status: current.code(),
-            to_status: to.code(),
-        },
-    )
-    .await?;
-    let object = format!("application:{application_id}");
-    let detail = format!("{}：{}", event.name(), reason.trim());
     let action = match decision {
         UnitDecision::Return(_) => "application.unit_return",
         UnitDecision::Fail(_) => "application.unit_fail",
         UnitDecision::Forward(_) => "application.unit_forward",
     };
-    zc_db::audit::record_in(&mut tx, &actor.event(action, &object, &detail)).await?;
-    tx.commit().await?;
-    Ok(to)
+    crate::decision_record::record(
+        db,
+        actor,
+        &crate::decision_record::Decided {
+            application_id,
+            kind,
+            event,
+            party: Party::Unit,
+            step: "单位审核",
+            org_name: &unit_name,
+            opinion: reason,
+            reasons,
+            audit_action: action,
+        },
+    )
+    .await
 }
 
-fn section_title(code: &str) -> &'static str {
+pub(crate) fn section_title(code: &str) -> &'static str {
     zc_domain::application::sections::section(code).map_or("其他", |s| s.title)
 }
 
 /// A return names at least one section, each with a reason of at least 5 characters.
-fn check_reasons(reasons: &[(String, String)]) -> ServiceResult<()> {
+pub(crate) fn check_reasons(reasons: &[(String, String)]) -> ServiceResult<()> {
     if reasons.is_empty() {
         return Err(FieldErrors::one(
             "reason",

@@ -97,7 +97,7 @@ pub fn portal_nav(portal: Portal, path: &str) -> Nav {
         Portal::Office => &[
             ("首页", Some("/office")),
             ("单位审核", Some("/office/units")),
-            ("受理审核", None),
+            ("受理审核", Some("/office/applications")),
             ("缴费管理", None),
             ("证书发放", None),
             ("统计报表", None),

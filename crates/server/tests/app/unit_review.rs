@@ -261,3 +261,171 @@ async fn staff_outside_the_unit_never_see_its_dossiers() {
         StatusCode::FORBIDDEN
     );
 }
+
+/// An office staff account for the 职改办 an application is addressed to.
+async fn office_staff_for(app: &TestApp, id: i64, login: &str) -> crate::helpers::SecondBrowser {
+    let office = zc_db::applications::find(&app.db, id)
+        .await
+        .unwrap()
+        .unwrap()
+        .office_id;
+    zc_services::accounts::create_account(
+        &app.db,
+        zc_services::accounts::NewAccountInput {
+            login_name: login.into(),
+            display_name: "初审员".into(),
+            password: "Office-Review-2026".into(),
+            role: zc_domain::Role::OfficeStaff,
+            org: Some(("office", office)),
+        },
+        zc_services::accounts::Actor::default(),
+    )
+    .await
+    .unwrap();
+    let b = spawn_second_browser(app).await;
+    let res = b
+        .post(
+            "/login",
+            &[("login_name", login), ("password", "Office-Review-2026")],
+        )
+        .await;
+    assert_eq!(location(&res), "/office");
+    b
+}
+
+async fn forward_by_unit(app: &TestApp, unit: &crate::helpers::SecondBrowser, id: i64) {
+    let start = today() - Duration::days(30);
+    unit.post(
+        &format!("/unit/applications/{id}/publicity"),
+        &[("starts_on", &start.to_string())],
+    )
+    .await;
+    let res = unit
+        .post(
+            &format!("/unit/applications/{id}/decision"),
+            &[("decision", "forward"), ("opinion", "同意推荐申报")],
+        )
+        .await;
+    assert_eq!(location(&res), "/unit/applications", "forwarded");
+    let _ = app;
+}
+
+#[tokio::test]
+async fn the_office_returns_to_the_unit_then_passes_and_only_one_of_two_reviewers_wins() {
+    let app = spawn_app().await;
+    let id = submitted_application(&app).await;
+    let unit = spawn_second_browser(&app).await;
+    unit.login_as(&app, "shenhe").await;
+    forward_by_unit(&app, &unit, id).await;
+
+    let office = office_staff_for(&app, id, "chushen1").await;
+    let doc = html(
+        &office
+            .get("/office/applications")
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(texts(&doc, ".tabs a.current"), ["职改办待受理 1"]);
+    let path = format!("/office/applications/{id}/decision");
+    let res = office
+        .post(
+            &path,
+            &[
+                ("decision", "return"),
+                ("to", "unit"),
+                ("section", "achievements"),
+                ("reason_achievements", "单位推荐意见不具体，请补充"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&res), "/office/applications");
+    let doc = html(
+        &unit
+            .get("/unit/applications?status=returned_to_unit")
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        attr(&doc, "tbody a", "href"),
+        Some(format!("/unit/applications/{id}"))
+    );
+    forward_by_unit(&app, &unit, id).await;
+
+    // Two reviewers decide at once: exactly one succeeds, the other is told.
+    let second = office_staff_for(&app, id, "chushen2").await;
+    drop(second);
+    let actor = |login: &'static str| {
+        let db = app.db.clone();
+        async move {
+            let id = zc_db::accounts::find_by_login(&db, login)
+                .await
+                .unwrap()
+                .unwrap()
+                .id;
+            zc_services::accounts::Actor {
+                account_id: Some(id),
+                role: Some(zc_domain::Role::OfficeStaff),
+                ip: Some("127.0.0.1"),
+            }
+        }
+    };
+    let (a1, a2) = (actor("chushen1").await, actor("chushen2").await);
+    let pass = zc_services::office_review::OfficeDecision::Pass("材料齐全，初审通过".into());
+    let fail = zc_services::office_review::OfficeDecision::Fail("学历不符合申报条件".into());
+    let (r1, r2) = tokio::join!(
+        zc_services::office_review::decide(&app.db, a1, id, &pass),
+        zc_services::office_review::decide(&app.db, a2, id, &fail),
+    );
+    assert_ne!(r1.is_ok(), r2.is_ok(), "exactly one decision stands");
+    let loser = if r1.is_ok() { r2 } else { r1 };
+    assert!(matches!(
+        loser,
+        Err(zc_services::ServiceError::Refused {
+            code: "already_decided",
+            ..
+        })
+    ));
+    let status: String = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
+        "SELECT status FROM application WHERE id = $1").bind(id).fetch_one(p).await)
+    .unwrap();
+    assert!(
+        ["awaiting_fee", "committee_pending", "preliminary_failed"].contains(&status.as_str()),
+        "{status}"
+    );
+    let (_, doc) = app
+        .get_html(&format!("/my/applications/{id}/progress"))
+        .await;
+    assert!(texts(&doc, "tbody td[data-label=业务步骤]").contains(&"职改办审核".to_string()));
+
+    // Other offices and departments see nothing of it.
+    for login in ["zhigaiban", "zhuguan"] {
+        let other = spawn_second_browser(&app).await;
+        other.login_as(&app, login).await;
+        if zc_db::applications::find(&app.db, id)
+            .await
+            .unwrap()
+            .unwrap()
+            .office_id
+            == zc_db::accounts::find_by_login(&app.db, login)
+                .await
+                .unwrap()
+                .unwrap()
+                .org_id
+                .unwrap()
+        {
+            continue;
+        }
+        assert_eq!(
+            other
+                .get(&format!("/office/applications/{id}"))
+                .await
+                .status(),
+            StatusCode::NOT_FOUND,
+            "{login}"
+        );
+    }
+}

@@ -6,7 +6,6 @@ use askama_web::WebTemplate;
 use axum::{
     Form, Router,
     extract::{DefaultBodyLimit, Multipart, Path, State},
-    http::header,
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
@@ -134,20 +133,8 @@ async fn download(
     Path((id, file)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
     let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
-    let row = application_files::file_of_mine(&state.db, user.id, id, file).await?;
-    let path = zc_storage::disk::path_of(&state.config.files_dir, &row.file_key)
-        .ok_or(AppError::NotFound)?;
-    let bytes = tokio::fs::read(path)
-        .await
-        .map_err(|_| AppError::NotFound)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "image/jpeg"),
-            (header::CACHE_CONTROL, "private, no-store"),
-        ],
-        bytes,
-    )
-        .into_response())
+    application_files::file_of_mine(&state.db, user.id, id, file).await?;
+    crate::routes::application_views::serve_file(&state, id, file).await
 }
 
 async fn delete(

@@ -248,3 +248,29 @@ pub(crate) async fn history(state: &AppState, id: i64) -> AppResult<Vec<HistoryL
         zc_db::applications::events(&state.db, id).await?,
     ))
 }
+
+/// A picture of an application, once the caller has checked who may see it; `private,
+/// no-store` so that a shared computer keeps nothing.
+pub(crate) async fn serve_file(
+    state: &AppState,
+    application_id: i64,
+    file_id: i64,
+) -> AppResult<axum::response::Response> {
+    use axum::{http::header, response::IntoResponse};
+    let row = zc_db::application_files::find(&state.db, application_id, file_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let path = zc_storage::disk::path_of(&state.config.files_dir, &row.file_key)
+        .ok_or(AppError::NotFound)?;
+    let bytes = tokio::fs::read(path)
+        .await
+        .map_err(|_| AppError::NotFound)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/jpeg"),
+            (header::CACHE_CONTROL, "private, no-store"),
+        ],
+        bytes,
+    )
+        .into_response())
+}

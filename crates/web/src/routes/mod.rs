@@ -16,6 +16,7 @@ pub mod kept_post;
 pub mod login;
 pub mod my_applications;
 pub mod my_unit;
+pub mod office_applications;
 pub mod office_units;
 pub mod portals;
 pub mod prefs;

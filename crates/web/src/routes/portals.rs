@@ -53,7 +53,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .nest(
             "/office",
             guard(
-                home().merge(crate::routes::office_units::routes()),
+                home()
+                    .merge(crate::routes::office_units::routes())
+                    .merge(crate::routes::office_applications::routes()),
                 Portal::Office,
             ),
         )

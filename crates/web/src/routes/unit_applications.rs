@@ -9,11 +9,11 @@ use askama_web::WebTemplate;
 use axum::{
     Form, Router,
     extract::{ConnectInfo, Path, Query, State},
-    http::header,
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
 use serde::Deserialize;
+use zc_db::unit_review::QueueScope;
 use zc_domain::{
     Portal, TitleLevel,
     application::{ApplicationStatus, sections::SECTIONS},
@@ -62,7 +62,7 @@ fn unit_of(ctx: &PageContext) -> AppResult<(i64, crate::auth::SessionUser)> {
 
 /// Filters of the queue; every filter is in the address, so it can be bookmarked.
 #[derive(Debug, Default, Deserialize)]
-pub struct QueueQuery {
+pub(crate) struct QueueQuery {
     pub status: Option<String>,
     pub q: Option<String>,
     pub page: Option<u64>,
@@ -87,15 +87,17 @@ pub struct Line {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "unit/applications.html")]
-struct QueuePage {
-    ctx: PageContext,
-    nav: Nav,
-    tabs: Vec<Tab>,
-    status: &'static str,
-    q: String,
-    lines: Vec<Line>,
-    pager: Pager,
+#[template(path = "review/queue.html")]
+pub(crate) struct QueuePage {
+    pub ctx: PageContext,
+    pub nav: Nav,
+    /// Where the queue and its dossiers live, e.g. `/unit/applications`.
+    pub base: &'static str,
+    pub tabs: Vec<Tab>,
+    pub status: &'static str,
+    pub q: String,
+    pub lines: Vec<Line>,
+    pub pager: Pager,
 }
 
 async fn queue(
@@ -108,10 +110,34 @@ async fn queue(
         .await?
         .and_then(|a| a.org_id)
         .ok_or(AppError::Forbidden)?;
-    let status = TABS
-        .into_iter()
+    let nav = portal_nav(Portal::Unit, "/unit/applications");
+    queue_page(
+        &state,
+        ctx,
+        nav,
+        "/unit/applications",
+        QueueScope::Unit(unit_id),
+        &TABS,
+        q,
+    )
+    .await
+}
+
+/// A review queue: tabs with counts, the keyword, the page of lines.
+pub(crate) async fn queue_page(
+    state: &AppState,
+    ctx: PageContext,
+    nav: Nav,
+    base: &'static str,
+    scope: QueueScope,
+    tabs: &[ApplicationStatus],
+    q: QueueQuery,
+) -> AppResult<QueuePage> {
+    let status = tabs
+        .iter()
+        .copied()
         .find(|s| Some(s.code()) == q.status.as_deref())
-        .unwrap_or(ApplicationStatus::UnitPending);
+        .unwrap_or(tabs[0]);
     let keyword: String =
         q.q.unwrap_or_default()
             .trim()
@@ -119,9 +145,9 @@ async fn queue(
             .filter(|c| *c != '%' && *c != '_')
             .take(20)
             .collect();
-    let counts = zc_db::unit_review::status_counts(&state.db, unit_id).await?;
-    let tabs = TABS
-        .into_iter()
+    let counts = zc_db::unit_review::status_counts(&state.db, scope).await?;
+    let tab_views = tabs
+        .iter()
         .map(|s| Tab {
             code: s.code(),
             label: s.label(),
@@ -129,19 +155,19 @@ async fn queue(
                 .iter()
                 .find(|(c, _)| c == s.code())
                 .map_or(0, |(_, n)| *n),
-            current: s == status,
+            current: *s == status,
         })
         .collect();
     let total =
-        zc_db::unit_review::queue_count(&state.db, unit_id, status.code(), &keyword).await? as u64;
+        zc_db::unit_review::queue_count(&state.db, scope, status.code(), &keyword).await? as u64;
     let mut params = vec![("status".to_string(), status.code().to_string())];
     if !keyword.is_empty() {
         params.push(("q".to_string(), keyword.clone()));
     }
-    let pager = Pager::new(total, q.page, q.per_page, "/unit/applications", params);
+    let pager = Pager::new(total, q.page, q.per_page, base, params);
     let lines = zc_db::unit_review::queue(
         &state.db,
-        unit_id,
+        scope,
         status.code(),
         &keyword,
         pager.per_page as i64,
@@ -163,9 +189,10 @@ async fn queue(
     })
     .collect();
     Ok(QueuePage {
-        nav: portal_nav(Portal::Unit, "/unit/applications"),
+        nav,
+        base,
         ctx,
-        tabs,
+        tabs: tab_views,
         status: status.code(),
         q: keyword,
         lines,
@@ -342,20 +369,5 @@ async fn file(
 ) -> AppResult<Response> {
     let (staff_id, _) = unit_of(&ctx)?;
     unit_review::for_unit_staff(&state.db, staff_id, id).await?;
-    let row = zc_db::application_files::find(&state.db, id, file)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let path = zc_storage::disk::path_of(&state.config.files_dir, &row.file_key)
-        .ok_or(AppError::NotFound)?;
-    let bytes = tokio::fs::read(path)
-        .await
-        .map_err(|_| AppError::NotFound)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "image/jpeg"),
-            (header::CACHE_CONTROL, "private, no-store"),
-        ],
-        bytes,
-    )
-        .into_response())
+    crate::routes::application_views::serve_file(&state, id, file).await
 }

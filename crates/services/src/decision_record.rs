@@ -1,0 +1,80 @@
+//! 审核决定 — how every reviewer's decision is written: one transaction that asks the state
+//! machine, changes the status compare-and-set (so of two reviewers acting at once exactly
+//! one succeeds), keeps the return reasons, adds the progress line and the audit event.
+
+use zc_db::{
+    Db,
+    applications::{self, NewEvent},
+};
+use zc_domain::application::{ApplicationKind, ApplicationStatus, Event, Party, next_status};
+
+use crate::{ServiceError, ServiceResult, accounts::Actor};
+
+/// A decision ready to be written.
+#[derive(Debug, Clone)]
+pub struct Decided<'a> {
+    pub application_id: i64,
+    pub kind: ApplicationKind,
+    pub event: Event,
+    pub party: Party,
+    /// 业务步骤 in the progress history, e.g. 单位审核.
+    pub step: &'a str,
+    /// 审核单位 in the progress history.
+    pub org_name: &'a str,
+    pub opinion: &'a str,
+    /// `(section, reason)` of a return.
+    pub reasons: &'a [(String, String)],
+    pub audit_action: &'a str,
+}
+
+/// Writes a decision; the status it led to.
+pub async fn record(
+    db: &Db,
+    actor: Actor<'_>,
+    d: &Decided<'_>,
+) -> ServiceResult<ApplicationStatus> {
+    let decided = || {
+        ServiceError::refused(
+            "already_decided",
+            "该申报已被撤回或已由其他工作人员处理，请刷新后查看",
+        )
+    };
+    let mut tx = db.begin_write().await?;
+    let current = applications::status_in(&mut tx, d.application_id)
+        .await?
+        .and_then(|s| ApplicationStatus::from_code(&s))
+        .ok_or(ServiceError::NotFound)?;
+    let to = next_status(d.kind, current, d.event, d.party).map_err(|_| decided())?;
+    if !applications::set_status(&mut tx, d.application_id, current.code(), to.code()).await? {
+        return Err(decided());
+    }
+    for (section, why) in d.reasons {
+        zc_db::unit_review::insert_reason(
+            &mut tx,
+            d.application_id,
+            section,
+            why.trim(),
+            d.org_name,
+        )
+        .await?;
+    }
+    applications::insert_event(
+        &mut tx,
+        &NewEvent {
+            application_id: d.application_id,
+            step: d.step,
+            action: d.event.name(),
+            opinion: d.opinion.trim(),
+            actor_id: actor.account_id,
+            org_name: d.org_name,
+            from_status: current.code(),
+            to_status: to.code(),
+        },
+    )
+    .await?;
+    let object = format!("application:{}", d.application_id);
+    let detail = format!("{}：{}", d.event.name(), d.opinion.trim());
+    zc_db::audit::record_in(&mut tx, &actor.event(d.audit_action, &object, &detail)).await?;
+    tx.commit().await?;
+    Ok(to)
+}

@@ -1,0 +1,197 @@
+//! 主管部门与职改办审核 — a 主管部门 passes a dossier on or returns it; a 职改办 gives 初审通过
+//! (waiting for the fee when the committee charges online), returns it to the unit or the
+//! applicant with a reason per section, or gives 初审不通过. Each sees only the dossiers
+//! addressed to it; any other id is "not found".
+
+use zc_db::{Db, applications::ApplicationRow};
+use zc_domain::{
+    Role,
+    application::{ApplicationKind, ApplicationStatus, Event, Party, ReturnTo},
+};
+
+use crate::{
+    FieldErrors, ServiceError, ServiceResult,
+    accounts::Actor,
+    decision_record::{Decided, record},
+    unit_review::{check_reasons, section_title},
+};
+
+/// A decision of a 主管部门 or 职改办.
+#[derive(Debug, Clone)]
+pub enum OfficeDecision {
+    /// 审核通过 (主管部门) / 初审通过 (职改办), with the opinion.
+    Pass(String),
+    /// 退回 to the unit or the applicant, with a reason per section.
+    Return(ReturnTo, Vec<(String, String)>),
+    /// 初审不通过 (职改办 only; final), with the reason.
+    Fail(String),
+}
+
+/// Which desk a staff member sits at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Desk {
+    /// 主管部门 with its office id.
+    Department(i64),
+    /// 职改办 with its office id.
+    Office(i64),
+}
+
+impl Desk {
+    /// The desk of a staff account, if it has one.
+    pub async fn of(db: &Db, staff_id: i64) -> ServiceResult<Desk> {
+        let staff = zc_db::accounts::find(db, staff_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let office = staff
+            .org_id
+            .filter(|_| staff.org_kind.as_deref() == Some("office"))
+            .ok_or(ServiceError::NotFound)?;
+        match Role::from_code(&staff.role) {
+            Some(Role::DepartmentStaff) => Ok(Desk::Department(office)),
+            Some(Role::OfficeStaff) => Ok(Desk::Office(office)),
+            _ => Err(ServiceError::NotFound),
+        }
+    }
+
+    /// The status this desk works on.
+    pub fn pending(self) -> ApplicationStatus {
+        match self {
+            Desk::Department(_) => ApplicationStatus::DepartmentPending,
+            Desk::Office(_) => ApplicationStatus::OfficePending,
+        }
+    }
+
+    fn party(self) -> Party {
+        match self {
+            Desk::Department(_) => Party::Department,
+            Desk::Office(_) => Party::Office,
+        }
+    }
+}
+
+/// The application, if it is addressed to this desk: a 职改办 sees what is sent to it; a
+/// 主管部门 sees the dossiers of the units that report through it.
+pub async fn in_scope(db: &Db, desk: Desk, application_id: i64) -> ServiceResult<ApplicationRow> {
+    let app = zc_db::applications::find(db, application_id)
+        .await?
+        .filter(|a| {
+            !matches!(
+                ApplicationStatus::from_code(&a.status),
+                Some(
+                    ApplicationStatus::Draft
+                        | ApplicationStatus::Deleted
+                        | ApplicationStatus::UnitPending
+                        | ApplicationStatus::ReturnedToApplicant
+                        | ApplicationStatus::UnitFailed
+                )
+            )
+        })
+        .ok_or(ServiceError::NotFound)?;
+    let ok = match desk {
+        Desk::Office(office) => app.office_id == office,
+        Desk::Department(dept) => zc_db::units::find(db, app.unit_id)
+            .await?
+            .is_some_and(|u| u.office_id == dept),
+    };
+    if ok {
+        Ok(app)
+    } else {
+        Err(ServiceError::NotFound)
+    }
+}
+
+/// Records a decision of a 主管部门 or 职改办.
+pub async fn decide(
+    db: &Db,
+    actor: Actor<'_>,
+    application_id: i64,
+    decision: &OfficeDecision,
+) -> ServiceResult<ApplicationStatus> {
+    let staff_id = actor.account_id.ok_or(ServiceError::NotFound)?;
+    let desk = Desk::of(db, staff_id).await?;
+    let app = in_scope(db, desk, application_id).await?;
+    let kind = ApplicationKind::from_code(&app.kind).ok_or(ServiceError::NotFound)?;
+    let office_id = match desk {
+        Desk::Department(id) | Desk::Office(id) => id,
+    };
+    let org_name = zc_db::reference::org_name(db, "office", office_id)
+        .await?
+        .unwrap_or_default();
+    let (event, opinion, reasons, action) = match (decision, desk) {
+        (OfficeDecision::Pass(o), _) if o.trim().chars().count() < 2 => {
+            return Err(FieldErrors::one("opinion", "请填写审核意见"));
+        }
+        (OfficeDecision::Pass(o), Desk::Department(_)) => (
+            Event::DepartmentPass,
+            o.clone(),
+            &[][..],
+            "application.department_pass",
+        ),
+        (OfficeDecision::Pass(o), Desk::Office(_)) => {
+            let fee_online = match app.committee_id {
+                Some(c) => zc_db::organisations::committee(db, c)
+                    .await?
+                    .is_some_and(|c| c.charges_online),
+                None => false,
+            };
+            (
+                Event::OfficePass { fee_online },
+                o.clone(),
+                &[][..],
+                "application.office_pass",
+            )
+        }
+        (OfficeDecision::Return(to, reasons), _) => {
+            check_reasons(reasons)?;
+            let text = reasons
+                .iter()
+                .map(|(s, r)| format!("{}：{}", section_title(s), r.trim()))
+                .collect::<Vec<_>>()
+                .join("；");
+            let event = match desk {
+                Desk::Department(_) => Event::DepartmentReturn(*to),
+                Desk::Office(_) => Event::OfficeReturn(*to),
+            };
+            (event, text, reasons.as_slice(), "application.office_return")
+        }
+        (OfficeDecision::Fail(_), Desk::Department(_)) => {
+            return Err(ServiceError::refused(
+                "not_yours",
+                "主管部门可以通过或退回，不通过的决定由职改办作出",
+            ));
+        }
+        (OfficeDecision::Fail(r), Desk::Office(_)) => {
+            if r.trim().chars().count() < 5 {
+                return Err(FieldErrors::one(
+                    "fail_reason",
+                    "请写明初审不通过的原因（至少5个字）",
+                ));
+            }
+            (
+                Event::OfficeFail,
+                r.clone(),
+                &[][..],
+                "application.office_fail",
+            )
+        }
+    };
+    record(
+        db,
+        actor,
+        &Decided {
+            application_id,
+            kind,
+            event,
+            party: desk.party(),
+            step: match desk {
+                Desk::Department(_) => "主管部门审核",
+                Desk::Office(_) => "职改办审核",
+            },
+            org_name: &org_name,
+            opinion: &opinion,
+            reasons,
+            audit_action: action,
+        },
+    )
+    .await
+}

@@ -1,0 +1,211 @@
+//! `/office/applications` — the review desk of a 主管部门 or 职改办: the dossiers addressed to
+//! it by status, each read-only with pictures and history, and the decisions (通过, 退回 to
+//! the unit or the applicant with a reason per section, 初审不通过).
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Form, Router,
+    extract::{ConnectInfo, Path, Query, State},
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use zc_db::unit_review::QueueScope;
+use zc_domain::{
+    Portal,
+    application::{ApplicationStatus, ReturnTo, sections::SECTIONS},
+};
+use zc_services::{
+    FieldErrors, ServiceError,
+    accounts::Actor,
+    office_review::{self, Desk, OfficeDecision},
+};
+
+use crate::{
+    context::PageContext,
+    error::{AppError, AppResult},
+    routes::{
+        application_views::{DossierFiles, DossierPart, HistoryLine, dossier_view, history},
+        my_applications::Card,
+        unit_applications::{QueuePage, QueueQuery, SectionChoice, queue_page},
+    },
+    state::AppState,
+    views::{Nav, portal_nav},
+};
+
+/// Routes under `/office` (the caller adds the portal guard).
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/applications", get(queue))
+        .route("/applications/{id}", get(dossier))
+        .route("/applications/{id}/decision", post(decision))
+        .route("/applications/{id}/files/{file}", get(file))
+}
+
+const OFFICE_TABS: [ApplicationStatus; 6] = [
+    ApplicationStatus::OfficePending,
+    ApplicationStatus::AwaitingFee,
+    ApplicationStatus::CommitteePending,
+    ApplicationStatus::ReturnedToUnit,
+    ApplicationStatus::ReturnedToApplicant,
+    ApplicationStatus::PreliminaryFailed,
+];
+
+const DEPARTMENT_TABS: [ApplicationStatus; 4] = [
+    ApplicationStatus::DepartmentPending,
+    ApplicationStatus::OfficePending,
+    ApplicationStatus::ReturnedToUnit,
+    ApplicationStatus::ReturnedToApplicant,
+];
+
+async fn desk(state: &AppState, ctx: &PageContext) -> AppResult<Desk> {
+    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    Desk::of(&state.db, user.id)
+        .await
+        .map_err(|_| AppError::Forbidden)
+}
+
+async fn queue(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Query(q): Query<QueueQuery>,
+) -> AppResult<QueuePage> {
+    let desk = desk(&state, &ctx).await?;
+    let (scope, tabs): (QueueScope, &[ApplicationStatus]) = match desk {
+        Desk::Office(id) => (QueueScope::Office(id), &OFFICE_TABS),
+        Desk::Department(id) => (QueueScope::Department(id), &DEPARTMENT_TABS),
+    };
+    let nav = portal_nav(Portal::Office, "/office/applications");
+    queue_page(&state, ctx, nav, "/office/applications", scope, tabs, q).await
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "office/application.html")]
+struct DossierPage {
+    ctx: PageContext,
+    nav: Nav,
+    card: Card,
+    applicant: String,
+    parts: Vec<DossierPart>,
+    files: Vec<DossierFiles>,
+    files_base: String,
+    history: Vec<HistoryLine>,
+    /// The desk can decide now (the dossier waits at it).
+    pending: bool,
+    is_office: bool,
+    sections: Vec<SectionChoice>,
+    errors: FieldErrors,
+    message: Option<String>,
+}
+
+async fn render(
+    state: &AppState,
+    ctx: PageContext,
+    id: i64,
+    errors: FieldErrors,
+    message: Option<String>,
+) -> AppResult<DossierPage> {
+    let desk = desk(state, &ctx).await?;
+    let app = office_review::in_scope(&state.db, desk, id).await?;
+    let (parts, files) = dossier_view(state, &app).await?;
+    let applicant = zc_db::applicants::find(&state.db, app.applicant_id)
+        .await?
+        .map(|a| format!("{}（{}）", a.name, a.id_number_masked))
+        .unwrap_or_default();
+    Ok(DossierPage {
+        nav: portal_nav(Portal::Office, "/office/applications"),
+        pending: app.status == desk.pending().code(),
+        is_office: matches!(desk, Desk::Office(_)),
+        card: Card::of(&app),
+        applicant,
+        parts,
+        files,
+        files_base: format!("/office/applications/{id}/files"),
+        history: history(state, id).await?,
+        sections: SECTIONS
+            .iter()
+            .map(|s| SectionChoice {
+                code: s.code,
+                title: s.title,
+            })
+            .collect(),
+        errors,
+        message,
+        ctx,
+    })
+}
+
+async fn dossier(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(id): Path<i64>,
+) -> AppResult<DossierPage> {
+    render(&state, ctx, id, FieldErrors::default(), None).await
+}
+
+async fn decision(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Path(id): Path<i64>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let ip = addr.ip().to_string();
+    let value = |k: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let decision = match value("decision").as_str() {
+        "pass" => OfficeDecision::Pass(value("opinion")),
+        "return" => OfficeDecision::Return(
+            if value("to") == "unit" {
+                ReturnTo::Unit
+            } else {
+                ReturnTo::Applicant
+            },
+            fields
+                .iter()
+                .filter(|(n, _)| n == "section")
+                .map(|(_, code)| (code.clone(), value(&format!("reason_{code}"))))
+                .collect(),
+        ),
+        "fail" => OfficeDecision::Fail(value("fail_reason")),
+        _ => return Err(AppError::NotFound),
+    };
+    let actor = Actor {
+        account_id: Some(user.id),
+        role: Some(user.role),
+        ip: Some(&ip),
+    };
+    match office_review::decide(&state.db, actor, id, &decision).await {
+        Ok(_) => Ok(Redirect::to("/office/applications").into_response()),
+        Err(ServiceError::Invalid(errors)) => {
+            Ok(render(&state, ctx, id, errors, None).await?.into_response())
+        }
+        Err(ServiceError::Refused { message, .. }) => {
+            Ok(
+                render(&state, ctx, id, FieldErrors::default(), Some(message))
+                    .await?
+                    .into_response(),
+            )
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A picture of a dossier addressed to this desk.
+async fn file(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path((id, file)): Path<(i64, i64)>,
+) -> AppResult<Response> {
+    let desk = desk(&state, &ctx).await?;
+    office_review::in_scope(&state.db, desk, id).await?;
+    crate::routes::application_views::serve_file(&state, id, file).await
+}
