@@ -38,6 +38,21 @@ pub async fn enqueue(db: &Db, kind: &str, payload: Value, max_attempts: i32) -> 
     enqueue_at(db, kind, payload, max_attempts, Utc::now()).await
 }
 
+/// Adds a job inside `tx`, so it exists only if the change that asked for it commits.
+pub async fn enqueue_in(
+    tx: &mut crate::Tx,
+    kind: &str,
+    payload: Value,
+    max_attempts: i32,
+) -> DbResult<i64> {
+    let sql = "INSERT INTO job (kind, payload, status, attempts, max_attempts, run_at, created_at) \
+               VALUES ($1, $2, $3, 0, $4, $5, $5) RETURNING id";
+    let id = crate::with_tx!(tx, c => sqlx::query_scalar(sql).bind(kind).bind(Json(payload))
+        .bind(status::QUEUED).bind(max_attempts.max(1)).bind(Utc::now())
+        .fetch_one(&mut **c).await)?;
+    Ok(id)
+}
+
 /// Adds a job that becomes runnable at `run_at`.
 pub async fn enqueue_at(
     db: &Db,

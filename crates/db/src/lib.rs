@@ -19,6 +19,7 @@ pub mod captcha;
 pub mod experts;
 pub mod jobs;
 pub mod mail;
+pub mod messages;
 pub mod organisations;
 pub mod reference;
 pub mod seed;

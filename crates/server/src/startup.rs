@@ -181,7 +181,15 @@ impl Application {
         let db = self.state.db.clone();
         let worker = self.run_worker.then(|| {
             let name = format!("{}-{}", hostname(), std::process::id());
-            tokio::spawn(Worker::new(db.clone(), name).run(stop_rx.clone()))
+            let sms_notices = std::sync::Arc::new(zc_services::messages::SmsNoticeJob {
+                vault: self.state.vault.clone(),
+                sender: self.state.sms.clone(),
+            });
+            tokio::spawn(
+                Worker::new(db.clone(), name)
+                    .handle(zc_services::messages::SMS_NOTICE_JOB, sms_notices)
+                    .run(stop_rx.clone()),
+            )
         });
         let sweep = tokio::spawn(sweep_expired(db.clone(), stop_rx.clone()));
 

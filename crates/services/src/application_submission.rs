@@ -152,6 +152,7 @@ pub async fn submit(
     applications::record_submission(&mut tx, id, token, &snapshot).await?;
     // The reasons of a return are answered by this submission.
     zc_db::unit_review::resolve_reasons(&mut tx, id).await?;
+    crate::messages::status_changed(db, &mut tx, &app, to, "已报送", "").await?;
     let unit_name = zc_db::reference::org_name(db, "unit", app.unit_id)
         .await?
         .unwrap_or_default();

@@ -267,6 +267,7 @@ async fn applicant_event(
         drop(tx);
         return Err(lost_race(db, kind, id, event).await);
     }
+    crate::messages::status_changed(db, &mut tx, &app, to, event.name(), "").await?;
     applications::insert_event(
         &mut tx,
         &NewEvent {

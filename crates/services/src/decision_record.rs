@@ -39,6 +39,9 @@ pub async fn record(
             "该申报已被撤回或已由其他工作人员处理，请刷新后查看",
         )
     };
+    let app = applications::find(db, d.application_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     let mut tx = db.begin_write().await?;
     let current = applications::status_in(&mut tx, d.application_id)
         .await?
@@ -72,6 +75,7 @@ pub async fn record(
         },
     )
     .await?;
+    crate::messages::status_changed(db, &mut tx, &app, to, d.event.name(), d.opinion).await?;
     let object = format!("application:{}", d.application_id);
     let detail = format!("{}：{}", d.event.name(), d.opinion.trim());
     zc_db::audit::record_in(&mut tx, &actor.event(d.audit_action, &object, &detail)).await?;

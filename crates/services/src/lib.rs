@@ -18,6 +18,7 @@ pub mod error;
 pub mod experts;
 pub mod mail;
 pub mod membership;
+pub mod messages;
 pub mod office_review;
 pub mod organisations;
 pub mod password_hash;

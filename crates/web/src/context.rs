@@ -30,6 +30,8 @@ pub struct PageContext {
     pub path: String,
     /// The logged-in person, if any.
     pub user: Option<SessionUser>,
+    /// Unread messages of the signed-in person, for the header.
+    pub unread: i64,
     pub demo: bool,
     pub css_url: String,
     pub js_url: String,
@@ -64,6 +66,7 @@ impl PageContext {
                 .to_string(),
             path: path.to_string(),
             user: None,
+            unread: 0,
             demo: state.config.demo,
             css_url: state.assets.css_url(),
             js_url: state.assets.js_url(),
@@ -100,6 +103,11 @@ impl FromRequestParts<AppState> for PageContext {
         let mut ctx = Self::basics(state, &parts.headers, &parts.extensions, parts.uri.path());
         if let Some(session) = parts.extensions.get::<Session>() {
             ctx.user = auth::current_user(session).await;
+            if let Some(user) = &ctx.user {
+                ctx.unread = zc_db::messages::unread(&state.db, user.id)
+                    .await
+                    .unwrap_or(0);
+            }
         }
         Ok(ctx)
     }

@@ -66,6 +66,7 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::recovery::router())
         .merge(routes::settings::router())
         .merge(routes::account::router())
+        .merge(routes::messages::router())
         .merge(routes::unit_registration::router())
         .merge(routes::prefs::router())
         .merge(routes::portals::router(state.clone()))

@@ -11,6 +11,7 @@ mod browser;
 mod browser_application;
 mod experts;
 mod helpers;
+mod messages;
 mod organisations;
 mod pages;
 mod platform;

@@ -14,6 +14,7 @@ pub mod expert;
 pub mod health;
 pub mod kept_post;
 pub mod login;
+pub mod messages;
 pub mod my_applications;
 pub mod my_unit;
 pub mod office_applications;

@@ -1,0 +1,12 @@
+-- 0017 消息中心: one message per status change or return, for the applicant and for the
+-- staff whose queue the dossier arrives in.
+CREATE TABLE message (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    account_id INTEGER NOT NULL REFERENCES account (id),
+    title      TEXT    NOT NULL,
+    body       TEXT    NOT NULL,
+    link       TEXT    NOT NULL,
+    read_at    TEXT,
+    created_at TEXT    NOT NULL
+);
+CREATE INDEX message_account ON message (account_id, id);

@@ -1,0 +1,72 @@
+//! 消息中心 rows.
+
+use chrono::{DateTime, Utc};
+
+use crate::{Db, DbResult, Tx, with_pool, with_tx};
+
+/// Adds a message inside `tx`.
+pub async fn insert_in(
+    tx: &mut Tx,
+    account_id: i64,
+    title: &str,
+    body: &str,
+    link: &str,
+) -> DbResult<()> {
+    let sql = "INSERT INTO message (account_id, title, body, link, created_at) VALUES ($1, $2, $3, $4, $5)";
+    with_tx!(tx, c => sqlx::query(sql).bind(account_id).bind(title).bind(body).bind(link)
+        .bind(Utc::now()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// A message as listed.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MessageRow {
+    pub id: i64,
+    pub title: String,
+    pub body: String,
+    pub link: String,
+    pub read_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A person's messages, newest first, paged.
+pub async fn page(db: &Db, account_id: i64, limit: i64, offset: i64) -> DbResult<Vec<MessageRow>> {
+    let sql = "SELECT id, title, body, link, read_at, created_at FROM message WHERE account_id = $1 \
+               ORDER BY id DESC LIMIT $2 OFFSET $3";
+    Ok(
+        with_pool!(db, p => sqlx::query_as(sql).bind(account_id).bind(limit).bind(offset)
+        .fetch_all(p).await)?,
+    )
+}
+
+/// How many messages a person has.
+pub async fn count(db: &Db, account_id: i64) -> DbResult<i64> {
+    let sql = "SELECT COUNT(*) FROM message WHERE account_id = $1";
+    Ok(with_pool!(db, p => sqlx::query_scalar(sql).bind(account_id).fetch_one(p).await)?)
+}
+
+/// How many are unread.
+pub async fn unread(db: &Db, account_id: i64) -> DbResult<i64> {
+    let sql = "SELECT COUNT(*) FROM message WHERE account_id = $1 AND read_at IS NULL";
+    Ok(with_pool!(db, p => sqlx::query_scalar(sql).bind(account_id).fetch_one(p).await)?)
+}
+
+/// Marks every message of a person read.
+pub async fn mark_all_read(db: &Db, account_id: i64) -> DbResult<()> {
+    let sql = "UPDATE message SET read_at = $2 WHERE account_id = $1 AND read_at IS NULL";
+    with_pool!(db, p => sqlx::query(sql).bind(account_id).bind(Utc::now()).execute(p).await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Active staff accounts of an organisation with one of `roles`.
+pub async fn staff_of(db: &Db, org_kind: &str, org_id: i64, roles: &[&str]) -> DbResult<Vec<i64>> {
+    let sql = "SELECT id, role FROM account WHERE org_kind = $1 AND org_id = $2 AND NOT disabled";
+    let rows: Vec<(i64, String)> =
+        with_pool!(db, p => sqlx::query_as(sql).bind(org_kind).bind(org_id).fetch_all(p).await)?;
+    Ok(rows
+        .into_iter()
+        .filter(|(_, r)| roles.contains(&r.as_str()))
+        .map(|(id, _)| id)
+        .collect())
+}

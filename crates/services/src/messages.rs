@@ -1,0 +1,127 @@
+//! 消息中心 — one message per status change or return: to the applicant (and, when they
+//! agreed to SMS notices, a text message through the job queue), and to the staff whose
+//! queue the dossier arrives in. Written in the transaction of the change itself.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use serde_json::json;
+use zc_db::{Db, Tx, applications::ApplicationRow, jobs::Job};
+use zc_domain::{application::ApplicationStatus, phone::Phone};
+
+use crate::{ServiceResult, pii::PiiVault, sms::SmsSender};
+
+/// Job kind of a status notice by SMS.
+pub const SMS_NOTICE_JOB: &str = "sms_notice";
+
+/// Who holds the dossier in `status`, as `(org kind, org id, roles)`.
+async fn holders(
+    db: &Db,
+    app: &ApplicationRow,
+    status: ApplicationStatus,
+) -> ServiceResult<Option<(&'static str, i64, &'static [&'static str])>> {
+    const UNIT: &[&str] = &["unit_admin", "unit_reviewer"];
+    const DEPT: &[&str] = &["department_staff"];
+    const OFFICE: &[&str] = &["office_staff"];
+    Ok(match status {
+        ApplicationStatus::UnitPending | ApplicationStatus::ReturnedToUnit => {
+            Some(("unit", app.unit_id, UNIT))
+        }
+        ApplicationStatus::DepartmentPending => zc_db::units::find(db, app.unit_id)
+            .await?
+            .map(|u| ("office", u.office_id, DEPT)),
+        ApplicationStatus::OfficePending => Some(("office", app.office_id, OFFICE)),
+        _ => None,
+    })
+}
+
+/// Writes the messages of a status change inside `tx`.
+pub async fn status_changed(
+    db: &Db,
+    tx: &mut Tx,
+    app: &ApplicationRow,
+    to: ApplicationStatus,
+    what: &str,
+    opinion: &str,
+) -> ServiceResult<()> {
+    let title = format!("申报 #{} {}：{}", app.id, what, to.label());
+    let body = if opinion.trim().is_empty() {
+        format!(
+            "{}系列/{}，当前状态：{}。",
+            app.series_name,
+            app.title_name,
+            to.label()
+        )
+    } else {
+        format!(
+            "{}系列/{}，当前状态：{}。意见：{}",
+            app.series_name,
+            app.title_name,
+            to.label(),
+            opinion.trim()
+        )
+    };
+    let link = format!("/my/applications/{}/progress", app.id);
+    zc_db::messages::insert_in(tx, app.applicant_id, &title, &body, &link).await?;
+    if zc_db::applicants::find(db, app.applicant_id)
+        .await?
+        .is_some_and(|a| a.sms_notices)
+    {
+        let text = format!(
+            "【广西职称】您的申报#{}{}，当前状态：{}。请登录平台查看。",
+            app.id,
+            what,
+            to.label()
+        );
+        zc_db::jobs::enqueue_in(
+            tx,
+            SMS_NOTICE_JOB,
+            json!({ "account_id": app.applicant_id, "text": text }),
+            5,
+        )
+        .await?;
+    }
+    if let Some((kind, org, roles)) = holders(db, app, to).await? {
+        let staff_link = match kind {
+            "unit" => format!("/unit/applications/{}", app.id),
+            _ => format!("/office/applications/{}", app.id),
+        };
+        let staff_title = format!("申报 #{} 待处理：{}", app.id, to.label());
+        for staff in zc_db::messages::staff_of(db, kind, org, roles).await? {
+            if staff != app.applicant_id {
+                zc_db::messages::insert_in(tx, staff, &staff_title, &body, &staff_link).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Sends a status notice by SMS (the job the change enqueued).
+pub struct SmsNoticeJob {
+    pub vault: Arc<PiiVault>,
+    pub sender: Arc<dyn SmsSender>,
+}
+
+#[async_trait]
+impl zc_db::jobs::JobHandler for SmsNoticeJob {
+    async fn run(&self, db: &Db, job: &Job) -> anyhow::Result<()> {
+        let account_id = job.payload.0["account_id"]
+            .as_i64()
+            .ok_or_else(|| anyhow::anyhow!("sms_notice without account_id"))?;
+        let text = job.payload.0["text"].as_str().unwrap_or_default();
+        let Some(row) = zc_db::applicants::find(db, account_id).await? else {
+            return Ok(());
+        };
+        let phone = Phone::parse(&self.vault.open(&row.phone_sealed)?)
+            .map_err(|e| anyhow::anyhow!("stored phone: {e}"))?;
+        let message = crate::sms::SmsMessage {
+            phone: &phone,
+            template: "status_notice",
+            params: &[],
+            body: text,
+        };
+        crate::sms::send_message(db, &self.vault, self.sender.as_ref(), &message)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))
+    }
+}
