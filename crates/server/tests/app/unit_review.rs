@@ -429,3 +429,79 @@ async fn the_office_returns_to_the_unit_then_passes_and_only_one_of_two_reviewer
         );
     }
 }
+
+#[tokio::test]
+async fn an_office_passes_a_batch_only_with_the_count_it_confirmed() {
+    let app = spawn_app().await;
+    let id = submitted_application(&app).await;
+    let unit = spawn_second_browser(&app).await;
+    unit.login_as(&app, "shenhe").await;
+    forward_by_unit(&app, &unit, id).await;
+    let office = office_staff_for(&app, id, "chushen3").await;
+
+    let doc = html(
+        &office
+            .get("/office/applications")
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        attr(&doc, "#batch input[name=expected]", "value").as_deref(),
+        Some("1")
+    );
+    assert_eq!(
+        attr(&doc, "#batch input[name=ids]", "value"),
+        Some(id.to_string())
+    );
+    let res = office
+        .post(
+            "/office/applications/batch",
+            &[("opinion", "材料齐全，初审通过")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT, "nothing chosen");
+    let res = office
+        .post(
+            "/office/applications/batch",
+            &[
+                ("all", "1"),
+                ("expected", "2"),
+                ("status", "office_pending"),
+                ("q", ""),
+                ("opinion", "材料齐全，初审通过"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("筛选结果已变化（现为1件，确认时为2件）")
+    );
+    let res = office
+        .post(
+            "/office/applications/batch",
+            &[
+                ("all", "1"),
+                ("expected", "1"),
+                ("status", "office_pending"),
+                ("q", ""),
+                ("opinion", "材料齐全，初审通过"),
+            ],
+        )
+        .await;
+    let to = location(&res);
+    assert!(to.contains("done=1&skipped=0"), "{to}");
+    let doc = html(&office.get(&to).await.text().await.unwrap());
+    assert_eq!(texts(&doc, "#batch-result"), ["已批量通过1件。"]);
+    let status: String = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
+        "SELECT status FROM application WHERE id = $1").bind(id).fetch_one(p).await)
+    .unwrap();
+    assert!(
+        ["awaiting_fee", "committee_pending"].contains(&status.as_str()),
+        "{status}"
+    );
+}

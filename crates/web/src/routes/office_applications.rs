@@ -39,6 +39,7 @@ use crate::{
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/applications", get(queue))
+        .route("/applications/batch", post(batch))
         .route("/applications/{id}", get(dossier))
         .route("/applications/{id}/decision", post(decision))
         .route("/applications/{id}/files/{file}", get(file))
@@ -208,4 +209,77 @@ async fn file(
     let desk = desk(&state, &ctx).await?;
     office_review::in_scope(&state.db, desk, id).await?;
     crate::routes::application_views::serve_file(&state, id, file).await
+}
+
+/// 批量通过: the rows chosen, or every dossier matching the filter when the count the
+/// person confirmed is still the count now. Each dossier is its own decision; one that
+/// moved on meanwhile is skipped and counted.
+async fn batch(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let desk = desk(&state, &ctx).await?;
+    let value = |k: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let scope = match desk {
+        Desk::Office(id) => QueueScope::Office(id),
+        Desk::Department(id) => QueueScope::Department(id),
+    };
+    let status = desk.pending();
+    let keyword = value("q");
+    let ids: Vec<i64> = if value("all") == "1" {
+        let now =
+            zc_db::unit_review::queue_count(&state.db, scope, status.code(), &keyword).await?;
+        let expected: i64 = value("expected").parse().unwrap_or(-1);
+        if now != expected {
+            return Err(AppError::Refused(format!(
+                "筛选结果已变化（现为{now}件，确认时为{expected}件），请刷新后重新确认"
+            )));
+        }
+        zc_db::unit_review::queue(&state.db, scope, status.code(), &keyword, 10_000, 0)
+            .await?
+            .into_iter()
+            .map(|r| r.id)
+            .collect()
+    } else {
+        fields
+            .iter()
+            .filter(|(n, _)| n == "ids")
+            .filter_map(|(_, v)| v.parse().ok())
+            .collect()
+    };
+    if ids.is_empty() {
+        return Err(AppError::Refused("请先勾选要通过的申报".into()));
+    }
+    let ip = addr.ip().to_string();
+    let actor = Actor {
+        account_id: Some(user.id),
+        role: Some(user.role),
+        ip: Some(&ip),
+    };
+    let decision = OfficeDecision::Pass(value("opinion"));
+    let (mut done, mut skipped) = (0u64, 0u64);
+    for id in ids {
+        match office_review::decide(&state.db, actor, id, &decision).await {
+            Ok(_) => done += 1,
+            Err(ServiceError::Invalid(_)) => {
+                return Err(AppError::Refused("请填写审核意见".into()));
+            }
+            Err(ServiceError::Refused { .. } | ServiceError::NotFound) => skipped += 1,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(Redirect::to(&format!(
+        "/office/applications?status={}&done={done}&skipped={skipped}",
+        status.code()
+    ))
+    .into_response())
 }

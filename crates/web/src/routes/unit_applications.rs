@@ -67,6 +67,9 @@ pub(crate) struct QueueQuery {
     pub q: Option<String>,
     pub page: Option<u64>,
     pub per_page: Option<u64>,
+    /// After a batch: how many were decided and how many had already moved on.
+    pub done: Option<u64>,
+    pub skipped: Option<u64>,
 }
 
 /// A tab with its count.
@@ -98,6 +101,10 @@ pub(crate) struct QueuePage {
     pub q: String,
     pub lines: Vec<Line>,
     pub pager: Pager,
+    /// Batch approval is offered (the desk's own pending tab).
+    pub batch: bool,
+    pub total: u64,
+    pub batch_result: Option<(u64, u64)>,
 }
 
 async fn queue(
@@ -188,7 +195,12 @@ pub(crate) async fn queue_page(
         submitted: r.submitted_at.map(format_time).unwrap_or_default(),
     })
     .collect();
+    let batch = base == "/office/applications" && status == tabs[0];
+    let batch_result = q.done.map(|d| (d, q.skipped.unwrap_or(0)));
     Ok(QueuePage {
+        batch,
+        total,
+        batch_result,
         nav,
         base,
         ctx,
