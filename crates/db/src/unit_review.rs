@@ -167,3 +167,31 @@ pub async fn publicity(db: &Db, application_id: i64) -> DbResult<Option<Publicit
     let sql = "SELECT starts_on, ends_on FROM unit_publicity WHERE application_id = $1";
     Ok(with_pool!(db, p => sqlx::query_as(sql).bind(application_id).fetch_optional(p).await)?)
 }
+
+/// A line of a unit's 公示表: an application under internal publicity.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PublicityLine {
+    pub id: i64,
+    pub applicant_name: String,
+    pub series_name: String,
+    pub level_rank: i32,
+    pub title_name: String,
+    pub committee_name: Option<String>,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+}
+
+/// The unit's applications whose publicity ends on or after `since`, by start date.
+pub async fn publicity_sheet(
+    db: &Db,
+    unit_id: i64,
+    since: NaiveDate,
+) -> DbResult<Vec<PublicityLine>> {
+    let sql = "SELECT a.id, p.name AS applicant_name, s.name AS series_name, a.level_rank, \
+               a.title_name, c.name AS committee_name, up.starts_on, up.ends_on \
+               FROM unit_publicity up JOIN application a ON a.id = up.application_id \
+               JOIN applicant p ON p.account_id = a.applicant_id JOIN series s ON s.id = a.series_id \
+               LEFT JOIN committee c ON c.id = a.committee_id \
+               WHERE a.unit_id = $1 AND up.ends_on >= $2 ORDER BY up.starts_on, a.id";
+    Ok(with_pool!(db, p => sqlx::query_as(sql).bind(unit_id).bind(since).fetch_all(p).await)?)
+}

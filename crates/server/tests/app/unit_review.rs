@@ -146,6 +146,11 @@ async fn a_unit_returns_with_section_reasons_then_forwards_after_its_publicity()
         &[("starts_on", &start.to_string())],
     )
     .await;
+    // The printable 公示表 lists the dossier under publicity.
+    let doc = html(&unit.get("/unit/publicity").await.text().await.unwrap());
+    let row = texts(&doc, "#publicity-sheet tbody td");
+    assert_eq!(row[1], "张三");
+    assert!(row[4].starts_with(&start.to_string()), "{row:?}");
     let res = unit
         .post(
             &path,

@@ -40,6 +40,7 @@ use crate::{
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/applications", get(queue))
+        .route("/publicity", get(publicity_sheet))
         .route("/applications/{id}", get(dossier))
         .route("/applications/{id}/publicity", post(publicity))
         .route("/applications/{id}/decision", post(decision))
@@ -382,4 +383,57 @@ async fn file(
     let (staff_id, _) = unit_of(&ctx)?;
     unit_review::for_unit_staff(&state.db, staff_id, id).await?;
     crate::routes::application_views::serve_file(&state, id, file).await
+}
+
+/// A line of the 公示表 as printed.
+pub struct SheetLine {
+    pub id: i64,
+    pub name: String,
+    pub qualification: String,
+    pub committee: String,
+    pub period: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "unit/publicity.html")]
+struct SheetPage {
+    ctx: PageContext,
+    nav: Nav,
+    unit: String,
+    lines: Vec<SheetLine>,
+}
+
+/// 单位内部公示表: the unit's current publicity, to print and post. Names are shown as
+/// a unit posts them internally; identity numbers are left out.
+async fn publicity_sheet(State(state): State<AppState>, ctx: PageContext) -> AppResult<SheetPage> {
+    let (staff_id, _) = unit_of(&ctx)?;
+    let unit_id = zc_db::accounts::find(&state.db, staff_id)
+        .await?
+        .and_then(|a| a.org_id)
+        .ok_or(AppError::Forbidden)?;
+    let unit = zc_db::reference::org_name(&state.db, "unit", unit_id)
+        .await?
+        .unwrap_or_default();
+    let lines = zc_db::unit_review::publicity_sheet(&state.db, unit_id, today_cst())
+        .await?
+        .into_iter()
+        .map(|l| SheetLine {
+            id: l.id,
+            name: l.applicant_name,
+            qualification: format!(
+                "{}系列/{}/{}",
+                l.series_name,
+                TitleLevel::from_rank(l.level_rank).map_or("", TitleLevel::name),
+                l.title_name
+            ),
+            committee: l.committee_name.unwrap_or_default(),
+            period: format!("{} 至 {}", l.starts_on, l.ends_on),
+        })
+        .collect();
+    Ok(SheetPage {
+        nav: portal_nav(Portal::Unit, "/unit/applications"),
+        ctx,
+        unit,
+        lines,
+    })
 }
