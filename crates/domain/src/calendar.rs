@@ -7,7 +7,7 @@
 
 use std::collections::HashSet;
 
-use chrono::{Datelike, Days, NaiveDate, Weekday};
+use chrono::{DateTime, Datelike, Days, Duration, NaiveDate, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 
 /// What a calendar row says about one date.
@@ -138,9 +138,44 @@ impl WorkingCalendar {
     }
 }
 
+/// China Standard Time is UTC+8 all year (no daylight saving).
+const CHINA_OFFSET_HOURS: i64 = 8;
+
+/// The calendar date in China at `now`.
+pub fn china_date(now: DateTime<Utc>) -> NaiveDate {
+    (now + Duration::hours(CHINA_OFFSET_HOURS)).date_naive()
+}
+
+/// The moment a China calendar day begins, in UTC.
+pub fn china_day_start(day: NaiveDate) -> DateTime<Utc> {
+    day.and_time(chrono::NaiveTime::MIN).and_utc() - Duration::hours(CHINA_OFFSET_HOURS)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn china_dates_run_eight_hours_ahead_of_utc() {
+        let late = NaiveDate::from_ymd_opt(2026, 12, 31)
+            .unwrap()
+            .and_hms_opt(16, 30, 0)
+            .unwrap()
+            .and_utc();
+        assert_eq!(
+            china_date(late),
+            NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()
+        );
+        let start = china_day_start(NaiveDate::from_ymd_opt(2027, 1, 1).unwrap());
+        assert_eq!(
+            china_date(start),
+            NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()
+        );
+        assert_eq!(
+            china_date(start - Duration::seconds(1)),
+            NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()
+        );
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

@@ -45,16 +45,20 @@ pub fn canonical_query(params: &BTreeMap<String, String>) -> String {
 }
 
 /// The request signature: Base64(HMAC-SHA1(secret + "&", METHOD&%2F&enc(canonical))).
-pub fn signature(secret: &str, method: &str, params: &BTreeMap<String, String>) -> String {
+pub fn signature(
+    secret: &str,
+    method: &str,
+    params: &BTreeMap<String, String>,
+) -> anyhow::Result<String> {
     let string_to_sign = format!(
         "{method}&{}&{}",
         percent_encode("/"),
         percent_encode(&canonical_query(params))
     );
     let mut mac = <Hmac<Sha1> as KeyInit>::new_from_slice(format!("{secret}&").as_bytes())
-        .expect("HMAC accepts keys of any length");
+        .map_err(|e| anyhow::anyhow!("signing key: {e}"))?;
     mac.update(string_to_sign.as_bytes());
-    STANDARD.encode(mac.finalize().into_bytes())
+    Ok(STANDARD.encode(mac.finalize().into_bytes()))
 }
 
 /// Account settings for the Aliyun sender.
@@ -154,7 +158,7 @@ impl AliyunSmsSender {
             self.config.access_key_secret.expose_secret(),
             "GET",
             &params,
-        );
+        )?;
         params.insert("Signature".into(), sig);
         Ok(params)
     }
@@ -245,7 +249,7 @@ mod tests {
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
         assert_eq!(
-            signature("testSecret", "GET", &params),
+            signature("testSecret", "GET", &params).unwrap(),
             "zJDF+Lrzhj/ThnlvIToysFRq6t4="
         );
     }
@@ -255,9 +259,9 @@ mod tests {
         let params: BTreeMap<String, String> = [("Action".to_string(), "SendSms".to_string())]
             .into_iter()
             .collect();
-        let a = signature("secret", "GET", &params);
+        let a = signature("secret", "GET", &params).unwrap();
         assert_eq!(a.len(), 28, "Base64 of a 20-byte SHA-1 MAC");
-        assert_ne!(a, signature("secret2", "GET", &params));
-        assert_ne!(a, signature("secret", "POST", &params));
+        assert_ne!(a, signature("secret2", "GET", &params).unwrap());
+        assert_ne!(a, signature("secret", "POST", &params).unwrap());
     }
 }

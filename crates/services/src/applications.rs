@@ -23,8 +23,7 @@ pub async fn mine(db: &Db, applicant_id: i64, id: i64) -> ServiceResult<Applicat
 
 /// Year of a moment in China Standard Time (the 申报年度).
 pub fn year_in_china(now: DateTime<Utc>) -> i32 {
-    now.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
-        .year()
+    zc_domain::calendar::china_date(now).year()
 }
 
 /// What the applicant can apply for now.

@@ -287,19 +287,12 @@ pub async fn existing_demo_accounts(db: &Db, vault: &PiiVault) -> ServiceResult<
 /// Opens every committee's application window for the whole current year (the committee
 /// issue lets staff edit these plans; the demo needs one open now).
 pub async fn open_demo_windows(db: &Db, now: chrono::DateTime<chrono::Utc>) -> ServiceResult<()> {
-    use chrono::TimeZone;
+    use zc_domain::calendar::china_day_start;
     let year = crate::applications::year_in_china(now);
-    let cst = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8");
-    let from = cst
-        .with_ymd_and_hms(year, 1, 1, 0, 0, 0)
-        .single()
-        .map(|d| d.with_timezone(&chrono::Utc))
-        .unwrap_or(now);
-    let until = cst
-        .with_ymd_and_hms(year + 1, 1, 1, 0, 0, 0)
-        .single()
-        .map(|d| d.with_timezone(&chrono::Utc))
-        .unwrap_or(now);
+    let day = |y| chrono::NaiveDate::from_ymd_opt(y, 1, 1).map(china_day_start);
+    let (Some(from), Some(until)) = (day(year), day(year + 1)) else {
+        return Ok(());
+    };
     for c in reference::committees(db).await? {
         zc_db::applications::upsert_plan(db, c.id, year, from, until).await?;
     }

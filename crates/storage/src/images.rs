@@ -148,9 +148,10 @@ pub fn photo_frame(
     height: u32,
     rect: Option<(u32, u32, u32, u32)>,
 ) -> (u32, u32, u32, u32) {
+    let (width, height) = (width.max(1), height.max(1));
     let (x, y, w, h) = rect.unwrap_or((0, 0, width, height));
-    let x = x.min(width.saturating_sub(1));
-    let y = y.min(height.saturating_sub(1));
+    let x = x.min(width - 1);
+    let y = y.min(height - 1);
     let w = w.clamp(1, width - x);
     let h = h.clamp(1, height - y);
     let (pw, ph) = PHOTO_SIZE;

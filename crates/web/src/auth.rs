@@ -54,6 +54,17 @@ pub struct SessionUser {
     pub role: Role,
 }
 
+impl SessionUser {
+    /// The person as the actor of a service call (for its audit event).
+    pub fn actor<'a>(&self, ip: &'a str) -> zc_services::accounts::Actor<'a> {
+        zc_services::accounts::Actor {
+            account_id: Some(self.id),
+            role: Some(self.role),
+            ip: Some(ip),
+        }
+    }
+}
+
 /// Starts an authenticated session: a new session id (against fixation), the person, the
 /// login time for the absolute limit, and the role's idle timeout.
 pub async fn start_session(session: &Session, account: &Account) -> anyhow::Result<()> {

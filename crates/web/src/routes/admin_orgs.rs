@@ -15,7 +15,6 @@ use zc_db::{organisations, reference};
 use zc_domain::{Portal, Role, TitleLevel, organisation::OfficeKind};
 use zc_services::{
     FieldErrors, ServiceError, ServiceResult,
-    accounts::Actor,
     organisations::{CommitteeInput, OfficeInput},
 };
 
@@ -173,14 +172,6 @@ async fn tree(State(state): State<AppState>, ctx: PageContext) -> AppResult<Tree
     .await
 }
 
-fn actor<'a>(user: &SessionUser, ip: &'a str) -> Actor<'a> {
-    Actor {
-        account_id: Some(user.id),
-        role: Some(user.role),
-        ip: Some(ip),
-    }
-}
-
 /// Turns a service outcome into a redirect, the form again with its errors, or a refusal.
 fn settle<T>(result: ServiceResult<T>) -> AppResult<Result<(), FieldErrors>> {
     match result {
@@ -201,7 +192,7 @@ async fn office_create(
 ) -> AppResult<Response> {
     let me = admin(&ctx)?;
     let ip = addr.ip().to_string();
-    let result = zc_services::organisations::create_office(&state.db, actor(&me, &ip), &f).await;
+    let result = zc_services::organisations::create_office(&state.db, me.actor(&ip), &f).await;
     match settle(result)? {
         Ok(()) => Ok(Redirect::to("/admin/orgs").into_response()),
         Err(errors) => Ok(render_tree(
@@ -225,7 +216,7 @@ async fn committee_create(
 ) -> AppResult<Response> {
     let me = admin(&ctx)?;
     let ip = addr.ip().to_string();
-    let result = zc_services::organisations::create_committee(&state.db, actor(&me, &ip), &f).await;
+    let result = zc_services::organisations::create_committee(&state.db, me.actor(&ip), &f).await;
     match settle(result)? {
         Ok(()) => Ok(Redirect::to("/admin/orgs").into_response()),
         Err(errors) => Ok(render_tree(
@@ -304,8 +295,7 @@ async fn office_update(
 ) -> AppResult<Response> {
     let me = admin(&ctx)?;
     let ip = addr.ip().to_string();
-    let result =
-        zc_services::organisations::update_office(&state.db, actor(&me, &ip), id, &f).await;
+    let result = zc_services::organisations::update_office(&state.db, me.actor(&ip), id, &f).await;
     match settle(result)? {
         Ok(()) => Ok(Redirect::to("/admin/orgs").into_response()),
         Err(errors) => Ok(render_office(&state, ctx, id, Some(f), errors)
@@ -375,7 +365,7 @@ async fn committee_update(
     let me = admin(&ctx)?;
     let ip = addr.ip().to_string();
     let result =
-        zc_services::organisations::update_committee(&state.db, actor(&me, &ip), id, &f).await;
+        zc_services::organisations::update_committee(&state.db, me.actor(&ip), id, &f).await;
     match settle(result)? {
         Ok(()) => Ok(Redirect::to("/admin/orgs").into_response()),
         Err(errors) => Ok(render_committee(&state, ctx, id, Some(f), errors)

@@ -23,6 +23,7 @@ pub mod portals;
 pub mod prefs;
 pub mod public;
 pub mod recovery;
+pub mod review_form;
 pub mod second_factor;
 pub mod settings;
 pub mod unit_applications;

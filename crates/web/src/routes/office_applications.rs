@@ -19,13 +19,13 @@ use zc_domain::{
 };
 use zc_services::{
     FieldErrors, ServiceError,
-    accounts::Actor,
     office_review::{self, Desk, OfficeDecision},
 };
 
 use crate::{
     context::PageContext,
     error::{AppError, AppResult},
+    routes::review_form::Posted,
     routes::{
         application_views::{DossierFiles, DossierPart, HistoryLine, dossier_view, history},
         my_applications::Card,
@@ -155,13 +155,8 @@ async fn decision(
 ) -> AppResult<Response> {
     let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let ip = addr.ip().to_string();
-    let value = |k: &str| {
-        fields
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let posted = Posted(fields);
+    let value = |k: &str| posted.value(k);
     let decision = match value("decision").as_str() {
         "pass" => OfficeDecision::Pass(value("opinion")),
         "return" => OfficeDecision::Return(
@@ -170,20 +165,12 @@ async fn decision(
             } else {
                 ReturnTo::Applicant
             },
-            fields
-                .iter()
-                .filter(|(n, _)| n == "section")
-                .map(|(_, code)| (code.clone(), value(&format!("reason_{code}"))))
-                .collect(),
+            posted.section_reasons(),
         ),
         "fail" => OfficeDecision::Fail(value("fail_reason")),
         _ => return Err(AppError::NotFound),
     };
-    let actor = Actor {
-        account_id: Some(user.id),
-        role: Some(user.role),
-        ip: Some(&ip),
-    };
+    let actor = user.actor(&ip);
     match office_review::decide(&state.db, actor, id, &decision).await {
         Ok(_) => Ok(Redirect::to("/office/applications").into_response()),
         Err(ServiceError::Invalid(errors)) => {
@@ -222,13 +209,8 @@ async fn batch(
 ) -> AppResult<Response> {
     let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let desk = desk(&state, &ctx).await?;
-    let value = |k: &str| {
-        fields
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let posted = Posted(fields);
+    let value = |k: &str| posted.value(k);
     let scope = match desk {
         Desk::Office(id) => QueueScope::Office(id),
         Desk::Department(id) => QueueScope::Department(id),
@@ -250,21 +232,17 @@ async fn batch(
             .map(|r| r.id)
             .collect()
     } else {
-        fields
+        posted
+            .all("ids")
             .iter()
-            .filter(|(n, _)| n == "ids")
-            .filter_map(|(_, v)| v.parse().ok())
+            .filter_map(|v| v.parse().ok())
             .collect()
     };
     if ids.is_empty() {
         return Err(AppError::Refused("请先勾选要通过的申报".into()));
     }
     let ip = addr.ip().to_string();
-    let actor = Actor {
-        account_id: Some(user.id),
-        role: Some(user.role),
-        ip: Some(&ip),
-    };
+    let actor = user.actor(&ip);
     let decision = OfficeDecision::Pass(value("opinion"));
     let (mut done, mut skipped) = (0u64, 0u64);
     for id in ids {

@@ -28,6 +28,7 @@ use crate::{
     context::PageContext,
     error::{AppError, AppResult},
     pager::Pager,
+    routes::review_form::Posted,
     routes::{
         application_views::{DossierFiles, DossierPart, HistoryLine, dossier_view, history},
         my_applications::Card,
@@ -290,12 +291,8 @@ async fn dossier(
 }
 
 fn actor<'a>(ctx: &PageContext, ip: &'a str) -> AppResult<Actor<'a>> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
-    Ok(Actor {
-        account_id: Some(user.id),
-        role: Some(user.role),
-        ip: Some(ip),
-    })
+    let user = ctx.user.as_ref().ok_or(AppError::Forbidden)?;
+    Ok(user.actor(ip))
 }
 
 /// The publicity form.
@@ -339,21 +336,10 @@ async fn decision(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let ip = addr.ip().to_string();
-    let value = |k: &str| {
-        fields
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let posted = Posted(fields);
+    let value = |k: &str| posted.value(k);
     let decision = match value("decision").as_str() {
-        "return" => UnitDecision::Return(
-            fields
-                .iter()
-                .filter(|(n, _)| n == "section")
-                .map(|(_, code)| (code.clone(), value(&format!("reason_{code}"))))
-                .collect(),
-        ),
+        "return" => UnitDecision::Return(posted.section_reasons()),
         "fail" => UnitDecision::Fail(value("fail_reason")),
         "forward" => UnitDecision::Forward(value("opinion")),
         _ => return Err(AppError::NotFound),

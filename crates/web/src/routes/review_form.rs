@@ -1,0 +1,35 @@
+//! The posted fields of a reviewer's decision form, read the same way by every desk.
+
+/// A decision form as posted (fields may repeat, e.g. `section`).
+pub(crate) struct Posted(pub Vec<(String, String)>);
+
+impl Posted {
+    /// The first value of a field, or empty.
+    pub fn value(&self, key: &str) -> String {
+        self.0
+            .iter()
+            .find(|(n, _)| n == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    /// Every value of a repeated field.
+    pub fn all(&self, key: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(n, _)| n == key)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    /// The sections ticked in a return, each with the reason typed beside it.
+    pub fn section_reasons(&self) -> Vec<(String, String)> {
+        self.all("section")
+            .into_iter()
+            .map(|code| {
+                let reason = self.value(&format!("reason_{code}"));
+                (code, reason)
+            })
+            .collect()
+    }
+}
