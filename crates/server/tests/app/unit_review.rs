@@ -79,6 +79,9 @@ async fn a_unit_returns_with_section_reasons_then_forwards_after_its_publicity()
         texts(&doc, "#f-reason"),
         ["请写明“学历情况”需要修改的原因（至少5个字）"]
     );
+    // What was ticked and typed is still there.
+    assert_eq!(texts(&doc, "#reason-education"), ["不清"]);
+    assert!(attr(&doc, "input[name=section][value=education]", "checked").is_some());
     let res = unit
         .post(
             &path,

@@ -99,6 +99,8 @@ struct DossierPage {
     sections: Vec<SectionChoice>,
     errors: FieldErrors,
     message: Option<String>,
+    /// What a refused decision form held, to fill it in again.
+    typed: Posted,
 }
 
 async fn render(
@@ -134,6 +136,7 @@ async fn render(
             .collect(),
         errors,
         message,
+        typed: Posted::default(),
         ctx,
     })
 }
@@ -174,14 +177,14 @@ async fn decision(
     match office_review::decide(&state.db, actor, id, &decision).await {
         Ok(_) => Ok(Redirect::to("/office/applications").into_response()),
         Err(ServiceError::Invalid(errors)) => {
-            Ok(render(&state, ctx, id, errors, None).await?.into_response())
+            let mut page = render(&state, ctx, id, errors, None).await?;
+            page.typed = posted;
+            Ok(page.into_response())
         }
         Err(ServiceError::Refused { message, .. }) => {
-            Ok(
-                render(&state, ctx, id, FieldErrors::default(), Some(message))
-                    .await?
-                    .into_response(),
-            )
+            let mut page = render(&state, ctx, id, FieldErrors::default(), Some(message)).await?;
+            page.typed = posted;
+            Ok(page.into_response())
         }
         Err(e) => Err(e.into()),
     }

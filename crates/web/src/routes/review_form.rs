@@ -1,6 +1,8 @@
 //! The posted fields of a reviewer's decision form, read the same way by every desk.
 
-/// A decision form as posted (fields may repeat, e.g. `section`).
+/// A decision form as posted (fields may repeat, e.g. `section`); also what a refused
+/// form is filled in with again.
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Posted(pub Vec<(String, String)>);
 
 impl Posted {
@@ -20,6 +22,16 @@ impl Posted {
             .filter(|(n, _)| n == key)
             .map(|(_, v)| v.clone())
             .collect()
+    }
+
+    /// Whether a return ticked `section`.
+    pub fn ticked(&self, section: &str) -> bool {
+        self.all("section").iter().any(|s| s == section)
+    }
+
+    /// The reason typed for `section`.
+    pub fn reason(&self, section: &str) -> String {
+        self.value(&format!("reason_{section}"))
     }
 
     /// The sections ticked in a return, each with the reason typed beside it.

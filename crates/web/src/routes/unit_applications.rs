@@ -237,6 +237,8 @@ struct DossierPage {
     sections: Vec<SectionChoice>,
     errors: FieldErrors,
     message: Option<String>,
+    /// What a refused decision form held, to fill it in again.
+    typed: Posted,
 }
 
 async fn render(
@@ -278,6 +280,7 @@ async fn render(
             .collect(),
         errors,
         message,
+        typed: Posted::default(),
         ctx,
     })
 }
@@ -347,14 +350,14 @@ async fn decision(
     match unit_review::decide(&state.db, actor(&ctx, &ip)?, id, &decision).await {
         Ok(_) => Ok(Redirect::to("/unit/applications").into_response()),
         Err(ServiceError::Invalid(errors)) => {
-            Ok(render(&state, ctx, id, errors, None).await?.into_response())
+            let mut page = render(&state, ctx, id, errors, None).await?;
+            page.typed = posted;
+            Ok(page.into_response())
         }
         Err(ServiceError::Refused { message, .. }) => {
-            Ok(
-                render(&state, ctx, id, FieldErrors::default(), Some(message))
-                    .await?
-                    .into_response(),
-            )
+            let mut page = render(&state, ctx, id, FieldErrors::default(), Some(message)).await?;
+            page.typed = posted;
+            Ok(page.into_response())
         }
         Err(e) => Err(e.into()),
     }
