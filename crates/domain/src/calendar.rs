@@ -146,6 +146,13 @@ pub fn china_date(now: DateTime<Utc>) -> NaiveDate {
     (now + Duration::hours(CHINA_OFFSET_HOURS)).date_naive()
 }
 
+/// A moment as people in China read it: `2026-03-02 09:30`.
+pub fn format_china_time(t: DateTime<Utc>) -> String {
+    (t + Duration::hours(CHINA_OFFSET_HOURS))
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
 /// The moment a China calendar day begins, in UTC.
 pub fn china_day_start(day: NaiveDate) -> DateTime<Utc> {
     day.and_time(chrono::NaiveTime::MIN).and_utc() - Duration::hours(CHINA_OFFSET_HOURS)

@@ -95,6 +95,12 @@ pub enum Duty {
 }
 
 impl Duty {
+    /// Whether this duty may see identity numbers and mobiles in full (in an export,
+    /// with a recorded reason). Only the office's 负责人 answers for such a disclosure.
+    pub fn may_reveal_identity(self) -> bool {
+        matches!(self, Self::Lead)
+    }
+
     /// Every duty.
     pub const ALL: [Duty; 4] = [Self::Acceptor, Self::Reviewer, Self::Lead, Self::Secretary];
 

@@ -37,6 +37,15 @@ pub enum Command {
     },
     /// 向当前数据库写入演示数据（仅限空数据库）并列出演示账号
     Demo,
+    /// 写入大批已报送的申报，用于压测审核队列和导出（需演示数据）
+    SeedApplications {
+        /// 申报件数
+        #[arg(long, default_value_t = 20_000)]
+        count: u64,
+        /// 测试账号的起始编号（多次写入时避免重复）
+        #[arg(long, default_value_t = 1)]
+        first: u64,
+    },
 }
 
 /// Admin subcommands.
@@ -78,6 +87,24 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         Command::Admin {
             command: AdminCommand::VerifyAudit,
         } => verify_audit(config).await,
+        Command::SeedApplications { count, first } => {
+            let config = Config {
+                demo: true,
+                bind: "127.0.0.1:0".into(),
+                ..config
+            };
+            let (app, _) = Application::build(&config).await?;
+            let started = std::time::Instant::now();
+            let written =
+                zc_services::bulk_seed::seed_applications(&app.db(), &app.vault(), first, count)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("测试数据写入失败：{e:?}"))?;
+            println!(
+                "已写入 {written} 件申报，用时 {:.1} 秒",
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
         Command::Demo => {
             let config = Config {
                 demo: true,

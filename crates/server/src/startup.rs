@@ -166,6 +166,11 @@ impl Application {
         self.port
     }
 
+    /// The vault that seals identifiers, for commands that write applicants.
+    pub fn vault(&self) -> std::sync::Arc<zc_services::pii::PiiVault> {
+        self.state.vault.clone()
+    }
+
     /// The database handle (tests use it to arrange data).
     pub fn db(&self) -> Db {
         self.state.db.clone()
@@ -185,9 +190,14 @@ impl Application {
                 vault: self.state.vault.clone(),
                 sender: self.state.sms.clone(),
             });
+            let rosters = std::sync::Arc::new(zc_services::roster_export::RosterJob {
+                vault: self.state.vault.clone(),
+                files_dir: self.state.config.files_dir.clone(),
+            });
             tokio::spawn(
                 Worker::new(db.clone(), name)
                     .handle(zc_services::messages::SMS_NOTICE_JOB, sms_notices)
+                    .handle(zc_services::roster_export::ROSTER_JOB, rosters)
                     .run(stop_rx.clone()),
             )
         });

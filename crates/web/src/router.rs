@@ -67,6 +67,7 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::settings::router())
         .merge(routes::account::router())
         .merge(routes::messages::router())
+        .merge(routes::exports::router())
         .merge(routes::unit_registration::router())
         .merge(routes::prefs::router())
         .merge(routes::portals::router(state.clone()))

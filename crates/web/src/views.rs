@@ -10,7 +10,7 @@ pub fn cst() -> FixedOffset {
 
 /// `YYYY-MM-DD HH:MM` in China Standard Time.
 pub fn format_time(t: DateTime<Utc>) -> String {
-    t.with_timezone(&cst()).format("%Y-%m-%d %H:%M").to_string()
+    zc_domain::calendar::format_china_time(t)
 }
 
 /// `YYYY-MM-DD`.

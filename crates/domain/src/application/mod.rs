@@ -2,6 +2,7 @@
 
 pub mod form;
 pub mod publicity;
+pub mod queue_keyword;
 pub mod section_catalogue;
 pub mod sections;
 pub mod status;

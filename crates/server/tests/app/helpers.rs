@@ -13,6 +13,8 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub db: Db,
+    /// Seals identifiers as the running app does (to seed applicants).
+    pub vault: std::sync::Arc<zc_services::pii::PiiVault>,
     pub demo_password: Option<String>,
     /// `(login, TOTP secret)` of the demo staff.
     pub demo_totp: Vec<(String, String)>,
@@ -47,6 +49,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         .expect("application builds");
     let port = app.port();
     let db = app.db();
+    let vault = app.vault();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until_stopped(async move {
         let _ = rx.await;
@@ -55,6 +58,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         address: format!("http://127.0.0.1:{port}"),
         client: new_client(),
         db,
+        vault,
         demo_password: report.demo_password,
         demo_totp: report.demo_totp,
         _data_dir: data_dir,

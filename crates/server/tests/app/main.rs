@@ -16,6 +16,7 @@ mod organisations;
 mod pages;
 mod platform;
 mod recovery;
+mod review_queue;
 mod second_factor;
 mod security;
 mod startup;

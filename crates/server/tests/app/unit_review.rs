@@ -504,7 +504,7 @@ async fn an_office_passes_a_batch_only_with_the_count_it_confirmed() {
     let to = location(&res);
     assert!(to.contains("done=1&skipped=0"), "{to}");
     let doc = html(&office.get(&to).await.text().await.unwrap());
-    assert_eq!(texts(&doc, "#batch-result"), ["已批量通过1件。"]);
+    assert_eq!(texts(&doc, "#batch-result"), ["已批量办理1件。"]);
     let status: String = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
         "SELECT status FROM application WHERE id = $1").bind(id).fetch_one(p).await)
     .unwrap();

@@ -12,7 +12,7 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
-use zc_db::unit_review::QueueScope;
+use zc_db::review_queue::QueueScope;
 use zc_domain::{
     Portal,
     application::{ApplicationStatus, ReturnTo, sections::SECTIONS},
@@ -29,7 +29,10 @@ use crate::{
     routes::{
         application_views::{DossierFiles, DossierPart, HistoryLine, dossier_view, history},
         my_applications::Card,
-        unit_applications::{QueuePage, QueueQuery, SectionChoice, queue_page},
+        review_queue::{
+            BatchTally, QueueDesk, QueuePage, QueueQuery, batch_ids, queue_page, roster_request,
+        },
+        unit_applications::SectionChoice,
     },
     state::AppState,
     views::{Nav, portal_nav},
@@ -40,6 +43,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/applications", get(queue))
         .route("/applications/batch", post(batch))
+        .route("/applications/roster", post(roster))
         .route("/applications/{id}", get(dossier))
         .route("/applications/{id}/decision", post(decision))
         .route("/applications/{id}/files/{file}", get(file))
@@ -68,18 +72,39 @@ async fn desk(state: &AppState, ctx: &PageContext) -> AppResult<Desk> {
         .map_err(|_| AppError::Forbidden)
 }
 
+async fn queue_desk(state: &AppState, ctx: &PageContext) -> AppResult<QueueDesk> {
+    let (scope, tabs): (QueueScope, &'static [ApplicationStatus]) = match desk(state, ctx).await? {
+        Desk::Office(id) => (QueueScope::Office(id), &OFFICE_TABS),
+        Desk::Department(id) => (QueueScope::Department(id), &DEPARTMENT_TABS),
+    };
+    Ok(QueueDesk {
+        nav: portal_nav(Portal::Office, "/office/applications"),
+        base: "/office/applications",
+        scope,
+        tabs,
+        batch_label: Some("通过所选申报"),
+    })
+}
+
 async fn queue(
     State(state): State<AppState>,
     ctx: PageContext,
     Query(q): Query<QueueQuery>,
 ) -> AppResult<QueuePage> {
-    let desk = desk(&state, &ctx).await?;
-    let (scope, tabs): (QueueScope, &[ApplicationStatus]) = match desk {
-        Desk::Office(id) => (QueueScope::Office(id), &OFFICE_TABS),
-        Desk::Department(id) => (QueueScope::Department(id), &DEPARTMENT_TABS),
-    };
-    let nav = portal_nav(Portal::Office, "/office/applications");
-    queue_page(&state, ctx, nav, "/office/applications", scope, tabs, q).await
+    let d = queue_desk(&state, &ctx).await?;
+    queue_page(&state, ctx, d, q).await
+}
+
+/// 生成花名册 of the filtered queue.
+async fn roster(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let d = queue_desk(&state, &ctx).await?;
+    let ip = addr.ip().to_string();
+    roster_request(&state, ctx, &ip, d, Posted(fields)).await
 }
 
 #[derive(Template, WebTemplate)]
@@ -211,56 +236,20 @@ async fn batch(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
-    let desk = desk(&state, &ctx).await?;
+    let d = queue_desk(&state, &ctx).await?;
     let posted = Posted(fields);
-    let value = |k: &str| posted.value(k);
-    let scope = match desk {
-        Desk::Office(id) => QueueScope::Office(id),
-        Desk::Department(id) => QueueScope::Department(id),
-    };
-    let status = desk.pending();
-    let keyword = value("q");
-    let ids: Vec<i64> = if value("all") == "1" {
-        let now =
-            zc_db::unit_review::queue_count(&state.db, scope, status.code(), &keyword).await?;
-        let expected: i64 = value("expected").parse().unwrap_or(-1);
-        if now != expected {
-            return Err(AppError::Refused(format!(
-                "筛选结果已变化（现为{now}件，确认时为{expected}件），请刷新后重新确认"
-            )));
-        }
-        zc_db::unit_review::queue(&state.db, scope, status.code(), &keyword, 10_000, 0)
-            .await?
-            .into_iter()
-            .map(|r| r.id)
-            .collect()
-    } else {
-        posted
-            .all("ids")
-            .iter()
-            .filter_map(|v| v.parse().ok())
-            .collect()
-    };
-    if ids.is_empty() {
-        return Err(AppError::Refused("请先勾选要通过的申报".into()));
-    }
+    let ids = batch_ids(&state, d.scope, d.tabs, &posted).await?;
     let ip = addr.ip().to_string();
     let actor = user.actor(&ip);
-    let decision = OfficeDecision::Pass(value("opinion"));
-    let (mut done, mut skipped) = (0u64, 0u64);
+    let decision = OfficeDecision::Pass(posted.value("opinion"));
+    let mut tally = BatchTally::default();
     for id in ids {
-        match office_review::decide(&state.db, actor, id, &decision).await {
-            Ok(_) => done += 1,
-            Err(ServiceError::Invalid(_)) => {
-                return Err(AppError::Refused("请填写审核意见".into()));
-            }
-            Err(ServiceError::Refused { .. } | ServiceError::NotFound) => skipped += 1,
-            Err(e) => return Err(e.into()),
-        }
+        tally.add(office_review::decide(&state.db, actor, id, &decision).await)?;
     }
+    let (done, skipped) = (tally.done, tally.skipped);
     Ok(Redirect::to(&format!(
         "/office/applications?status={}&done={done}&skipped={skipped}",
-        status.code()
+        d.tabs[0].code()
     ))
     .into_response())
 }

@@ -13,7 +13,7 @@ use axum::{
     routing::{get, post},
 };
 use serde::Deserialize;
-use zc_db::unit_review::QueueScope;
+use zc_db::review_queue::QueueScope;
 use zc_domain::{
     Portal, TitleLevel,
     application::{ApplicationStatus, sections::SECTIONS},
@@ -27,8 +27,10 @@ use zc_services::{
 use crate::{
     context::PageContext,
     error::{AppError, AppResult},
-    pager::Pager,
     routes::review_form::Posted,
+    routes::review_queue::{
+        BatchTally, QueueDesk, QueuePage, QueueQuery, batch_ids, queue_page, roster_request,
+    },
     routes::{
         application_views::{DossierFiles, DossierPart, HistoryLine, dossier_view, history},
         my_applications::Card,
@@ -41,6 +43,9 @@ use crate::{
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/applications", get(queue))
+        .route("/applications/batch", post(batch))
+        .route("/applications/roster", post(roster))
+        .route("/publicity.xlsx", get(publicity_xlsx))
         .route("/publicity", get(publicity_sheet))
         .route("/applications/{id}", get(dossier))
         .route("/applications/{id}/publicity", post(publicity))
@@ -62,51 +67,23 @@ fn unit_of(ctx: &PageContext) -> AppResult<(i64, crate::auth::SessionUser)> {
     Ok((user.id, user))
 }
 
-/// Filters of the queue; every filter is in the address, so it can be bookmarked.
-#[derive(Debug, Default, Deserialize)]
-pub(crate) struct QueueQuery {
-    pub status: Option<String>,
-    pub q: Option<String>,
-    pub page: Option<u64>,
-    pub per_page: Option<u64>,
-    /// After a batch: how many were decided and how many had already moved on.
-    pub done: Option<u64>,
-    pub skipped: Option<u64>,
+/// The unit a staff member works for.
+async fn unit_id(state: &AppState, ctx: &PageContext) -> AppResult<i64> {
+    let (staff_id, _) = unit_of(ctx)?;
+    zc_db::accounts::find(&state.db, staff_id)
+        .await?
+        .and_then(|a| a.org_id)
+        .ok_or(AppError::Forbidden)
 }
 
-/// A tab with its count.
-pub struct Tab {
-    pub code: &'static str,
-    pub label: &'static str,
-    pub count: i64,
-    pub current: bool,
-}
-
-/// A queue line.
-pub struct Line {
-    pub id: i64,
-    pub name: String,
-    pub id_number: String,
-    pub qualification: String,
-    pub submitted: String,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "review/queue.html")]
-pub(crate) struct QueuePage {
-    pub ctx: PageContext,
-    pub nav: Nav,
-    /// Where the queue and its dossiers live, e.g. `/unit/applications`.
-    pub base: &'static str,
-    pub tabs: Vec<Tab>,
-    pub status: &'static str,
-    pub q: String,
-    pub lines: Vec<Line>,
-    pub pager: Pager,
-    /// Batch approval is offered (the desk's own pending tab).
-    pub batch: bool,
-    pub total: u64,
-    pub batch_result: Option<(u64, u64)>,
+async fn desk(state: &AppState, ctx: &PageContext) -> AppResult<QueueDesk> {
+    Ok(QueueDesk {
+        nav: portal_nav(Portal::Unit, "/unit/applications"),
+        base: "/unit/applications",
+        scope: QueueScope::Unit(unit_id(state, ctx).await?),
+        tabs: &TABS,
+        batch_label: Some("审核通过并报送所选申报"),
+    })
 }
 
 async fn queue(
@@ -114,104 +91,46 @@ async fn queue(
     ctx: PageContext,
     Query(q): Query<QueueQuery>,
 ) -> AppResult<QueuePage> {
-    let (staff_id, _) = unit_of(&ctx)?;
-    let unit_id = zc_db::accounts::find(&state.db, staff_id)
-        .await?
-        .and_then(|a| a.org_id)
-        .ok_or(AppError::Forbidden)?;
-    let nav = portal_nav(Portal::Unit, "/unit/applications");
-    queue_page(
-        &state,
-        ctx,
-        nav,
-        "/unit/applications",
-        QueueScope::Unit(unit_id),
-        &TABS,
-        q,
-    )
-    .await
+    let d = desk(&state, &ctx).await?;
+    queue_page(&state, ctx, d, q).await
 }
 
-/// A review queue: tabs with counts, the keyword, the page of lines.
-pub(crate) async fn queue_page(
-    state: &AppState,
+/// 批量审核通过并报送: each chosen dossier is forwarded with the one recommendation;
+/// those whose publicity has not run its 5 working days are skipped and counted.
+async fn batch(
+    State(state): State<AppState>,
     ctx: PageContext,
-    nav: Nav,
-    base: &'static str,
-    scope: QueueScope,
-    tabs: &[ApplicationStatus],
-    q: QueueQuery,
-) -> AppResult<QueuePage> {
-    let status = tabs
-        .iter()
-        .copied()
-        .find(|s| Some(s.code()) == q.status.as_deref())
-        .unwrap_or(tabs[0]);
-    let keyword: String =
-        q.q.unwrap_or_default()
-            .trim()
-            .chars()
-            .filter(|c| *c != '%' && *c != '_')
-            .take(20)
-            .collect();
-    let counts = zc_db::unit_review::status_counts(&state.db, scope).await?;
-    let tab_views = tabs
-        .iter()
-        .map(|s| Tab {
-            code: s.code(),
-            label: s.label(),
-            count: counts
-                .iter()
-                .find(|(c, _)| c == s.code())
-                .map_or(0, |(_, n)| *n),
-            current: *s == status,
-        })
-        .collect();
-    let total =
-        zc_db::unit_review::queue_count(&state.db, scope, status.code(), &keyword).await? as u64;
-    let mut params = vec![("status".to_string(), status.code().to_string())];
-    if !keyword.is_empty() {
-        params.push(("q".to_string(), keyword.clone()));
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let d = desk(&state, &ctx).await?;
+    let posted = Posted(fields);
+    let ids = batch_ids(&state, d.scope, d.tabs, &posted).await?;
+    let ip = addr.ip().to_string();
+    let actor = actor(&ctx, &ip)?;
+    let decision = UnitDecision::Forward(posted.value("opinion"));
+    let mut tally = BatchTally::default();
+    for id in ids {
+        tally.add(unit_review::decide(&state.db, actor, id, &decision).await)?;
     }
-    let pager = Pager::new(total, q.page, q.per_page, base, params);
-    let lines = zc_db::unit_review::queue(
-        &state.db,
-        scope,
-        status.code(),
-        &keyword,
-        pager.per_page as i64,
-        pager.offset() as i64,
-    )
-    .await?
-    .into_iter()
-    .map(|r| Line {
-        id: r.id,
-        name: r.applicant_name,
-        id_number: r.id_number_masked,
-        qualification: format!(
-            "{}系列/{}/{}",
-            r.series_name,
-            TitleLevel::from_rank(r.level_rank).map_or("", TitleLevel::name),
-            r.title_name
-        ),
-        submitted: r.submitted_at.map(format_time).unwrap_or_default(),
-    })
-    .collect();
-    let batch = base == "/office/applications" && status == tabs[0];
-    let batch_result = q.done.map(|d| (d, q.skipped.unwrap_or(0)));
-    Ok(QueuePage {
-        batch,
-        total,
-        batch_result,
-        nav,
-        base,
-        ctx,
-        tabs: tab_views,
-        status: status.code(),
-        q: keyword,
-        lines,
-        pager,
-    })
+    let (done, skipped) = (tally.done, tally.skipped);
+    Ok(Redirect::to(&format!(
+        "/unit/applications?status={}&done={done}&skipped={skipped}",
+        TABS[0].code()
+    ))
+    .into_response())
+}
+
+/// 生成花名册 of the filtered queue.
+async fn roster(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let d = desk(&state, &ctx).await?;
+    let ip = addr.ip().to_string();
+    roster_request(&state, ctx, &ip, d, Posted(fields)).await
 }
 
 /// The sections a return may name.
@@ -392,14 +311,10 @@ struct SheetPage {
     lines: Vec<SheetLine>,
 }
 
-/// 单位内部公示表: the unit's current publicity, to print and post. Names are shown as
-/// a unit posts them internally; identity numbers are left out.
-async fn publicity_sheet(State(state): State<AppState>, ctx: PageContext) -> AppResult<SheetPage> {
-    let (staff_id, _) = unit_of(&ctx)?;
-    let unit_id = zc_db::accounts::find(&state.db, staff_id)
-        .await?
-        .and_then(|a| a.org_id)
-        .ok_or(AppError::Forbidden)?;
+/// The unit's name and its current 公示表 lines. Names are shown as a unit posts them
+/// internally; identity numbers are left out.
+async fn sheet_lines(state: &AppState, ctx: &PageContext) -> AppResult<(String, Vec<SheetLine>)> {
+    let unit_id = unit_id(state, ctx).await?;
     let unit = zc_db::reference::org_name(&state.db, "unit", unit_id)
         .await?
         .unwrap_or_default();
@@ -419,10 +334,63 @@ async fn publicity_sheet(State(state): State<AppState>, ctx: PageContext) -> App
             period: format!("{} 至 {}", l.starts_on, l.ends_on),
         })
         .collect();
+    Ok((unit, lines))
+}
+
+/// 单位内部公示表, to print and post.
+async fn publicity_sheet(State(state): State<AppState>, ctx: PageContext) -> AppResult<SheetPage> {
+    let (unit, lines) = sheet_lines(&state, &ctx).await?;
     Ok(SheetPage {
         nav: portal_nav(Portal::Unit, "/unit/applications"),
         ctx,
         unit,
         lines,
     })
+}
+
+/// 单位内部公示表 as .xlsx, with who exported it and when.
+async fn publicity_xlsx(State(state): State<AppState>, ctx: PageContext) -> AppResult<Response> {
+    let (unit, lines) = sheet_lines(&state, &ctx).await?;
+    let user = ctx.user.as_ref().ok_or(AppError::Forbidden)?;
+    let watermark = format!(
+        "导出人：{}　导出时间：{}",
+        user.display_name,
+        format_time(chrono::Utc::now())
+    );
+    let mut sheet = zc_docs::Sheet::new(
+        "公示表",
+        &format!("{unit}职称申报内部公示表"),
+        &watermark,
+        &["申报编号", "姓名", "拟申报资格", "评委会", "公示期"],
+    )
+    .map_err(|e| AppError::Internal(e.into()))?;
+    for l in &lines {
+        sheet
+            .push(&[
+                l.id.to_string(),
+                l.name.clone(),
+                l.qualification.clone(),
+                l.committee.clone(),
+                l.period.clone(),
+            ])
+            .map_err(|e| AppError::Internal(e.into()))?;
+    }
+    let bytes = sheet
+        .into_bytes()
+        .map_err(|e| AppError::Internal(e.into()))?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"gongshibiao.xlsx\"",
+            ),
+            (axum::http::header::CACHE_CONTROL, "private, no-store"),
+        ],
+        bytes,
+    )
+        .into_response())
 }

@@ -1,0 +1,240 @@
+//! 审核队列 — the review queues of a unit, a 主管部门 and a 职改办: one filter (status, year,
+//! series, level, committee, unit, submission dates, a keyword) and one sort, used by the
+//! page, the batch and the 花名册 export alike so they always agree on what "this filter" is.
+
+use chrono::{DateTime, Utc};
+
+use crate::{Db, DbResult, with_pool};
+
+/// Whose queue: a unit's own staff, a 职改办's inbox, or the units of a 主管部门.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum QueueScope {
+    Unit(i64),
+    Office(i64),
+    Department(i64),
+}
+
+impl QueueScope {
+    fn id(self) -> i64 {
+        match self {
+            Self::Unit(id) | Self::Office(id) | Self::Department(id) => id,
+        }
+    }
+
+    fn condition(self) -> &'static str {
+        match self {
+            Self::Unit(_) => "a.unit_id = $1",
+            Self::Office(_) => "a.office_id = $1",
+            Self::Department(_) => "u.office_id = $1",
+        }
+    }
+}
+
+/// What the keyword box was read as.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Keyword {
+    #[default]
+    Any,
+    /// Part of the name.
+    Name(String),
+    /// The last digits of the identity number (as kept in the masked copy).
+    IdTail(String),
+    /// The blind index of a whole mobile number.
+    PhoneIndex(String),
+}
+
+/// The order of the queue.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum QueueSort {
+    /// Oldest submission first: who waited longest is served first.
+    #[default]
+    SubmittedAsc,
+    SubmittedDesc,
+    Name,
+    Number,
+}
+
+impl QueueSort {
+    fn order_by(self) -> &'static str {
+        match self {
+            Self::SubmittedAsc => "a.submitted_at, a.id",
+            Self::SubmittedDesc => "a.submitted_at DESC, a.id DESC",
+            Self::Name => "p.name, a.id",
+            Self::Number => "a.id",
+        }
+    }
+}
+
+/// A queue filter; `None` means "any".
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct QueueFilter {
+    pub status: String,
+    pub year: Option<i32>,
+    pub series_id: Option<i64>,
+    pub level_rank: Option<i32>,
+    pub committee_id: Option<i64>,
+    /// Part of the unit's name.
+    pub unit_name: Option<String>,
+    pub submitted_from: Option<DateTime<Utc>>,
+    pub submitted_before: Option<DateTime<Utc>>,
+    pub keyword: Keyword,
+    pub sort: QueueSort,
+}
+
+/// A queue line.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct QueueRow {
+    pub id: i64,
+    pub applicant_name: String,
+    pub id_number_masked: String,
+    pub unit_name: String,
+    pub series_name: String,
+    pub level_rank: i32,
+    pub title_name: String,
+    pub status: String,
+    pub submitted_at: Option<DateTime<Utc>>,
+}
+
+/// A 花名册 line: the queue line with what an export may add. The sealed identifiers are
+/// opened only for staff allowed to see them in full.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RosterRow {
+    pub id: i64,
+    pub applicant_name: String,
+    pub id_number_masked: String,
+    pub id_number_sealed: String,
+    pub phone_masked: String,
+    pub phone_sealed: String,
+    pub unit_name: String,
+    pub series_name: String,
+    pub level_rank: i32,
+    pub title_name: String,
+    pub committee_name: Option<String>,
+    pub year: i32,
+    pub status: String,
+    pub submitted_at: Option<DateTime<Utc>>,
+}
+
+const FROM: &str = "FROM application a JOIN applicant p ON p.account_id = a.applicant_id \
+     JOIN series s ON s.id = a.series_id JOIN unit u ON u.id = a.unit_id \
+     LEFT JOIN committee c ON c.id = a.committee_id";
+
+fn where_clause(scope: QueueScope) -> String {
+    format!(
+        "WHERE {} AND a.status = $2 AND ($3 IS NULL OR a.year = $3) \
+         AND ($4 IS NULL OR a.series_id = $4) AND ($5 IS NULL OR a.level_rank = $5) \
+         AND ($6 IS NULL OR a.committee_id = $6) AND ($7 = '' OR u.name LIKE $7) \
+         AND ($8 IS NULL OR a.submitted_at >= $8) AND ($9 IS NULL OR a.submitted_at < $9) \
+         AND ($10 = '' OR p.name LIKE $10) AND ($11 = '' OR p.id_number_masked LIKE $11) \
+         AND ($12 = '' OR p.phone_index = $12)",
+        scope.condition()
+    )
+}
+
+fn contains(part: &str) -> String {
+    if part.is_empty() {
+        String::new()
+    } else {
+        format!("%{part}%")
+    }
+}
+
+/// Binds the scope and the filter as `$1`–`$12`, in the order of [`where_clause`].
+macro_rules! bind_filter {
+    ($q:expr, $scope:expr, $f:expr) => {{
+        let f: &QueueFilter = $f;
+        let (name, tail, phone) = match &f.keyword {
+            Keyword::Any => (String::new(), String::new(), String::new()),
+            Keyword::Name(n) => (contains(n), String::new(), String::new()),
+            Keyword::IdTail(t) => (String::new(), format!("%{t}"), String::new()),
+            Keyword::PhoneIndex(i) => (String::new(), String::new(), i.clone()),
+        };
+        $q.bind($scope.id())
+            .bind(f.status.clone())
+            .bind(f.year)
+            .bind(f.series_id)
+            .bind(f.level_rank)
+            .bind(f.committee_id)
+            .bind(contains(f.unit_name.as_deref().unwrap_or("")))
+            .bind(f.submitted_from)
+            .bind(f.submitted_before)
+            .bind(name)
+            .bind(tail)
+            .bind(phone)
+    }};
+}
+
+/// A page of the queue.
+pub async fn queue(
+    db: &Db,
+    scope: QueueScope,
+    filter: &QueueFilter,
+    limit: i64,
+    offset: i64,
+) -> DbResult<Vec<QueueRow>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT a.id, p.name AS applicant_name, p.id_number_masked, u.name AS unit_name, \
+         s.name AS series_name, a.level_rank, a.title_name, a.status, a.submitted_at {FROM} {} \
+         ORDER BY {} LIMIT $13 OFFSET $14",
+        where_clause(scope),
+        filter.sort.order_by()
+    ));
+    Ok(
+        with_pool!(db, p => bind_filter!(sqlx::query_as(sql), scope, filter)
+        .bind(limit).bind(offset).fetch_all(p).await)?,
+    )
+}
+
+/// How many lines match the filter.
+pub async fn queue_count(db: &Db, scope: QueueScope, filter: &QueueFilter) -> DbResult<i64> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {FROM} {}", where_clause(scope)));
+    Ok(
+        with_pool!(db, p => bind_filter!(sqlx::query_scalar(sql), scope, filter)
+        .fetch_one(p).await)?,
+    )
+}
+
+/// The ids matching the filter, in queue order (for "select all N matching").
+pub async fn queue_ids(db: &Db, scope: QueueScope, filter: &QueueFilter) -> DbResult<Vec<i64>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT a.id {FROM} {} ORDER BY {}",
+        where_clause(scope),
+        filter.sort.order_by()
+    ));
+    Ok(
+        with_pool!(db, p => bind_filter!(sqlx::query_scalar(sql), scope, filter)
+        .fetch_all(p).await)?,
+    )
+}
+
+/// A page of 花名册 lines, for exports read in chunks so memory stays flat.
+pub async fn roster(
+    db: &Db,
+    scope: QueueScope,
+    filter: &QueueFilter,
+    limit: i64,
+    offset: i64,
+) -> DbResult<Vec<RosterRow>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT a.id, p.name AS applicant_name, p.id_number_masked, p.id_number_sealed, \
+         p.phone_masked, p.phone_sealed, u.name AS unit_name, s.name AS series_name, \
+         a.level_rank, a.title_name, c.name AS committee_name, a.year, a.status, a.submitted_at \
+         {FROM} {} ORDER BY {} LIMIT $13 OFFSET $14",
+        where_clause(scope),
+        filter.sort.order_by()
+    ));
+    Ok(
+        with_pool!(db, p => bind_filter!(sqlx::query_as(sql), scope, filter)
+        .bind(limit).bind(offset).fetch_all(p).await)?,
+    )
+}
+
+/// Counts per status in a scope (the tabs).
+pub async fn status_counts(db: &Db, scope: QueueScope) -> DbResult<Vec<(String, i64)>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT a.status, COUNT(*) FROM application a JOIN unit u ON u.id = a.unit_id \
+         WHERE {} GROUP BY a.status",
+        scope.condition()
+    ));
+    Ok(with_pool!(db, p => sqlx::query_as(sql).bind(scope.id()).fetch_all(p).await)?)
+}

@@ -1,0 +1,159 @@
+//! 压测数据 — `zhicheng seed-applications`: thousands of applicants, each with one
+//! submitted application spread over the approved units, the open committees and the
+//! review statuses, so that queues and exports can be measured at deadline-day size.
+//! Identity numbers and mobiles are sealed and indexed exactly as registration does.
+
+use chrono::{Duration, Utc};
+use zc_db::{
+    Db,
+    accounts::NewAccount,
+    applicants::NewApplicant,
+    bulk_seed::{SeededApplication, approved_units, insert_application},
+};
+use zc_domain::{
+    Role,
+    application::ApplicationStatus,
+    mask::{mask_id_number, mask_phone},
+};
+
+use crate::{ServiceError, ServiceResult, pii::PiiVault};
+
+/// The statuses seeded, with their weight out of 20: most dossiers wait at a desk.
+const SPREAD: [(ApplicationStatus, u32); 7] = [
+    (ApplicationStatus::UnitPending, 6),
+    (ApplicationStatus::OfficePending, 6),
+    (ApplicationStatus::DepartmentPending, 2),
+    (ApplicationStatus::ReturnedToApplicant, 2),
+    (ApplicationStatus::CommitteePending, 2),
+    (ApplicationStatus::UnitFailed, 1),
+    (ApplicationStatus::ReturnedToUnit, 1),
+];
+
+const SURNAMES: [&str; 12] = [
+    "韦", "黄", "李", "覃", "陆", "莫", "蒙", "梁", "卢", "蓝", "农", "廖",
+];
+const GIVEN: [&str; 10] = [
+    "建华", "明", "秀英", "志强", "丽", "海燕", "国庆", "春梅", "伟", "桂芳",
+];
+
+fn status_for(i: u64) -> ApplicationStatus {
+    let mut slot = (i % 20) as u32;
+    for (status, weight) in SPREAD {
+        if slot < weight {
+            return status;
+        }
+        slot -= weight;
+    }
+    ApplicationStatus::UnitPending
+}
+
+/// Seeds `count` applicants with one application each, in transactions of 500; how many
+/// were written. `first` numbers the accounts, so several runs can add to each other.
+pub async fn seed_applications(
+    db: &Db,
+    vault: &PiiVault,
+    first: u64,
+    count: u64,
+) -> ServiceResult<u64> {
+    let year = zc_domain::calendar::china_date(Utc::now())
+        .format("%Y")
+        .to_string();
+    let year: i32 = year.parse().unwrap_or(2026);
+    let choices = zc_db::applications::open_choices(db, year, Utc::now()).await?;
+    let units = approved_units(db).await?;
+    if choices.is_empty() || units.is_empty() {
+        return Err(ServiceError::refused(
+            "nothing_open",
+            "没有开放申报的评委会或审核通过的单位，无法生成测试数据（请先以演示模式启动一次）",
+        ));
+    }
+    // One hash for every seeded account: they are for measuring, not for signing in.
+    let hash = crate::password_hash::hash(format!("seed-{}", rand::random::<u64>())).await?;
+    let now = Utc::now();
+    let mut written = 0;
+    let mut i = first;
+    while written < count {
+        let mut tx = db.begin_write().await?;
+        let end = (written + 500).min(count);
+        while written < end {
+            let id_number = format!("4501{:014}", 10_000_000_000 + i);
+            let phone = format!("139{:08}", i % 100_000_000);
+            let name = format!(
+                "{}{}",
+                SURNAMES[(i % 12) as usize],
+                GIVEN[((i / 12) % 10) as usize]
+            );
+            let login = format!("seed{i}");
+            let account_id = zc_db::accounts::insert(
+                &mut tx,
+                &NewAccount {
+                    login_name: &login,
+                    display_name: &name,
+                    password_hash: &hash,
+                    role: Role::Applicant.code(),
+                    org_kind: None,
+                    org_id: None,
+                    duty: None,
+                },
+            )
+            .await?;
+            let email = format!("seed{i}@example.test");
+            zc_db::applicants::insert(
+                &mut tx,
+                &NewApplicant {
+                    account_id,
+                    name: &name,
+                    doc_kind: "resident_id",
+                    id_number_sealed: &vault.seal(&id_number),
+                    id_number_index: &vault.index("id", &id_number),
+                    id_number_masked: &mask_id_number(&id_number),
+                    phone_sealed: &vault.seal(&phone),
+                    phone_index: &vault.index("phone", &phone),
+                    phone_masked: &mask_phone(&phone),
+                    email: &email,
+                    email_key: &email,
+                    security_question: "seed",
+                    security_answer_hash: &hash,
+                },
+            )
+            .await?;
+            let (unit_id, _) = units[(i as usize) % units.len()];
+            zc_db::applicants::set_unit(&mut tx, account_id, unit_id).await?;
+            let choice = &choices[(i as usize / units.len()) % choices.len()];
+            insert_application(
+                &mut tx,
+                &SeededApplication {
+                    applicant_id: account_id,
+                    unit_id,
+                    year,
+                    series_id: choice.series_id,
+                    level_rank: choice.level_rank,
+                    title_name: &choice.title_name,
+                    committee_id: choice.committee_id,
+                    office_id: choice.office_id,
+                    status: status_for(i).code(),
+                    submitted_at: now - Duration::minutes((i % 40_000) as i64),
+                },
+            )
+            .await?;
+            written += 1;
+            i += 1;
+        }
+        tx.commit().await?;
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_spread_covers_twenty_slots_with_most_at_a_desk() {
+        assert_eq!(SPREAD.iter().map(|(_, w)| w).sum::<u32>(), 20);
+        let pending = (0..20)
+            .filter(|i| status_for(*i) == ApplicationStatus::UnitPending)
+            .count();
+        assert_eq!(pending, 6);
+    }
+}

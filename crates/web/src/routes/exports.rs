@@ -1,0 +1,127 @@
+//! `/exports` — 我的导出: the files a staff member asked for, with their state, and the
+//! download of a ready one. Only the person who asked sees or downloads an export.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Router,
+    extract::{ConnectInfo, Path, State},
+    http::header,
+    response::{IntoResponse, Response},
+    routing::get,
+};
+
+use crate::{
+    context::PageContext,
+    error::{AppError, AppResult},
+    state::AppState,
+    views::{Nav, format_time, portal_nav},
+};
+
+/// The exports' routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/exports", get(list))
+        .route("/exports/{id}/download", get(download))
+}
+
+/// An export as listed.
+pub struct Item {
+    pub id: i64,
+    pub title: String,
+    pub state: &'static str,
+    pub ready: bool,
+    pub rows: String,
+    pub requested: String,
+    pub expires: String,
+    pub error: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "exports.html")]
+struct ExportsPage {
+    ctx: PageContext,
+    nav: Nav,
+    items: Vec<Item>,
+}
+
+fn staff(ctx: &PageContext) -> AppResult<crate::auth::SessionUser> {
+    ctx.user
+        .clone()
+        .filter(|u| u.role.is_staff())
+        .ok_or(AppError::Forbidden)
+}
+
+async fn list(State(state): State<AppState>, ctx: PageContext) -> AppResult<ExportsPage> {
+    let user = staff(&ctx)?;
+    let now = chrono::Utc::now();
+    let items = zc_db::exports::for_account(&state.db, user.id, 50)
+        .await?
+        .into_iter()
+        .map(|e| {
+            let expired = e.expires_at < now;
+            Item {
+                id: e.id,
+                title: e.title,
+                state: match (e.status.as_str(), expired) {
+                    (_, true) => "已失效",
+                    ("ready", _) => "可下载",
+                    ("failed", _) => "生成失败",
+                    _ => "生成中",
+                },
+                ready: e.status == "ready" && !expired,
+                rows: e.row_count.map(|n| format!("{n}行")).unwrap_or_default(),
+                requested: format_time(e.created_at),
+                expires: format_time(e.expires_at),
+                error: e.error.unwrap_or_default(),
+            }
+        })
+        .collect();
+    Ok(ExportsPage {
+        nav: portal_nav(user.role.portal(), "/exports"),
+        ctx,
+        items,
+    })
+}
+
+async fn download(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let user = staff(&ctx)?;
+    let ip = addr.ip().to_string();
+    let (export, path) = zc_services::roster_export::download(
+        &state.db,
+        user.actor(&ip),
+        &state.config.files_dir,
+        id,
+    )
+    .await?;
+    let bytes = tokio::fs::read(path)
+        .await
+        .map_err(|_| AppError::NotFound)?;
+    let name = format!(
+        "huamingce-{}-{}.xlsx",
+        export.id,
+        export.created_at.format("%Y%m%d")
+    );
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -1,0 +1,500 @@
+//! 审核队列页面 — the queue every review desk shares (unit, 主管部门, 职改办): tabs by status
+//! with counts, the filters (year, series, level, committee, unit, submission dates, keyword),
+//! the sort, the pager, and the batch and 花名册 forms that act on "this filter". Every
+//! filter lives in the address, so a filtered queue can be bookmarked.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use chrono::{Duration, NaiveDate};
+use serde::Deserialize;
+use zc_db::review_queue::{Keyword, QueueFilter, QueueScope, QueueSort};
+use zc_domain::{
+    TitleLevel,
+    application::{ApplicationStatus, queue_keyword::QueueKeyword},
+    calendar::china_day_start,
+};
+use zc_services::roster_export::ROSTER_COLUMNS;
+
+use crate::{
+    context::PageContext,
+    error::{AppError, AppResult},
+    pager::Pager,
+    routes::review_form::Posted,
+    state::AppState,
+    views::{Nav, format_time},
+};
+
+/// Filters of a queue as they arrive in the address (all optional, all text, so that a
+/// hand-edited address never fails to parse; what cannot be read is named back).
+#[derive(Debug, Default, Clone, Deserialize)]
+pub(crate) struct QueueQuery {
+    pub status: Option<String>,
+    pub q: Option<String>,
+    pub year: Option<String>,
+    pub series: Option<String>,
+    pub level: Option<String>,
+    pub committee: Option<String>,
+    pub unit: Option<String>,
+    pub from: Option<String>,
+    pub until: Option<String>,
+    pub sort: Option<String>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+    /// After a batch: how many were decided and how many had already moved on.
+    pub done: Option<u64>,
+    pub skipped: Option<u64>,
+}
+
+/// The sorts offered, with their address codes.
+const SORTS: [(&str, &str, QueueSort); 4] = [
+    ("", "报送时间（先报先审）", QueueSort::SubmittedAsc),
+    ("newest", "报送时间（最新在前）", QueueSort::SubmittedDesc),
+    ("name", "姓名", QueueSort::Name),
+    ("number", "编号", QueueSort::Number),
+];
+
+/// A queue filter read from the address, with what it keeps in links.
+pub(crate) struct ReadFilter {
+    pub status: ApplicationStatus,
+    pub filter: QueueFilter,
+    /// The filter as address parameters (without page), kept by links and forms.
+    pub params: Vec<(String, String)>,
+    /// Values that could not be read, named in Chinese.
+    pub problems: Vec<String>,
+    pub keyword: String,
+}
+
+fn text(v: &Option<String>) -> &str {
+    v.as_deref().map(str::trim).unwrap_or("")
+}
+
+impl QueueQuery {
+    /// The filter a form carried in its hidden fields (the batch and export forms).
+    pub(crate) fn posted(posted: &Posted) -> QueueQuery {
+        let value = |k: &str| Some(posted.value(k)).filter(|v| !v.is_empty());
+        QueueQuery {
+            status: value("status"),
+            q: value("q"),
+            year: value("year"),
+            series: value("series"),
+            level: value("level"),
+            committee: value("committee"),
+            unit: value("unit"),
+            from: value("from"),
+            until: value("until"),
+            sort: value("sort"),
+            ..QueueQuery::default()
+        }
+    }
+
+    /// Reads the filter for a desk with these tabs; phone numbers are searched by their
+    /// blind index, never in the clear.
+    pub(crate) fn read(&self, state: &AppState, tabs: &[ApplicationStatus]) -> ReadFilter {
+        let status = tabs
+            .iter()
+            .copied()
+            .find(|s| Some(s.code()) == self.status.as_deref())
+            .unwrap_or(tabs[0]);
+        let mut problems = Vec::new();
+        let mut params = vec![("status".to_string(), status.code().to_string())];
+        let mut keep = |k: &str, v: &str| params.push((k.to_string(), v.to_string()));
+        let mut number = |key: &str, label: &str, raw: &Option<String>| -> Option<i64> {
+            let t = text(raw);
+            if t.is_empty() {
+                return None;
+            }
+            match t.parse::<i64>() {
+                Ok(n) => {
+                    keep(key, t);
+                    Some(n)
+                }
+                Err(_) => {
+                    problems.push(format!("{label}“{t}”无法识别，已忽略"));
+                    None
+                }
+            }
+        };
+        let year = number("year", "年度", &self.year).and_then(|y| i32::try_from(y).ok());
+        let series_id = number("series", "系列", &self.series);
+        let committee_id = number("committee", "评委会", &self.committee);
+        let level_rank = number("level", "级别", &self.level).and_then(|r| i32::try_from(r).ok());
+        let mut date = |key: &str, label: &str, raw: &Option<String>| -> Option<NaiveDate> {
+            let t = text(raw);
+            if t.is_empty() {
+                return None;
+            }
+            match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+                Ok(d) => {
+                    params.push((key.to_string(), t.to_string()));
+                    Some(d)
+                }
+                Err(_) => {
+                    problems.push(format!("{label}“{t}”应写成 2026-03-02 这样的日期，已忽略"));
+                    None
+                }
+            }
+        };
+        let from = date("from", "报送起始日期", &self.from);
+        let until = date("until", "报送截止日期", &self.until);
+        let unit_name: String = text(&self.unit)
+            .chars()
+            .filter(|c| *c != '%' && *c != '_')
+            .take(40)
+            .collect();
+        if !unit_name.is_empty() {
+            params.push(("unit".into(), unit_name.clone()));
+        }
+        let read = QueueKeyword::read(text(&self.q));
+        let keyword = read.shown().to_string();
+        if !keyword.is_empty() {
+            params.push(("q".into(), keyword.clone()));
+        }
+        let sort_code = text(&self.sort);
+        let sort = SORTS
+            .iter()
+            .find(|(c, _, _)| *c == sort_code)
+            .map_or(QueueSort::SubmittedAsc, |(_, _, s)| *s);
+        if !sort_code.is_empty() && sort != QueueSort::SubmittedAsc {
+            params.push(("sort".into(), sort_code.to_string()));
+        }
+        let filter = QueueFilter {
+            status: status.code().to_string(),
+            year,
+            series_id,
+            level_rank,
+            committee_id,
+            unit_name: (!unit_name.is_empty()).then_some(unit_name),
+            submitted_from: from.map(china_day_start),
+            submitted_before: until.map(|d| china_day_start(d + Duration::days(1))),
+            keyword: match read {
+                QueueKeyword::Any => Keyword::Any,
+                QueueKeyword::Name(n) => Keyword::Name(n),
+                QueueKeyword::IdTail(t) => Keyword::IdTail(t),
+                QueueKeyword::Mobile(m) => Keyword::PhoneIndex(state.vault.index("phone", &m)),
+            },
+            sort,
+        };
+        ReadFilter {
+            status,
+            filter,
+            params,
+            problems,
+            keyword,
+        }
+    }
+}
+
+/// A tab with its count.
+pub struct Tab {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub count: i64,
+    pub current: bool,
+}
+
+/// A queue line.
+pub struct Line {
+    pub id: i64,
+    pub name: String,
+    pub id_number: String,
+    pub unit: String,
+    pub qualification: String,
+    pub submitted: String,
+}
+
+/// An option of a filter select.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+fn choices(items: impl IntoIterator<Item = (String, String)>, current: &str) -> Vec<Choice> {
+    items
+        .into_iter()
+        .map(|(value, label)| Choice {
+            selected: value == current,
+            value,
+            label,
+        })
+        .collect()
+}
+
+/// The filter form as shown.
+pub struct FilterForm {
+    pub year: String,
+    pub from: String,
+    pub until: String,
+    pub unit: String,
+    pub show_unit: bool,
+    pub series: Vec<Choice>,
+    pub levels: Vec<Choice>,
+    pub committees: Vec<Choice>,
+    pub sorts: Vec<Choice>,
+    pub problems: Vec<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "review/queue.html")]
+pub(crate) struct QueuePage {
+    pub ctx: PageContext,
+    pub nav: Nav,
+    /// Where the queue and its dossiers live, e.g. `/unit/applications`.
+    pub base: &'static str,
+    pub tabs: Vec<Tab>,
+    pub status: &'static str,
+    pub q: String,
+    pub form: FilterForm,
+    /// The current filter as hidden fields for the batch and export forms.
+    pub params: Vec<(String, String)>,
+    pub lines: Vec<Line>,
+    pub pager: Pager,
+    /// Batch approval is offered (the desk's own pending tab).
+    pub batch: bool,
+    /// What the batch button says (审核通过并报送 for a unit, 通过 for the offices).
+    pub batch_label: &'static str,
+    pub total: u64,
+    pub batch_result: Option<(u64, u64)>,
+    /// 花名册 columns: code, header, ticked.
+    pub roster_columns: Vec<(&'static str, &'static str, bool)>,
+    /// The person may ask for full identifiers (a 负责人).
+    pub may_reveal: bool,
+    pub reveal_reason: String,
+    pub roster_error: Option<String>,
+}
+
+/// A review queue: tabs with counts, the filters, the page of lines. `batch_label` is set
+/// when the desk may act on its pending tab in a batch.
+pub(crate) async fn queue_page(
+    state: &AppState,
+    ctx: PageContext,
+    desk: QueueDesk,
+    q: QueueQuery,
+) -> AppResult<QueuePage> {
+    let QueueDesk {
+        nav,
+        base,
+        scope,
+        tabs,
+        batch_label,
+    } = desk;
+    let read = q.read(state, tabs);
+    let counts = zc_db::review_queue::status_counts(&state.db, scope).await?;
+    let tab_views = tabs
+        .iter()
+        .map(|s| Tab {
+            code: s.code(),
+            label: s.label(),
+            count: counts
+                .iter()
+                .find(|(c, _)| c == s.code())
+                .map_or(0, |(_, n)| *n),
+            current: *s == read.status,
+        })
+        .collect();
+    let total = zc_db::review_queue::queue_count(&state.db, scope, &read.filter).await? as u64;
+    let pager = Pager::new(total, q.page, q.per_page, base, read.params.clone());
+    let lines = zc_db::review_queue::queue(
+        &state.db,
+        scope,
+        &read.filter,
+        pager.per_page as i64,
+        pager.offset() as i64,
+    )
+    .await?
+    .into_iter()
+    .map(|r| Line {
+        id: r.id,
+        name: r.applicant_name,
+        id_number: r.id_number_masked,
+        unit: r.unit_name,
+        qualification: format!(
+            "{}系列/{}/{}",
+            r.series_name,
+            TitleLevel::from_rank(r.level_rank).map_or("", TitleLevel::name),
+            r.title_name
+        ),
+        submitted: r.submitted_at.map(format_time).unwrap_or_default(),
+    })
+    .collect();
+    let series = zc_db::organisations::series(&state.db).await?;
+    let committees = zc_db::reference::committees(&state.db).await?;
+    let f = &read.filter;
+    let shown = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_default();
+    let form = FilterForm {
+        year: f.year.map(|y| y.to_string()).unwrap_or_default(),
+        from: text(&q.from).to_string(),
+        until: text(&q.until).to_string(),
+        unit: f.unit_name.clone().unwrap_or_default(),
+        show_unit: !matches!(scope, QueueScope::Unit(_)),
+        series: choices(
+            series.into_iter().map(|s| (s.id.to_string(), s.name)),
+            &shown(f.series_id),
+        ),
+        levels: choices(
+            TitleLevel::ALL
+                .iter()
+                .map(|l| (l.rank().to_string(), l.name().to_string())),
+            &shown(f.level_rank.map(i64::from)),
+        ),
+        committees: choices(
+            committees.into_iter().map(|c| (c.id.to_string(), c.name)),
+            &shown(f.committee_id),
+        ),
+        sorts: choices(
+            SORTS.iter().map(|(c, l, _)| (c.to_string(), l.to_string())),
+            text(&q.sort),
+        ),
+        problems: read.problems,
+    };
+    let batch = batch_label.is_some() && read.status == tabs[0];
+    let may_reveal = match &ctx.user {
+        Some(u) => zc_db::accounts::duty(&state.db, u.id)
+            .await?
+            .and_then(|d| zc_domain::organisation::Duty::from_code(&d))
+            .is_some_and(zc_domain::organisation::Duty::may_reveal_identity),
+        None => false,
+    };
+    Ok(QueuePage {
+        batch,
+        batch_label: batch_label.unwrap_or(""),
+        total,
+        batch_result: q.done.map(|d| (d, q.skipped.unwrap_or(0))),
+        nav,
+        base,
+        ctx,
+        tabs: tab_views,
+        status: read.status.code(),
+        q: read.keyword,
+        form,
+        params: read.params,
+        lines,
+        pager,
+        roster_columns: ROSTER_COLUMNS.to_vec(),
+        may_reveal,
+        reveal_reason: String::new(),
+        roster_error: None,
+    })
+}
+
+/// The dossiers a batch acts on: the rows ticked, or every dossier matching the posted
+/// filter when the count the person confirmed is still the count now.
+pub(crate) async fn batch_ids(
+    state: &AppState,
+    scope: QueueScope,
+    tabs: &[ApplicationStatus],
+    posted: &Posted,
+) -> AppResult<Vec<i64>> {
+    let ids: Vec<i64> = if posted.value("all") == "1" {
+        let mut query = QueueQuery::posted(posted);
+        query.status = Some(tabs[0].code().to_string());
+        let read = query.read(state, tabs);
+        let now = zc_db::review_queue::queue_count(&state.db, scope, &read.filter).await?;
+        let expected: i64 = posted.value("expected").parse().unwrap_or(-1);
+        if now != expected {
+            return Err(AppError::Refused(format!(
+                "筛选结果已变化（现为{now}件，确认时为{expected}件），请刷新后重新确认"
+            )));
+        }
+        zc_db::review_queue::queue_ids(&state.db, scope, &read.filter).await?
+    } else {
+        posted
+            .all("ids")
+            .iter()
+            .filter_map(|v| v.parse().ok())
+            .collect()
+    };
+    if ids.is_empty() {
+        return Err(AppError::Refused("请先勾选要办理的申报".into()));
+    }
+    Ok(ids)
+}
+
+/// What a batch did: each dossier is its own decision (its own transaction). Dossiers that
+/// moved on meanwhile, or wait for something such as the unit's publicity, are skipped and
+/// counted; a missing opinion stops the batch with its message.
+#[derive(Debug, Default)]
+pub(crate) struct BatchTally {
+    pub done: u64,
+    pub skipped: u64,
+}
+
+impl BatchTally {
+    /// Counts one decision's outcome.
+    pub(crate) fn add(
+        &mut self,
+        outcome: zc_services::ServiceResult<ApplicationStatus>,
+    ) -> AppResult<()> {
+        use zc_services::ServiceError;
+        match outcome {
+            Ok(_) => self.done += 1,
+            Err(ServiceError::Invalid(errors)) => {
+                let why = errors
+                    .0
+                    .into_iter()
+                    .map(|(_, m)| m)
+                    .next()
+                    .unwrap_or_else(|| "请填写审核意见".into());
+                return Err(AppError::Refused(why));
+            }
+            Err(ServiceError::Refused { .. } | ServiceError::NotFound) => self.skipped += 1,
+            Err(e) => return Err(e.into()),
+        }
+        Ok(())
+    }
+}
+
+/// The desk a queue belongs to, for the roster form's handler.
+pub(crate) struct QueueDesk {
+    pub nav: Nav,
+    pub base: &'static str,
+    pub scope: QueueScope,
+    pub tabs: &'static [ApplicationStatus],
+    pub batch_label: Option<&'static str>,
+}
+
+/// 生成花名册: queues the export of the posted filter and sends the person to their
+/// exports; a refusal shows the queue again with the message and the ticked columns.
+pub(crate) async fn roster_request(
+    state: &AppState,
+    ctx: PageContext,
+    ip: &str,
+    desk: QueueDesk,
+    posted: Posted,
+) -> AppResult<axum::response::Response> {
+    use axum::response::{IntoResponse, Redirect};
+    use zc_services::ServiceError;
+    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let query = QueueQuery::posted(&posted);
+    let read = query.read(state, desk.tabs);
+    let scope = desk.scope;
+    let columns = posted.all("col");
+    let reason = posted.value("reveal_reason");
+    let outcome = zc_services::roster_export::request(
+        &state.db,
+        user.actor(ip),
+        scope,
+        read.filter,
+        &columns,
+        (posted.value("reveal") == "1").then_some(reason.as_str()),
+    )
+    .await;
+    let message = match outcome {
+        Ok(_) => return Ok(Redirect::to("/exports").into_response()),
+        Err(ServiceError::Invalid(errors)) => errors
+            .0
+            .into_iter()
+            .map(|(_, m)| m)
+            .collect::<Vec<_>>()
+            .join("；"),
+        Err(ServiceError::Refused { message, .. }) => message,
+        Err(e) => return Err(e.into()),
+    };
+    let mut page = queue_page(state, ctx, desk, query).await?;
+    for c in &mut page.roster_columns {
+        c.2 = columns.iter().any(|t| t == c.0);
+    }
+    page.reveal_reason = reason;
+    page.roster_error = Some(message);
+    Ok(page.into_response())
+}
