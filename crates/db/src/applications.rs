@@ -245,3 +245,21 @@ pub async fn set_choice(
         .execute(&mut **c).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
+
+/// Keeps the dossier as it stands when it is returned, inside `tx`, so the reviewer can
+/// later see what the resubmission changed.
+pub async fn keep_returned_snapshot(tx: &mut Tx, id: i64) -> DbResult<()> {
+    let sql = "UPDATE application SET returned_snapshot = snapshot WHERE id = $1";
+    with_tx!(tx, c => sqlx::query(sql).bind(id).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The dossier as it stood at its last return, if it was ever returned.
+pub async fn returned_snapshot(db: &Db, id: i64) -> DbResult<Option<String>> {
+    let sql = "SELECT returned_snapshot FROM application WHERE id = $1";
+    Ok(
+        with_pool!(db, p => sqlx::query_scalar::<_, Option<String>>(sql).bind(id)
+        .fetch_optional(p).await)?
+        .flatten(),
+    )
+}

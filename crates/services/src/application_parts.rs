@@ -168,6 +168,31 @@ pub fn parts_from_snapshot(snapshot: &str) -> BTreeMap<String, PartData> {
         .unwrap_or_default()
 }
 
+/// The parts a resubmission changed since the dossier's last return (empty when it was
+/// never returned, or is back with the applicant and not yet sent again).
+pub async fn changed_since_return(
+    db: &Db,
+    app: &applications::ApplicationRow,
+) -> ServiceResult<Vec<String>> {
+    let editable = ApplicationStatus::from_code(&app.status).is_none_or(|s| s.is_editable());
+    let (Some(now), false) = (&app.snapshot, editable) else {
+        return Ok(Vec::new());
+    };
+    let Some(before) = applications::returned_snapshot(db, app.id).await? else {
+        return Ok(Vec::new());
+    };
+    let (before, now) = (parts_from_snapshot(&before), parts_from_snapshot(now));
+    let codes: std::collections::BTreeSet<&String> = before.keys().chain(now.keys()).collect();
+    Ok(codes
+        .into_iter()
+        .filter(|c| {
+            let json = |m: &BTreeMap<String, PartData>| m.get(*c).map(to_json).unwrap_or_default();
+            json(&before) != json(&now)
+        })
+        .cloned()
+        .collect())
+}
+
 /// The dossier as the reader should see it: the frozen snapshot once submitted, the
 /// live draft before.
 pub async fn dossier(

@@ -51,6 +51,9 @@ pub async fn record(
     if !applications::set_status(&mut tx, d.application_id, current.code(), to.code()).await? {
         return Err(decided());
     }
+    if !d.reasons.is_empty() {
+        applications::keep_returned_snapshot(&mut tx, d.application_id).await?;
+    }
     for (section, why) in d.reasons {
         zc_db::unit_review::insert_reason(
             &mut tx,

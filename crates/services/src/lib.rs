@@ -27,6 +27,7 @@ pub mod pii;
 pub mod profile;
 pub mod recovery;
 pub mod registration;
+pub mod return_templates;
 pub mod roster_export;
 pub mod settings;
 pub mod sms;

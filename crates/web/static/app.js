@@ -355,6 +355,19 @@
     sync();
   }
 
+  // A picked return-reason template fills the reason box and ticks its section; the
+  // reviewer may still edit the text before sending.
+  function setupTemplatePick(select) {
+    select.addEventListener("change", function () {
+      var box = document.getElementById(select.getAttribute("data-target"));
+      if (!box || !select.value) { return; }
+      box.value = select.value;
+      var item = select.closest(".return-item");
+      var tick = item && item.querySelector("input[type=checkbox]");
+      if (tick) { tick.checked = true; }
+    });
+  }
+
   function each(selector, fn) {
     Array.prototype.forEach.call(document.querySelectorAll(selector), fn);
   }
@@ -364,6 +377,7 @@
     each("select[data-autosubmit]", setupAutosubmit);
     each("[data-open-dialog]", setupDialogOpener);
     each("form[data-confirm]", setupConfirm);
+    each("select.template-pick", setupTemplatePick);
     each("textarea[data-counter]", setupCounter);
     each("input[data-unit-suggest]", setupUnitSuggest);
     each("svg[data-crop]", setupCrop);

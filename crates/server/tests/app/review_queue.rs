@@ -418,3 +418,123 @@ async fn a_roster_is_written_in_the_background_masked_formula_safe_and_only_for_
     .unwrap();
     assert!(detail.contains("报送人社厅备案核对"), "{detail}");
 }
+
+#[tokio::test]
+async fn return_templates_are_the_units_own_and_the_reviewer_sees_what_changed_since_the_return() {
+    let app = spawn_app().await;
+    app.login_applicant().await;
+    let id = crate::applications::create(&app).await;
+    crate::applications::fill_everything(&app, id).await;
+    crate::applications::submit_now(&app, id).await;
+    let unit = spawn_second_browser(&app).await;
+    unit.login_as(&app, "shenhe").await;
+
+    // Too short: refused on the page, with what was typed kept.
+    let res = unit
+        .post(
+            "/unit/return-templates",
+            &[("section", "basic"), ("body", "不清")],
+        )
+        .await;
+    let doc = html(&res.text().await.unwrap());
+    assert_eq!(texts(&doc, "#f-body-msg"), ["请填写退回理由（至少5个字）"]);
+    assert_eq!(texts(&doc, "#f-body"), ["不清"]);
+    assert_eq!(
+        attr(&doc, "#f-section option[selected]", "value").as_deref(),
+        Some("basic")
+    );
+    for (section, body) in [
+        ("basic", "通讯地址不完整，请补充到门牌号"),
+        ("", "请按栏目要求如实填写完整"),
+    ] {
+        let res = unit
+            .post(
+                "/unit/return-templates",
+                &[("section", section), ("body", body)],
+            )
+            .await;
+        assert_eq!(location(&res), "/unit/return-templates");
+    }
+    let doc = page(&unit, "/unit/return-templates").await;
+    assert_eq!(
+        texts(&doc, "tbody td[data-label=适用栏目]"),
+        ["所有栏目", "基本信息"]
+    );
+
+    // An office sees none of the unit's templates and cannot remove one.
+    let office = spawn_second_browser(&app).await;
+    office.login_as(&app, "nanning").await;
+    let doc = page(&office, "/office/return-templates").await;
+    assert_eq!(texts(&doc, "tbody .empty"), ["还没有模板。"]);
+    let theirs = zc_db::with_pool!(&app.db, p => sqlx::query_scalar::<_, i64>(
+        "SELECT id FROM return_template ORDER BY id LIMIT 1").fetch_one(p).await)
+    .unwrap();
+    assert_eq!(
+        office
+            .post(&format!("/office/return-templates/{theirs}/delete"), &[])
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // The return form offers the templates that fit each section; one picked without
+    // typing is the reason.
+    let doc = page(&unit, &format!("/unit/applications/{id}")).await;
+    assert_eq!(
+        texts(&doc, "#template-basic option"),
+        [
+            "选用常用理由（未填写原因时采用）",
+            "请按栏目要求如实填写完整",
+            "通讯地址不完整，请补充到门牌号"
+        ]
+    );
+    assert_eq!(
+        texts(&doc, "#template-education option").len(),
+        2,
+        "only the any-section one"
+    );
+    let res = unit
+        .post(
+            &format!("/unit/applications/{id}/decision"),
+            &[
+                ("decision", "return"),
+                ("section", "basic"),
+                ("reason_basic", ""),
+                ("template_basic", "通讯地址不完整，请补充到门牌号"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&res), "/unit/applications");
+    let (_, doc) = app
+        .get_html(&format!("/my/applications/{id}/sections/basic"))
+        .await;
+    assert!(texts(&doc, "#return-reasons li")[0].contains("通讯地址不完整，请补充到门牌号"));
+
+    // The applicant changes the address only and sends it again.
+    let res = crate::applications::post(
+        &app,
+        format!("/my/applications/{id}/parts/basic"),
+        &[
+            ("gender", "男"),
+            ("ethnicity", "壮族"),
+            ("native_place", "广西南宁"),
+            ("political", "群众"),
+            ("identity", "企业人员"),
+            ("work_start", "2010-07"),
+            ("specialty", "建筑工程"),
+            ("apply_way", "正常晋升"),
+            ("first_time", "是"),
+            ("archive_place", "南宁市人才服务中心"),
+            ("contact_phone", "13800771234"),
+            ("address", "南宁市青秀区民族大道1号3栋502室"),
+        ],
+    )
+    .await;
+    assert!(location(&res).contains("saved="));
+    crate::applications::submit_now(&app, id).await;
+    let doc = page(&unit, &format!("/unit/applications/{id}")).await;
+    let changed = texts(&doc, ".dossier-changed h2");
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert!(changed[0].contains("基本信息"));
+    assert!(texts(&doc, "#changed-since-return")[0].contains("基本信息"));
+}

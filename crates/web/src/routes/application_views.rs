@@ -111,10 +111,22 @@ async fn progress(
 /// A part of the dossier, read-only.
 pub struct DossierPart {
     pub title: &'static str,
+    /// Changed by the resubmission since the last return.
+    pub changed: bool,
     pub pairs: Vec<(&'static str, String)>,
     pub headers: Vec<&'static str>,
     pub rows: Vec<Vec<String>>,
     pub summary: Option<String>,
+}
+
+/// The titles of the parts a resubmission changed, joined for a sentence.
+pub fn changed_titles(parts: &[DossierPart]) -> String {
+    parts
+        .iter()
+        .filter(|p| p.changed)
+        .map(|p| p.title)
+        .collect::<Vec<_>>()
+        .join("、")
 }
 
 /// A slot's files in the dossier.
@@ -171,6 +183,7 @@ pub(crate) async fn dossier_view(
 ) -> AppResult<(Vec<DossierPart>, Vec<DossierFiles>)> {
     use zc_domain::application::sections::{PartData, PartShape, SECTIONS};
     let dossier = zc_services::application_parts::dossier(&state.db, app).await?;
+    let changed = zc_services::application_parts::changed_since_return(&state.db, app).await?;
     let parts = SECTIONS
         .iter()
         .flat_map(|s| s.parts.iter())
@@ -178,6 +191,7 @@ pub(crate) async fn dossier_view(
             let data = dossier.get(p.code).cloned().unwrap_or_default();
             let mut part = DossierPart {
                 title: p.title,
+                changed: changed.iter().any(|c| c == p.code),
                 pairs: Vec::new(),
                 headers: p.fields.iter().map(|f| f.label).collect(),
                 rows: Vec::new(),

@@ -24,6 +24,7 @@ pub mod portals;
 pub mod prefs;
 pub mod public;
 pub mod recovery;
+pub mod return_templates;
 pub mod review_form;
 pub mod review_queue;
 pub mod second_factor;

@@ -15,7 +15,7 @@ use axum::{
 use zc_db::review_queue::QueueScope;
 use zc_domain::{
     Portal,
-    application::{ApplicationStatus, ReturnTo, sections::SECTIONS},
+    application::{ApplicationStatus, ReturnTo},
 };
 use zc_services::{
     FieldErrors, ServiceError,
@@ -25,14 +25,13 @@ use zc_services::{
 use crate::{
     context::PageContext,
     error::{AppError, AppResult},
-    routes::review_form::Posted,
+    routes::review_form::{Posted, SectionChoice, section_choices},
     routes::{
         application_views::{DossierFiles, DossierPart, HistoryLine, dossier_view, history},
         my_applications::Card,
         review_queue::{
             BatchTally, QueueDesk, QueuePage, QueueQuery, batch_ids, queue_page, roster_request,
         },
-        unit_applications::SectionChoice,
     },
     state::AppState,
     views::{Nav, portal_nav},
@@ -47,6 +46,7 @@ pub fn routes() -> Router<AppState> {
         .route("/applications/{id}", get(dossier))
         .route("/applications/{id}/decision", post(decision))
         .route("/applications/{id}/files/{file}", get(file))
+        .merge(crate::routes::return_templates::routes())
 }
 
 const OFFICE_TABS: [ApplicationStatus; 6] = [
@@ -152,13 +152,7 @@ async fn render(
         files,
         files_base: format!("/office/applications/{id}/files"),
         history: history(state, id).await?,
-        sections: SECTIONS
-            .iter()
-            .map(|s| SectionChoice {
-                code: s.code,
-                title: s.title,
-            })
-            .collect(),
+        sections: section_choices(state, ctx.user.as_ref().map_or(0, |u| u.id)).await?,
         errors,
         message,
         typed: Posted::default(),

@@ -39,9 +39,43 @@ impl Posted {
         self.all("section")
             .into_iter()
             .map(|code| {
-                let reason = self.value(&format!("reason_{code}"));
+                // A template picked without JavaScript arrives in its own field.
+                let typed = self.value(&format!("reason_{code}"));
+                let reason = if typed.trim().is_empty() {
+                    self.value(&format!("template_{code}"))
+                } else {
+                    typed
+                };
                 (code, reason)
             })
             .collect()
     }
+}
+
+/// A section a return may name, with the templates that fit it.
+pub struct SectionChoice {
+    pub code: &'static str,
+    pub title: &'static str,
+    pub templates: Vec<String>,
+}
+
+/// The sections of a return form, each with the staff member's organisation's templates.
+pub(crate) async fn section_choices(
+    state: &crate::state::AppState,
+    staff_id: i64,
+) -> crate::error::AppResult<Vec<SectionChoice>> {
+    use zc_services::return_templates::{TemplateOwner, for_section, list};
+    let owner = TemplateOwner::of(&state.db, staff_id).await?;
+    let all = list(&state.db, owner).await?;
+    Ok(zc_domain::application::sections::SECTIONS
+        .iter()
+        .map(|s| SectionChoice {
+            code: s.code,
+            title: s.title,
+            templates: for_section(&all, s.code)
+                .into_iter()
+                .map(|t| t.body.clone())
+                .collect(),
+        })
+        .collect())
 }

@@ -14,10 +14,7 @@ use axum::{
 };
 use serde::Deserialize;
 use zc_db::review_queue::QueueScope;
-use zc_domain::{
-    Portal, TitleLevel,
-    application::{ApplicationStatus, sections::SECTIONS},
-};
+use zc_domain::{Portal, TitleLevel, application::ApplicationStatus};
 use zc_services::{
     FieldErrors, ServiceError,
     accounts::Actor,
@@ -27,7 +24,7 @@ use zc_services::{
 use crate::{
     context::PageContext,
     error::{AppError, AppResult},
-    routes::review_form::Posted,
+    routes::review_form::{Posted, SectionChoice, section_choices},
     routes::review_queue::{
         BatchTally, QueueDesk, QueuePage, QueueQuery, batch_ids, queue_page, roster_request,
     },
@@ -51,6 +48,7 @@ pub fn routes() -> Router<AppState> {
         .route("/applications/{id}/publicity", post(publicity))
         .route("/applications/{id}/decision", post(decision))
         .route("/applications/{id}/files/{file}", get(file))
+        .merge(crate::routes::return_templates::routes())
 }
 
 /// The tabs of the queue, in the order a unit works.
@@ -133,12 +131,6 @@ async fn roster(
     roster_request(&state, ctx, &ip, d, Posted(fields)).await
 }
 
-/// The sections a return may name.
-pub struct SectionChoice {
-    pub code: &'static str,
-    pub title: &'static str,
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "unit/application.html")]
 struct DossierPage {
@@ -190,13 +182,7 @@ async fn render(
         publicity: record.map(|p| (p.starts_on.to_string(), p.ends_on.to_string())),
         may_forward,
         today: today_cst().to_string(),
-        sections: SECTIONS
-            .iter()
-            .map(|s| SectionChoice {
-                code: s.code,
-                title: s.title,
-            })
-            .collect(),
+        sections: section_choices(state, ctx.user.as_ref().map_or(0, |u| u.id)).await?,
         errors,
         message,
         typed: Posted::default(),
