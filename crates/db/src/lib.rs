@@ -29,6 +29,7 @@ pub mod review_queue;
 pub mod seed;
 pub mod session_store;
 pub mod sms;
+pub mod stage_windows;
 pub mod test_support;
 pub mod unit_review;
 pub mod units;

@@ -42,6 +42,7 @@ pub async fn record(
     let app = applications::find(db, d.application_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
+    crate::stage_windows::check_open(db, &app, d.party).await?;
     let mut tx = db.begin_write().await?;
     let current = applications::status_in(&mut tx, d.application_id)
         .await?

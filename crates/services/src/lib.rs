@@ -32,6 +32,7 @@ pub mod roster_export;
 pub mod settings;
 pub mod sms;
 pub mod staff_admin;
+pub mod stage_windows;
 pub mod totp;
 pub mod unit_resubmission;
 pub mod unit_review;

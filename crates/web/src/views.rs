@@ -100,6 +100,7 @@ pub fn portal_nav(portal: Portal, path: &str) -> Nav {
             ("单位审核", Some("/office/units")),
             ("受理审核", Some("/office/applications")),
             ("退回理由模板", Some("/office/return-templates")),
+            ("阶段时间", Some("/office/stage-windows")),
             ("我的导出", Some("/exports")),
             ("缴费管理", None),
             ("证书发放", None),

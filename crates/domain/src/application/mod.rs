@@ -5,6 +5,7 @@ pub mod publicity;
 pub mod queue_keyword;
 pub mod section_catalogue;
 pub mod sections;
+pub mod stage_window;
 pub mod status;
 pub mod transition;
 

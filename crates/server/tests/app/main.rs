@@ -19,6 +19,7 @@ mod recovery;
 mod review_queue;
 mod second_factor;
 mod security;
+mod stage_windows;
 mod startup;
 mod unit_review;
 mod units;

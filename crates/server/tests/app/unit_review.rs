@@ -271,7 +271,11 @@ async fn staff_outside_the_unit_never_see_its_dossiers() {
 }
 
 /// An office staff account for the 职改办 an application is addressed to.
-async fn office_staff_for(app: &TestApp, id: i64, login: &str) -> crate::helpers::SecondBrowser {
+pub(crate) async fn office_staff_for(
+    app: &TestApp,
+    id: i64,
+    login: &str,
+) -> crate::helpers::SecondBrowser {
     let office = zc_db::applications::find(&app.db, id)
         .await
         .unwrap()

@@ -19,6 +19,7 @@ pub mod messages;
 pub mod my_applications;
 pub mod my_unit;
 pub mod office_applications;
+pub mod office_stage_windows;
 pub mod office_units;
 pub mod portals;
 pub mod prefs;

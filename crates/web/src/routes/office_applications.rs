@@ -47,6 +47,7 @@ pub fn routes() -> Router<AppState> {
         .route("/applications/{id}/decision", post(decision))
         .route("/applications/{id}/files/{file}", get(file))
         .merge(crate::routes::return_templates::routes())
+        .merge(crate::routes::office_stage_windows::routes())
 }
 
 const OFFICE_TABS: [ApplicationStatus; 6] = [
