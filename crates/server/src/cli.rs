@@ -45,6 +45,12 @@ pub enum Command {
         /// 测试账号的起始编号（多次写入时避免重复）
         #[arg(long, default_value_t = 1)]
         first: u64,
+        /// 全部写成这一状态（状态代码，如 unit_pending）；默认按常见比例分布
+        #[arg(long)]
+        status: Option<String>,
+        /// 全部写入第一个审核通过的单位（演示单位）
+        #[arg(long)]
+        one_unit: bool,
     },
 }
 
@@ -87,7 +93,20 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         Command::Admin {
             command: AdminCommand::VerifyAudit,
         } => verify_audit(config).await,
-        Command::SeedApplications { count, first } => {
+        Command::SeedApplications {
+            count,
+            first,
+            status,
+            one_unit,
+        } => {
+            let status = match status.as_deref() {
+                None => None,
+                Some(code) => Some(
+                    zc_domain::application::ApplicationStatus::from_code(code)
+                        .ok_or_else(|| anyhow::anyhow!("未知的状态代码 {code}"))?,
+                ),
+            };
+            let shape = zc_services::bulk_seed::SeedShape { status, one_unit };
             let config = Config {
                 demo: true,
                 bind: "127.0.0.1:0".into(),
@@ -95,10 +114,15 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             };
             let (app, _) = Application::build(&config).await?;
             let started = std::time::Instant::now();
-            let written =
-                zc_services::bulk_seed::seed_applications(&app.db(), &app.vault(), first, count)
-                    .await
-                    .map_err(|e| anyhow::anyhow!("测试数据写入失败：{e:?}"))?;
+            let written = zc_services::bulk_seed::seed_applications(
+                &app.db(),
+                &app.vault(),
+                first,
+                count,
+                shape,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("测试数据写入失败：{e:?}"))?;
             println!(
                 "已写入 {written} 件申报，用时 {:.1} 秒",
                 started.elapsed().as_secs_f64()

@@ -47,6 +47,15 @@ fn status_for(i: u64) -> ApplicationStatus {
     ApplicationStatus::UnitPending
 }
 
+/// How the seeded applications are spread.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SeedShape {
+    /// Every application in this status instead of the usual spread.
+    pub status: Option<ApplicationStatus>,
+    /// Every application in the first approved unit (the demo unit), instead of all units.
+    pub one_unit: bool,
+}
+
 /// Seeds `count` applicants with one application each, in transactions of 500; how many
 /// were written. `first` numbers the accounts, so several runs can add to each other.
 pub async fn seed_applications(
@@ -54,13 +63,17 @@ pub async fn seed_applications(
     vault: &PiiVault,
     first: u64,
     count: u64,
+    shape: SeedShape,
 ) -> ServiceResult<u64> {
     let year = zc_domain::calendar::china_date(Utc::now())
         .format("%Y")
         .to_string();
     let year: i32 = year.parse().unwrap_or(2026);
     let choices = zc_db::applications::open_choices(db, year, Utc::now()).await?;
-    let units = approved_units(db).await?;
+    let mut units = approved_units(db).await?;
+    if shape.one_unit {
+        units.truncate(1);
+    }
     if choices.is_empty() || units.is_empty() {
         return Err(ServiceError::refused(
             "nothing_open",
@@ -131,7 +144,7 @@ pub async fn seed_applications(
                     title_name: &choice.title_name,
                     committee_id: choice.committee_id,
                     office_id: choice.office_id,
-                    status: status_for(i).code(),
+                    status: shape.status.unwrap_or_else(|| status_for(i)).code(),
                     submitted_at: now - Duration::minutes((i % 40_000) as i64),
                 },
             )

@@ -9,6 +9,7 @@ mod applications;
 mod auth;
 mod browser;
 mod browser_application;
+mod browser_review;
 mod experts;
 mod helpers;
 mod messages;

@@ -11,7 +11,7 @@ use crate::helpers::{
 
 /// Seeds `count` submitted applications (applicants seed1…seedN).
 async fn seed(app: &TestApp, count: u64) {
-    zc_services::bulk_seed::seed_applications(&app.db, &app.vault, 1, count)
+    zc_services::bulk_seed::seed_applications(&app.db, &app.vault, 1, count, Default::default())
         .await
         .expect("seeded");
 }

@@ -1,0 +1,218 @@
+//! 审核队列与花名册压测 — run by `scripts/bench_review.sh`, which seeds the data first with
+//! `zhicheng seed-applications`. Two modes, each in its own process so the export's peak
+//! memory is the export's own:
+//!
+//! - `queue`: serves the seeded platform and times filtered queue pages for every demo
+//!   review desk over loopback (so each figure is server time plus a local round trip);
+//! - `export`: writes the 花名册 of one unit's whole queue in one status and reports the
+//!   rows, the seconds and the process's peak resident memory.
+//!
+//! The platform's settings come from `ZC_*` variables as usual (`ZC_DATA_DIR`,
+//! `ZC_DATABASE_URL`).
+
+use std::time::{Duration, Instant};
+
+use zhicheng::{Application, Config};
+
+fn config() -> anyhow::Result<Config> {
+    let env = std::env::vars().collect();
+    let mut config = Config::load(&env)?;
+    config.demo = true;
+    config.worker = false;
+    config.bind = "127.0.0.1:0".into();
+    Ok(config)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i].as_secs_f64() * 1000.0
+}
+
+fn csrf(page: &str) -> anyhow::Result<String> {
+    let doc = scraper::Html::parse_document(page);
+    let sel = scraper::Selector::parse("meta[name=csrf-token]").expect("selector");
+    doc.select(&sel)
+        .next()
+        .and_then(|m| m.value().attr("content"))
+        .map(str::to_string)
+        .ok_or_else(|| anyhow::anyhow!("no CSRF token"))
+}
+
+async fn sign_in(
+    base: &str,
+    db: &zc_db::Db,
+    login: &str,
+    password: &str,
+    totp: &[(String, String)],
+) -> anyhow::Result<reqwest::Client> {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
+    let token = csrf(&client.get(format!("{base}/")).send().await?.text().await?)?;
+    let res = client
+        .post(format!("{base}/login"))
+        .form(&[
+            ("login_name", login),
+            ("password", password),
+            ("_csrf", &token),
+        ])
+        .send()
+        .await?;
+    let to = res
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    if to == "/login/totp" {
+        zc_db::with_pool!(db, p => sqlx::query("UPDATE account SET totp_last_step = NULL WHERE login_name = $1")
+            .bind(login).execute(p).await.map(|_| ()))?;
+        let secret = &totp
+            .iter()
+            .find(|(l, _)| l == login)
+            .ok_or_else(|| anyhow::anyhow!("no TOTP secret for {login}"))?
+            .1;
+        let code = zc_services::totp::current_code(secret)?;
+        let token = csrf(&client.get(format!("{base}/")).send().await?.text().await?)?;
+        client
+            .post(format!("{base}/login/totp"))
+            .form(&[("code", code.as_str()), ("_csrf", &token)])
+            .send()
+            .await?;
+    }
+    Ok(client)
+}
+
+async fn queue() -> anyhow::Result<()> {
+    let (app, report) = Application::build(&config()?).await?;
+    let db = app.db();
+    let base = format!("http://127.0.0.1:{}", app.port());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until_stopped(async move {
+        let _ = rx.await;
+    }));
+    let password = report.demo_password.clone().unwrap_or_default();
+    let total: i64 = zc_db::with_pool!(&db, p => sqlx::query_scalar("SELECT COUNT(*) FROM application")
+        .fetch_one(p).await)?;
+    println!("applications in the database: {total}");
+    println!(
+        "desk                      page                                     rows   p50 ms  p95 ms"
+    );
+    let desks = [
+        ("shenhe", "/unit/applications", "unit_pending"),
+        ("zhuguan", "/office/applications", "department_pending"),
+        ("nanning", "/office/applications", "office_pending"),
+        ("zhigaiban", "/office/applications", "office_pending"),
+    ];
+    for (login, path, status) in desks {
+        let client = sign_in(&base, &db, login, &password, &report.demo_totp).await?;
+        let pages = [
+            format!("{path}?status={status}"),
+            format!("{path}?status={status}&q=韦建华"),
+            format!("{path}?status={status}&q=0042"),
+            format!("{path}?status={status}&level=4&sort=newest&per_page=50"),
+            format!("{path}?status={status}&from=2020-01-01&page=20"),
+        ];
+        for url in pages {
+            let mut times = Vec::with_capacity(200);
+            let mut rows = String::new();
+            for i in 0..220 {
+                let started = Instant::now();
+                let res = client.get(format!("{base}{url}")).send().await?;
+                anyhow::ensure!(res.status().is_success(), "{login} {url}: {}", res.status());
+                let body = res.text().await?;
+                if i >= 20 {
+                    times.push(started.elapsed());
+                } else if i == 0 {
+                    rows = body
+                        .split("共 ")
+                        .nth(1)
+                        .and_then(|t| t.split(' ').next())
+                        .unwrap_or("?")
+                        .to_string();
+                }
+            }
+            times.sort();
+            println!(
+                "{login:<25} {url:<40} {rows:>5} {:>8.1} {:>7.1}",
+                percentile(&times, 0.5),
+                percentile(&times, 0.95)
+            );
+        }
+    }
+    let _ = tx.send(());
+    server.await??;
+    Ok(())
+}
+
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+async fn export(status: &str) -> anyhow::Result<()> {
+    let config = config()?;
+    let files_dir = config.files_dir();
+    let (app, _) = Application::build(&config).await?;
+    let db = app.db();
+    let vault = app.vault();
+    let unit: i64 = zc_db::with_pool!(&db, p => sqlx::query_scalar(
+        "SELECT id FROM unit WHERE status = 'approved' ORDER BY id LIMIT 1").fetch_one(p).await)?;
+    let staff: i64 = zc_db::with_pool!(&db, p => sqlx::query_scalar(
+        "SELECT id FROM account WHERE login_name = 'shenhe'").fetch_one(p).await)?;
+    let request = zc_services::roster_export::RosterRequest {
+        scope: zc_db::review_queue::QueueScope::Unit(unit),
+        filter: zc_db::review_queue::QueueFilter {
+            status: status.to_string(),
+            ..Default::default()
+        },
+        columns: zc_services::roster_export::ROSTER_COLUMNS
+            .iter()
+            .map(|(c, _, _)| c.to_string())
+            .collect(),
+        reveal: true,
+        exported_by: "压测".into(),
+    };
+    let mut tx = db.begin_write().await?;
+    let id = zc_db::exports::insert(
+        &mut tx,
+        staff,
+        "roster",
+        "压测花名册",
+        &serde_json::to_string(&request)?,
+        chrono::Utc::now() + chrono::Duration::days(1),
+    )
+    .await?;
+    tx.commit().await?;
+    let row = zc_db::exports::find(&db, id).await?.expect("just written");
+    let before = peak_rss_mb();
+    let started = Instant::now();
+    let (key, rows) = zc_services::roster_export::write(&db, &vault, &files_dir, &row).await?;
+    let took = started.elapsed().as_secs_f64();
+    let size = std::fs::metadata(files_dir.join(&key))?.len();
+    println!(
+        "花名册: {rows} rows, all 12 columns, full numbers opened: {took:.2} s, file {:.1} MB, \
+         peak RSS {:.0} MB (before the export {:.0} MB)",
+        size as f64 / 1e6,
+        peak_rss_mb(),
+        before
+    );
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    match args.get(1).map(String::as_str) {
+        Some("queue") => queue().await,
+        Some("export") => export(args.get(2).map_or("unit_pending", String::as_str)).await,
+        _ => anyhow::bail!("usage: bench_review queue | export [status]"),
+    }
+}

@@ -1,0 +1,208 @@
+//! The review chain in headless Chromium on a phone-sized window: the unit returns a
+//! dossier naming two sections → the applicant sees them marked, fixes one and sends it
+//! again → the unit sees what changed, records its publicity and forwards → the 职改办
+//! passes 初审.
+
+use chrono::Duration;
+use fantoccini::{Client, Locator};
+
+use crate::{
+    applications::{create, fill_everything, submit_now},
+    browser::{click, console_errors, fill, heading, js, open_browser, start_driver},
+    helpers::{TestApp, spawn_app},
+};
+
+async fn set(client: &Client, id: &str, value: &str) {
+    let script = format!(
+        "var e = document.getElementById({id:?}); e.value = {value:?}; \
+         e.dispatchEvent(new Event('change', {{bubbles: true}})); return e.value;"
+    );
+    assert_eq!(js(client, &script).await.as_str(), Some(value), "#{id}");
+}
+
+async fn text(client: &Client, css: &str) -> String {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .text()
+        .await
+        .unwrap()
+}
+
+async fn count(client: &Client, css: &str) -> usize {
+    client.find_all(Locator::Css(css)).await.unwrap().len()
+}
+
+async fn sign_out(client: &Client) {
+    click(client, "form[action='/logout'] button").await;
+}
+
+async fn staff_sign_in(client: &Client, app: &TestApp, login: &str, password: &str) {
+    client.goto(&app.url("/login")).await.unwrap();
+    fill(client, "f-login_name", login).await;
+    fill(client, "f-password", password).await;
+    click(client, "form[action='/login'] button[type=submit]").await;
+    if client.current_url().await.unwrap().path() == "/login/totp" {
+        fill(client, "f-code", &app.totp_code(login).await).await;
+        click(client, "form[action='/login/totp'] button[type=submit]").await;
+    }
+}
+
+#[tokio::test]
+async fn unit_returns_two_sections_applicant_fixes_unit_forwards_office_passes() {
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    let app = spawn_app().await;
+    app.login_applicant().await;
+    let id = create(&app).await;
+    fill_everything(&app, id).await;
+    submit_now(&app, id).await;
+    let office_id = zc_db::applications::find(&app.db, id)
+        .await
+        .unwrap()
+        .unwrap()
+        .office_id;
+    zc_services::accounts::create_account(
+        &app.db,
+        zc_services::accounts::NewAccountInput {
+            login_name: "chushen".into(),
+            display_name: "初审员".into(),
+            password: "Office-Review-2026".into(),
+            role: zc_domain::Role::OfficeStaff,
+            org: Some(("office", office_id)),
+        },
+        zc_services::accounts::Actor::default(),
+    )
+    .await
+    .unwrap();
+    let password = app.demo_password.clone().unwrap();
+    let client = open_browser(&driver, 360).await;
+
+    // The unit returns it, naming two sections with a reason each.
+    staff_sign_in(&client, &app, "shenhe", &password).await;
+    client.goto(&app.url("/unit/applications")).await.unwrap();
+    click(&client, &format!("a[href='/unit/applications/{id}']")).await;
+    assert!(heading(&client).await.starts_with(&format!("审核 #{id}")));
+    for (section, reason) in [
+        ("basic", "通讯地址请写到门牌号"),
+        ("education", "请补充学位证书编号"),
+    ] {
+        client
+            .find(Locator::Css(&format!("#return input[value={section}]")))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        fill(&client, &format!("reason-{section}"), reason).await;
+    }
+    click(&client, "#return button[type=submit]").await;
+    assert_eq!(
+        client.current_url().await.unwrap().path(),
+        "/unit/applications"
+    );
+    sign_out(&client).await;
+
+    // The applicant sees both sections marked with their reasons, fixes the address and
+    // sends it again.
+    client.goto(&app.url("/my/login")).await.unwrap();
+    fill(
+        &client,
+        "f-identifier",
+        zc_services::demo::DEMO_APPLICANT_ID,
+    )
+    .await;
+    fill(&client, "f-password", &password).await;
+    click(&client, "form[action='/my/login'] button[type=submit]").await;
+    client
+        .goto(&app.url(&format!("/my/applications/{id}/sections/basic")))
+        .await
+        .unwrap();
+    assert_eq!(count(&client, ".section-nav li.returned").await, 2);
+    let reasons = text(&client, "#return-reasons").await;
+    assert!(reasons.contains("通讯地址请写到门牌号"), "{reasons}");
+    set(
+        &client,
+        "f-basic-address",
+        "南宁市青秀区民族大道1号3栋502室",
+    )
+    .await;
+    click(&client, "#part-basic form button[type=submit]").await;
+    assert_eq!(text(&client, ".notice-success").await, "已保存。");
+    client
+        .goto(&app.url(&format!("/my/applications/{id}/submit")))
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("input[name=pledge]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    click(
+        &client,
+        &format!("form[action='/my/applications/{id}/submit'] button"),
+    )
+    .await;
+    assert!(
+        client
+            .current_url()
+            .await
+            .unwrap()
+            .path()
+            .ends_with("/progress")
+    );
+    sign_out(&client).await;
+
+    // The unit sees what changed, records a publicity that has run its course, forwards.
+    staff_sign_in(&client, &app, "shenhe", &password).await;
+    client
+        .goto(&app.url(&format!("/unit/applications/{id}")))
+        .await
+        .unwrap();
+    assert!(
+        text(&client, "#changed-since-return")
+            .await
+            .contains("基本信息")
+    );
+    let start = (chrono::Utc::now() + Duration::hours(8) - Duration::days(30)).date_naive();
+    set(&client, "f-starts_on", &start.to_string()).await;
+    click(&client, "#publicity button[type=submit]").await;
+    assert!(
+        text(&client, "#publicity-period")
+            .await
+            .contains("公示期已满")
+    );
+    fill(&client, "f-opinion", "经单位内部公示无异议，同意推荐").await;
+    click(&client, "#forward button[type=submit]").await;
+    assert_eq!(
+        client.current_url().await.unwrap().path(),
+        "/unit/applications"
+    );
+    sign_out(&client).await;
+
+    // The 职改办 passes 初审.
+    staff_sign_in(&client, &app, "chushen", "Office-Review-2026").await;
+    client.goto(&app.url("/office/applications")).await.unwrap();
+    click(&client, &format!("a[href='/office/applications/{id}']")).await;
+    fill(&client, "f-opinion", "材料齐全，初审通过").await;
+    click(&client, "#pass button[type=submit]").await;
+    assert_eq!(
+        client.current_url().await.unwrap().path(),
+        "/office/applications"
+    );
+    let status = zc_db::applications::find(&app.db, id)
+        .await
+        .unwrap()
+        .unwrap()
+        .status;
+    assert!(
+        ["awaiting_fee", "committee_pending"].contains(&status.as_str()),
+        "{status}"
+    );
+    assert!(console_errors(&driver, &client).await.is_empty());
+    client.close().await.unwrap();
+}
