@@ -17,6 +17,7 @@ mod organisations;
 mod pages;
 mod platform;
 mod recovery;
+mod review_chain;
 mod review_queue;
 mod second_factor;
 mod security;
