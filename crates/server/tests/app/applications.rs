@@ -71,33 +71,29 @@ pub(crate) async fn upload_required(app: &TestApp, id: i64) {
 }
 
 /// Fills every section with valid content.
+/// The 基本信息 part as `fill_everything` saves it.
+pub(crate) const BASIC_FIELDS: &[(&str, &str)] = &[
+    ("gender", "男"),
+    ("ethnicity", "壮族"),
+    ("native_place", "广西南宁"),
+    ("political", "群众"),
+    ("identity", "企业人员"),
+    ("work_start", "2010-07"),
+    ("specialty", "建筑工程"),
+    ("apply_way", "正常晋升"),
+    ("first_time", "是"),
+    ("archive_place", "南宁市人才服务中心"),
+    ("contact_phone", "13800771234"),
+    ("address", "南宁市青秀区民族大道1号"),
+];
+
 pub(crate) async fn fill_everything(app: &TestApp, id: i64) {
     let base = format!("/my/applications/{id}/parts");
     let saved = |res: reqwest::Response| {
         let to = location(&res);
         assert!(to.contains("saved="), "saved: {to}");
     };
-    saved(
-        post(
-            app,
-            format!("{base}/basic"),
-            &[
-                ("gender", "男"),
-                ("ethnicity", "壮族"),
-                ("native_place", "广西南宁"),
-                ("political", "群众"),
-                ("identity", "企业人员"),
-                ("work_start", "2010-07"),
-                ("specialty", "建筑工程"),
-                ("apply_way", "正常晋升"),
-                ("first_time", "是"),
-                ("archive_place", "南宁市人才服务中心"),
-                ("contact_phone", "13800771234"),
-                ("address", "南宁市青秀区民族大道1号"),
-            ],
-        )
-        .await,
-    );
+    saved(post(app, format!("{base}/basic"), BASIC_FIELDS).await);
     saved(
         post(
             app,

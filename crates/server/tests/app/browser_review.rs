@@ -7,9 +7,9 @@ use chrono::Duration;
 use fantoccini::{Client, Locator};
 
 use crate::{
-    applications::{create, fill_everything, submit_now},
     browser::{click, console_errors, fill, heading, js, open_browser, start_driver},
     helpers::{TestApp, spawn_app},
+    unit_review::{create_office_staff, submitted_application},
 };
 
 async fn set(client: &Client, id: &str, value: &str) {
@@ -55,28 +55,8 @@ async fn unit_returns_two_sections_applicant_fixes_unit_forwards_office_passes()
         return;
     };
     let app = spawn_app().await;
-    app.login_applicant().await;
-    let id = create(&app).await;
-    fill_everything(&app, id).await;
-    submit_now(&app, id).await;
-    let office_id = zc_db::applications::find(&app.db, id)
-        .await
-        .unwrap()
-        .unwrap()
-        .office_id;
-    zc_services::accounts::create_account(
-        &app.db,
-        zc_services::accounts::NewAccountInput {
-            login_name: "chushen".into(),
-            display_name: "初审员".into(),
-            password: "Office-Review-2026".into(),
-            role: zc_domain::Role::OfficeStaff,
-            org: Some(("office", office_id)),
-        },
-        zc_services::accounts::Actor::default(),
-    )
-    .await
-    .unwrap();
+    let id = submitted_application(&app).await;
+    create_office_staff(&app, id, "chushen").await;
     let password = app.demo_password.clone().unwrap();
     let client = open_browser(&driver, 360).await;
 

@@ -6,9 +6,8 @@ use chrono::Duration;
 use reqwest::StatusCode;
 
 use crate::{
-    applications::{create, fill_everything, submit_now},
     helpers::{TestApp, html, location, spawn_app, spawn_second_browser, texts},
-    unit_review::office_staff_for,
+    unit_review::{forward_by_unit, office_staff_for, submitted_application},
 };
 
 async fn status(app: &TestApp, id: i64) -> String {
@@ -42,10 +41,7 @@ async fn a_department_passes_and_returns_and_every_change_messages_the_applicant
     zc_db::with_pool!(&app.db, p => sqlx::query("UPDATE unit SET office_id = $2 WHERE id = $1")
         .bind(unit_id).bind(department).execute(p).await.map(|_| ()))
     .unwrap();
-    app.login_applicant().await;
-    let id = create(&app).await;
-    fill_everything(&app, id).await;
-    submit_now(&app, id).await;
+    let id = submitted_application(&app).await;
 
     let unit = spawn_second_browser(&app).await;
     unit.login_as(&app, "shenhe").await;
@@ -153,23 +149,10 @@ async fn a_department_passes_and_returns_and_every_change_messages_the_applicant
 #[tokio::test]
 async fn every_staff_role_gets_not_found_for_another_organisations_dossier() {
     let app = spawn_app().await;
-    app.login_applicant().await;
-    let id = create(&app).await;
-    fill_everything(&app, id).await;
-    submit_now(&app, id).await;
+    let id = submitted_application(&app).await;
     let unit = spawn_second_browser(&app).await;
     unit.login_as(&app, "shenhe").await;
-    let start = (chrono::Utc::now() + Duration::hours(8) - Duration::days(30)).date_naive();
-    unit.post(
-        &format!("/unit/applications/{id}/publicity"),
-        &[("starts_on", &start.to_string())],
-    )
-    .await;
-    unit.post(
-        &format!("/unit/applications/{id}/decision"),
-        &[("decision", "forward"), ("opinion", "同意推荐申报")],
-    )
-    .await;
+    forward_by_unit(&app, &unit, id).await;
     let addressed = zc_db::applications::find(&app.db, id)
         .await
         .unwrap()

@@ -511,25 +511,19 @@ async fn return_templates_are_the_units_own_and_the_reviewer_sees_what_changed_s
     assert!(texts(&doc, "#return-reasons li")[0].contains("通讯地址不完整，请补充到门牌号"));
 
     // The applicant changes the address only and sends it again.
-    let res = crate::applications::post(
-        &app,
-        format!("/my/applications/{id}/parts/basic"),
-        &[
-            ("gender", "男"),
-            ("ethnicity", "壮族"),
-            ("native_place", "广西南宁"),
-            ("political", "群众"),
-            ("identity", "企业人员"),
-            ("work_start", "2010-07"),
-            ("specialty", "建筑工程"),
-            ("apply_way", "正常晋升"),
-            ("first_time", "是"),
-            ("archive_place", "南宁市人才服务中心"),
-            ("contact_phone", "13800771234"),
-            ("address", "南宁市青秀区民族大道1号3栋502室"),
-        ],
-    )
-    .await;
+    let fields: Vec<(&str, &str)> = crate::applications::BASIC_FIELDS
+        .iter()
+        .map(|&(k, v)| {
+            if k == "address" {
+                (k, "南宁市青秀区民族大道1号3栋502室")
+            } else {
+                (k, v)
+            }
+        })
+        .collect();
+    let res =
+        crate::applications::post(&app, format!("/my/applications/{id}/parts/basic"), &fields)
+            .await;
     assert!(location(&res).contains("saved="));
     crate::applications::submit_now(&app, id).await;
     let doc = page(&unit, &format!("/unit/applications/{id}")).await;

@@ -15,7 +15,7 @@ fn today() -> chrono::NaiveDate {
         .date_naive()
 }
 
-async fn submitted_application(app: &TestApp) -> i64 {
+pub(crate) async fn submitted_application(app: &TestApp) -> i64 {
     app.login_applicant().await;
     let id = create(app).await;
     fill_everything(app, id).await;
@@ -270,12 +270,9 @@ async fn staff_outside_the_unit_never_see_its_dossiers() {
     );
 }
 
-/// An office staff account for the 职改办 an application is addressed to.
-pub(crate) async fn office_staff_for(
-    app: &TestApp,
-    id: i64,
-    login: &str,
-) -> crate::helpers::SecondBrowser {
+/// Creates a 职改办 staff account (password `Office-Review-2026`) for the office an
+/// application is addressed to; that office's id.
+pub(crate) async fn create_office_staff(app: &TestApp, id: i64, login: &str) -> i64 {
     let office = zc_db::applications::find(&app.db, id)
         .await
         .unwrap()
@@ -294,6 +291,16 @@ pub(crate) async fn office_staff_for(
     )
     .await
     .unwrap();
+    office
+}
+
+/// An office staff account for the 职改办 an application is addressed to, signed in.
+pub(crate) async fn office_staff_for(
+    app: &TestApp,
+    id: i64,
+    login: &str,
+) -> crate::helpers::SecondBrowser {
+    create_office_staff(app, id, login).await;
     let b = spawn_second_browser(app).await;
     let res = b
         .post(
@@ -305,7 +312,8 @@ pub(crate) async fn office_staff_for(
     b
 }
 
-async fn forward_by_unit(app: &TestApp, unit: &crate::helpers::SecondBrowser, id: i64) {
+/// The unit records a publicity that has run its course and forwards the dossier.
+pub(crate) async fn forward_by_unit(app: &TestApp, unit: &crate::helpers::SecondBrowser, id: i64) {
     let start = today() - Duration::days(30);
     unit.post(
         &format!("/unit/applications/{id}/publicity"),

@@ -61,6 +61,18 @@ fn portal_base(uri: &OriginalUri) -> &'static str {
     }
 }
 
+/// The signed-in staff member and the organisation whose templates they keep.
+async fn owner_of(
+    state: &AppState,
+    ctx: &PageContext,
+) -> AppResult<(crate::auth::SessionUser, TemplateOwner)> {
+    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let owner = TemplateOwner::of(&state.db, user.id)
+        .await
+        .map_err(|_| AppError::Forbidden)?;
+    Ok((user, owner))
+}
+
 async fn render(
     state: &AppState,
     ctx: PageContext,
@@ -68,10 +80,7 @@ async fn render(
     typed: &TemplateForm,
     errors: FieldErrors,
 ) -> AppResult<TemplatesPage> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
-    let owner = TemplateOwner::of(&state.db, user.id)
-        .await
-        .map_err(|_| AppError::Forbidden)?;
+    let (user, owner) = owner_of(state, &ctx).await?;
     let items = return_templates::list(&state.db, owner)
         .await?
         .into_iter()
@@ -135,10 +144,7 @@ async fn add(
     Form(f): Form<TemplateForm>,
 ) -> AppResult<Response> {
     let base = portal_base(&uri);
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
-    let owner = TemplateOwner::of(&state.db, user.id)
-        .await
-        .map_err(|_| AppError::Forbidden)?;
+    let (user, owner) = owner_of(&state, &ctx).await?;
     let ip = addr.ip().to_string();
     match return_templates::add(&state.db, user.actor(&ip), owner, f.section.trim(), &f.body).await
     {
@@ -158,10 +164,7 @@ async fn remove(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let base = portal_base(&uri);
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
-    let owner = TemplateOwner::of(&state.db, user.id)
-        .await
-        .map_err(|_| AppError::Forbidden)?;
+    let (user, owner) = owner_of(&state, &ctx).await?;
     let ip = addr.ip().to_string();
     return_templates::remove(&state.db, user.actor(&ip), owner, id).await?;
     Ok(Redirect::to(&format!("{base}/return-templates")).into_response())
