@@ -231,6 +231,15 @@ pub(crate) async fn fill(client: &Client, id: &str, value: &str) {
     el.send_keys(value).await.unwrap();
 }
 
+/// Signs the demo applicant in on the applicant login page, as a person would.
+pub(crate) async fn applicant_sign_in(client: &Client, app: &crate::helpers::TestApp) {
+    let password = app.demo_password.clone().expect("demo mode has a password");
+    client.goto(&app.url("/my/login")).await.unwrap();
+    fill(client, "f-identifier", zc_services::demo::DEMO_APPLICANT_ID).await;
+    fill(client, "f-password", &password).await;
+    click(client, "form[action='/my/login'] button[type=submit]").await;
+}
+
 /// Clicks something that loads a new page, and waits until the new page has loaded.
 pub(crate) async fn click(client: &Client, css: &str) {
     js(client, "window.__zcOldPage = true; return null;").await;

@@ -7,7 +7,7 @@ use std::time::Duration;
 use fantoccini::{Client, Locator};
 
 use crate::{
-    browser::{click, console_errors, fill, heading, js, open_browser, start_driver},
+    browser::{applicant_sign_in, click, console_errors, heading, js, open_browser, start_driver},
     helpers::spawn_app,
 };
 
@@ -53,17 +53,8 @@ async fn create_fill_upload_and_crop_submit_withdraw_and_resubmit_on_a_phone() {
     };
     let app = spawn_app().await;
     let client = open_browser(&driver, 360).await;
-    let password = app.demo_password.clone().unwrap();
 
-    client.goto(&app.url("/my/login")).await.unwrap();
-    fill(
-        &client,
-        "f-identifier",
-        zc_services::demo::DEMO_APPLICANT_ID,
-    )
-    .await;
-    fill(&client, "f-password", &password).await;
-    click(&client, "form[action='/my/login'] button[type=submit]").await;
+    applicant_sign_in(&client, &app).await;
 
     client.goto(&app.url("/my/applications")).await.unwrap();
     client

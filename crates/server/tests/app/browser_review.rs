@@ -7,7 +7,9 @@ use chrono::Duration;
 use fantoccini::{Client, Locator};
 
 use crate::{
-    browser::{click, console_errors, fill, heading, js, open_browser, start_driver},
+    browser::{
+        applicant_sign_in, click, console_errors, fill, heading, js, open_browser, start_driver,
+    },
     helpers::{TestApp, spawn_app},
     unit_review::{create_office_staff, submitted_application},
 };
@@ -87,15 +89,7 @@ async fn unit_returns_two_sections_applicant_fixes_unit_forwards_office_passes()
 
     // The applicant sees both sections marked with their reasons, fixes the address and
     // sends it again.
-    client.goto(&app.url("/my/login")).await.unwrap();
-    fill(
-        &client,
-        "f-identifier",
-        zc_services::demo::DEMO_APPLICANT_ID,
-    )
-    .await;
-    fill(&client, "f-password", &password).await;
-    click(&client, "form[action='/my/login'] button[type=submit]").await;
+    applicant_sign_in(&client, &app).await;
     client
         .goto(&app.url(&format!("/my/applications/{id}/sections/basic")))
         .await
