@@ -6,6 +6,7 @@
 
 pub mod application;
 pub mod calendar;
+pub mod committee;
 pub mod credit_code;
 pub mod email;
 pub mod expert;

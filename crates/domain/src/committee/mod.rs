@@ -1,0 +1,6 @@
+//! 评审委员会 — the committee stage: drawing experts, the vote, the result publicity and
+//! the certificate number.
+
+pub mod certificate_number;
+pub mod draw;
+pub mod vote;
