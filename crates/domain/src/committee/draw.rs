@@ -86,7 +86,7 @@ pub fn draw(
     count: u32,
     minimum: u32,
 ) -> Result<Vec<i64>, DrawRefusal> {
-    if count % 2 == 0 {
+    if count.is_multiple_of(2) {
         return Err(DrawRefusal::EvenCount);
     }
     if count < minimum {
