@@ -17,6 +17,7 @@ pub mod audit;
 pub mod bulk_seed;
 pub mod calendar;
 pub mod captcha;
+pub mod certificates;
 pub mod experts;
 pub mod exports;
 pub mod jobs;

@@ -3,6 +3,7 @@
 //! spreadsheet writing is slow to compile and rarely touched.
 
 pub mod cell;
+pub mod qr;
 pub mod sheet;
 
 pub use sheet::{Sheet, SheetError};

@@ -96,6 +96,13 @@ async fn queue() -> anyhow::Result<()> {
     let total: i64 = zc_db::with_pool!(&db, p => sqlx::query_scalar("SELECT COUNT(*) FROM application")
         .fetch_one(p).await)?;
     println!("applications in the database: {total}");
+    // One demo unit reports through the 住建厅 so the department desk has a queue too.
+    zc_db::with_pool!(&db, p => sqlx::query(
+        "UPDATE unit SET office_id = (SELECT id FROM office WHERE name = '广西壮族自治区住房和城乡建设厅') \
+         WHERE name = '柳州龙城机械制造有限公司'").execute(p).await.map(|_| ()))?;
+    let level: i32 = zc_db::with_pool!(&db, p => sqlx::query_scalar(
+        "SELECT level_rank FROM application GROUP BY level_rank ORDER BY COUNT(*) DESC LIMIT 1")
+        .fetch_one(p).await)?;
     println!(
         "desk                      page                                     rows   p50 ms  p95 ms"
     );
@@ -103,15 +110,39 @@ async fn queue() -> anyhow::Result<()> {
         ("shenhe", "/unit/applications", "unit_pending"),
         ("zhuguan", "/office/applications", "department_pending"),
         ("nanning", "/office/applications", "office_pending"),
-        ("zhigaiban", "/office/applications", "office_pending"),
     ];
     for (login, path, status) in desks {
         let client = sign_in(&base, &db, login, &password, &report.demo_totp).await?;
+        // Search for someone really in this queue: the first line's name and ID tail.
+        let first = client
+            .get(format!("{base}{path}?status={status}"))
+            .send()
+            .await?
+            .text()
+            .await?;
+        let cell = |label: &str| {
+            let doc = scraper::Html::parse_document(&first);
+            let sel = scraper::Selector::parse(&format!("tbody td[data-label={label}]"))
+                .expect("selector");
+            doc.select(&sel)
+                .next()
+                .map(|e| e.text().collect::<String>())
+                .unwrap_or_default()
+        };
+        let name = cell("姓名");
+        let tail: String = cell("证件号码")
+            .chars()
+            .rev()
+            .take(4)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
         let pages = [
             format!("{path}?status={status}"),
-            format!("{path}?status={status}&q=韦建华"),
-            format!("{path}?status={status}&q=0042"),
-            format!("{path}?status={status}&level=4&sort=newest&per_page=50"),
+            format!("{path}?status={status}&q={name}"),
+            format!("{path}?status={status}&q={tail}"),
+            format!("{path}?status={status}&level={level}&sort=newest&per_page=50"),
             format!("{path}?status={status}&from=2020-01-01&page=20"),
         ];
         for url in pages {
@@ -126,7 +157,7 @@ async fn queue() -> anyhow::Result<()> {
                     times.push(started.elapsed());
                 } else if i == 0 {
                     rows = body
-                        .split("共 ")
+                        .split("<p class=\"hint\">共 ")
                         .nth(1)
                         .and_then(|t| t.split(' ').next())
                         .unwrap_or("?")
@@ -135,7 +166,7 @@ async fn queue() -> anyhow::Result<()> {
             }
             times.sort();
             println!(
-                "{login:<25} {url:<40} {rows:>5} {:>8.1} {:>7.1}",
+                "{login:<10} {url:<65} {rows:>5} {:>8.1} {:>7.1}",
                 percentile(&times, 0.5),
                 percentile(&times, 0.95)
             );

@@ -64,6 +64,9 @@ pub struct Config {
     pub summary_limit_evaluation: usize,
     /// 专业技术工作总结 limit for 职称认定, in characters.
     pub summary_limit_recognition: usize,
+    /// 证书编号 pattern (digits and `{year:4}`, `{series:2}`, `{level:1}`, `{office:3}`,
+    /// `{seq:5}` placeholders).
+    pub certificate_number_pattern: String,
 }
 
 impl Default for Config {
@@ -92,6 +95,8 @@ impl Default for Config {
             smtp_url: String::new(),
             mail_from: String::new(),
             summary_limit_evaluation: 5000,
+            certificate_number_pattern: zc_domain::committee::certificate_number::DEFAULT_PATTERN
+                .to_string(),
             summary_limit_recognition: 700,
         }
     }
@@ -123,6 +128,10 @@ impl std::fmt::Debug for Config {
             .field("smtp_url", &zc_db::redact_url(&self.smtp_url))
             .field("mail_from", &self.mail_from)
             .field("summary_limit_evaluation", &self.summary_limit_evaluation)
+            .field(
+                "certificate_number_pattern",
+                &self.certificate_number_pattern,
+            )
             .field("summary_limit_recognition", &self.summary_limit_recognition)
             .finish()
     }
@@ -153,6 +162,10 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("ZC_SMTP_URL", "smtp_url"),
     ("ZC_MAIL_FROM", "mail_from"),
     ("ZC_SUMMARY_LIMIT_EVALUATION", "summary_limit_evaluation"),
+    (
+        "ZC_CERTIFICATE_NUMBER_PATTERN",
+        "certificate_number_pattern",
+    ),
     ("ZC_SUMMARY_LIMIT_RECOGNITION", "summary_limit_recognition"),
 ];
 
@@ -241,6 +254,7 @@ impl Config {
                 "summary_limit_recognition" => {
                     self.summary_limit_recognition = parse_num(var, value)?
                 }
+                "certificate_number_pattern" => self.certificate_number_pattern = value.clone(),
                 other => unreachable!("ENV_KEYS names {other} without a setter"),
             }
         }
@@ -264,6 +278,22 @@ impl Config {
             if !(100..=50_000).contains(&v) {
                 bail!("{key} = {v} 无效：应在100到50000之间");
             }
+        }
+        let sample = zc_domain::committee::certificate_number::NumberParts {
+            year: 2026,
+            series: 1,
+            level: 1,
+            office: 1,
+            seq: 1,
+        };
+        if let Err(e) = zc_domain::committee::certificate_number::format(
+            &self.certificate_number_pattern,
+            sample,
+        ) {
+            bail!(
+                "certificate_number_pattern = \"{}\" 无效：{e}",
+                self.certificate_number_pattern
+            );
         }
         if self.body_limit_kb < 16 {
             bail!("body_limit_kb 过小（至少 16）");

@@ -140,6 +140,7 @@ impl Application {
                 evaluation: config.summary_limit_evaluation,
                 recognition: config.summary_limit_recognition,
             },
+            certificate_pattern: config.certificate_number_pattern.clone(),
             public_url: if config.public_url.is_empty() {
                 report.url.clone()
             } else {

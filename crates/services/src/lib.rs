@@ -13,6 +13,7 @@ pub mod applications;
 pub mod bulk_seed;
 pub mod calendar;
 pub mod captcha;
+pub mod certificates;
 pub mod decision_record;
 pub mod demo;
 pub mod error;

@@ -31,6 +31,8 @@ pub struct WebConfig {
     pub public_url: String,
     /// 专业技术工作总结 length limits per application type.
     pub summary_limits: zc_services::application_summary::SummaryLimits,
+    /// 证书编号 pattern (checked at start-up).
+    pub certificate_pattern: String,
 }
 
 impl std::fmt::Debug for WebConfig {

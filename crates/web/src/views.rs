@@ -78,7 +78,7 @@ pub fn portal_nav(portal: Portal, path: &str) -> Nav {
         Portal::My => &[
             ("首页", Some("/my")),
             ("个人资料", Some("/my/profile")),
-            ("证书管理", None),
+            ("证书管理", Some("/my/certificates")),
             ("申报职称", Some("/my/applications")),
             ("评委专家入库申请", None),
             ("报表下载", None),
@@ -103,7 +103,7 @@ pub fn portal_nav(portal: Portal, path: &str) -> Nav {
             ("阶段时间", Some("/office/stage-windows")),
             ("我的导出", Some("/exports")),
             ("缴费管理", None),
-            ("证书发放", None),
+            ("证书发放", Some("/office/certificates")),
             ("统计报表", None),
         ],
         Portal::Committee => &[

@@ -45,15 +45,19 @@ pub fn routes() -> Router<AppState> {
         .route("/applications/roster", post(roster))
         .route("/applications/{id}", get(dossier))
         .route("/applications/{id}/decision", post(decision))
+        .route("/applications/{id}/issue", post(issue))
         .route("/applications/{id}/files/{file}", get(file))
         .merge(crate::routes::return_templates::routes())
         .merge(crate::routes::office_stage_windows::routes())
+        .merge(crate::routes::office_certificates::routes())
 }
 
-const OFFICE_TABS: [ApplicationStatus; 6] = [
+const OFFICE_TABS: [ApplicationStatus; 8] = [
     ApplicationStatus::OfficePending,
     ApplicationStatus::AwaitingFee,
     ApplicationStatus::CommitteePending,
+    ApplicationStatus::AwaitingConfirmation,
+    ApplicationStatus::Issued,
     ApplicationStatus::ReturnedToUnit,
     ApplicationStatus::ReturnedToApplicant,
     ApplicationStatus::PreliminaryFailed,
@@ -247,4 +251,39 @@ async fn batch(
         d.tabs[0].code()
     ))
     .into_response())
+}
+
+/// 发文确认并发证 of one dossier waiting for confirmation.
+async fn issue(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Path(id): Path<i64>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let ip = addr.ip().to_string();
+    let posted = Posted(fields);
+    let outcome = zc_services::certificates::confirm_and_issue(
+        &state.db,
+        user.actor(&ip),
+        id,
+        &posted.value("doc_number"),
+        &state.config.certificate_pattern,
+    )
+    .await;
+    match outcome {
+        Ok(_) => Ok(Redirect::to("/office/certificates").into_response()),
+        Err(ServiceError::Invalid(errors)) => {
+            let mut page = render(&state, ctx, id, errors, None).await?;
+            page.typed = posted;
+            Ok(page.into_response())
+        }
+        Err(ServiceError::Refused { message, .. }) => {
+            let mut page = render(&state, ctx, id, FieldErrors::default(), Some(message)).await?;
+            page.typed = posted;
+            Ok(page.into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }

@@ -32,6 +32,7 @@ pub fn router(state: AppState) -> Router<AppState> {
                 home()
                     .merge(crate::routes::my_unit::routes())
                     .merge(crate::routes::expert::routes())
+                    .merge(crate::routes::my_certificates::routes())
                     .merge(crate::routes::my_applications::routes())
                     .merge(crate::routes::application_section_forms::routes())
                     .merge(crate::routes::application_uploads::routes())

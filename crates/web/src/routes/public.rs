@@ -25,12 +25,13 @@ pub fn router() -> Router<AppState> {
         .route("/notices/{id}", get(notice))
         .merge(
             // Certificate lookups invite enumeration: a person checks a few, a script many.
-            Router::new().route("/verify", get(verify)).route_layer(
-                axum::middleware::from_fn_with_state(
+            Router::new()
+                .route("/verify", get(verify))
+                .route("/verify/t/{token}", get(verify_token))
+                .route_layer(axum::middleware::from_fn_with_state(
                     crate::middleware::rate_limit::AddressLimit::per_minute(20, 10),
                     crate::middleware::rate_limit::limit,
-                ),
-            ),
+                )),
         )
 }
 
@@ -108,6 +109,40 @@ struct VerifyPage {
     name: String,
     errors: FieldErrors,
     searched: bool,
+    /// The certificate found, with masked personal data.
+    found: Option<PublicCertificate>,
+}
+
+/// A certificate as the public sees it: the name masked, no identity number.
+pub struct PublicCertificate {
+    pub number: String,
+    pub name: String,
+    pub unit: String,
+    pub qualification: String,
+    pub committee: String,
+    pub doc_number: String,
+    pub issued_on: String,
+    pub status: &'static str,
+    pub valid: bool,
+    pub views: i64,
+}
+
+impl PublicCertificate {
+    fn of(c: &zc_db::certificates::CertificateRow) -> PublicCertificate {
+        let v = crate::routes::my_certificates::CertificateView::of(c);
+        PublicCertificate {
+            number: v.number,
+            name: zc_domain::mask::mask_name(&v.holder_name),
+            unit: v.unit_name,
+            qualification: v.qualification,
+            committee: v.committee_name,
+            doc_number: v.doc_number,
+            issued_on: v.issued_on,
+            status: v.status,
+            valid: v.valid,
+            views: v.view_count,
+        }
+    }
 }
 
 /// Validates the two lookup fields; certificate numbers are digits only.
@@ -127,7 +162,11 @@ pub fn validate_verify(number: &str, name: &str) -> FieldErrors {
     errors
 }
 
-async fn verify(ctx: PageContext, Query(q): Query<VerifyQuery>) -> VerifyPage {
+async fn verify(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Query(q): Query<VerifyQuery>,
+) -> AppResult<VerifyPage> {
     let searched = q.number.is_some() || q.name.is_some();
     let number = q.number.unwrap_or_default().trim().to_string();
     let name = q.name.unwrap_or_default().trim().to_string();
@@ -136,13 +175,57 @@ async fn verify(ctx: PageContext, Query(q): Query<VerifyQuery>) -> VerifyPage {
     } else {
         FieldErrors::default()
     };
+    let found = if searched && errors.is_empty() {
+        zc_services::certificates::verify(
+            &state.db,
+            zc_services::certificates::Lookup::NumberAndName(&number, &name),
+        )
+        .await?
+        .as_ref()
+        .map(PublicCertificate::of)
+    } else {
+        None
+    };
     let nav = public_nav(&ctx.path);
-    VerifyPage {
+    Ok(VerifyPage {
         ctx,
         nav,
         number,
         name,
         errors,
         searched,
-    }
+        found,
+    })
+}
+
+/// The QR code's link: the token alone finds the certificate (it is unguessable).
+async fn verify_token(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    axum::extract::Path(token): axum::extract::Path<String>,
+) -> AppResult<VerifyPage> {
+    let token: String = token
+        .chars()
+        .filter(char::is_ascii_hexdigit)
+        .take(64)
+        .collect();
+    let found = zc_services::certificates::verify(
+        &state.db,
+        zc_services::certificates::Lookup::Token(&token),
+    )
+    .await?
+    .as_ref()
+    .map(PublicCertificate::of);
+    let searched = true;
+    let number = found.as_ref().map(|c| c.number.clone()).unwrap_or_default();
+    let nav = public_nav(&ctx.path);
+    Ok(VerifyPage {
+        ctx,
+        nav,
+        number,
+        name: String::new(),
+        errors: FieldErrors::default(),
+        searched,
+        found,
+    })
 }

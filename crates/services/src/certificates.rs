@@ -1,0 +1,268 @@
+//! 证书 — the 职改办 confirms a result with its document number (文号) and the certificate
+//! is issued in the same transaction: the application moves 待发文确认 → 已确认 → 已发证,
+//! the number is taken from the office's sequence for the year, and the holder gets a
+//! message. The same path serves 职称认定, which reaches 待发文确认 without a committee.
+//! Anyone can verify a certificate by number and name or by its QR token; every
+//! verification is counted and the holder sees when.
+
+use chrono::Utc;
+use zc_db::{
+    Db,
+    applications::{self, NewEvent},
+    certificates::{CertificateRow, NewCertificate},
+};
+use zc_domain::{
+    application::{ApplicationKind, ApplicationStatus, Event, Party, next_status},
+    calendar::china_date,
+    committee::certificate_number::{NumberParts, format},
+};
+
+use crate::{
+    FieldErrors, ServiceError, ServiceResult,
+    accounts::Actor,
+    office_review::{Desk, in_scope},
+};
+
+/// A certificate just issued.
+#[derive(Debug, Clone)]
+pub struct Issued {
+    pub id: i64,
+    pub number: String,
+}
+
+/// Checks a 文号 such as `桂职改〔2026〕12号`.
+pub fn check_doc_number(doc: &str) -> ServiceResult<()> {
+    let n = doc.trim().chars().count();
+    if !(4..=40).contains(&n) {
+        return Err(FieldErrors::one(
+            "doc_number",
+            "请填写发文确认的文号（4–40个字），例如 桂职改〔2026〕12号",
+        ));
+    }
+    Ok(())
+}
+
+/// 发文确认并发证: confirms a dossier waiting for confirmation at this 职改办 and issues
+/// its certificate with a number in `pattern`.
+pub async fn confirm_and_issue(
+    db: &Db,
+    actor: Actor<'_>,
+    application_id: i64,
+    doc_number: &str,
+    pattern: &str,
+) -> ServiceResult<Issued> {
+    check_doc_number(doc_number)?;
+    let staff_id = actor.account_id.ok_or(ServiceError::NotFound)?;
+    let desk = Desk::of(db, staff_id).await?;
+    let Desk::Office(office_id) = desk else {
+        return Err(ServiceError::NotFound);
+    };
+    let app = in_scope(db, desk, application_id).await?;
+    let kind = ApplicationKind::from_code(&app.kind).ok_or(ServiceError::NotFound)?;
+    let applicant = zc_db::applicants::find(db, app.applicant_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let unit_name = zc_db::reference::org_name(db, "unit", app.unit_id)
+        .await?
+        .unwrap_or_default();
+    let office_name = app.office_name.clone();
+    let already = || {
+        ServiceError::refused(
+            "already_decided",
+            "该申报不在待发文确认状态，可能已由其他工作人员办理，请刷新后查看",
+        )
+    };
+    let confirmed = next_status(
+        kind,
+        ApplicationStatus::AwaitingConfirmation,
+        Event::Confirm,
+        Party::Office,
+    )
+    .map_err(|_| already())?;
+    let issued = next_status(kind, confirmed, Event::IssueCertificate, Party::Office)
+        .map_err(|_| already())?;
+    let today = china_date(Utc::now());
+    let year: i32 = today.format("%Y").to_string().parse().unwrap_or(2026);
+    let token = format!("{:032x}", rand::random::<u128>());
+    let doc = doc_number.trim();
+
+    let waiting = ApplicationStatus::AwaitingConfirmation.code();
+    if app.status != waiting {
+        return Err(already());
+    }
+    let mut tx = db.begin_write().await?;
+    // Compare-and-set: of two staff confirming at once, exactly one moves it.
+    if !applications::set_status(&mut tx, app.id, waiting, confirmed.code()).await? {
+        return Err(already());
+    }
+    applications::set_status(&mut tx, app.id, confirmed.code(), issued.code()).await?;
+    let seq = zc_db::certificates::next_seq(&mut tx, office_id, year).await?;
+    let number = format(
+        pattern,
+        NumberParts {
+            year,
+            series: app.series_id,
+            level: app.level_rank,
+            office: office_id,
+            seq,
+        },
+    )
+    .map_err(|e| ServiceError::refused("number_format", e.to_string()))?;
+    let id = zc_db::certificates::insert(
+        &mut tx,
+        &NewCertificate {
+            number: &number,
+            office_id,
+            year,
+            seq,
+            application_id: Some(app.id),
+            holder_id: app.applicant_id,
+            holder_name: &applicant.name,
+            id_number_masked: &applicant.id_number_masked,
+            unit_name: &unit_name,
+            series_name: &app.series_name,
+            level_rank: app.level_rank,
+            title_name: &app.title_name,
+            committee_name: app.committee_name.as_deref().unwrap_or(&office_name),
+            way: kind.name(),
+            doc_number: doc,
+            issued_on: today,
+            token: &token,
+        },
+    )
+    .await?;
+    for (event, from, to, opinion) in [
+        (
+            Event::Confirm,
+            ApplicationStatus::AwaitingConfirmation,
+            confirmed,
+            doc.to_string(),
+        ),
+        (
+            Event::IssueCertificate,
+            confirmed,
+            issued,
+            format!("证书编号 {number}"),
+        ),
+    ] {
+        applications::insert_event(
+            &mut tx,
+            &NewEvent {
+                application_id: app.id,
+                step: "发文确认",
+                action: event.name(),
+                opinion: &opinion,
+                actor_id: Some(staff_id),
+                org_name: &office_name,
+                from_status: from.code(),
+                to_status: to.code(),
+            },
+        )
+        .await?;
+    }
+    crate::messages::status_changed(
+        db,
+        &mut tx,
+        &app,
+        issued,
+        "已发证",
+        &format!("证书编号 {number}，文号 {doc}"),
+    )
+    .await?;
+    let object = format!("certificate:{id}");
+    let detail = format!("申报 #{}；证书编号 {number}；文号 {doc}", app.id);
+    zc_db::audit::record_in(&mut tx, &actor.event("certificate.issue", &object, &detail)).await?;
+    tx.commit().await?;
+    Ok(Issued { id, number })
+}
+
+/// How a certificate was looked up on the public page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lookup<'a> {
+    /// 证书编号 + 姓名.
+    NumberAndName(&'a str, &'a str),
+    /// The QR code's token.
+    Token(&'a str),
+}
+
+/// A public verification: the certificate if found, counted as one view.
+pub async fn verify(db: &Db, lookup: Lookup<'_>) -> ServiceResult<Option<CertificateRow>> {
+    let (found, channel) = match lookup {
+        Lookup::NumberAndName(number, name) => (
+            zc_db::certificates::by_number_and_name(db, number, name).await?,
+            "number",
+        ),
+        Lookup::Token(token) => (zc_db::certificates::by_token(db, token).await?, "token"),
+    };
+    let Some(mut cert) = found else {
+        return Ok(None);
+    };
+    let mut tx = db.begin_write().await?;
+    zc_db::certificates::record_view(&mut tx, cert.id, channel).await?;
+    tx.commit().await?;
+    cert.view_count += 1;
+    Ok(Some(cert))
+}
+
+/// A holder's own certificate; anyone else's is "not found".
+pub async fn of_holder(db: &Db, holder_id: i64, id: i64) -> ServiceResult<CertificateRow> {
+    zc_db::certificates::find(db, id)
+        .await?
+        .filter(|c| c.holder_id == holder_id)
+        .ok_or(ServiceError::NotFound)
+}
+
+/// 撤销: the issuing 职改办 revokes a certificate (e.g. fraud found later), with a reason;
+/// the public page shows it as revoked at once.
+pub async fn revoke(db: &Db, actor: Actor<'_>, id: i64, reason: &str) -> ServiceResult<()> {
+    if reason.trim().chars().count() < 5 {
+        return Err(FieldErrors::one("reason", "请写明撤销的原因（至少5个字）"));
+    }
+    let staff_id = actor.account_id.ok_or(ServiceError::NotFound)?;
+    let Desk::Office(office_id) = Desk::of(db, staff_id).await? else {
+        return Err(ServiceError::NotFound);
+    };
+    let cert = zc_db::certificates::find(db, id)
+        .await?
+        .filter(|c| c.office_id == office_id)
+        .ok_or(ServiceError::NotFound)?;
+    let mut tx = db.begin_write().await?;
+    if !zc_db::certificates::set_status(&mut tx, id, "revoked").await? {
+        return Err(ServiceError::refused("not_valid", "该证书已作废或已撤销"));
+    }
+    if let Some(app_id) = cert.application_id {
+        let app = applications::find(db, app_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let kind = ApplicationKind::from_code(&app.kind).ok_or(ServiceError::NotFound)?;
+        let from = ApplicationStatus::from_code(&app.status).ok_or(ServiceError::NotFound)?;
+        if let Ok(to) = next_status(kind, from, Event::Revoke, Party::Office)
+            && applications::set_status(&mut tx, app_id, from.code(), to.code()).await?
+        {
+            applications::insert_event(
+                &mut tx,
+                &NewEvent {
+                    application_id: app_id,
+                    step: "证书管理",
+                    action: Event::Revoke.name(),
+                    opinion: reason.trim(),
+                    actor_id: Some(staff_id),
+                    org_name: &app.office_name,
+                    from_status: from.code(),
+                    to_status: to.code(),
+                },
+            )
+            .await?;
+            crate::messages::status_changed(db, &mut tx, &app, to, "证书撤销", reason).await?;
+        }
+    }
+    let object = format!("certificate:{id}");
+    let detail = format!("{}：{}", cert.number, reason.trim());
+    zc_db::audit::record_in(
+        &mut tx,
+        &actor.event("certificate.revoke", &object, &detail),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
