@@ -67,6 +67,8 @@ pub struct Config {
     /// 证书编号 pattern (digits and `{year:4}`, `{series:2}`, `{level:1}`, `{office:3}`,
     /// `{seq:5}` placeholders).
     pub certificate_number_pattern: String,
+    /// Fewest experts a meeting of a level may draw: `zhenggao=11,fugao=11,zhongji=7,…`.
+    pub committee_minimum_sizes: String,
 }
 
 impl Default for Config {
@@ -97,6 +99,7 @@ impl Default for Config {
             summary_limit_evaluation: 5000,
             certificate_number_pattern: zc_domain::committee::certificate_number::DEFAULT_PATTERN
                 .to_string(),
+            committee_minimum_sizes: zc_domain::committee::minimum_size::DEFAULT_SIZES.to_string(),
             summary_limit_recognition: 700,
         }
     }
@@ -132,6 +135,7 @@ impl std::fmt::Debug for Config {
                 "certificate_number_pattern",
                 &self.certificate_number_pattern,
             )
+            .field("committee_minimum_sizes", &self.committee_minimum_sizes)
             .field("summary_limit_recognition", &self.summary_limit_recognition)
             .finish()
     }
@@ -166,6 +170,7 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
         "ZC_CERTIFICATE_NUMBER_PATTERN",
         "certificate_number_pattern",
     ),
+    ("ZC_COMMITTEE_MINIMUM_SIZES", "committee_minimum_sizes"),
     ("ZC_SUMMARY_LIMIT_RECOGNITION", "summary_limit_recognition"),
 ];
 
@@ -255,6 +260,7 @@ impl Config {
                     self.summary_limit_recognition = parse_num(var, value)?
                 }
                 "certificate_number_pattern" => self.certificate_number_pattern = value.clone(),
+                "committee_minimum_sizes" => self.committee_minimum_sizes = value.clone(),
                 other => unreachable!("ENV_KEYS names {other} without a setter"),
             }
         }
@@ -293,6 +299,14 @@ impl Config {
             bail!(
                 "certificate_number_pattern = \"{}\" 无效：{e}",
                 self.certificate_number_pattern
+            );
+        }
+        if let Err(e) =
+            zc_domain::committee::minimum_size::MinimumSizes::parse(&self.committee_minimum_sizes)
+        {
+            bail!(
+                "committee_minimum_sizes = \"{}\" 无效：{e}",
+                self.committee_minimum_sizes
             );
         }
         if self.body_limit_kb < 16 {

@@ -141,6 +141,10 @@ impl Application {
                 recognition: config.summary_limit_recognition,
             },
             certificate_pattern: config.certificate_number_pattern.clone(),
+            committee_minimums: zc_domain::committee::minimum_size::MinimumSizes::parse(
+                &config.committee_minimum_sizes,
+            )
+            .map_err(anyhow::Error::msg)?,
             public_url: if config.public_url.is_empty() {
                 report.url.clone()
             } else {

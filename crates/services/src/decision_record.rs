@@ -86,3 +86,57 @@ pub async fn record(
     tx.commit().await?;
     Ok(to)
 }
+
+/// One move of an application made as part of a larger change (a meeting's vote, the
+/// start of a publicity): the caller's transaction carries it.
+#[derive(Debug, Clone, Copy)]
+pub struct Move<'a> {
+    pub event: Event,
+    pub party: Party,
+    /// 业务步骤 in the progress history.
+    pub step: &'a str,
+    pub org_name: &'a str,
+    pub opinion: &'a str,
+}
+
+/// Moves `app` by `m` inside `tx` through the state machine, compare-and-set, with its
+/// progress line and the applicant's message; refused when it was already moved.
+pub async fn move_in(
+    db: &Db,
+    tx: &mut zc_db::Tx,
+    app: &applications::ApplicationRow,
+    actor_id: Option<i64>,
+    m: Move<'_>,
+) -> ServiceResult<ApplicationStatus> {
+    let decided = || {
+        ServiceError::refused(
+            "already_decided",
+            format!("申报 #{} 的状态已经变化，请刷新后查看", app.id),
+        )
+    };
+    let kind = ApplicationKind::from_code(&app.kind).ok_or(ServiceError::NotFound)?;
+    let current = applications::status_in(tx, app.id)
+        .await?
+        .and_then(|s| ApplicationStatus::from_code(&s))
+        .ok_or(ServiceError::NotFound)?;
+    let to = next_status(kind, current, m.event, m.party).map_err(|_| decided())?;
+    if !applications::set_status(tx, app.id, current.code(), to.code()).await? {
+        return Err(decided());
+    }
+    applications::insert_event(
+        tx,
+        &NewEvent {
+            application_id: app.id,
+            step: m.step,
+            action: m.event.name(),
+            opinion: m.opinion,
+            actor_id,
+            org_name: m.org_name,
+            from_status: current.code(),
+            to_status: to.code(),
+        },
+    )
+    .await?;
+    crate::messages::status_changed(db, tx, app, to, m.event.name(), m.opinion).await?;
+    Ok(to)
+}

@@ -33,6 +33,8 @@ pub struct WebConfig {
     pub summary_limits: zc_services::application_summary::SummaryLimits,
     /// 证书编号 pattern (checked at start-up).
     pub certificate_pattern: String,
+    /// Fewest experts a meeting of each level may draw.
+    pub committee_minimums: zc_domain::committee::minimum_size::MinimumSizes,
 }
 
 impl std::fmt::Debug for WebConfig {

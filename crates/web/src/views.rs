@@ -66,6 +66,7 @@ pub fn public_nav(path: &str) -> Nav {
             &[
                 ("首页", Some("/")),
                 ("证书查验", Some("/verify")),
+                ("评审结果公示", Some("/publicity")),
                 ("登录", Some("/login")),
             ],
         ),
@@ -110,8 +111,8 @@ pub fn portal_nav(portal: Portal, path: &str) -> Nav {
             ("首页", Some("/committee")),
             ("评审计划", None),
             ("专家库", None),
-            ("评审会议", None),
-            ("结果公示", None),
+            ("评审会议", Some("/committee/meetings")),
+            ("结果公示", Some("/committee/publicity")),
         ],
         Portal::Admin => &[
             ("首页", Some("/admin")),

@@ -3,4 +3,5 @@
 
 pub mod certificate_number;
 pub mod draw;
+pub mod minimum_size;
 pub mod vote;

@@ -11,6 +11,7 @@ mod browser;
 mod browser_application;
 mod browser_review;
 mod certificates;
+mod committee;
 mod experts;
 mod helpers;
 mod messages;

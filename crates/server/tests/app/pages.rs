@@ -19,7 +19,10 @@ async fn home_page_is_chinese_with_notices_and_a_verification_entry() {
         Some("get")
     );
     assert_eq!(texts(&doc, "#verify-title"), ["证书查验"]);
-    assert_eq!(texts(&doc, ".main-nav a"), ["首页", "证书查验", "登录"]);
+    assert_eq!(
+        texts(&doc, ".main-nav a"),
+        ["首页", "证书查验", "评审结果公示", "登录"]
+    );
 
     // A notice opens on its own page; a made-up id is a Chinese 404.
     let href = attr(&doc, ".notice-list a", "href").unwrap();

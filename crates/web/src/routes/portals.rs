@@ -60,7 +60,15 @@ pub fn router(state: AppState) -> Router<AppState> {
                 Portal::Office,
             ),
         )
-        .nest("/committee", guard(home(), Portal::Committee))
+        .nest(
+            "/committee",
+            guard(
+                home()
+                    .merge(crate::routes::committee_meetings::routes())
+                    .merge(crate::routes::result_publicity::committee_routes()),
+                Portal::Committee,
+            ),
+        )
 }
 
 /// What the calendar says about today.

@@ -1,0 +1,59 @@
+//! 无记名投票 rows. Who voted and what was voted are two tables with nothing in common but
+//! the dossier: `ballot_cast` (meeting, dossier, expert) says an expert has voted, `ballot`
+//! (random key, meeting, dossier, choice) holds the choice. No time, sequence or voter is
+//! kept with a choice, so no staff view can join them back.
+
+use crate::{Db, DbResult, Tx, with_pool, with_tx};
+
+/// Records that `expert_id` voted on a dossier, inside `tx`; false when they already had
+/// (the primary key makes a second ballot impossible even at the same moment).
+pub async fn mark_cast(
+    tx: &mut Tx,
+    meeting_id: i64,
+    application_id: i64,
+    expert_id: i64,
+) -> DbResult<bool> {
+    let sql = "INSERT INTO ballot_cast (meeting_id, application_id, expert_id) VALUES ($1, $2, $3) \
+               ON CONFLICT (meeting_id, application_id, expert_id) DO NOTHING";
+    let n = with_tx!(tx, c => sqlx::query(sql).bind(meeting_id).bind(application_id).bind(expert_id)
+        .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// Puts a ballot in the box inside `tx`.
+pub async fn insert(
+    tx: &mut Tx,
+    key: &str,
+    meeting_id: i64,
+    application_id: i64,
+    choice: &str,
+) -> DbResult<()> {
+    let sql = "INSERT INTO ballot (id, meeting_id, application_id, choice) VALUES ($1, $2, $3, $4)";
+    with_tx!(tx, c => sqlx::query(sql).bind(key).bind(meeting_id).bind(application_id).bind(choice)
+        .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The choices cast on a dossier (no voter).
+pub async fn choices(db: &Db, meeting_id: i64, application_id: i64) -> DbResult<Vec<String>> {
+    let sql = "SELECT choice FROM ballot WHERE meeting_id = $1 AND application_id = $2";
+    Ok(
+        with_pool!(db, p => sqlx::query_scalar(sql).bind(meeting_id).bind(application_id).fetch_all(p).await)?,
+    )
+}
+
+/// The dossiers of a meeting this expert has voted on.
+pub async fn voted_by(db: &Db, meeting_id: i64, expert_id: i64) -> DbResult<Vec<i64>> {
+    let sql = "SELECT application_id FROM ballot_cast WHERE meeting_id = $1 AND expert_id = $2";
+    Ok(
+        with_pool!(db, p => sqlx::query_scalar(sql).bind(meeting_id).bind(expert_id).fetch_all(p).await)?,
+    )
+}
+
+/// How many have voted on a dossier.
+pub async fn cast_count(db: &Db, meeting_id: i64, application_id: i64) -> DbResult<i64> {
+    let sql = "SELECT COUNT(*) FROM ballot_cast WHERE meeting_id = $1 AND application_id = $2";
+    Ok(
+        with_pool!(db, p => sqlx::query_scalar(sql).bind(meeting_id).bind(application_id).fetch_one(p).await)?,
+    )
+}

@@ -1,0 +1,618 @@
+//! 评委会: a meeting gathers the dossiers, draws experts excluding every conflict (and
+//! replays its draw), redraws one who refused, experts see only their own group's
+//! dossiers, vote once each in secret, the vote needs a quorum, the passed results go on
+//! public publicity where an objection can cancel one, and the other ends as a
+//! certificate. The publicity end across a holiday and a make-up Saturday is checked too.
+
+use chrono::{Duration, NaiveDate};
+use reqwest::StatusCode;
+use zc_services::accounts::Actor;
+
+use crate::{
+    helpers::{
+        SecondBrowser, TestApp, html, location, new_client, spawn_app, spawn_second_browser, texts,
+    },
+    unit_review::{forward_by_unit, office_staff_for, submitted_application},
+};
+
+const EXPERT_PASSWORD: &str = "Expert-Review-2026";
+
+/// An applicant account in the pool of `series_id` for `specialty`, working at `unit`.
+async fn expert(app: &TestApp, n: u64, unit: Option<i64>, series_id: i64, specialty: &str) -> i64 {
+    let hash = zc_services::password_hash::hash(EXPERT_PASSWORD.into())
+        .await
+        .unwrap();
+    let id_number = format!("45010219700101{n:04}");
+    let phone = format!("137{n:08}");
+    let email = format!("expert{n}@example.test");
+    let mut tx = app.db.begin_write().await.unwrap();
+    let account = zc_db::accounts::insert(
+        &mut tx,
+        &zc_db::accounts::NewAccount {
+            login_name: &format!("expert{n}"),
+            display_name: &format!("专家{n}"),
+            password_hash: &hash,
+            role: "applicant",
+            org_kind: None,
+            org_id: None,
+            duty: None,
+        },
+    )
+    .await
+    .unwrap();
+    zc_db::applicants::insert(
+        &mut tx,
+        &zc_db::applicants::NewApplicant {
+            account_id: account,
+            name: &format!("专家{n}"),
+            doc_kind: "resident_id",
+            id_number_sealed: &app.vault.seal(&id_number),
+            id_number_index: &app.vault.index("id", &id_number),
+            id_number_masked: &zc_domain::mask::mask_id_number(&id_number),
+            phone_sealed: &app.vault.seal(&phone),
+            phone_index: &app.vault.index("phone", &phone),
+            phone_masked: &zc_domain::mask::mask_phone(&phone),
+            email: &email,
+            email_key: &email,
+            security_question: "q",
+            security_answer_hash: &hash,
+        },
+    )
+    .await
+    .unwrap();
+    if let Some(unit) = unit {
+        zc_db::applicants::set_unit(&mut tx, account, unit)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    grant(app, account, series_id, specialty).await;
+    account
+}
+
+async fn grant(app: &TestApp, account: i64, series_id: i64, specialty: &str) {
+    let today = (chrono::Utc::now() + Duration::hours(8)).date_naive();
+    zc_services::experts::grant(
+        &app.db,
+        Actor::default(),
+        &zc_services::experts::Grant {
+            account_id: account,
+            series_id,
+            specialty,
+            title_name: "高级工程师",
+            term_start: today - Duration::days(30),
+            term_end: today + Duration::days(700),
+        },
+    )
+    .await
+    .unwrap();
+}
+
+fn actor(id: i64) -> Actor<'static> {
+    Actor {
+        account_id: Some(id),
+        role: Some(zc_domain::Role::Applicant),
+        ip: Some("127.0.0.1"),
+    }
+}
+
+async fn signed_in_expert(app: &TestApp, n: u64) -> SecondBrowser {
+    let b = spawn_second_browser(app).await;
+    let res = b
+        .login_applicant_with(app, &format!("expert{n}@example.test"), EXPERT_PASSWORD)
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "expert{n} signs in");
+    b
+}
+
+/// Two dossiers of the same committee and specialty waiting for review: the demo
+/// applicant's (through the real chain) and a seeded colleague's from another unit.
+async fn two_dossiers(app: &TestApp) -> (i64, i64) {
+    let first = submitted_application(app).await;
+    let row = zc_db::applications::find(&app.db, first)
+        .await
+        .unwrap()
+        .unwrap();
+    zc_db::with_pool!(&app.db, p => sqlx::query("UPDATE committee SET charges_online = FALSE WHERE id = $1")
+        .bind(row.committee_id.unwrap()).execute(p).await.map(|_| ())).unwrap();
+    let unit = spawn_second_browser(app).await;
+    unit.login_as(app, "shenhe").await;
+    forward_by_unit(app, &unit, first).await;
+    let office = office_staff_for(app, first, "chushen").await;
+    let res = office
+        .post(
+            &format!("/office/applications/{first}/decision"),
+            &[("decision", "pass"), ("opinion", "材料齐全，初审通过")],
+        )
+        .await;
+    assert_eq!(location(&res), "/office/applications");
+    zc_services::bulk_seed::seed_applications(&app.db, &app.vault, 1, 1, Default::default())
+        .await
+        .unwrap();
+    let second: i64 = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
+        "SELECT a.id FROM application a JOIN account c ON c.id = a.applicant_id WHERE c.login_name = 'seed1'")
+        .fetch_one(p).await).unwrap();
+    let row = zc_db::applications::find(&app.db, first)
+        .await
+        .unwrap()
+        .unwrap();
+    let other_unit = zc_db::reference::unit_id_by_name(&app.db, "柳州龙城机械制造有限公司")
+        .await
+        .unwrap()
+        .unwrap();
+    zc_db::with_pool!(&app.db, p => sqlx::query(
+        "UPDATE application SET status = 'committee_pending', committee_id = $2, series_id = $3, \
+         level_rank = $4, title_name = $5, office_id = $6, year = $7, unit_id = $8, snapshot = $9 WHERE id = $1")
+        .bind(second).bind(row.committee_id).bind(row.series_id).bind(row.level_rank)
+        .bind(row.title_name.clone()).bind(row.office_id).bind(row.year).bind(other_unit)
+        .bind(row.snapshot.clone()).execute(p).await.map(|_| ())).unwrap();
+    (first, second)
+}
+
+#[tokio::test]
+async fn a_committee_draws_votes_in_secret_publishes_and_an_objection_cancels_one_result() {
+    let app = spawn_app().await;
+    let (first, second) = two_dossiers(&app).await;
+    let row = zc_db::applications::find(&app.db, first)
+        .await
+        .unwrap()
+        .unwrap();
+    let (committee, series) = (row.committee_id.unwrap(), row.series_id);
+    let minimum = app_minimum(row.level_rank);
+
+    // The pool: enough eligible experts, plus one from the applicant's own unit, one who
+    // declared a conflict, and the applicant themself.
+    let mut eligible = Vec::new();
+    for n in 1..=(minimum as u64 + 2) {
+        eligible.push(expert(&app, n, None, series, "建筑工程").await);
+    }
+    let same_unit = expert(&app, 90, Some(row.unit_id), series, "建筑工程").await;
+    let declared = expert(&app, 91, None, series, "建筑工程").await;
+    let mut tx = app.db.begin_write().await.unwrap();
+    zc_db::meetings::insert_recusal(&mut tx, declared, row.applicant_id, "近亲属")
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    grant(&app, row.applicant_id, series, "建筑工程").await;
+    let excluded = [same_unit, declared, row.applicant_id];
+
+    // Committee staff create the meeting and gather both dossiers.
+    zc_services::accounts::create_account(
+        &app.db,
+        zc_services::accounts::NewAccountInput {
+            login_name: "mishu".into(),
+            display_name: "评委会秘书".into(),
+            password: "Committee-2026x".into(),
+            role: zc_domain::Role::CommitteeStaff,
+            org: Some(("committee", committee)),
+        },
+        Actor::default(),
+    )
+    .await
+    .unwrap();
+    let staff = spawn_second_browser(&app).await;
+    let res = staff
+        .post(
+            "/login",
+            &[("login_name", "mishu"), ("password", "Committee-2026x")],
+        )
+        .await;
+    assert_eq!(location(&res), "/committee");
+    let plan: i64 = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
+        "SELECT id FROM review_plan WHERE committee_id = $1 AND year = $2")
+        .bind(committee).bind(row.year).fetch_one(p).await)
+    .unwrap();
+    let held = (chrono::Utc::now() + Duration::hours(8))
+        .date_naive()
+        .to_string();
+    let res = staff
+        .post(
+            "/committee/meetings",
+            &[
+                ("plan_id", &plan.to_string()),
+                ("name", ""),
+                ("held_on", &held),
+            ],
+        )
+        .await;
+    let doc = html(&res.text().await.unwrap());
+    assert_eq!(texts(&doc, "#name-error"), ["请填写会议名称（2–60个字）"]);
+    let res = staff
+        .post(
+            "/committee/meetings",
+            &[
+                ("plan_id", &plan.to_string()),
+                ("name", "第一次评审会议"),
+                ("held_on", &held),
+            ],
+        )
+        .await;
+    let meeting_path = location(&res);
+    let meeting: i64 = meeting_path.rsplit('/').next().unwrap().parse().unwrap();
+    staff.post(&format!("{meeting_path}/gather"), &[]).await;
+    for id in [first, second] {
+        assert_eq!(
+            zc_db::applications::find(&app.db, id)
+                .await
+                .unwrap()
+                .unwrap()
+                .status,
+            "under_review"
+        );
+    }
+
+    // An even count is refused; the minimum count draws, excluding every conflict.
+    let doc = html(
+        &staff
+            .post(
+                &format!("{meeting_path}/draw"),
+                &[
+                    ("specialty", "建筑工程"),
+                    ("count", &(minimum + 1).to_string()),
+                ],
+            )
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(texts(&doc, "#refusal"), ["抽取人数应为单数"]);
+    staff
+        .post(
+            &format!("{meeting_path}/draw"),
+            &[("specialty", "建筑工程"), ("count", &minimum.to_string())],
+        )
+        .await;
+    let members = zc_db::meetings::members(&app.db, meeting).await.unwrap();
+    assert_eq!(members.len(), minimum as usize);
+    for m in &members {
+        assert!(
+            !excluded.contains(&m.expert_id),
+            "{} drawn despite a conflict",
+            m.name
+        );
+        assert!(eligible.contains(&m.expert_id));
+    }
+    let doc = html(&staff.get(&meeting_path).await.text().await.unwrap());
+    assert_eq!(
+        texts(&doc, "#draw-log .replay"),
+        ["重算一致"],
+        "the draw replays from its seed"
+    );
+
+    // An expert not drawn, or drawn but not yet confirmed, cannot open a dossier.
+    let undrawn_n = (1..=(minimum as u64 + 2))
+        .find(|n| {
+            !members
+                .iter()
+                .any(|m| m.expert_id == eligible[*n as usize - 1])
+        })
+        .unwrap();
+    let outsider = signed_in_expert(&app, undrawn_n).await;
+    let dossier_path = format!("/my/expert/meetings/{meeting}/dossiers/{first}");
+    assert_eq!(
+        outsider.get(&dossier_path).await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // The first drawn expert refuses; a redraw brings in the next one, logged and replayable.
+    let n_of = |id: i64| eligible.iter().position(|e| *e == id).unwrap() as u64 + 1;
+    let refuser = members[0].expert_id;
+    let b = signed_in_expert(&app, n_of(refuser)).await;
+    b.post(
+        &format!("/my/expert/meetings/{meeting}/answer"),
+        &[("accept", "0")],
+    )
+    .await;
+    staff
+        .post(
+            &format!("{meeting_path}/redraw"),
+            &[("expert_id", &refuser.to_string())],
+        )
+        .await;
+    let members = zc_db::meetings::members(&app.db, meeting).await.unwrap();
+    let seated: Vec<i64> = members
+        .iter()
+        .filter(|m| m.status == "invited")
+        .map(|m| m.expert_id)
+        .collect();
+    assert_eq!(
+        seated.len(),
+        minimum as usize,
+        "one replaced, one brought in"
+    );
+    assert!(seated.iter().all(|id| !excluded.contains(id)));
+    let doc = html(&staff.get(&meeting_path).await.text().await.unwrap());
+    assert_eq!(texts(&doc, "#draw-log .replay"), ["重算一致", "重算一致"]);
+
+    // The experts confirm; one reads the dossier, writes an opinion, and a bad score is refused.
+    for id in &seated {
+        zc_services::expert_work::answer(&app.db, actor(*id), meeting, true)
+            .await
+            .unwrap();
+    }
+    let reader = signed_in_expert(&app, n_of(seated[0])).await;
+    let res = reader.get(&dossier_path).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = reader
+        .post(
+            &dossier_path,
+            &[
+                ("opinion", "业绩突出，材料真实完整，同意通过。"),
+                ("score", "120"),
+            ],
+        )
+        .await;
+    let doc = html(&res.text().await.unwrap());
+    assert_eq!(texts(&doc, "#score-error"), ["评分应为0到100之间的整数"]);
+    assert_eq!(
+        texts(&doc, "#f-opinion"),
+        ["业绩突出，材料真实完整，同意通过。"]
+    );
+    let res = reader
+        .post(
+            &dossier_path,
+            &[
+                ("opinion", "业绩突出，材料真实完整，同意通过。"),
+                ("score", "88"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&res), dossier_path);
+
+    // Without a quorum the vote does not open; with everyone confirmed it does.
+    let too_few = (minimum as usize * 2).div_ceil(3) - 1;
+    let mut fields: Vec<(&str, String)> = seated[..too_few]
+        .iter()
+        .map(|id| ("present", id.to_string()))
+        .collect();
+    let res = staff
+        .post(
+            &format!("{meeting_path}/open-vote"),
+            &fields
+                .iter()
+                .map(|(k, v)| (*k, v.as_str()))
+                .collect::<Vec<_>>(),
+        )
+        .await;
+    let doc = html(&res.text().await.unwrap());
+    assert!(
+        texts(&doc, "#refusal")[0].contains("不足抽取专家"),
+        "no quorum"
+    );
+    fields = seated
+        .iter()
+        .map(|id| ("present", id.to_string()))
+        .collect();
+    staff
+        .post(
+            &format!("{meeting_path}/open-vote"),
+            &fields
+                .iter()
+                .map(|(k, v)| (*k, v.as_str()))
+                .collect::<Vec<_>>(),
+        )
+        .await;
+
+    // Every present expert votes once: all agree on both but two disagree on the second —
+    // still two thirds. The reader votes through the page, and a second ballot is refused.
+    let res = reader
+        .post(
+            &format!("/my/expert/meetings/{meeting}/ballot"),
+            &[
+                (&format!("choice_{first}") as &str, "agree"),
+                (&format!("choice_{second}"), "disagree"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&res), "/my/expert");
+    let doc = html(
+        &reader
+            .post(
+                &format!("/my/expert/meetings/{meeting}/ballot"),
+                &[(&format!("choice_{first}") as &str, "disagree")],
+            )
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(texts(&doc, "#refusal")[0].contains("每件申报只能投一次"));
+    for (i, id) in seated.iter().enumerate().skip(1) {
+        let on_second = if i == 1 { "disagree" } else { "agree" };
+        zc_services::expert_work::vote(
+            &app.db,
+            actor(*id),
+            meeting,
+            &[(first, "agree".into()), (second, on_second.into())],
+        )
+        .await
+        .unwrap();
+    }
+    // Staff see counts only; nothing they can read ties a ballot to an expert.
+    let doc = html(&staff.get(&meeting_path).await.text().await.unwrap());
+    let tallies = texts(&doc, "#agenda .tally");
+    assert!(tallies.iter().all(|t| t.starts_with("同意")), "{tallies:?}");
+    let ballot_columns: Vec<String> = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
+        if matches!(app.db, zc_db::Db::Sqlite(_)) { "SELECT name FROM pragma_table_info('ballot')" }
+        else { "SELECT column_name::text FROM information_schema.columns WHERE table_name = 'ballot'" })
+        .fetch_all(p).await).unwrap();
+    let mut ballot_columns = ballot_columns;
+    ballot_columns.sort();
+    assert_eq!(
+        ballot_columns,
+        ["application_id", "choice", "id", "meeting_id"],
+        "a ballot has no voter and no time"
+    );
+    staff.post(&format!("{meeting_path}/close-vote"), &[]).await;
+    for id in [first, second] {
+        assert_eq!(
+            zc_db::applications::find(&app.db, id)
+                .await
+                .unwrap()
+                .unwrap()
+                .status,
+            "review_passed"
+        );
+    }
+
+    // Publicity: both on the public list, names masked.
+    staff.post(&format!("{meeting_path}/publish"), &[]).await;
+    let public = new_client();
+    let doc = html(
+        &public
+            .get(app.url("/publicity"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    let names = texts(&doc, "tbody td[data-label=姓名]");
+    assert_eq!(names.len(), 2);
+    assert!(names.contains(&"张*".to_string()), "{names:?}");
+    // An objection needs a real name, a mobile and facts; a valid one is recorded.
+    let objection_path = app.url(&format!("/publicity/{second}/objection"));
+    let token = {
+        let doc = html(
+            &public
+                .get(&objection_path)
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap(),
+        );
+        crate::helpers::attr(&doc, "input[name=_csrf]", "value").unwrap()
+    };
+    let res = public
+        .post(&objection_path)
+        .form(&[
+            ("_csrf", token.as_str()),
+            ("name", "王"),
+            ("phone", "123"),
+            ("body", "有问题"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let doc = html(&res.text().await.unwrap());
+    assert_eq!(
+        texts(&doc, "#phone-error"),
+        ["手机号码应为以1开头的11位数字"]
+    );
+    assert_eq!(
+        texts(&doc, "#body-error"),
+        ["请写明异议的事实和理由（10–2000个字）"]
+    );
+    let res = public
+        .post(&objection_path)
+        .form(&[
+            ("_csrf", token.as_str()),
+            ("name", "王明"),
+            ("phone", "13977001234"),
+            ("body", "该申报人提交的业绩证明与实际承担项目不符，请核查。"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let doc = html(&res.text().await.unwrap());
+    assert_eq!(texts(&doc, "#objection-done").len(), 1);
+    // Staff uphold it: the result is cancelled and leaves the public list.
+    let objection: i64 = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
+        "SELECT id FROM objection WHERE application_id = $1").bind(second).fetch_one(p).await)
+    .unwrap();
+    let res = staff
+        .post(
+            &format!("/committee/objections/{objection}/resolve"),
+            &[
+                ("upheld", "1"),
+                ("resolution", "经核查业绩证明不实，取消评审结果"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&res), "/committee/publicity");
+    assert_eq!(
+        zc_db::applications::find(&app.db, second)
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
+        "disqualified"
+    );
+    let doc = html(
+        &public
+            .get(app.url("/publicity"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(texts(&doc, "tbody td[data-label=姓名]").len(), 1);
+
+    // The other result waits for its period; once over, it goes to the 职改办 and is issued.
+    let end = format!("/committee/publicity/{first}/end");
+    let doc = html(&staff.post(&end, &[]).await.text().await.unwrap());
+    assert!(texts(&doc, "#refusal")[0].contains("期满后才能提交确认"));
+    zc_db::with_pool!(&app.db, p => sqlx::query("UPDATE result_publicity SET ends_on = $2 WHERE application_id = $1")
+        .bind(first).bind((chrono::Utc::now() + Duration::hours(8)).date_naive() - Duration::days(1))
+        .execute(p).await.map(|_| ())).unwrap();
+    assert_eq!(
+        location(&staff.post(&end, &[]).await),
+        "/committee/publicity"
+    );
+    let office = spawn_second_browser(&app).await;
+    let res = office
+        .post(
+            "/login",
+            &[
+                ("login_name", "chushen"),
+                ("password", "Office-Review-2026"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&res), "/office");
+    let res = office
+        .post(
+            &format!("/office/applications/{first}/issue"),
+            &[("doc_number", "桂职改〔2026〕30号")],
+        )
+        .await;
+    assert_eq!(location(&res), "/office/certificates");
+    let (_, doc) = app
+        .get_html(&format!("/my/applications/{first}/progress"))
+        .await;
+    let steps = texts(&doc, "tbody td[data-label=业务步骤]");
+    for step in ["评委会评审", "评审结果公示", "发文确认"] {
+        assert!(steps.iter().any(|s| s == step), "{step} in {steps:?}");
+    }
+}
+
+fn app_minimum(level_rank: i32) -> u32 {
+    zc_domain::committee::minimum_size::MinimumSizes::default().of(level_rank)
+}
+
+#[tokio::test]
+async fn a_result_publicity_runs_five_working_days_across_a_holiday_and_a_make_up_saturday() {
+    let app = spawn_app().await;
+    let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+    // Posted on 30 September: 1–7 October are holidays, Saturday 10 October is worked.
+    // Working days after it: 8th, 9th, 10th (Saturday), 12th, 13th.
+    assert_eq!(
+        zc_services::result_publicity::ends_on(&app.db, day(9, 30))
+            .await
+            .unwrap(),
+        day(10, 13)
+    );
+    // An ordinary week: Monday 2 November runs to Monday 9 November.
+    assert_eq!(
+        zc_services::result_publicity::ends_on(&app.db, day(11, 2))
+            .await
+            .unwrap(),
+        day(11, 9)
+    );
+}

@@ -1,0 +1,342 @@
+//! 评审结果公示 — `/publicity` on the public site (the results under publicity, names
+//! masked, and an objection form under a real name), and `/committee/publicity` for the
+//! committee's staff (their results, the objections to resolve, and 公示期满).
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Form, Router,
+    extract::{ConnectInfo, Path, Query, State},
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use serde::Deserialize;
+use zc_db::result_publicity::PublicLine;
+use zc_domain::{Portal, TitleLevel, mask::mask_name};
+use zc_services::{
+    FieldErrors, ServiceError,
+    result_publicity::{self, ObjectionInput},
+};
+
+use crate::{
+    context::PageContext,
+    error::{AppError, AppResult},
+    pager::Pager,
+    routes::review_form::Posted,
+    state::AppState,
+    views::{Nav, portal_nav},
+};
+
+/// Public routes (objections are rate-limited per address by the caller's layer).
+pub fn public_routes() -> Router<AppState> {
+    Router::new().route("/publicity", get(public_list)).route(
+        "/publicity/{id}/objection",
+        get(objection_form).post(objection),
+    )
+}
+
+/// Routes under `/committee` (the caller adds the portal guard).
+pub fn committee_routes() -> Router<AppState> {
+    Router::new()
+        .route("/publicity", get(committee_page))
+        .route("/publicity/{id}/end", post(end))
+        .route("/objections/{id}/resolve", post(resolve))
+}
+
+/// A published result as the public sees it.
+pub struct ResultLine {
+    pub id: i64,
+    pub name: String,
+    pub unit: String,
+    pub series: String,
+    pub level: &'static str,
+    pub title: String,
+    pub period: String,
+    pub status: &'static str,
+    pub ended: bool,
+}
+
+impl ResultLine {
+    fn of(l: PublicLine, masked: bool) -> ResultLine {
+        ResultLine {
+            id: l.application_id,
+            name: if masked {
+                mask_name(&l.applicant_name)
+            } else {
+                l.applicant_name
+            },
+            unit: l.unit_name,
+            series: l.series_name,
+            level: TitleLevel::from_rank(l.level_rank).map_or("", TitleLevel::name),
+            title: l.title_name,
+            period: format!("{} 至 {}", l.starts_on, l.ends_on),
+            status: zc_domain::application::ApplicationStatus::from_code(&l.status)
+                .map_or("", |s| s.label()),
+            ended: zc_services::committee_meetings::today() > l.ends_on,
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "public/publicity.html")]
+struct PublicPage {
+    ctx: PageContext,
+    nav: Nav,
+    lines: Vec<ResultLine>,
+    pager: Pager,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct PageQuery {
+    page: Option<u64>,
+    per_page: Option<u64>,
+}
+
+async fn public_list(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Query(q): Query<PageQuery>,
+) -> AppResult<PublicPage> {
+    let total = zc_db::result_publicity::current_count(&state.db).await? as u64;
+    let pager = Pager::new(total, q.page, q.per_page, "/publicity", Vec::new());
+    let lines =
+        zc_db::result_publicity::current(&state.db, pager.per_page as i64, pager.offset() as i64)
+            .await?
+            .into_iter()
+            .map(|l| ResultLine::of(l, true))
+            .collect();
+    let nav = crate::views::public_nav(&ctx.path);
+    Ok(PublicPage {
+        ctx,
+        nav,
+        lines,
+        pager,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "public/objection.html")]
+struct ObjectionPage {
+    ctx: PageContext,
+    nav: Nav,
+    line: ResultLine,
+    typed: Posted,
+    errors: FieldErrors,
+    message: Option<String>,
+    done: bool,
+}
+
+async fn render_objection(
+    state: &AppState,
+    ctx: PageContext,
+    id: i64,
+    typed: Posted,
+    errors: FieldErrors,
+    message: Option<String>,
+    done: bool,
+) -> AppResult<ObjectionPage> {
+    let line = zc_db::result_publicity::find(&state.db, id)
+        .await?
+        .filter(|l| l.status == "in_publicity")
+        .ok_or(AppError::NotFound)?;
+    let nav = crate::views::public_nav(&ctx.path);
+    Ok(ObjectionPage {
+        ctx,
+        nav,
+        line: ResultLine::of(line, true),
+        typed,
+        errors,
+        message,
+        done,
+    })
+}
+
+async fn objection_form(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(id): Path<i64>,
+) -> AppResult<ObjectionPage> {
+    render_objection(
+        &state,
+        ctx,
+        id,
+        Posted::default(),
+        FieldErrors::default(),
+        None,
+        false,
+    )
+    .await
+}
+
+async fn objection(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Path(id): Path<i64>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let posted = Posted(fields);
+    let input = ObjectionInput {
+        name: posted.value("name"),
+        phone: posted.value("phone"),
+        body: posted.value("body"),
+    };
+    match result_publicity::object(&state.db, &state.vault, id, &input).await {
+        Ok(_) => Ok(render_objection(
+            &state,
+            ctx,
+            id,
+            Posted::default(),
+            FieldErrors::default(),
+            None,
+            true,
+        )
+        .await?
+        .into_response()),
+        Err(ServiceError::Invalid(errors)) => Ok(render_objection(
+            &state, ctx, id, posted, errors, None, false,
+        )
+        .await?
+        .into_response()),
+        Err(ServiceError::Refused { message, .. }) => Ok(render_objection(
+            &state,
+            ctx,
+            id,
+            posted,
+            FieldErrors::default(),
+            Some(message),
+            false,
+        )
+        .await?
+        .into_response()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// An objection as staff see it.
+pub struct ObjectionLine {
+    pub id: i64,
+    pub application_id: i64,
+    pub name: String,
+    pub body: String,
+    pub open: bool,
+    pub outcome: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "committee/publicity.html")]
+struct CommitteePage {
+    ctx: PageContext,
+    nav: Nav,
+    lines: Vec<ResultLine>,
+    objections: Vec<ObjectionLine>,
+    message: Option<String>,
+}
+
+async fn render_committee(
+    state: &AppState,
+    ctx: PageContext,
+    message: Option<String>,
+) -> AppResult<CommitteePage> {
+    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let committee = zc_services::committee_meetings::committee_of(&state.db, user.id)
+        .await
+        .map_err(|_| AppError::Forbidden)?;
+    let lines = zc_db::result_publicity::of_committee(&state.db, committee)
+        .await?
+        .into_iter()
+        .map(|l| ResultLine::of(l, false))
+        .collect();
+    let objections = zc_db::result_publicity::objections_of_committee(&state.db, committee)
+        .await?
+        .into_iter()
+        .map(|o| ObjectionLine {
+            open: o.status == "open",
+            outcome: match o.status.as_str() {
+                "upheld" => format!("异议成立：{}", o.resolution.unwrap_or_default()),
+                "dismissed" => format!("异议不成立：{}", o.resolution.unwrap_or_default()),
+                _ => "待处理".into(),
+            },
+            id: o.id,
+            application_id: o.application_id,
+            name: o.name,
+            body: o.body,
+        })
+        .collect();
+    Ok(CommitteePage {
+        nav: portal_nav(Portal::Committee, "/committee/publicity"),
+        lines,
+        objections,
+        message,
+        ctx,
+    })
+}
+
+async fn committee_page(
+    State(state): State<AppState>,
+    ctx: PageContext,
+) -> AppResult<CommitteePage> {
+    render_committee(&state, ctx, None).await
+}
+
+async fn after(
+    state: &AppState,
+    ctx: PageContext,
+    outcome: Result<(), ServiceError>,
+) -> AppResult<Response> {
+    match outcome {
+        Ok(()) => Ok(Redirect::to("/committee/publicity").into_response()),
+        Err(ServiceError::Invalid(errors)) => {
+            let message = errors
+                .0
+                .into_iter()
+                .map(|(_, m)| m)
+                .collect::<Vec<_>>()
+                .join("；");
+            Ok(render_committee(state, ctx, Some(message))
+                .await?
+                .into_response())
+        }
+        Err(ServiceError::Refused { message, .. }) => {
+            Ok(render_committee(state, ctx, Some(message))
+                .await?
+                .into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn end(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let ip = addr.ip().to_string();
+    let outcome = result_publicity::end(&state.db, user.actor(&ip), id).await;
+    after(&state, ctx, outcome).await
+}
+
+async fn resolve(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Path(id): Path<i64>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let ip = addr.ip().to_string();
+    let posted = Posted(fields);
+    let upheld = posted.value("upheld") == "1";
+    let outcome = result_publicity::resolve(
+        &state.db,
+        user.actor(&ip),
+        id,
+        upheld,
+        &posted.value("resolution"),
+    )
+    .await;
+    after(&state, ctx, outcome).await
+}
