@@ -19,6 +19,7 @@ pub mod bulk_seed;
 pub mod calendar;
 pub mod captcha;
 pub mod certificates;
+pub mod expert_enrolments;
 pub mod experts;
 pub mod exports;
 pub mod jobs;

@@ -18,6 +18,7 @@ pub mod committee_meetings;
 pub mod decision_record;
 pub mod demo;
 pub mod error;
+pub mod expert_enrolment;
 pub mod expert_work;
 pub mod experts;
 pub mod mail;

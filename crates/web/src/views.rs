@@ -81,7 +81,7 @@ pub fn portal_nav(portal: Portal, path: &str) -> Nav {
             ("个人资料", Some("/my/profile")),
             ("证书管理", Some("/my/certificates")),
             ("申报职称", Some("/my/applications")),
-            ("评委专家入库申请", None),
+            ("评委专家入库申请", Some("/my/expert/enrol")),
             ("报表下载", None),
             ("费用管理", None),
             ("操作指南", None),
@@ -110,7 +110,7 @@ pub fn portal_nav(portal: Portal, path: &str) -> Nav {
         Portal::Committee => &[
             ("首页", Some("/committee")),
             ("评审计划", None),
-            ("专家库", None),
+            ("专家库", Some("/committee/expert-enrolments")),
             ("评审会议", Some("/committee/meetings")),
             ("结果公示", Some("/committee/publicity")),
         ],

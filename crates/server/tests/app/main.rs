@@ -12,6 +12,7 @@ mod browser_application;
 mod browser_review;
 mod certificates;
 mod committee;
+mod expert_enrolment;
 mod experts;
 mod helpers;
 mod messages;

@@ -12,6 +12,7 @@ pub mod application_views;
 pub mod committee_meetings;
 pub mod design;
 pub mod expert;
+pub mod expert_enrolment;
 pub mod exports;
 pub mod health;
 pub mod kept_post;

@@ -33,6 +33,7 @@ pub fn router(state: AppState) -> Router<AppState> {
                     .merge(crate::routes::my_unit::routes())
                     .merge(crate::routes::expert::routes())
                     .merge(crate::routes::my_certificates::routes())
+                    .merge(crate::routes::expert_enrolment::my_routes())
                     .merge(crate::routes::my_applications::routes())
                     .merge(crate::routes::application_section_forms::routes())
                     .merge(crate::routes::application_uploads::routes())
@@ -65,7 +66,8 @@ pub fn router(state: AppState) -> Router<AppState> {
             guard(
                 home()
                     .merge(crate::routes::committee_meetings::routes())
-                    .merge(crate::routes::result_publicity::committee_routes()),
+                    .merge(crate::routes::result_publicity::committee_routes())
+                    .merge(crate::routes::expert_enrolment::committee_routes()),
                 Portal::Committee,
             ),
         )
