@@ -219,8 +219,10 @@ pub async fn upsert_plan(
     from: DateTime<Utc>,
     until: DateTime<Utc>,
 ) -> DbResult<()> {
-    let sql = "INSERT INTO review_plan (committee_id, year, apply_from, apply_until, created_at) \
-               VALUES ($1, $2, $3, $4, $5) ON CONFLICT (committee_id, year) \
+    // A new plan starts with the committee's own fee setting.
+    let sql = "INSERT INTO review_plan (committee_id, year, apply_from, apply_until, created_at, charges_online) \
+               VALUES ($1, $2, $3, $4, $5, (SELECT charges_online FROM committee WHERE id = $1)) \
+               ON CONFLICT (committee_id, year) \
                DO UPDATE SET apply_from = excluded.apply_from, apply_until = excluded.apply_until";
     with_pool!(db, p => sqlx::query(sql).bind(committee_id).bind(year).bind(from).bind(until)
         .bind(Utc::now()).execute(p).await.map(|r| r.rows_affected()))?;

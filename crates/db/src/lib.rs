@@ -30,6 +30,7 @@ pub mod organisations;
 pub mod reference;
 pub mod result_publicity;
 pub mod return_templates;
+pub mod review_plans;
 pub mod review_queue;
 pub mod seed;
 pub mod session_store;

@@ -128,10 +128,14 @@ pub async fn decide(
             "application.department_pass",
         ),
         (OfficeDecision::Pass(o), Desk::Office(_)) => {
+            // The year's plan decides; a committee without a plan keeps its own setting.
             let fee_online = match app.committee_id {
-                Some(c) => zc_db::organisations::committee(db, c)
-                    .await?
-                    .is_some_and(|c| c.charges_online),
+                Some(c) => match zc_db::review_plans::for_year(db, c, app.year).await? {
+                    Some(plan) => plan.charges_online,
+                    None => zc_db::organisations::committee(db, c)
+                        .await?
+                        .is_some_and(|c| c.charges_online),
+                },
                 None => false,
             };
             (

@@ -109,7 +109,7 @@ pub fn portal_nav(portal: Portal, path: &str) -> Nav {
         ],
         Portal::Committee => &[
             ("首页", Some("/committee")),
-            ("评审计划", None),
+            ("评审计划", Some("/committee/plans")),
             ("专家库", Some("/committee/expert-enrolments")),
             ("评审会议", Some("/committee/meetings")),
             ("结果公示", Some("/committee/publicity")),

@@ -113,7 +113,7 @@ async fn two_dossiers(app: &TestApp) -> (i64, i64) {
         .await
         .unwrap()
         .unwrap();
-    zc_db::with_pool!(&app.db, p => sqlx::query("UPDATE committee SET charges_online = FALSE WHERE id = $1")
+    zc_db::with_pool!(&app.db, p => sqlx::query("UPDATE review_plan SET charges_online = FALSE WHERE committee_id = $1")
         .bind(row.committee_id.unwrap()).execute(p).await.map(|_| ())).unwrap();
     let unit = spawn_second_browser(app).await;
     unit.login_as(app, "shenhe").await;

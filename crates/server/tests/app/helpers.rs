@@ -354,3 +354,11 @@ pub fn test_image(width: u32, height: u32, format: image::ImageFormat) -> Vec<u8
         .expect("encode test image");
     out
 }
+
+/// The attribute `name` of every element matching `selector`.
+pub fn attrs(doc: &Html, selector: &str, name: &str) -> Vec<String> {
+    let sel = Selector::parse(selector).expect("selector");
+    doc.select(&sel)
+        .filter_map(|e| e.value().attr(name).map(str::to_string))
+        .collect()
+}

@@ -21,6 +21,7 @@ mod pages;
 mod platform;
 mod recovery;
 mod review_chain;
+mod review_plans;
 mod review_queue;
 mod second_factor;
 mod security;

@@ -10,6 +10,7 @@ pub mod application_sections;
 pub mod application_uploads;
 pub mod application_views;
 pub mod committee_meetings;
+pub mod committee_plans;
 pub mod design;
 pub mod expert;
 pub mod expert_enrolment;

@@ -66,6 +66,7 @@ pub fn router(state: AppState) -> Router<AppState> {
             guard(
                 home()
                     .merge(crate::routes::committee_meetings::routes())
+                    .merge(crate::routes::committee_plans::routes())
                     .merge(crate::routes::result_publicity::committee_routes())
                     .merge(crate::routes::expert_enrolment::committee_routes()),
                 Portal::Committee,

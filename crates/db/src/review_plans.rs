@@ -1,0 +1,61 @@
+//! 评审计划 rows: a committee's plan for a year.
+
+use chrono::{DateTime, Utc};
+
+use crate::{Db, DbResult, Tx, with_pool, with_tx};
+
+/// A plan.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PlanRow {
+    pub id: i64,
+    pub committee_id: i64,
+    pub year: i32,
+    pub apply_from: DateTime<Utc>,
+    pub apply_until: DateTime<Utc>,
+    pub specialties: String,
+    pub charges_online: bool,
+}
+
+const SELECT: &str = "SELECT id, committee_id, year, apply_from, apply_until, specialties, \
+                      charges_online FROM review_plan";
+
+/// A committee's plans, newest year first.
+pub async fn of_committee(db: &Db, committee_id: i64) -> DbResult<Vec<PlanRow>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE committee_id = $1 ORDER BY year DESC"
+    ));
+    Ok(with_pool!(db, p => sqlx::query_as(sql).bind(committee_id).fetch_all(p).await)?)
+}
+
+/// The plan of a committee for a year.
+pub async fn for_year(db: &Db, committee_id: i64, year: i32) -> DbResult<Option<PlanRow>> {
+    let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE committee_id = $1 AND year = $2"));
+    Ok(
+        with_pool!(db, p => sqlx::query_as(sql).bind(committee_id).bind(year).fetch_optional(p).await)?,
+    )
+}
+
+/// A plan to save.
+#[derive(Debug, Clone)]
+pub struct PlanFields<'a> {
+    pub committee_id: i64,
+    pub year: i32,
+    pub apply_from: DateTime<Utc>,
+    pub apply_until: DateTime<Utc>,
+    pub specialties: &'a str,
+    pub charges_online: bool,
+}
+
+/// Creates or updates the committee's plan for the year inside `tx`; its id.
+pub async fn upsert(tx: &mut Tx, f: &PlanFields<'_>) -> DbResult<i64> {
+    let sql = "INSERT INTO review_plan (committee_id, year, apply_from, apply_until, specialties, \
+               charges_online, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+               ON CONFLICT (committee_id, year) DO UPDATE SET apply_from = excluded.apply_from, \
+               apply_until = excluded.apply_until, specialties = excluded.specialties, \
+               charges_online = excluded.charges_online RETURNING id";
+    Ok(
+        with_tx!(tx, c => sqlx::query_scalar(sql).bind(f.committee_id).bind(f.year)
+        .bind(f.apply_from).bind(f.apply_until).bind(f.specialties).bind(f.charges_online)
+        .bind(Utc::now()).fetch_one(&mut **c).await)?,
+    )
+}

@@ -1,0 +1,115 @@
+//! `/committee/plans` — 评审计划: the committee's plan per year (application window,
+//! specialties, online fees), with the review stages' windows the 职改办 set.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Form, Router,
+    extract::{ConnectInfo, State},
+    response::{IntoResponse, Redirect, Response},
+    routing::get,
+};
+use zc_domain::{Portal, calendar::china_date};
+use zc_services::{
+    FieldErrors, ServiceError,
+    review_plans::{self, PlanInput},
+};
+
+use crate::{
+    context::PageContext,
+    error::{AppError, AppResult},
+    routes::review_form::Posted,
+    state::AppState,
+    views::{Nav, portal_nav},
+};
+
+/// Routes under `/committee` (the caller adds the portal guard).
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/plans", get(page).post(save))
+}
+
+/// A plan as listed.
+pub struct PlanLine {
+    pub year: i32,
+    pub window: String,
+    pub specialties: String,
+    pub fees: &'static str,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "committee/plans.html")]
+struct PlansPage {
+    ctx: PageContext,
+    nav: Nav,
+    plans: Vec<PlanLine>,
+    typed: Posted,
+    errors: FieldErrors,
+}
+
+async fn render(
+    state: &AppState,
+    ctx: PageContext,
+    typed: Posted,
+    errors: FieldErrors,
+) -> AppResult<PlansPage> {
+    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let committee = zc_services::committee_meetings::committee_of(&state.db, user.id)
+        .await
+        .map_err(|_| AppError::Forbidden)?;
+    let plans = zc_db::review_plans::of_committee(&state.db, committee)
+        .await?
+        .into_iter()
+        .map(|p| PlanLine {
+            year: p.year,
+            window: format!(
+                "{} 至 {}",
+                china_date(p.apply_from),
+                china_date(p.apply_until - chrono::Duration::seconds(1))
+            ),
+            specialties: p.specialties,
+            fees: if p.charges_online {
+                "网上缴费"
+            } else {
+                "不在网上缴费"
+            },
+        })
+        .collect();
+    Ok(PlansPage {
+        nav: portal_nav(Portal::Committee, "/committee/plans"),
+        plans,
+        typed,
+        errors,
+        ctx,
+    })
+}
+
+async fn page(State(state): State<AppState>, ctx: PageContext) -> AppResult<PlansPage> {
+    render(&state, ctx, Posted::default(), FieldErrors::default()).await
+}
+
+async fn save(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let ip = addr.ip().to_string();
+    let posted = Posted(fields);
+    let input = PlanInput {
+        year: posted.value("year"),
+        apply_from: posted.value("apply_from"),
+        apply_until: posted.value("apply_until"),
+        specialties: posted.value("specialties"),
+        charges_online: posted.value("charges_online") == "1",
+    };
+    match review_plans::save(&state.db, user.actor(&ip), &input).await {
+        Ok(_) => Ok(Redirect::to("/committee/plans").into_response()),
+        Err(ServiceError::Invalid(errors)) => {
+            Ok(render(&state, ctx, posted, errors).await?.into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
