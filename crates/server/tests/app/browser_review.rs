@@ -14,7 +14,7 @@ use crate::{
     unit_review::{create_office_staff, submitted_application},
 };
 
-async fn set(client: &Client, id: &str, value: &str) {
+pub(crate) async fn set(client: &Client, id: &str, value: &str) {
     let script = format!(
         "var e = document.getElementById({id:?}); e.value = {value:?}; \
          e.dispatchEvent(new Event('change', {{bubbles: true}})); return e.value;"
@@ -22,7 +22,7 @@ async fn set(client: &Client, id: &str, value: &str) {
     assert_eq!(js(client, &script).await.as_str(), Some(value), "#{id}");
 }
 
-async fn text(client: &Client, css: &str) -> String {
+pub(crate) async fn text(client: &Client, css: &str) -> String {
     client
         .find(Locator::Css(css))
         .await
@@ -36,11 +36,11 @@ async fn count(client: &Client, css: &str) -> usize {
     client.find_all(Locator::Css(css)).await.unwrap().len()
 }
 
-async fn sign_out(client: &Client) {
+pub(crate) async fn sign_out(client: &Client) {
     click(client, "form[action='/logout'] button").await;
 }
 
-async fn staff_sign_in(client: &Client, app: &TestApp, login: &str, password: &str) {
+pub(crate) async fn staff_sign_in(client: &Client, app: &TestApp, login: &str, password: &str) {
     client.goto(&app.url("/login")).await.unwrap();
     fill(client, "f-login_name", login).await;
     fill(client, "f-password", password).await;

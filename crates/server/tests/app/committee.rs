@@ -15,10 +15,16 @@ use crate::{
     unit_review::{forward_by_unit, office_staff_for, submitted_application},
 };
 
-const EXPERT_PASSWORD: &str = "Expert-Review-2026";
+pub(crate) const EXPERT_PASSWORD: &str = "Expert-Review-2026";
 
 /// An applicant account in the pool of `series_id` for `specialty`, working at `unit`.
-async fn expert(app: &TestApp, n: u64, unit: Option<i64>, series_id: i64, specialty: &str) -> i64 {
+pub(crate) async fn expert(
+    app: &TestApp,
+    n: u64,
+    unit: Option<i64>,
+    series_id: i64,
+    specialty: &str,
+) -> i64 {
     let hash = zc_services::password_hash::hash(EXPERT_PASSWORD.into())
         .await
         .unwrap();
@@ -88,7 +94,7 @@ async fn grant(app: &TestApp, account: i64, series_id: i64, specialty: &str) {
     .unwrap();
 }
 
-fn actor(id: i64) -> Actor<'static> {
+pub(crate) fn actor(id: i64) -> Actor<'static> {
     Actor {
         account_id: Some(id),
         role: Some(zc_domain::Role::Applicant),

@@ -9,6 +9,7 @@ mod applications;
 mod auth;
 mod browser;
 mod browser_application;
+mod browser_committee;
 mod browser_review;
 mod certificates;
 mod committee;
