@@ -34,6 +34,21 @@ pub enum AppError {
     Internal(#[from] anyhow::Error),
 }
 
+/// The message to show on the same page for a refused or invalid request; anything else
+/// is a fault and passes on as an error.
+pub fn refusal_message(e: ServiceError) -> AppResult<String> {
+    match e {
+        ServiceError::Invalid(errors) => Ok(errors
+            .0
+            .into_iter()
+            .map(|(_, m)| m)
+            .collect::<Vec<_>>()
+            .join("；")),
+        ServiceError::Refused { message, .. } => Ok(message),
+        e => Err(e.into()),
+    }
+}
+
 impl From<ServiceError> for AppError {
     fn from(e: ServiceError) -> Self {
         match e {

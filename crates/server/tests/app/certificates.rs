@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 
 use crate::{
     helpers::{TestApp, attr, html, location, new_client, spawn_app, spawn_second_browser, texts},
-    unit_review::{forward_by_unit, office_staff_for, submitted_application},
+    unit_review::{passed_by_office, submitted_application},
 };
 
 /// A 职称认定 application passed by its 职改办 and waiting for confirmation; the signed-in
@@ -17,17 +17,7 @@ async fn awaiting_confirmation(app: &TestApp) -> (i64, crate::helpers::SecondBro
     zc_db::with_pool!(&app.db, p => sqlx::query(
         "UPDATE application SET kind = 'recognition' WHERE id = $1").bind(id).execute(p).await.map(|_| ()))
     .unwrap();
-    let unit = spawn_second_browser(app).await;
-    unit.login_as(app, "shenhe").await;
-    forward_by_unit(app, &unit, id).await;
-    let office = office_staff_for(app, id, "faban").await;
-    let res = office
-        .post(
-            &format!("/office/applications/{id}/decision"),
-            &[("decision", "pass"), ("opinion", "符合认定条件，同意认定")],
-        )
-        .await;
-    assert_eq!(location(&res), "/office/applications");
+    let office = passed_by_office(app, id, "faban").await;
     let status = zc_db::applications::find(&app.db, id)
         .await
         .unwrap()

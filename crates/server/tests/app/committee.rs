@@ -12,7 +12,7 @@ use crate::{
     helpers::{
         SecondBrowser, TestApp, html, location, new_client, spawn_app, spawn_second_browser, texts,
     },
-    unit_review::{forward_by_unit, office_staff_for, submitted_application},
+    unit_review::{passed_by_office, submitted_application},
 };
 
 pub(crate) const EXPERT_PASSWORD: &str = "Expert-Review-2026";
@@ -121,17 +121,7 @@ async fn two_dossiers(app: &TestApp) -> (i64, i64) {
         .unwrap();
     zc_db::with_pool!(&app.db, p => sqlx::query("UPDATE review_plan SET charges_online = FALSE WHERE committee_id = $1")
         .bind(row.committee_id.unwrap()).execute(p).await.map(|_| ())).unwrap();
-    let unit = spawn_second_browser(app).await;
-    unit.login_as(app, "shenhe").await;
-    forward_by_unit(app, &unit, first).await;
-    let office = office_staff_for(app, first, "chushen").await;
-    let res = office
-        .post(
-            &format!("/office/applications/{first}/decision"),
-            &[("decision", "pass"), ("opinion", "材料齐全，初审通过")],
-        )
-        .await;
-    assert_eq!(location(&res), "/office/applications");
+    passed_by_office(app, first, "chushen").await;
     zc_services::bulk_seed::seed_applications(&app.db, &app.vault, 1, 1, Default::default())
         .await
         .unwrap();

@@ -525,3 +525,24 @@ async fn an_office_passes_a_batch_only_with_the_count_it_confirmed() {
         "{status}"
     );
 }
+
+/// The unit forwards the dossier and a new reviewer of its 职改办 (`login`) gives 初审通过;
+/// the signed-in reviewer.
+pub(crate) async fn passed_by_office(
+    app: &TestApp,
+    id: i64,
+    login: &str,
+) -> crate::helpers::SecondBrowser {
+    let unit = spawn_second_browser(app).await;
+    unit.login_as(app, "shenhe").await;
+    forward_by_unit(app, &unit, id).await;
+    let office = office_staff_for(app, id, login).await;
+    let res = office
+        .post(
+            &format!("/office/applications/{id}/decision"),
+            &[("decision", "pass"), ("opinion", "材料齐全，初审通过")],
+        )
+        .await;
+    assert_eq!(location(&res), "/office/applications");
+    office
+}

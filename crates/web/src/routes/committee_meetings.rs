@@ -18,7 +18,7 @@ use zc_services::{ServiceError, committee_meetings as meetings, result_publicity
 
 use crate::{
     context::PageContext,
-    error::{AppError, AppResult},
+    error::{AppError, AppResult, refusal_message},
     routes::review_form::Posted,
     state::AppState,
     views::{Nav, format_time, portal_nav, today_cst},
@@ -351,22 +351,11 @@ async fn act(
     };
     match outcome {
         Ok(()) => Ok(Redirect::to(&format!("/committee/meetings/{id}")).into_response()),
-        Err(ServiceError::Invalid(errors)) => {
-            let message = errors
-                .0
-                .into_iter()
-                .map(|(_, m)| m)
-                .collect::<Vec<_>>()
-                .join("；");
+        Err(e) => {
+            let message = refusal_message(e)?;
             Ok(render_detail(&state, ctx, id, Some(message))
                 .await?
                 .into_response())
         }
-        Err(ServiceError::Refused { message, .. }) => {
-            Ok(render_detail(&state, ctx, id, Some(message))
-                .await?
-                .into_response())
-        }
-        Err(e) => Err(e.into()),
     }
 }

@@ -18,7 +18,7 @@ use zc_services::{FieldErrors, ServiceError, expert_work};
 
 use crate::{
     context::PageContext,
-    error::{AppError, AppResult},
+    error::{AppError, AppResult, refusal_message},
     routes::{
         application_views::{DossierFiles, DossierPart, dossier_view},
         review_form::Posted,
@@ -151,19 +151,10 @@ async fn after(
 ) -> AppResult<Response> {
     match outcome {
         Ok(()) => Ok(Redirect::to("/my/expert").into_response()),
-        Err(ServiceError::Invalid(errors)) => {
-            let message = errors
-                .0
-                .into_iter()
-                .map(|(_, m)| m)
-                .collect::<Vec<_>>()
-                .join("；");
+        Err(e) => {
+            let message = refusal_message(e)?;
             Ok(render(state, ctx, Some(message)).await?.into_response())
         }
-        Err(ServiceError::Refused { message, .. }) => {
-            Ok(render(state, ctx, Some(message)).await?.into_response())
-        }
-        Err(e) => Err(e.into()),
     }
 }
 

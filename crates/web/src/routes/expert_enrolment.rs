@@ -21,7 +21,7 @@ use zc_services::{
 
 use crate::{
     context::PageContext,
-    error::{AppError, AppResult},
+    error::{AppError, AppResult, refusal_message},
     routes::{review_form::Posted, review_queue::Choice},
     state::AppState,
     views::{Nav, portal_nav},
@@ -185,22 +185,11 @@ async fn decide(
     };
     match outcome {
         Ok(()) => Ok(Redirect::to("/committee/expert-enrolments").into_response()),
-        Err(ServiceError::Invalid(errors)) => {
-            let message = errors
-                .0
-                .into_iter()
-                .map(|(_, m)| m)
-                .collect::<Vec<_>>()
-                .join("；");
+        Err(e) => {
+            let message = refusal_message(e)?;
             Ok(render_pending(&state, ctx, Some(message))
                 .await?
                 .into_response())
         }
-        Err(ServiceError::Refused { message, .. }) => {
-            Ok(render_pending(&state, ctx, Some(message))
-                .await?
-                .into_response())
-        }
-        Err(e) => Err(e.into()),
     }
 }

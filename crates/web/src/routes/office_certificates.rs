@@ -13,11 +13,11 @@ use axum::{
 };
 use serde::Deserialize;
 use zc_domain::Portal;
-use zc_services::{ServiceError, office_review::Desk};
+use zc_services::office_review::Desk;
 
 use crate::{
     context::PageContext,
-    error::{AppError, AppResult},
+    error::{AppError, AppResult, refusal_message},
     pager::Pager,
     routes::my_certificates::CertificateView,
     state::AppState,
@@ -115,22 +115,11 @@ async fn revoke(
     let ip = addr.ip().to_string();
     match zc_services::certificates::revoke(&state.db, user.actor(&ip), id, &f.reason).await {
         Ok(()) => Ok(Redirect::to("/office/certificates").into_response()),
-        Err(ServiceError::Invalid(errors)) => {
-            let message = errors
-                .0
-                .into_iter()
-                .map(|(_, m)| m)
-                .collect::<Vec<_>>()
-                .join("；");
+        Err(e) => {
+            let message = refusal_message(e)?;
             Ok(render(&state, ctx, ListQuery::default(), Some(message))
                 .await?
                 .into_response())
         }
-        Err(ServiceError::Refused { message, .. }) => {
-            Ok(render(&state, ctx, ListQuery::default(), Some(message))
-                .await?
-                .into_response())
-        }
-        Err(e) => Err(e.into()),
     }
 }

@@ -22,7 +22,7 @@ use zc_services::{
 
 use crate::{
     context::PageContext,
-    error::{AppError, AppResult},
+    error::{AppError, AppResult, refusal_message},
     pager::Pager,
     routes::review_form::Posted,
     state::AppState,
@@ -287,23 +287,12 @@ async fn after(
 ) -> AppResult<Response> {
     match outcome {
         Ok(()) => Ok(Redirect::to("/committee/publicity").into_response()),
-        Err(ServiceError::Invalid(errors)) => {
-            let message = errors
-                .0
-                .into_iter()
-                .map(|(_, m)| m)
-                .collect::<Vec<_>>()
-                .join("；");
+        Err(e) => {
+            let message = refusal_message(e)?;
             Ok(render_committee(state, ctx, Some(message))
                 .await?
                 .into_response())
         }
-        Err(ServiceError::Refused { message, .. }) => {
-            Ok(render_committee(state, ctx, Some(message))
-                .await?
-                .into_response())
-        }
-        Err(e) => Err(e.into()),
     }
 }
 

@@ -463,7 +463,6 @@ pub(crate) async fn roster_request(
     posted: Posted,
 ) -> AppResult<axum::response::Response> {
     use axum::response::{IntoResponse, Redirect};
-    use zc_services::ServiceError;
     let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let query = QueueQuery::posted(&posted);
     let read = query.read(state, desk.tabs);
@@ -481,14 +480,7 @@ pub(crate) async fn roster_request(
     .await;
     let message = match outcome {
         Ok(_) => return Ok(Redirect::to("/exports").into_response()),
-        Err(ServiceError::Invalid(errors)) => errors
-            .0
-            .into_iter()
-            .map(|(_, m)| m)
-            .collect::<Vec<_>>()
-            .join("；"),
-        Err(ServiceError::Refused { message, .. }) => message,
-        Err(e) => return Err(e.into()),
+        Err(e) => crate::error::refusal_message(e)?,
     };
     let mut page = queue_page(state, ctx, desk, query).await?;
     for c in &mut page.roster_columns {
