@@ -236,7 +236,7 @@ pub async fn draw_group(
     .await?;
     for expert in &drawn {
         zc_db::meetings::add_member(&mut tx, meeting_id, *expert, specialty).await?;
-        invite(&mut tx, &meeting, *expert).await?;
+        invite(db, &mut tx, &meeting, *expert).await?;
     }
     zc_db::meetings::set_status(&mut tx, meeting_id, "preparing", "drawn").await?;
     let object = format!("meeting:{meeting_id}");
@@ -246,8 +246,14 @@ pub async fn draw_group(
     Ok(drawn)
 }
 
-async fn invite(tx: &mut zc_db::Tx, meeting: &MeetingRow, expert: i64) -> ServiceResult<()> {
-    zc_db::messages::insert_in(
+async fn invite(
+    db: &Db,
+    tx: &mut zc_db::Tx,
+    meeting: &MeetingRow,
+    expert: i64,
+) -> ServiceResult<()> {
+    crate::messages::notify_person(
+        db,
         tx,
         expert,
         &format!("评审邀请：{}", meeting.name),
@@ -256,9 +262,12 @@ async fn invite(tx: &mut zc_db::Tx, meeting: &MeetingRow, expert: i64) -> Servic
             meeting.name, meeting.held_on
         ),
         "/my/expert",
+        &format!(
+            "【广西职称】您被抽取为{}（{}）评审专家，请登录平台确认是否参加。",
+            meeting.name, meeting.held_on
+        ),
     )
-    .await?;
-    Ok(())
+    .await
 }
 
 /// 补抽: replaces one expert who refused with the next eligible one in the group's draw
@@ -322,7 +331,7 @@ pub async fn redraw_one(
     )
     .await?;
     zc_db::meetings::add_member(&mut tx, meeting_id, next, &refused.specialty).await?;
-    invite(&mut tx, &meeting, next).await?;
+    invite(db, &mut tx, &meeting, next).await?;
     let object = format!("meeting:{meeting_id}");
     let detail = format!(
         "{}：补抽替换 #{refused_expert}，抽中 #{next}",

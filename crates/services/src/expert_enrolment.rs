@@ -215,7 +215,8 @@ pub async fn approve(db: &Db, actor: Actor<'_>, id: i64, term_end: &str) -> Serv
                 .await?;
         }
     }
-    zc_db::messages::insert_in(
+    crate::messages::notify_person(
+        db,
         &mut tx,
         e.account_id,
         "评委专家入库申请已通过",
@@ -224,6 +225,7 @@ pub async fn approve(db: &Db, actor: Actor<'_>, id: i64, term_end: &str) -> Serv
             e.series_name, e.specialty
         ),
         "/my/expert",
+        "【广西职称】您的评委专家入库申请已通过，请登录平台查看。",
     )
     .await?;
     tx.commit().await?;
@@ -246,12 +248,14 @@ pub async fn return_request(db: &Db, actor: Actor<'_>, id: i64, reason: &str) ->
     if !zc_db::expert_enrolments::decide(&mut tx, id, "returned", reason, staff_id).await? {
         return Err(ServiceError::refused("decided", "该申请已处理"));
     }
-    zc_db::messages::insert_in(
+    crate::messages::notify_person(
+        db,
         &mut tx,
         e.account_id,
         "评委专家入库申请被退回",
         &format!("退回原因：{reason}。您可以修改后重新申请。"),
         "/my/expert/enrol",
+        "【广西职称】您的评委专家入库申请被退回，请登录平台查看原因。",
     )
     .await?;
     let object = format!("expert_enrolment:{id}");

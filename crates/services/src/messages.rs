@@ -62,25 +62,13 @@ pub async fn status_changed(
         )
     };
     let link = format!("/my/applications/{}/progress", app.id);
-    zc_db::messages::insert_in(tx, app.applicant_id, &title, &body, &link).await?;
-    if zc_db::applicants::find(db, app.applicant_id)
-        .await?
-        .is_some_and(|a| a.sms_notices)
-    {
-        let text = format!(
-            "【广西职称】您的申报#{}{}，当前状态：{}。请登录平台查看。",
-            app.id,
-            what,
-            to.label()
-        );
-        zc_db::jobs::enqueue_in(
-            tx,
-            SMS_NOTICE_JOB,
-            json!({ "account_id": app.applicant_id, "text": text }),
-            5,
-        )
-        .await?;
-    }
+    let text = format!(
+        "【广西职称】您的申报#{}{}，当前状态：{}。请登录平台查看。",
+        app.id,
+        what,
+        to.label()
+    );
+    notify_person(db, tx, app.applicant_id, &title, &body, &link, &text).await?;
     if let Some((kind, org, roles)) = holders(db, app, to).await? {
         let staff_link = match kind {
             "unit" => format!("/unit/applications/{}", app.id),
@@ -92,6 +80,33 @@ pub async fn status_changed(
                 zc_db::messages::insert_in(tx, staff, &staff_title, &body, &staff_link).await?;
             }
         }
+    }
+    Ok(())
+}
+
+/// Tells a person (an applicant account) something inside `tx`: a message in their 消息中心,
+/// and, when they agreed to SMS notices, `sms_text` through the job queue.
+pub async fn notify_person(
+    db: &Db,
+    tx: &mut Tx,
+    account_id: i64,
+    title: &str,
+    body: &str,
+    link: &str,
+    sms_text: &str,
+) -> ServiceResult<()> {
+    zc_db::messages::insert_in(tx, account_id, title, body, link).await?;
+    if zc_db::applicants::find(db, account_id)
+        .await?
+        .is_some_and(|a| a.sms_notices)
+    {
+        zc_db::jobs::enqueue_in(
+            tx,
+            SMS_NOTICE_JOB,
+            json!({ "account_id": account_id, "text": sms_text }),
+            5,
+        )
+        .await?;
     }
     Ok(())
 }

@@ -328,6 +328,11 @@ async fn a_committee_draws_votes_in_secret_publishes_and_an_objection_cancels_on
             .unwrap();
     }
     let reader = signed_in_expert(&app, n_of(seated[0])).await;
+    let doc = html(&reader.get("/messages").await.text().await.unwrap());
+    assert!(
+        texts(&doc, ".message-list h2 a").contains(&"评审邀请：第一次评审会议".to_string()),
+        "the drawn expert is invited through the 消息中心"
+    );
     let res = reader.get(&dossier_path).await;
     assert_eq!(res.status(), StatusCode::OK);
     let res = reader
