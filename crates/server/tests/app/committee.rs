@@ -361,6 +361,9 @@ async fn a_committee_draws_votes_in_secret_publishes_and_an_objection_cancels_on
         .await;
     assert_eq!(location(&res), dossier_path);
 
+    // Staff read the opinions (they are not secret; the ballots are).
+    let doc = html(&staff.get(&meeting_path).await.text().await.unwrap());
+    assert_eq!(texts(&doc, "#opinions td[data-label=评分]"), ["88"]);
     // Without a quorum the vote does not open; with everyone confirmed it does.
     let too_few = (minimum as usize * 2).div_ceil(3) - 1;
     let mut fields: Vec<(&str, String)> = seated[..too_few]

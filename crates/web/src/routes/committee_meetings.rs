@@ -176,6 +176,8 @@ struct DetailPage {
     undrawn: Vec<(String, u32)>,
     members: Vec<MemberLine>,
     draws: Vec<DrawLine>,
+    /// The experts' written opinions: dossier, expert, score, opinion.
+    opinions: Vec<(i64, String, i32, String)>,
     message: Option<String>,
 }
 
@@ -205,6 +207,14 @@ async fn render_detail(
                 r.specialty.clone(),
                 state.config.committee_minimums.of(level),
             ));
+        }
+    }
+    let mut opinions = Vec::new();
+    for r in &rows {
+        for (expert, opinion, score) in
+            zc_db::meetings::opinions(&state.db, id, r.application_id).await?
+        {
+            opinions.push((r.application_id, expert, score, opinion));
         }
     }
     let agenda = rows
@@ -290,6 +300,7 @@ async fn render_detail(
         undrawn,
         members,
         draws,
+        opinions,
         message,
         ctx,
     })
