@@ -239,6 +239,11 @@ async fn sweep_expired(db: Db, mut stop: watch::Receiver<bool>) {
         if let Err(e) = zc_db::captcha::sweep(&db).await {
             tracing::warn!(error = %e, "captcha sweep failed");
         }
+        match zc_services::result_publicity::end_due(&db).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(ended = n, "result publicity periods ended"),
+            Err(e) => tracing::warn!(error = ?e, "publicity sweep failed"),
+        }
         tokio::select! {
             _ = stop.changed() => return,
             _ = tokio::time::sleep(Duration::from_secs(300)) => {}

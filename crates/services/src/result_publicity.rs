@@ -192,8 +192,8 @@ pub async fn resolve(
     Ok(())
 }
 
-/// 公示期满: after the last day, with no objection open, the result goes to the 职改办
-/// for confirmation.
+/// 公示期满: after the last day, with no objection open, staff send the result to the
+/// 职改办 for confirmation (the sweep does the same on its own; see [`end_due`]).
 pub async fn end(db: &Db, actor: Actor<'_>, application_id: i64) -> ServiceResult<()> {
     let staff_id = actor.account_id.ok_or(ServiceError::NotFound)?;
     let committee = committee_of(db, staff_id).await?;
@@ -201,19 +201,27 @@ pub async fn end(db: &Db, actor: Actor<'_>, application_id: i64) -> ServiceResul
         .await?
         .filter(|l| l.committee_id == Some(committee))
         .ok_or(ServiceError::NotFound)?;
+    end_line(db, actor, &line).await
+}
+
+async fn end_line(
+    db: &Db,
+    actor: Actor<'_>,
+    line: &zc_db::result_publicity::PublicLine,
+) -> ServiceResult<()> {
     if today() <= line.ends_on {
         return Err(ServiceError::refused(
             "running",
             format!("公示期至 {} 结束，期满后才能提交确认", line.ends_on),
         ));
     }
-    if zc_db::result_publicity::open_objections(db, application_id).await? > 0 {
+    if zc_db::result_publicity::open_objections(db, line.application_id).await? > 0 {
         return Err(ServiceError::refused(
             "objection",
             "该申报还有未处理的异议，处理后才能提交确认",
         ));
     }
-    let app = zc_db::applications::find(db, application_id)
+    let app = zc_db::applications::find(db, line.application_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
     let committee_name = app.committee_name.clone().unwrap_or_default();
@@ -222,7 +230,7 @@ pub async fn end(db: &Db, actor: Actor<'_>, application_id: i64) -> ServiceResul
         db,
         &mut tx,
         &app,
-        Some(staff_id),
+        actor.account_id,
         Move {
             event: Event::PublicityEnded,
             party: Party::System,
@@ -232,8 +240,33 @@ pub async fn end(db: &Db, actor: Actor<'_>, application_id: i64) -> ServiceResul
         },
     )
     .await?;
-    let object = format!("application:{application_id}");
+    let object = format!("application:{}", app.id);
     zc_db::audit::record_in(&mut tx, &actor.event("publicity.end", &object, "公示期满")).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Ends every publicity whose last day has passed without an open objection, as the
+/// platform itself; how many. Run by the periodic sweep; of several servers sweeping at
+/// once, the state machine's compare-and-set lets each result move once.
+pub async fn end_due(db: &Db) -> ServiceResult<usize> {
+    let mut ended = 0;
+    let mut offset = 0;
+    loop {
+        let lines = zc_db::result_publicity::current(db, 200, offset).await?;
+        if lines.is_empty() {
+            return Ok(ended);
+        }
+        offset += lines.len() as i64;
+        for line in lines.iter().filter(|l| today() > l.ends_on) {
+            match end_line(db, Actor::default(), line).await {
+                Ok(()) => {
+                    ended += 1;
+                    offset -= 1;
+                }
+                Err(ServiceError::Refused { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
 }

@@ -565,9 +565,25 @@ async fn a_committee_draws_votes_in_secret_publishes_and_an_objection_cancels_on
     zc_db::with_pool!(&app.db, p => sqlx::query("UPDATE result_publicity SET ends_on = $2 WHERE application_id = $1")
         .bind(first).bind((chrono::Utc::now() + Duration::hours(8)).date_naive() - Duration::days(1))
         .execute(p).await.map(|_| ())).unwrap();
+    // The platform's sweep ends it (the staff button does the same by hand).
     assert_eq!(
-        location(&staff.post(&end, &[]).await),
-        "/committee/publicity"
+        zc_services::result_publicity::end_due(&app.db)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        zc_db::applications::find(&app.db, first)
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
+        "awaiting_confirmation"
+    );
+    let doc = html(&staff.post(&end, &[]).await.text().await.unwrap());
+    assert!(
+        texts(&doc, "#refusal")[0].contains("状态已经变化"),
+        "ended once"
     );
     let office = spawn_second_browser(&app).await;
     let res = office
