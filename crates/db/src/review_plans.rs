@@ -14,10 +14,12 @@ pub struct PlanRow {
     pub apply_until: DateTime<Utc>,
     pub specialties: String,
     pub charges_online: bool,
+    /// Ranks accepted, comma-separated; empty for all of the committee's.
+    pub levels: String,
 }
 
 const SELECT: &str = "SELECT id, committee_id, year, apply_from, apply_until, specialties, \
-                      charges_online FROM review_plan";
+                      charges_online, levels FROM review_plan";
 
 /// A committee's plans, newest year first.
 pub async fn of_committee(db: &Db, committee_id: i64) -> DbResult<Vec<PlanRow>> {
@@ -44,18 +46,19 @@ pub struct PlanFields<'a> {
     pub apply_until: DateTime<Utc>,
     pub specialties: &'a str,
     pub charges_online: bool,
+    pub levels: &'a str,
 }
 
 /// Creates or updates the committee's plan for the year inside `tx`; its id.
 pub async fn upsert(tx: &mut Tx, f: &PlanFields<'_>) -> DbResult<i64> {
     let sql = "INSERT INTO review_plan (committee_id, year, apply_from, apply_until, specialties, \
-               charges_online, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+               charges_online, created_at, levels) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
                ON CONFLICT (committee_id, year) DO UPDATE SET apply_from = excluded.apply_from, \
                apply_until = excluded.apply_until, specialties = excluded.specialties, \
-               charges_online = excluded.charges_online RETURNING id";
+               charges_online = excluded.charges_online, levels = excluded.levels RETURNING id";
     Ok(
         with_tx!(tx, c => sqlx::query_scalar(sql).bind(f.committee_id).bind(f.year)
         .bind(f.apply_from).bind(f.apply_until).bind(f.specialties).bind(f.charges_online)
-        .bind(Utc::now()).fetch_one(&mut **c).await)?,
+        .bind(Utc::now()).bind(f.levels).fetch_one(&mut **c).await)?,
     )
 }

@@ -19,6 +19,8 @@ pub struct PlanInput {
     /// One per line or separated by 、 or commas.
     pub specialties: String,
     pub charges_online: bool,
+    /// The ranks ticked; none means every level of the committee.
+    pub levels: Vec<String>,
 }
 
 /// The specialties of a plan as a clean list.
@@ -76,7 +78,30 @@ pub async fn save(db: &Db, actor: Actor<'_>, input: &PlanInput) -> ServiceResult
     } else if specialties.len() > 50 || specialties.iter().any(|s| s.chars().count() > 20) {
         errors.add("specialties", "评审专业最多50个，每个不超过20个字");
     }
+    let fields = zc_db::organisations::committee(db, committee)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let mut levels: Vec<i32> = Vec::new();
+    for l in &input.levels {
+        match l.parse::<i32>() {
+            Ok(r) if (fields.level_min..=fields.level_max).contains(&r) => {
+                if !levels.contains(&r) {
+                    levels.push(r);
+                }
+            }
+            _ => {
+                errors.add("levels", "只能选择本评委会评审的级别");
+                break;
+            }
+        }
+    }
+    levels.sort();
     errors.into_result()?;
+    let levels = levels
+        .iter()
+        .map(i32::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
     let (Some(year), Some(from), Some(until)) = (year, from, until) else {
         return Err(ServiceError::NotFound);
     };
@@ -91,12 +116,13 @@ pub async fn save(db: &Db, actor: Actor<'_>, input: &PlanInput) -> ServiceResult
             apply_until: china_day_start(until + Duration::days(1)),
             specialties: &joined,
             charges_online: input.charges_online,
+            levels: &levels,
         },
     )
     .await?;
     let object = format!("review_plan:{id}");
     let detail = format!(
-        "{year}年度：{from} 至 {until}；{joined}；网上缴费 {}",
+        "{year}年度：{from} 至 {until}；{joined}；级别 {levels}；网上缴费 {}",
         input.charges_online
     );
     zc_db::audit::record_in(&mut tx, &actor.event("plan.save", &object, &detail)).await?;

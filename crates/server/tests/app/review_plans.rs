@@ -74,4 +74,59 @@ async fn a_committee_plan_sets_the_window_the_applicant_side_opens_by() {
     );
     let (_, doc) = app.get_html("/my/applications").await;
     assert!(!offered(&doc), "the window is closed");
+
+    // Open again for one level only: the applicant is offered that level alone.
+    let range = zc_db::organisations::committee(&app.db, committee)
+        .await
+        .unwrap()
+        .unwrap();
+    let only = range.level_min.to_string();
+    let res = staff
+        .post(
+            "/committee/plans",
+            &[
+                ("year", &year),
+                (
+                    "apply_from",
+                    &(today - chrono::Duration::days(1)).to_string(),
+                ),
+                (
+                    "apply_until",
+                    &(today + chrono::Duration::days(30)).to_string(),
+                ),
+                ("specialties", "建筑工程"),
+                ("levels", &only),
+            ],
+        )
+        .await;
+    assert_eq!(location(&res), "/committee/plans");
+    let (_, doc) = app.get_html("/my/applications").await;
+    let ranks: Vec<String> = crate::helpers::attrs(&doc, "input[name=choice]", "value")
+        .into_iter()
+        .filter(|v| v.starts_with(&format!("{committee}:")))
+        .map(|v| v.split(':').nth(1).unwrap().to_string())
+        .collect();
+    assert!(
+        !ranks.is_empty() && ranks.iter().all(|r| *r == only),
+        "{ranks:?}"
+    );
+    // A level outside the committee's range is refused.
+    let res = staff
+        .post(
+            "/committee/plans",
+            &[
+                ("year", &year),
+                ("apply_from", &today.to_string()),
+                ("apply_until", &today.to_string()),
+                ("specialties", "建筑工程"),
+                ("levels", "9"),
+            ],
+        )
+        .await;
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("只能选择本评委会评审的级别")
+    );
 }

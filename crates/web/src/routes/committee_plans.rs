@@ -11,7 +11,7 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::get,
 };
-use zc_domain::{Portal, calendar::china_date};
+use zc_domain::{Portal, TitleLevel, calendar::china_date};
 use zc_services::{
     FieldErrors, ServiceError,
     review_plans::{self, PlanInput},
@@ -35,6 +35,7 @@ pub struct PlanLine {
     pub year: i32,
     pub window: String,
     pub specialties: String,
+    pub levels: String,
     pub fees: &'static str,
 }
 
@@ -44,6 +45,8 @@ struct PlansPage {
     ctx: PageContext,
     nav: Nav,
     plans: Vec<PlanLine>,
+    /// The committee's levels: rank, name, ticked.
+    levels: Vec<(i32, &'static str, bool)>,
     typed: Posted,
     errors: FieldErrors,
 }
@@ -68,6 +71,17 @@ async fn render(
                 china_date(p.apply_from),
                 china_date(p.apply_until - chrono::Duration::seconds(1))
             ),
+            levels: if p.levels.is_empty() {
+                "全部级别".to_string()
+            } else {
+                p.levels
+                    .split(',')
+                    .filter_map(|r| r.parse().ok())
+                    .filter_map(TitleLevel::from_rank)
+                    .map(TitleLevel::name)
+                    .collect::<Vec<_>>()
+                    .join("、")
+            },
             specialties: p.specialties,
             fees: if p.charges_online {
                 "网上缴费"
@@ -76,9 +90,20 @@ async fn render(
             },
         })
         .collect();
+    let range = zc_db::organisations::committee(&state.db, committee)
+        .await?
+        .map(|c| (c.level_min, c.level_max))
+        .unwrap_or((1, 5));
+    let ticked = typed.all("levels");
+    let levels = TitleLevel::ALL
+        .iter()
+        .filter(|l| (range.0..=range.1).contains(&l.rank()))
+        .map(|l| (l.rank(), l.name(), ticked.contains(&l.rank().to_string())))
+        .collect();
     Ok(PlansPage {
         nav: portal_nav(Portal::Committee, "/committee/plans"),
         plans,
+        levels,
         typed,
         errors,
         ctx,
@@ -104,6 +129,7 @@ async fn save(
         apply_until: posted.value("apply_until"),
         specialties: posted.value("specialties"),
         charges_online: posted.value("charges_online") == "1",
+        levels: posted.all("levels"),
     };
     match review_plans::save(&state.db, user.actor(&ip), &input).await {
         Ok(_) => Ok(Redirect::to("/committee/plans").into_response()),
