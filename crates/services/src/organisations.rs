@@ -104,8 +104,15 @@ async fn check_office(
     }
 }
 
-fn name_taken() -> ServiceError {
-    FieldErrors::one("name", "已有同名机构，请核对名称")
+/// A write whose unique violation means the name is taken.
+fn unless_name_taken<T>(written: zc_db::DbResult<T>) -> ServiceResult<T> {
+    match written {
+        Ok(v) => Ok(v),
+        Err(e) if e.is_unique_violation() => {
+            Err(FieldErrors::one("name", "已有同名机构，请核对名称"))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Creates an office under a parent.
@@ -119,11 +126,7 @@ pub async fn create_office(db: &Db, actor: Actor<'_>, input: &OfficeInput) -> Se
         region_code: region.as_deref(),
         parent_id: Some(parent),
     };
-    let id = match organisations::insert_office(&mut tx, &fields).await {
-        Ok(id) => id,
-        Err(e) if e.is_unique_violation() => return Err(name_taken()),
-        Err(e) => return Err(e.into()),
-    };
+    let id = unless_name_taken(organisations::insert_office(&mut tx, &fields).await)?;
     let object = format!("office:{id}");
     let detail = format!("新建{}：{}", kind.name(), fields.name);
     zc_db::audit::record_in(&mut tx, &actor.event("org.office.create", &object, &detail)).await?;
@@ -157,11 +160,7 @@ pub async fn update_office(
         region_code: region.as_deref(),
         parent_id: Some(parent),
     };
-    match organisations::update_office(&mut tx, id, &fields).await {
-        Ok(()) => {}
-        Err(e) if e.is_unique_violation() => return Err(name_taken()),
-        Err(e) => return Err(e.into()),
-    }
+    unless_name_taken(organisations::update_office(&mut tx, id, &fields).await)?;
     let object = format!("office:{id}");
     let detail = format!(
         "修改机构：{} → {}，上级机构 {:?} → {parent}",
@@ -263,11 +262,7 @@ pub async fn create_committee(
     require_system_admin(&actor)?;
     let fields = check_committee(db, input).await?;
     let mut tx = db.begin_write().await?;
-    let id = match organisations::insert_committee(&mut tx, &fields).await {
-        Ok(id) => id,
-        Err(e) if e.is_unique_violation() => return Err(name_taken()),
-        Err(e) => return Err(e.into()),
-    };
+    let id = unless_name_taken(organisations::insert_committee(&mut tx, &fields).await)?;
     let object = format!("committee:{id}");
     let detail = committee_detail("新建", &fields);
     zc_db::audit::record_in(
@@ -292,11 +287,7 @@ pub async fn update_committee(
         .ok_or(ServiceError::NotFound)?;
     let fields = check_committee(db, input).await?;
     let mut tx = db.begin_write().await?;
-    match organisations::update_committee(&mut tx, id, &fields).await {
-        Ok(()) => {}
-        Err(e) if e.is_unique_violation() => return Err(name_taken()),
-        Err(e) => return Err(e.into()),
-    }
+    unless_name_taken(organisations::update_committee(&mut tx, id, &fields).await)?;
     let object = format!("committee:{id}");
     let detail = committee_detail("修改", &fields);
     zc_db::audit::record_in(

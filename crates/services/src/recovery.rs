@@ -11,7 +11,7 @@ use crate::{
     FieldErrors, ServiceError, ServiceResult, password_hash,
     pii::PiiVault,
     registration::normalise_answer,
-    sms::{CodePurpose, SmsMessage, SmsPolicy, SmsSender, send_message, verify_code},
+    sms::{CodePurpose, SmsContext, SmsMessage, SmsSender, send_message, verify_code},
 };
 
 /// Failed security-answer attempts allowed per ID number within the lock window.
@@ -67,17 +67,19 @@ async fn apply_reset(
 }
 
 /// Reset by an SMS code sent (purpose 找回密码) to the registered mobile.
-#[allow(clippy::too_many_arguments)]
 pub async fn reset_by_sms(
-    db: &Db,
-    vault: &PiiVault,
-    sender: &dyn SmsSender,
-    policy: &SmsPolicy,
+    sms: SmsContext<'_>,
     phone_input: &str,
     code: &str,
     new: &NewPassword,
     ip: &str,
 ) -> ServiceResult<()> {
+    let SmsContext {
+        db,
+        vault,
+        sender,
+        policy,
+    } = sms;
     let mut errors = FieldErrors::default();
     let phone = match Phone::parse(phone_input) {
         Ok(p) => Some(p),
@@ -156,17 +158,17 @@ pub async fn question_for(
 }
 
 /// Reset by ID number + name + security answer.
-#[allow(clippy::too_many_arguments)]
 pub async fn reset_by_question(
-    db: &Db,
-    vault: &PiiVault,
-    sender: &dyn SmsSender,
+    sms: SmsContext<'_>,
     id_input: &str,
     name: &str,
     answer: &str,
     new: &NewPassword,
     ip: &str,
 ) -> ServiceResult<()> {
+    let SmsContext {
+        db, vault, sender, ..
+    } = sms;
     let (account_id, _) = question_for(db, vault, id_input, name).await?;
     let mut errors = FieldErrors::default();
     if answer.trim().is_empty() {

@@ -127,18 +127,20 @@ pub async fn change_security_question(
 
 /// Changes an applicant's mobile: a code sent to the new number proves it, the password
 /// is typed again, and the old number is told.
-#[allow(clippy::too_many_arguments)]
 pub async fn change_phone(
-    db: &Db,
-    vault: &PiiVault,
-    sender: &dyn crate::sms::SmsSender,
-    policy: &crate::sms::SmsPolicy,
+    sms: crate::sms::SmsContext<'_>,
     account_id: i64,
     new_phone: &str,
     code: &str,
     current: &str,
     ip: &str,
 ) -> ServiceResult<()> {
+    let crate::sms::SmsContext {
+        db,
+        vault,
+        sender,
+        policy,
+    } = sms;
     let account = accounts::find(db, account_id)
         .await?
         .ok_or(ServiceError::NotFound)?;

@@ -192,17 +192,29 @@ pub fn parse_phone(input: &str, field: &'static str) -> ServiceResult<Phone> {
     })
 }
 
+/// What every use case that sends or checks an SMS code needs: the database, the vault
+/// that seals and indexes mobiles, the sender and the sending policy.
+#[derive(Clone, Copy)]
+pub struct SmsContext<'a> {
+    pub db: &'a Db,
+    pub vault: &'a PiiVault,
+    pub sender: &'a dyn SmsSender,
+    pub policy: &'a SmsPolicy,
+}
+
 /// Sends a code for `purpose` to the number typed in the `phone` field, within the limits.
-#[allow(clippy::too_many_arguments)]
 pub async fn request_code(
-    db: &Db,
-    vault: &PiiVault,
-    sender: &dyn SmsSender,
-    policy: &SmsPolicy,
+    sms: SmsContext<'_>,
     phone_input: &str,
     purpose: CodePurpose,
     ip: &str,
 ) -> ServiceResult<()> {
+    let SmsContext {
+        db,
+        vault,
+        sender,
+        policy,
+    } = sms;
     let phone = parse_phone(phone_input, "phone")?;
     let phone_index = vault.index("phone", phone.as_str());
     let now = Utc::now();

@@ -7,7 +7,7 @@ use zc_services::{
     accounts::{authenticate_applicant, login_by_sms},
     pii::PiiVault,
     registration::{RegistrationInput, SECURITY_QUESTIONS, register_applicant},
-    sms::{CodePurpose, OutboxOnly, SmsPolicy, request_code},
+    sms::{CodePurpose, OutboxOnly, SmsContext, SmsPolicy, request_code},
 };
 
 const IP: &str = "203.0.113.7";
@@ -76,10 +76,12 @@ fn refusal_code(e: ServiceError) -> &'static str {
 async fn register(t: &TestDb, v: &PiiVault) -> i64 {
     let policy = SmsPolicy::default();
     request_code(
-        &t.db,
-        v,
-        &OutboxOnly,
-        &policy,
+        SmsContext {
+            db: &t.db,
+            vault: v,
+            sender: &OutboxOnly,
+            policy: &policy,
+        },
         "13812345678",
         CodePurpose::Register,
         IP,
@@ -140,10 +142,12 @@ async fn each_identifier_registers_only_once() {
     age_codes(&t).await;
     let policy = SmsPolicy::default();
     request_code(
-        &t.db,
-        &v,
-        &OutboxOnly,
-        &policy,
+        SmsContext {
+            db: &t.db,
+            vault: &v,
+            sender: &OutboxOnly,
+            policy: &policy,
+        },
         "13812345678",
         CodePurpose::Register,
         IP,
@@ -177,10 +181,12 @@ async fn codes_are_single_use_expire_and_allow_five_tries() {
     let v = vault();
     let policy = SmsPolicy::default();
     request_code(
-        &t.db,
-        &v,
-        &OutboxOnly,
-        &policy,
+        SmsContext {
+            db: &t.db,
+            vault: &v,
+            sender: &OutboxOnly,
+            policy: &policy,
+        },
         "13912345678",
         CodePurpose::Register,
         IP,
@@ -226,10 +232,12 @@ async fn codes_are_single_use_expire_and_allow_five_tries() {
     // A fresh code that has expired.
     age_codes(&t).await;
     request_code(
-        &t.db,
-        &v,
-        &OutboxOnly,
-        &policy,
+        SmsContext {
+            db: &t.db,
+            vault: &v,
+            sender: &OutboxOnly,
+            policy: &policy,
+        },
         "13912345678",
         CodePurpose::Register,
         IP,
@@ -258,10 +266,12 @@ async fn codes_are_single_use_expire_and_allow_five_tries() {
     // A code for another purpose does not work here.
     age_codes(&t).await;
     request_code(
-        &t.db,
-        &v,
-        &OutboxOnly,
-        &policy,
+        SmsContext {
+            db: &t.db,
+            vault: &v,
+            sender: &OutboxOnly,
+            policy: &policy,
+        },
         "13912345678",
         CodePurpose::ChangePhone,
         IP,
@@ -295,10 +305,12 @@ async fn sending_is_limited_per_phone_and_answers_alike_for_unknown_numbers() {
     let v = vault();
     let policy = SmsPolicy::default();
     request_code(
-        &t.db,
-        &v,
-        &OutboxOnly,
-        &policy,
+        SmsContext {
+            db: &t.db,
+            vault: &v,
+            sender: &OutboxOnly,
+            policy: &policy,
+        },
         "13712345678",
         CodePurpose::Login,
         IP,
@@ -311,10 +323,12 @@ async fn sending_is_limited_per_phone_and_answers_alike_for_unknown_numbers() {
         "no SMS to an unregistered number"
     );
     let e = request_code(
-        &t.db,
-        &v,
-        &OutboxOnly,
-        &policy,
+        SmsContext {
+            db: &t.db,
+            vault: &v,
+            sender: &OutboxOnly,
+            policy: &policy,
+        },
         "13712345678",
         CodePurpose::Login,
         IP,
@@ -329,10 +343,12 @@ async fn sending_is_limited_per_phone_and_answers_alike_for_unknown_numbers() {
     for _ in 0..4 {
         age_codes(&t).await;
         request_code(
-            &t.db,
-            &v,
-            &OutboxOnly,
-            &policy,
+            SmsContext {
+                db: &t.db,
+                vault: &v,
+                sender: &OutboxOnly,
+                policy: &policy,
+            },
             "13712345678",
             CodePurpose::Login,
             IP,
@@ -342,10 +358,12 @@ async fn sending_is_limited_per_phone_and_answers_alike_for_unknown_numbers() {
     }
     age_codes(&t).await;
     let e = request_code(
-        &t.db,
-        &v,
-        &OutboxOnly,
-        &policy,
+        SmsContext {
+            db: &t.db,
+            vault: &v,
+            sender: &OutboxOnly,
+            policy: &policy,
+        },
         "13712345678",
         CodePurpose::Login,
         IP,
@@ -367,10 +385,12 @@ async fn sms_login_uses_a_login_code_once() {
     age_codes(&t).await;
     let policy = SmsPolicy::default();
     request_code(
-        &t.db,
-        &v,
-        &OutboxOnly,
-        &policy,
+        SmsContext {
+            db: &t.db,
+            vault: &v,
+            sender: &OutboxOnly,
+            policy: &policy,
+        },
         "13812345678",
         CodePurpose::Login,
         IP,

@@ -65,6 +65,16 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// What the SMS use cases need, borrowed from the state.
+    pub fn sms_context(&self) -> zc_services::sms::SmsContext<'_> {
+        zc_services::sms::SmsContext {
+            db: &self.db,
+            vault: &self.vault,
+            sender: self.sms.as_ref(),
+            policy: &self.sms_policy,
+        }
+    }
+
     /// Builds the state for a database, configuration and field-encryption vault, with
     /// the outbox as SMS transport.
     pub fn new(db: Db, config: WebConfig, vault: PiiVault) -> Self {

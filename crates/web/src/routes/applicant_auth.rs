@@ -176,16 +176,8 @@ async fn register_submit(
 ) -> AppResult<Response> {
     let ip = addr.ip().to_string();
     if form.action == "send_code" {
-        let result = request_code(
-            &state.db,
-            &state.vault,
-            state.sms.as_ref(),
-            &state.sms_policy,
-            &form.phone,
-            CodePurpose::Register,
-            &ip,
-        )
-        .await;
+        let result =
+            request_code(state.sms_context(), &form.phone, CodePurpose::Register, &ip).await;
         let (errors, sent) = match result {
             Ok(()) => {
                 let masked = Phone::parse(&form.phone)
@@ -392,17 +384,7 @@ async fn sms_submit(
     let ip = addr.ip().to_string();
     let next = safe_next(form.next.as_deref());
     let (errors, sent) = if form.action == "send_code" {
-        match request_code(
-            &state.db,
-            &state.vault,
-            state.sms.as_ref(),
-            &state.sms_policy,
-            &form.phone,
-            CodePurpose::Login,
-            &ip,
-        )
-        .await
-        {
+        match request_code(state.sms_context(), &form.phone, CodePurpose::Login, &ip).await {
             // The same words whether or not the number has an account.
             Ok(()) => (
                 FieldErrors::default(),

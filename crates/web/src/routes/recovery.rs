@@ -102,17 +102,7 @@ async fn sms_submit(
 ) -> AppResult<Response> {
     let ip = addr.ip().to_string();
     let (errors, sent) = if f.action == "send_code" {
-        match request_code(
-            &state.db,
-            &state.vault,
-            state.sms.as_ref(),
-            &state.sms_policy,
-            &f.phone,
-            CodePurpose::Reset,
-            &ip,
-        )
-        .await
-        {
+        match request_code(state.sms_context(), &f.phone, CodePurpose::Reset, &ip).await {
             Ok(()) => (
                 FieldErrors::default(),
                 Some("如果该手机号已注册，验证码已发送，5分钟内有效。".to_string()),
@@ -124,18 +114,7 @@ async fn sms_submit(
             password: f.password,
             password_confirm: f.password_confirm,
         };
-        match reset_by_sms(
-            &state.db,
-            &state.vault,
-            state.sms.as_ref(),
-            &state.sms_policy,
-            &f.phone,
-            &f.sms_code,
-            &new,
-            &ip,
-        )
-        .await
-        {
+        match reset_by_sms(state.sms_context(), &f.phone, &f.sms_code, &new, &ip).await {
             Ok(()) => {
                 return Ok(DonePage {
                     ctx,
@@ -224,9 +203,7 @@ async fn question_submit(
             password_confirm: f.password_confirm,
         };
         match reset_by_question(
-            &state.db,
-            &state.vault,
-            state.sms.as_ref(),
+            state.sms_context(),
             &f.id_number,
             &f.name,
             &f.security_answer,

@@ -305,10 +305,7 @@ async fn phone_submit(
     let ip = addr.ip().to_string();
     if f.action == "send_code" {
         let sent = zc_services::sms::request_code(
-            &state.db,
-            &state.vault,
-            state.sms.as_ref(),
-            &state.sms_policy,
+            state.sms_context(),
             &f.phone,
             zc_services::sms::CodePurpose::ChangePhone,
             &ip,
@@ -328,10 +325,7 @@ async fn phone_submit(
         );
     }
     let result = zc_services::settings::change_phone(
-        &state.db,
-        &state.vault,
-        state.sms.as_ref(),
-        &state.sms_policy,
+        state.sms_context(),
         user.id,
         &f.phone,
         &f.sms_code,
