@@ -222,7 +222,9 @@ async fn export(status: &str) -> anyhow::Result<()> {
     )
     .await?;
     tx.commit().await?;
-    let row = zc_db::exports::find(&db, id).await?.expect("just written");
+    let row = zc_db::exports::find(&db, id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("export #{id} was not written"))?;
     let before = peak_rss_mb();
     let started = Instant::now();
     let (key, rows) = zc_services::roster_export::write(&db, &vault, &files_dir, &row).await?;

@@ -65,10 +65,7 @@ pub async fn seed_applications(
     count: u64,
     shape: SeedShape,
 ) -> ServiceResult<u64> {
-    let year = zc_domain::calendar::china_date(Utc::now())
-        .format("%Y")
-        .to_string();
-    let year: i32 = year.parse().unwrap_or(2026);
+    let year = chrono::Datelike::year(&zc_domain::calendar::china_date(Utc::now()));
     let choices = zc_db::applications::open_choices(db, year, Utc::now()).await?;
     let mut units = approved_units(db).await?;
     if shape.one_unit {

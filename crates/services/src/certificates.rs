@@ -82,7 +82,7 @@ pub async fn confirm_and_issue(
     let issued = next_status(kind, confirmed, Event::IssueCertificate, Party::Office)
         .map_err(|_| already())?;
     let today = china_date(Utc::now());
-    let year: i32 = today.format("%Y").to_string().parse().unwrap_or(2026);
+    let year = chrono::Datelike::year(&today);
     let token = format!("{:032x}", rand::random::<u128>());
     let doc = doc_number.trim();
 

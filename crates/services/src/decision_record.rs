@@ -14,7 +14,6 @@ use crate::{ServiceError, ServiceResult, accounts::Actor};
 #[derive(Debug, Clone)]
 pub struct Decided<'a> {
     pub application_id: i64,
-    pub kind: ApplicationKind,
     pub event: Event,
     pub party: Party,
     /// 业务步骤 in the progress history, e.g. 单位审核.
@@ -44,14 +43,27 @@ pub async fn record(
         .ok_or(ServiceError::NotFound)?;
     crate::stage_windows::check_open(db, &app, d.party).await?;
     let mut tx = db.begin_write().await?;
-    let current = applications::status_in(&mut tx, d.application_id)
-        .await?
-        .and_then(|s| ApplicationStatus::from_code(&s))
-        .ok_or(ServiceError::NotFound)?;
-    let to = next_status(d.kind, current, d.event, d.party).map_err(|_| decided())?;
-    if !applications::set_status(&mut tx, d.application_id, current.code(), to.code()).await? {
-        return Err(decided());
-    }
+    let to = move_in(
+        db,
+        &mut tx,
+        &app,
+        actor.account_id,
+        Move {
+            event: d.event,
+            party: d.party,
+            step: d.step,
+            org_name: d.org_name,
+            opinion: d.opinion.trim(),
+        },
+    )
+    .await
+    .map_err(|e| match e {
+        ServiceError::Refused {
+            code: "already_decided",
+            ..
+        } => decided(),
+        e => e,
+    })?;
     if !d.reasons.is_empty() {
         applications::keep_returned_snapshot(&mut tx, d.application_id).await?;
     }
@@ -65,21 +77,6 @@ pub async fn record(
         )
         .await?;
     }
-    applications::insert_event(
-        &mut tx,
-        &NewEvent {
-            application_id: d.application_id,
-            step: d.step,
-            action: d.event.name(),
-            opinion: d.opinion.trim(),
-            actor_id: actor.account_id,
-            org_name: d.org_name,
-            from_status: current.code(),
-            to_status: to.code(),
-        },
-    )
-    .await?;
-    crate::messages::status_changed(db, &mut tx, &app, to, d.event.name(), d.opinion).await?;
     let object = format!("application:{}", d.application_id);
     let detail = format!("{}：{}", d.event.name(), d.opinion.trim());
     zc_db::audit::record_in(&mut tx, &actor.event(d.audit_action, &object, &detail)).await?;

@@ -6,7 +6,7 @@
 use zc_db::{Db, applications::ApplicationRow};
 use zc_domain::{
     Role,
-    application::{ApplicationKind, ApplicationStatus, Event, Party, ReturnTo},
+    application::{ApplicationStatus, Event, Party, ReturnTo},
 };
 
 use crate::{
@@ -110,7 +110,6 @@ pub async fn decide(
     let staff_id = actor.account_id.ok_or(ServiceError::NotFound)?;
     let desk = Desk::of(db, staff_id).await?;
     let app = in_scope(db, desk, application_id).await?;
-    let kind = ApplicationKind::from_code(&app.kind).ok_or(ServiceError::NotFound)?;
     let office_id = match desk {
         Desk::Department(id) | Desk::Office(id) => id,
     };
@@ -184,7 +183,6 @@ pub async fn decide(
         actor,
         &Decided {
             application_id,
-            kind,
             event,
             party: desk.party(),
             step: match desk {

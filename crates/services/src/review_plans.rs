@@ -41,11 +41,7 @@ pub fn specialty_list(text: &str) -> Vec<String> {
 pub async fn save(db: &Db, actor: Actor<'_>, input: &PlanInput) -> ServiceResult<i64> {
     let staff_id = actor.account_id.ok_or(ServiceError::NotFound)?;
     let committee = committee_of(db, staff_id).await?;
-    let this_year: i32 = china_date(Utc::now())
-        .format("%Y")
-        .to_string()
-        .parse()
-        .unwrap_or(2026);
+    let this_year = chrono::Datelike::year(&china_date(Utc::now()));
     let mut errors = FieldErrors::default();
     let year = input
         .year

@@ -6,7 +6,7 @@
 use zc_db::{Db, applications};
 use zc_domain::{
     Role,
-    application::{ApplicationKind, ApplicationStatus, Event, Party},
+    application::{ApplicationStatus, Event, Party},
 };
 
 use crate::{FieldErrors, ServiceError, ServiceResult, accounts::Actor};
@@ -111,7 +111,6 @@ pub async fn decide(
 ) -> ServiceResult<ApplicationStatus> {
     let staff_id = actor.account_id.ok_or(ServiceError::NotFound)?;
     let (_, app) = in_unit_scope(db, staff_id, application_id).await?;
-    let kind = ApplicationKind::from_code(&app.kind).ok_or(ServiceError::NotFound)?;
     let (event, opinion) = match decision {
         UnitDecision::Return(reasons) => {
             check_reasons(reasons)?;
@@ -180,7 +179,6 @@ pub async fn decide(
         actor,
         &crate::decision_record::Decided {
             application_id,
-            kind,
             event,
             party: Party::Unit,
             step: "单位审核",

@@ -8,7 +8,7 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
 };
-use zc_services::ServiceError;
+use zc_services::{FieldErrors, ServiceError};
 
 /// What the error page should say.
 #[derive(Debug, Clone)]
@@ -45,6 +45,16 @@ pub fn refusal_message(e: ServiceError) -> AppResult<String> {
             .collect::<Vec<_>>()
             .join("；")),
         ServiceError::Refused { message, .. } => Ok(message),
+        e => Err(e.into()),
+    }
+}
+
+/// How a refused or invalid request is shown on its own form: the field messages beside
+/// their fields, or one refusal message above the form. Anything else is a fault.
+pub fn shown_on_page(e: ServiceError) -> AppResult<(FieldErrors, Option<String>)> {
+    match e {
+        ServiceError::Invalid(errors) => Ok((errors, None)),
+        ServiceError::Refused { message, .. } => Ok((FieldErrors::default(), Some(message))),
         e => Err(e.into()),
     }
 }

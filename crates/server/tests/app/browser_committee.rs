@@ -9,7 +9,7 @@ use fantoccini::{Client, Locator};
 use crate::{
     browser::{click, console_errors, fill, js, open_browser, start_driver},
     browser_review::{set, sign_out, staff_sign_in, text},
-    committee::{EXPERT_PASSWORD, actor, expert},
+    expert_pool::{EXPERT_PASSWORD, actor, expert},
     helpers::TestApp,
     helpers::spawn_app,
     unit_review::{create_office_staff, submitted_application},

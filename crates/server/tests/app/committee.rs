@@ -2,114 +2,17 @@
 //! replays its draw), redraws one who refused, experts see only their own group's
 //! dossiers, vote once each in secret, the vote needs a quorum, the passed results go on
 //! public publicity where an objection can cancel one, and the other ends as a
-//! certificate. The publicity end across a holiday and a make-up Saturday is checked too.
+//! certificate.
 
-use chrono::{Duration, NaiveDate};
+use chrono::Duration;
 use reqwest::StatusCode;
 use zc_services::accounts::Actor;
 
 use crate::{
-    helpers::{
-        SecondBrowser, TestApp, html, location, new_client, spawn_app, spawn_second_browser, texts,
-    },
+    expert_pool::{actor, app_minimum, expert, grant, signed_in_expert},
+    helpers::{TestApp, html, location, new_client, spawn_app, spawn_second_browser, texts},
     unit_review::{passed_by_office, submitted_application},
 };
-
-pub(crate) const EXPERT_PASSWORD: &str = "Expert-Review-2026";
-
-/// An applicant account in the pool of `series_id` for `specialty`, working at `unit`.
-pub(crate) async fn expert(
-    app: &TestApp,
-    n: u64,
-    unit: Option<i64>,
-    series_id: i64,
-    specialty: &str,
-) -> i64 {
-    let hash = zc_services::password_hash::hash(EXPERT_PASSWORD.into())
-        .await
-        .unwrap();
-    let id_number = format!("45010219700101{n:04}");
-    let phone = format!("137{n:08}");
-    let email = format!("expert{n}@example.test");
-    let mut tx = app.db.begin_write().await.unwrap();
-    let account = zc_db::accounts::insert(
-        &mut tx,
-        &zc_db::accounts::NewAccount {
-            login_name: &format!("expert{n}"),
-            display_name: &format!("专家{n}"),
-            password_hash: &hash,
-            role: "applicant",
-            org_kind: None,
-            org_id: None,
-            duty: None,
-        },
-    )
-    .await
-    .unwrap();
-    zc_db::applicants::insert(
-        &mut tx,
-        &zc_db::applicants::NewApplicant {
-            account_id: account,
-            name: &format!("专家{n}"),
-            doc_kind: "resident_id",
-            id_number_sealed: &app.vault.seal(&id_number),
-            id_number_index: &app.vault.index("id", &id_number),
-            id_number_masked: &zc_domain::mask::mask_id_number(&id_number),
-            phone_sealed: &app.vault.seal(&phone),
-            phone_index: &app.vault.index("phone", &phone),
-            phone_masked: &zc_domain::mask::mask_phone(&phone),
-            email: &email,
-            email_key: &email,
-            security_question: "q",
-            security_answer_hash: &hash,
-        },
-    )
-    .await
-    .unwrap();
-    if let Some(unit) = unit {
-        zc_db::applicants::set_unit(&mut tx, account, unit)
-            .await
-            .unwrap();
-    }
-    tx.commit().await.unwrap();
-    grant(app, account, series_id, specialty).await;
-    account
-}
-
-async fn grant(app: &TestApp, account: i64, series_id: i64, specialty: &str) {
-    let today = (chrono::Utc::now() + Duration::hours(8)).date_naive();
-    zc_services::experts::grant(
-        &app.db,
-        Actor::default(),
-        &zc_services::experts::Grant {
-            account_id: account,
-            series_id,
-            specialty,
-            title_name: "高级工程师",
-            term_start: today - Duration::days(30),
-            term_end: today + Duration::days(700),
-        },
-    )
-    .await
-    .unwrap();
-}
-
-pub(crate) fn actor(id: i64) -> Actor<'static> {
-    Actor {
-        account_id: Some(id),
-        role: Some(zc_domain::Role::Applicant),
-        ip: Some("127.0.0.1"),
-    }
-}
-
-async fn signed_in_expert(app: &TestApp, n: u64) -> SecondBrowser {
-    let b = spawn_second_browser(app).await;
-    let res = b
-        .login_applicant_with(app, &format!("expert{n}@example.test"), EXPERT_PASSWORD)
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER, "expert{n} signs in");
-    b
-}
 
 /// Two dossiers of the same committee and specialty waiting for review: the demo
 /// applicant's (through the real chain) and a seeded colleague's from another unit.
@@ -610,29 +513,4 @@ async fn a_committee_draws_votes_in_secret_publishes_and_an_objection_cancels_on
     for step in ["评委会评审", "评审结果公示", "发文确认"] {
         assert!(steps.iter().any(|s| s == step), "{step} in {steps:?}");
     }
-}
-
-fn app_minimum(level_rank: i32) -> u32 {
-    zc_domain::committee::minimum_size::MinimumSizes::default().of(level_rank)
-}
-
-#[tokio::test]
-async fn a_result_publicity_runs_five_working_days_across_a_holiday_and_a_make_up_saturday() {
-    let app = spawn_app().await;
-    let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
-    // Posted on 30 September: 1–7 October are holidays, Saturday 10 October is worked.
-    // Working days after it: 8th, 9th, 10th (Saturday), 12th, 13th.
-    assert_eq!(
-        zc_services::result_publicity::ends_on(&app.db, day(9, 30))
-            .await
-            .unwrap(),
-        day(10, 13)
-    );
-    // An ordinary week: Monday 2 November runs to Monday 9 November.
-    assert_eq!(
-        zc_services::result_publicity::ends_on(&app.db, day(11, 2))
-            .await
-            .unwrap(),
-        day(11, 9)
-    );
 }

@@ -175,6 +175,17 @@ async fn detail(
     })
 }
 
+/// The applicant as a reviewer's heading names them: `张三（4501**********1234）`.
+pub(crate) async fn applicant_heading(
+    state: &AppState,
+    app: &zc_db::applications::ApplicationRow,
+) -> AppResult<String> {
+    Ok(zc_db::applicants::find(&state.db, app.applicant_id)
+        .await?
+        .map(|a| format!("{}（{}）", a.name, a.id_number_masked))
+        .unwrap_or_default())
+}
+
 /// The dossier of an application as read-only parts and pictures, for the applicant and
 /// for the staff who review it.
 pub(crate) async fn dossier_view(

@@ -18,16 +18,18 @@ use zc_domain::{
     application::{ApplicationStatus, ReturnTo},
 };
 use zc_services::{
-    FieldErrors, ServiceError,
+    FieldErrors,
     office_review::{self, Desk, OfficeDecision},
 };
 
 use crate::{
     context::PageContext,
-    error::{AppError, AppResult},
+    error::{AppError, AppResult, shown_on_page},
     routes::review_form::{Posted, SectionChoice, section_choices},
     routes::{
-        application_views::{DossierFiles, DossierPart, HistoryLine, dossier_view, history},
+        application_views::{
+            DossierFiles, DossierPart, HistoryLine, applicant_heading, dossier_view, history,
+        },
         my_applications::Card,
         review_queue::{
             BatchTally, QueueDesk, QueuePage, QueueQuery, batch_ids, queue_page, roster_request,
@@ -143,10 +145,7 @@ async fn render(
     let desk = desk(state, &ctx).await?;
     let app = office_review::in_scope(&state.db, desk, id).await?;
     let (parts, files) = dossier_view(state, &app).await?;
-    let applicant = zc_db::applicants::find(&state.db, app.applicant_id)
-        .await?
-        .map(|a| format!("{}（{}）", a.name, a.id_number_masked))
-        .unwrap_or_default();
+    let applicant = applicant_heading(state, &app).await?;
     Ok(DossierPage {
         nav: portal_nav(Portal::Office, "/office/applications"),
         pending: app.status == desk.pending().code(),
@@ -200,17 +199,12 @@ async fn decision(
     let actor = user.actor(&ip);
     match office_review::decide(&state.db, actor, id, &decision).await {
         Ok(_) => Ok(Redirect::to("/office/applications").into_response()),
-        Err(ServiceError::Invalid(errors)) => {
-            let mut page = render(&state, ctx, id, errors, None).await?;
+        Err(e) => {
+            let (errors, message) = shown_on_page(e)?;
+            let mut page = render(&state, ctx, id, errors, message).await?;
             page.typed = posted;
             Ok(page.into_response())
         }
-        Err(ServiceError::Refused { message, .. }) => {
-            let mut page = render(&state, ctx, id, FieldErrors::default(), Some(message)).await?;
-            page.typed = posted;
-            Ok(page.into_response())
-        }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -274,16 +268,11 @@ async fn issue(
     .await;
     match outcome {
         Ok(_) => Ok(Redirect::to("/office/certificates").into_response()),
-        Err(ServiceError::Invalid(errors)) => {
-            let mut page = render(&state, ctx, id, errors, None).await?;
+        Err(e) => {
+            let (errors, message) = shown_on_page(e)?;
+            let mut page = render(&state, ctx, id, errors, message).await?;
             page.typed = posted;
             Ok(page.into_response())
         }
-        Err(ServiceError::Refused { message, .. }) => {
-            let mut page = render(&state, ctx, id, FieldErrors::default(), Some(message)).await?;
-            page.typed = posted;
-            Ok(page.into_response())
-        }
-        Err(e) => Err(e.into()),
     }
 }

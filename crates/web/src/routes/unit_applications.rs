@@ -23,13 +23,15 @@ use zc_services::{
 
 use crate::{
     context::PageContext,
-    error::{AppError, AppResult},
+    error::{AppError, AppResult, shown_on_page},
     routes::review_form::{Posted, SectionChoice, section_choices},
     routes::review_queue::{
         BatchTally, QueueDesk, QueuePage, QueueQuery, batch_ids, queue_page, roster_request,
     },
     routes::{
-        application_views::{DossierFiles, DossierPart, HistoryLine, dossier_view, history},
+        application_views::{
+            DossierFiles, DossierPart, HistoryLine, applicant_heading, dossier_view, history,
+        },
         my_applications::Card,
     },
     state::AppState,
@@ -162,10 +164,7 @@ async fn render(
     let (staff_id, _) = unit_of(&ctx)?;
     let app = unit_review::for_unit_staff(&state.db, staff_id, id).await?;
     let (parts, files) = dossier_view(state, &app).await?;
-    let applicant = zc_db::applicants::find(&state.db, app.applicant_id)
-        .await?
-        .map(|a| format!("{}（{}）", a.name, a.id_number_masked))
-        .unwrap_or_default();
+    let applicant = applicant_heading(state, &app).await?;
     let calendar = zc_db::calendar::working_calendar(&state.db, zc_db::seed::GUANGXI).await?;
     let record = zc_db::unit_review::publicity(&state.db, id).await?;
     let may_forward = record.as_ref().is_some_and(|p| {
@@ -254,17 +253,12 @@ async fn decision(
     };
     match unit_review::decide(&state.db, actor(&ctx, &ip)?, id, &decision).await {
         Ok(_) => Ok(Redirect::to("/unit/applications").into_response()),
-        Err(ServiceError::Invalid(errors)) => {
-            let mut page = render(&state, ctx, id, errors, None).await?;
+        Err(e) => {
+            let (errors, message) = shown_on_page(e)?;
+            let mut page = render(&state, ctx, id, errors, message).await?;
             page.typed = posted;
             Ok(page.into_response())
         }
-        Err(ServiceError::Refused { message, .. }) => {
-            let mut page = render(&state, ctx, id, FieldErrors::default(), Some(message)).await?;
-            page.typed = posted;
-            Ok(page.into_response())
-        }
-        Err(e) => Err(e.into()),
     }
 }
 
