@@ -69,7 +69,7 @@ pub enum Identifier<'a> {
 }
 
 /// Finds the account id of the applicant with this identifier.
-pub async fn account_for(db: &Db, ident: Identifier<'_>) -> DbResult<Option<i64>> {
+pub async fn account_for(conn: impl Into<crate::Conn<'_>>, ident: Identifier<'_>) -> DbResult<Option<i64>> {
     let (sql, value) = match ident {
         Identifier::IdNumberIndex(v) => (
             "SELECT account_id FROM applicant WHERE id_number_index = $1",
@@ -78,7 +78,7 @@ pub async fn account_for(db: &Db, ident: Identifier<'_>) -> DbResult<Option<i64>
         Identifier::PhoneIndex(v) => ("SELECT account_id FROM applicant WHERE phone_index = $1", v),
         Identifier::EmailKey(v) => ("SELECT account_id FROM applicant WHERE email_key = $1", v),
     };
-    Ok(with_pool!(db, p => sqlx::query_scalar(sql).bind(value).fetch_optional(p).await)?)
+    Ok(crate::with_conn!(conn, p => sqlx::query_scalar(sql).bind(value).fetch_optional(p).await)?)
 }
 
 /// Which of the three unique identifiers are already registered.
@@ -105,11 +105,11 @@ pub async fn taken(db: &Db, id_index: &str, phone_index: &str, email_key: &str) 
 }
 
 /// The applicant row of an account.
-pub async fn find(db: &Db, account_id: i64) -> DbResult<Option<ApplicantRow>> {
+pub async fn find(conn: impl Into<crate::Conn<'_>>, account_id: i64) -> DbResult<Option<ApplicantRow>> {
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM applicant WHERE account_id = $1"
     ));
-    Ok(with_pool!(db, p => sqlx::query_as(sql).bind(account_id).fetch_optional(p).await)?)
+    Ok(crate::with_conn!(conn, p => sqlx::query_as(sql).bind(account_id).fetch_optional(p).await)?)
 }
 
 /// Sets an applicant's unit inside `tx`.

@@ -36,9 +36,9 @@ const SELECT: &str = "SELECT a.id, a.kind, a.applicant_id, a.unit_id, a.year, a.
     JOIN office o ON o.id = a.office_id LEFT JOIN committee c ON c.id = a.committee_id";
 
 /// One application.
-pub async fn find(db: &Db, id: i64) -> DbResult<Option<ApplicationRow>> {
+pub async fn find(conn: impl Into<crate::Conn<'_>>, id: i64) -> DbResult<Option<ApplicationRow>> {
     let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE a.id = $1"));
-    Ok(with_pool!(db, p => sqlx::query_as(sql).bind(id).fetch_optional(p).await)?)
+    Ok(crate::with_conn!(conn, p => sqlx::query_as(sql).bind(id).fetch_optional(p).await)?)
 }
 
 /// An applicant's applications (deleted ones left out), newest first.
@@ -95,10 +95,10 @@ pub async fn record_submission(tx: &mut Tx, id: i64, token: &str, snapshot: &str
 }
 
 /// The token of the last submission.
-pub async fn submit_token(db: &Db, id: i64) -> DbResult<Option<String>> {
+pub async fn submit_token(conn: impl Into<crate::Conn<'_>>, id: i64) -> DbResult<Option<String>> {
     let sql = "SELECT submit_token FROM application WHERE id = $1";
     let t: Option<Option<String>> =
-        with_pool!(db, p => sqlx::query_scalar(sql).bind(id).fetch_optional(p).await)?;
+        crate::with_conn!(conn, p => sqlx::query_scalar(sql).bind(id).fetch_optional(p).await)?;
     Ok(t.flatten())
 }
 

@@ -2,12 +2,12 @@
 
 use chrono::Utc;
 
-use crate::{Db, DbResult, Tx, with_pool, with_tx};
+use crate::{DbResult, Tx, with_tx};
 
 /// Every part of an applicant's archive.
-pub async fn parts(db: &Db, account_id: i64) -> DbResult<Vec<(String, String)>> {
+pub async fn parts(conn: impl Into<crate::Conn<'_>>, account_id: i64) -> DbResult<Vec<(String, String)>> {
     let sql = "SELECT part, data FROM archive_part WHERE account_id = $1";
-    Ok(with_pool!(db, p => sqlx::query_as(sql).bind(account_id).fetch_all(p).await)?)
+    Ok(crate::with_conn!(conn, p => sqlx::query_as(sql).bind(account_id).fetch_all(p).await)?)
 }
 
 /// Saves a part inside `tx`.

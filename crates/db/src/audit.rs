@@ -3,7 +3,7 @@
 use chrono::{DateTime, SubsecRound, Utc};
 use sha2::{Digest, Sha256};
 
-use crate::{Db, DbResult, Tx, with_pool, with_tx};
+use crate::{Db, DbResult, Tx, TxInner, with_pool, with_tx};
 
 /// One audit event: who did what to which object, and how it ended.
 #[derive(Debug, Clone, Default)]
@@ -87,13 +87,13 @@ impl<'a> From<&'a AuditEvent<'a>> for AuditFields<'a> {
 /// Writes an event inside the transaction that made the change, so both land or neither.
 /// The chain head is locked for the rest of the transaction, so events never fork.
 pub async fn record_in(tx: &mut Tx, e: &AuditEvent<'_>) -> DbResult<()> {
-    let prev: String = match tx {
-        Tx::Sqlite(c) => {
+    let prev: String = match &mut tx.inner {
+        TxInner::Sqlite(c) => {
             sqlx::query_scalar("SELECT hash FROM audit_head WHERE id = 1")
                 .fetch_one(&mut **c)
                 .await?
         }
-        Tx::Postgres(c) => {
+        TxInner::Postgres(c) => {
             sqlx::query_scalar("SELECT hash FROM audit_head WHERE id = 1 FOR UPDATE")
                 .fetch_one(&mut **c)
                 .await?

@@ -38,3 +38,30 @@ pub async fn insert_application(tx: &mut Tx, a: &SeededApplication<'_>) -> DbRes
         .fetch_one(&mut **c).await)?,
     )
 }
+
+/// Copies the application `template` (its choice, parts and uploaded pictures) into a new
+/// draft of `applicant_id` inside `tx`: a dossier ready to submit, for load tests of 报送.
+/// The pictures' stored files are shared with the template.
+pub async fn insert_draft_copy(
+    tx: &mut Tx,
+    template: i64,
+    applicant_id: i64,
+    now: DateTime<Utc>,
+) -> DbResult<i64> {
+    let sql = "INSERT INTO application (kind, applicant_id, unit_id, year, series_id, level_rank, \
+               title_name, committee_id, office_id, status, created_at, updated_at) \
+               SELECT kind, $2, unit_id, year, series_id, level_rank, title_name, committee_id, \
+               office_id, 'draft', $3, $3 FROM application WHERE id = $1 RETURNING id";
+    let id: i64 = with_tx!(tx, c => sqlx::query_scalar(sql).bind(template).bind(applicant_id)
+        .bind(now).fetch_one(&mut **c).await)?;
+    let parts = "INSERT INTO application_part (application_id, part, data, updated_at) \
+                 SELECT $2, part, data, $3 FROM application_part WHERE application_id = $1";
+    with_tx!(tx, c => sqlx::query(parts).bind(template).bind(id).bind(now)
+        .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    let files = "INSERT INTO application_file (application_id, slot, file_key, width, height, \
+                 bytes, confirmed, created_at) SELECT $2, slot, file_key, width, height, bytes, \
+                 confirmed, $3 FROM application_file WHERE application_id = $1 ORDER BY id";
+    with_tx!(tx, c => sqlx::query(files).bind(template).bind(id).bind(now)
+        .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    Ok(id)
+}

@@ -1,6 +1,6 @@
 //! The [`Db`] handle, its connection options and write transactions.
 
-use std::{str::FromStr, time::Duration};
+use std::{str::FromStr, sync::Arc, time::Duration};
 
 use sqlx::{
     PgPool, Postgres, Sqlite, SqlitePool, Transaction,
@@ -8,7 +8,9 @@ use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
 
-use crate::{DbError, DbResult};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use crate::{DbError, DbResult, held_transactions::HeldTx};
 
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -23,31 +25,62 @@ pub enum Backend {
 /// A pool on one of the two supported backends. Cheap to clone.
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite(SqlitePool),
+    /// SQLite has one writer at a time; [`WriteGate`] queues this process's writers fairly
+    /// before they take a connection.
+    Sqlite(SqlitePool, WriteGate),
     Postgres(PgPool),
 }
 
-/// A write transaction on either backend.
-pub enum Tx {
+/// The queue in front of SQLite's single writer. Writers wait here, in arrival order and
+/// without a connection, so that waiting writers never take the connections readers need
+/// (and never spin in SQLite's busy handler).
+#[derive(Clone, Debug)]
+pub struct WriteGate {
+    permits: Arc<Semaphore>,
+    wait: Duration,
+}
+
+/// A write transaction on either backend. While it lives, the task that opened it must not
+/// ask the pool for another connection (see [`crate::held_transactions`]).
+pub struct Tx {
+    #[doc(hidden)]
+    pub inner: TxInner,
+    // Dropped after the transaction: the next writer goes once this one is rolled back.
+    _gate: Option<OwnedSemaphorePermit>,
+    _held: HeldTx,
+}
+
+/// The backend's native transaction inside a [`Tx`]; reached through [`crate::with_tx!`].
+#[doc(hidden)]
+pub enum TxInner {
     Sqlite(Transaction<'static, Sqlite>),
     Postgres(Transaction<'static, Postgres>),
 }
 
 /// Pool tuning; the defaults suit one 2-core server.
+///
+/// Every wait is bounded well under the 30-second request timeout, so an overloaded server
+/// answers "系统繁忙" (503) while the person is still there, never a late 500.
 #[derive(Debug, Clone)]
 pub struct DbOptions {
     pub max_connections: u32,
+    /// How long a request waits for a pooled connection (and, on SQLite, for its turn to
+    /// write) before it is answered 503.
     pub acquire_timeout: Duration,
-    /// SQLite only: how long a writer waits for the lock before giving up.
+    /// How long a statement waits for a lock another connection holds: SQLite's busy
+    /// timeout (another process writing), PostgreSQL's `lock_timeout` (a row being changed).
     pub busy_timeout: Duration,
 }
 
 impl Default for DbOptions {
     fn default() -> Self {
         Self {
+            // Sixteen suits both engines on two cores: SQLite reads in parallel under WAL
+            // while writers queue at the gate, and PostgreSQL keeps a process per connection,
+            // so more would only add context switches. Requests beyond it wait their turn.
             max_connections: 16,
-            acquire_timeout: Duration::from_secs(10),
-            busy_timeout: Duration::from_secs(10),
+            acquire_timeout: Duration::from_secs(5),
+            busy_timeout: Duration::from_secs(5),
         }
     }
 }
@@ -78,9 +111,16 @@ impl Db {
                 .connect_with(options)
                 .await
                 .map_err(connect_err)?;
-            Ok(Db::Sqlite(pool))
+            let gate = WriteGate {
+                permits: Arc::new(Semaphore::new(1)),
+                wait: opts.acquire_timeout,
+            };
+            Ok(Db::Sqlite(pool, gate))
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            let options = PgConnectOptions::from_str(url).map_err(connect_err)?;
+            let lock_timeout = format!("{}ms", opts.busy_timeout.as_millis());
+            let options = PgConnectOptions::from_str(url)
+                .map_err(connect_err)?
+                .options([("lock_timeout", lock_timeout.as_str())]);
             let pool = PgPoolOptions::new()
                 .max_connections(opts.max_connections)
                 .acquire_timeout(opts.acquire_timeout)
@@ -97,7 +137,7 @@ impl Db {
     /// The engine behind this handle.
     pub fn backend(&self) -> Backend {
         match self {
-            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Sqlite(..) => Backend::Sqlite,
             Db::Postgres(_) => Backend::Postgres,
         }
     }
@@ -106,8 +146,15 @@ impl Db {
     /// migrating, so several servers may start against one database at the same time.
     pub async fn migrate(&self) -> DbResult<()> {
         match self {
-            Db::Sqlite(p) => SQLITE_MIGRATOR.run(p).await?,
-            Db::Postgres(p) => POSTGRES_MIGRATOR.run(p).await?,
+            Db::Sqlite(p, _) => SQLITE_MIGRATOR.run(p).await?,
+            Db::Postgres(p) => {
+                // Another server may be migrating: wait for its advisory lock as long as it
+                // takes, not the requests' lock timeout.
+                let mut conn = p.acquire().await?;
+                sqlx::query("SET lock_timeout = 0").execute(&mut *conn).await?;
+                POSTGRES_MIGRATOR.run(&mut *conn).await?;
+                sqlx::query("RESET lock_timeout").execute(&mut *conn).await?;
+            }
         }
         Ok(())
     }
@@ -115,10 +162,28 @@ impl Db {
     /// Starts a transaction that may write. On SQLite it is `BEGIN IMMEDIATE`: a deferred
     /// transaction that reads and then writes fails with "database is locked" under
     /// concurrency instead of waiting for the busy timeout.
+    ///
+    /// On SQLite the writer first waits its turn at the [`WriteGate`], then takes a
+    /// connection, so the lock is free when it asks and readers keep their connections.
     pub async fn begin_write(&self) -> DbResult<Tx> {
+        crate::held_transactions::assert_none_held();
         Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
-            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+            Db::Sqlite(p, gate) => {
+                let permit = tokio::time::timeout(gate.wait, gate.permits.clone().acquire_owned())
+                    .await
+                    .map_err(|_| DbError::Busy("等待写入超时"))?
+                    .map_err(|_| DbError::Busy("写入队列已关闭"))?;
+                Tx {
+                    inner: TxInner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+                    _gate: Some(permit),
+                    _held: HeldTx::enter(),
+                }
+            }
+            Db::Postgres(p) => Tx {
+                inner: TxInner::Postgres(p.begin().await?),
+                _gate: None,
+                _held: HeldTx::enter(),
+            },
         })
     }
 
@@ -137,9 +202,9 @@ impl Db {
 impl Tx {
     /// Commits the transaction.
     pub async fn commit(self) -> DbResult<()> {
-        match self {
-            Tx::Sqlite(t) => t.commit().await?,
-            Tx::Postgres(t) => t.commit().await?,
+        match self.inner {
+            TxInner::Sqlite(t) => t.commit().await?,
+            TxInner::Postgres(t) => t.commit().await?,
         }
         Ok(())
     }

@@ -72,9 +72,10 @@ pub async fn enqueue_at(
 /// Takes the oldest runnable job for `worker`, if any.
 pub async fn claim(db: &Db, worker: &str) -> DbResult<Option<Job>> {
     let now = Utc::now();
+    crate::held_transactions::assert_none_held();
     let job = match db {
         // SQLite serialises writers, so the single UPDATE is already exclusive.
-        Db::Sqlite(p) => {
+        Db::Sqlite(p, _) => {
             sqlx::query_as(
                 "UPDATE job SET status = 'running', attempts = attempts + 1, locked_by = $1, \
                  locked_at = $2 WHERE id = (SELECT id FROM job WHERE status = 'queued' \

@@ -7,6 +7,7 @@
 
 mod db;
 mod error;
+pub mod held_transactions;
 
 pub mod accounts;
 pub mod applicants;
@@ -40,18 +41,40 @@ pub mod test_support;
 pub mod unit_review;
 pub mod units;
 
-pub use db::{Backend, Db, DbOptions, Tx, redact_url};
-pub use error::{DbError, DbResult};
+pub use db::{Backend, Db, DbOptions, Tx, TxInner, WriteGate, redact_url};
+pub use error::{DbError, DbResult, is_busy_cause, is_busy_error};
 
-/// Runs `$body` with `$p` bound to the backend's native pool.
+/// Where a query runs: on the pool, or inside the caller's open transaction. Read functions
+/// that a use case may need inside its transaction take `impl Into<Conn>`, so the same
+/// function serves `db` before the transaction and `&mut tx` within it.
+pub enum Conn<'a> {
+    Pool(&'a Db),
+    Tx(&'a mut Tx),
+}
+
+impl<'a> From<&'a Db> for Conn<'a> {
+    fn from(db: &'a Db) -> Self {
+        Conn::Pool(db)
+    }
+}
+
+impl<'a> From<&'a mut Tx> for Conn<'a> {
+    fn from(tx: &'a mut Tx) -> Self {
+        Conn::Tx(tx)
+    }
+}
+
+/// Runs `$body` with `$p` bound to the backend's native pool. Panics in debug builds when
+/// the calling task holds a transaction (see [`held_transactions`]).
 #[macro_export]
 macro_rules! with_pool {
-    ($db:expr, $p:ident => $body:expr) => {
+    ($db:expr, $p:ident => $body:expr) => {{
+        $crate::held_transactions::assert_none_held();
         match $db {
-            $crate::Db::Sqlite($p) => $body,
+            $crate::Db::Sqlite($p, _) => $body,
             $crate::Db::Postgres($p) => $body,
         }
-    };
+    }};
 }
 
 /// Runs `$body` with `$c` bound to the backend's native transaction (`&mut Transaction`);
@@ -59,9 +82,24 @@ macro_rules! with_pool {
 #[macro_export]
 macro_rules! with_tx {
     ($tx:expr, $c:ident => $body:expr) => {
-        match $tx {
-            $crate::Tx::Sqlite($c) => $body,
-            $crate::Tx::Postgres($c) => $body,
+        match &mut $tx.inner {
+            $crate::TxInner::Sqlite($c) => $body,
+            $crate::TxInner::Postgres($c) => $body,
+        }
+    };
+}
+
+/// Runs `$body` with `$c` bound to an executor for a [`Conn`]: the pool, or the open
+/// transaction's connection (`&mut *Connection`).
+#[macro_export]
+macro_rules! with_conn {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match ::core::convert::Into::<$crate::Conn<'_>>::into($conn) {
+            $crate::Conn::Pool(db) => $crate::with_pool!(db, $c => $body),
+            $crate::Conn::Tx(tx) => $crate::with_tx!(tx, t => {
+                let $c = &mut **t;
+                $body
+            }),
         }
     };
 }

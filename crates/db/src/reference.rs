@@ -100,14 +100,14 @@ pub async fn notice(db: &Db, id: i64) -> DbResult<Option<Notice>> {
 }
 
 /// Name of the organisation an account belongs to (`office`, `unit` or `committee`).
-pub async fn org_name(db: &Db, kind: &str, id: i64) -> DbResult<Option<String>> {
+pub async fn org_name(conn: impl Into<crate::Conn<'_>>, kind: &str, id: i64) -> DbResult<Option<String>> {
     let sql = match kind {
         "office" => "SELECT name FROM office WHERE id = $1",
         "unit" => "SELECT name FROM unit WHERE id = $1",
         "committee" => "SELECT name FROM committee WHERE id = $1",
         _ => return Ok(None),
     };
-    Ok(with_pool!(db, p => sqlx::query_scalar(sql).bind(id).fetch_optional(p).await)?)
+    Ok(crate::with_conn!(conn, p => sqlx::query_scalar(sql).bind(id).fetch_optional(p).await)?)
 }
 
 /// An approved unit as offered to applicants.

@@ -75,11 +75,20 @@ impl SessionStore for DbSessionStore {
                    VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET \
                    account_id = excluded.account_id, data = excluded.data, \
                    expiry_date = excluded.expiry_date";
-        with_pool!(&self.db, p => sqlx::query(sql).bind(record.id.to_string())
+        let saved = with_pool!(&self.db, p => sqlx::query(sql).bind(record.id.to_string())
             .bind(account_of(record)).bind(&data)
-            .bind(to_chrono(record.expiry_date)).execute(p).await.map(|r| r.rows_affected()))
-        .map_err(backend)?;
-        Ok(())
+            .bind(to_chrono(record.expiry_date)).execute(p).await.map(|r| r.rows_affected()));
+        match saved {
+            Ok(_) => Ok(()),
+            // The save runs after the handler answered, perhaps after its change committed:
+            // a busy database must not turn that answer into an error page. The stored
+            // session stays valid until its previous expiry; only this refresh is lost.
+            Err(e) if crate::is_busy_error(&e) => {
+                tracing::warn!(error = %e, "session not refreshed: database busy");
+                Ok(())
+            }
+            Err(e) => Err(backend(e)),
+        }
     }
 
     async fn load(&self, session_id: &Id) -> session_store::Result<Option<Record>> {

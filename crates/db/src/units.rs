@@ -60,11 +60,11 @@ const COLUMNS: &str = "u.id, u.name, u.credit_code, u.credit_code_checked, u.kin
     COALESCE(u.submitted_at, u.created_at) AS submitted_at, u.region_code";
 
 /// One unit.
-pub async fn find(db: &Db, id: i64) -> DbResult<Option<UnitRow>> {
+pub async fn find(conn: impl Into<crate::Conn<'_>>, id: i64) -> DbResult<Option<UnitRow>> {
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM unit u JOIN region r ON r.code = u.region_code WHERE u.id = $1"
     ));
-    Ok(with_pool!(db, p => sqlx::query_as(sql).bind(id).fetch_optional(p).await)?)
+    Ok(crate::with_conn!(conn, p => sqlx::query_as(sql).bind(id).fetch_optional(p).await)?)
 }
 
 /// Units addressed to an office with a status, oldest first, paged.

@@ -286,7 +286,7 @@ async fn concurrent_write_transactions_all_succeed() {
 
 async fn columns(db: &Db) -> BTreeSet<(String, String)> {
     let rows: Vec<(String, String)> = match db {
-        Db::Sqlite(p) => sqlx::query_as(
+        Db::Sqlite(p, _) => sqlx::query_as(
             "SELECT m.name, c.name FROM sqlite_master m JOIN pragma_table_info(m.name) c \
              WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '_sqlx_migrations'",
         )

@@ -22,6 +22,9 @@ pub struct Config {
     pub database_url: String,
     /// Connections per server in the database pool.
     pub db_max_connections: u32,
+    /// Seconds a request waits for a database connection, its turn to write or a lock
+    /// before it is answered "系统繁忙" (503).
+    pub db_wait_seconds: u64,
     /// Uploaded files; empty means `{data_dir}/files`.
     pub files_dir: String,
     /// Generated secrets; empty means `{data_dir}/keys`.
@@ -78,6 +81,7 @@ impl Default for Config {
             data_dir: PathBuf::from("./data"),
             database_url: String::new(),
             db_max_connections: 16,
+            db_wait_seconds: 5,
             files_dir: String::new(),
             keys_dir: String::new(),
             demo: true,
@@ -112,6 +116,7 @@ impl std::fmt::Debug for Config {
             .field("data_dir", &self.data_dir)
             .field("database_url", &zc_db::redact_url(&self.database_url()))
             .field("db_max_connections", &self.db_max_connections)
+            .field("db_wait_seconds", &self.db_wait_seconds)
             .field("files_dir", &self.files_dir())
             .field("keys_dir", &self.keys_dir())
             .field("demo", &self.demo)
@@ -147,6 +152,7 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("ZC_DATA_DIR", "data_dir"),
     ("ZC_DATABASE_URL", "database_url"),
     ("ZC_DB_MAX_CONNECTIONS", "db_max_connections"),
+    ("ZC_DB_WAIT_SECONDS", "db_wait_seconds"),
     ("ZC_FILES_DIR", "files_dir"),
     ("ZC_KEYS_DIR", "keys_dir"),
     ("ZC_DEMO", "demo"),
@@ -235,6 +241,7 @@ impl Config {
                 "data_dir" => self.data_dir = PathBuf::from(value),
                 "database_url" => self.database_url = value.clone(),
                 "db_max_connections" => self.db_max_connections = parse_num(var, value)?,
+                "db_wait_seconds" => self.db_wait_seconds = parse_num(var, value)?,
                 "files_dir" => self.files_dir = value.clone(),
                 "keys_dir" => self.keys_dir = value.clone(),
                 "demo" => self.demo = parse_bool(var, value)?,
@@ -276,6 +283,9 @@ impl Config {
         }
         if self.db_max_connections == 0 {
             bail!("db_max_connections 必须大于 0");
+        }
+        if !(1..=20).contains(&self.db_wait_seconds) {
+            bail!("db_wait_seconds 须在 1 到 20 之间（请求最长 30 秒，等待数据库须明显短于它）");
         }
         for (key, v) in [
             ("summary_limit_evaluation", self.summary_limit_evaluation),

@@ -58,9 +58,11 @@ pub fn ensure_writable(dir: &Path, what: &str) -> anyhow::Result<()> {
 /// Opens the configured database and applies migrations.
 pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
     let url = config.database_url();
+    let wait = std::time::Duration::from_secs(config.db_wait_seconds);
     let opts = DbOptions {
         max_connections: config.db_max_connections,
-        ..DbOptions::default()
+        acquire_timeout: wait,
+        busy_timeout: wait,
     };
     let db = Db::connect(&url, &opts).await.map_err(|e| {
         anyhow::anyhow!("{e}。请检查 database_url（ZC_DATABASE_URL）是否正确、数据库是否已启动")

@@ -122,12 +122,11 @@ pub async fn load_owned(db: &Db, owner: Owner) -> ServiceResult<BTreeMap<String,
 
 /// Copies the archive into a new application inside `tx` (pre-filling it).
 pub async fn copy_archive_in(
-    db: &Db,
     tx: &mut zc_db::Tx,
     account_id: i64,
     application_id: i64,
 ) -> ServiceResult<()> {
-    for (part, data) in zc_db::archive::parts(db, account_id).await? {
+    for (part, data) in zc_db::archive::parts(&mut *tx, account_id).await? {
         applications::put_part(tx, application_id, &part, &data).await?;
     }
     Ok(())

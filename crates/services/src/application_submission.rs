@@ -74,10 +74,9 @@ pub async fn submit(
     token: &str,
 ) -> ServiceResult<Submitted> {
     let app = mine(db, applicant_id, id).await?;
-    if !token.is_empty()
-        && applications::submit_token(db, id).await?.as_deref() == Some(token)
-        && app.status == ApplicationStatus::UnitPending.code()
-    {
+    // This very form was committed before (a double click, or a retry after a lost
+    // answer): show the submitted dossier, whatever has happened to it since.
+    if !token.is_empty() && applications::submit_token(db, id).await?.as_deref() == Some(token) {
         return Ok(Submitted::Already);
     }
     if !pledged {
@@ -121,6 +120,9 @@ pub async fn submit(
     })
     .to_string();
     let kind = ApplicationKind::from_code(&app.kind).ok_or(ServiceError::NotFound)?;
+    let unit_name = zc_db::reference::org_name(db, "unit", app.unit_id)
+        .await?
+        .unwrap_or_default();
     let mut tx = db.begin_write().await?;
     let current = applications::status_in(&mut tx, id)
         .await?
@@ -139,10 +141,9 @@ pub async fn submit(
     let to = match moved {
         Ok(to) => to,
         Err(e) => {
-            drop(tx);
             // The same form sent twice at once: the other request submitted it.
             if !token.is_empty()
-                && applications::submit_token(db, id).await?.as_deref() == Some(token)
+                && applications::submit_token(&mut tx, id).await?.as_deref() == Some(token)
             {
                 return Ok(Submitted::Already);
             }
@@ -152,10 +153,7 @@ pub async fn submit(
     applications::record_submission(&mut tx, id, token, &snapshot).await?;
     // The reasons of a return are answered by this submission.
     zc_db::unit_review::resolve_reasons(&mut tx, id).await?;
-    crate::messages::status_changed(db, &mut tx, &app, to, "已报送", "").await?;
-    let unit_name = zc_db::reference::org_name(db, "unit", app.unit_id)
-        .await?
-        .unwrap_or_default();
+    crate::messages::status_changed(&mut tx, &app, to, "已报送", "").await?;
     applications::insert_event(
         &mut tx,
         &NewEvent {

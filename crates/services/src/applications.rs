@@ -116,7 +116,7 @@ pub async fn create_evaluation(
     )
     .await?;
     // Pre-filled from the archive; the applicant edits the copy.
-    application_parts::copy_archive_in(db, &mut tx, applicant_id, id).await?;
+    application_parts::copy_archive_in(&mut tx, applicant_id, id).await?;
     applications::insert_event(
         &mut tx,
         &NewEvent {
@@ -266,7 +266,7 @@ async fn applicant_event(
         drop(tx);
         return Err(lost_race(db, kind, id, event).await);
     }
-    crate::messages::status_changed(db, &mut tx, &app, to, event.name(), "").await?;
+    crate::messages::status_changed(&mut tx, &app, to, event.name(), "").await?;
     applications::insert_event(
         &mut tx,
         &NewEvent {

@@ -86,47 +86,7 @@ pub async fn seed_applications(
         let mut tx = db.begin_write().await?;
         let end = (written + 500).min(count);
         while written < end {
-            let id_number = format!("4501{:014}", 10_000_000_000 + i);
-            let phone = format!("139{:08}", i % 100_000_000);
-            let name = format!(
-                "{}{}",
-                SURNAMES[(i % 12) as usize],
-                GIVEN[((i / 12) % 10) as usize]
-            );
-            let login = format!("seed{i}");
-            let account_id = zc_db::accounts::insert(
-                &mut tx,
-                &NewAccount {
-                    login_name: &login,
-                    display_name: &name,
-                    password_hash: &hash,
-                    role: Role::Applicant.code(),
-                    org_kind: None,
-                    org_id: None,
-                    duty: None,
-                },
-            )
-            .await?;
-            let email = format!("seed{i}@example.test");
-            zc_db::applicants::insert(
-                &mut tx,
-                &NewApplicant {
-                    account_id,
-                    name: &name,
-                    doc_kind: "resident_id",
-                    id_number_sealed: &vault.seal(&id_number),
-                    id_number_index: &vault.index("id", &id_number),
-                    id_number_masked: &mask_id_number(&id_number),
-                    phone_sealed: &vault.seal(&phone),
-                    phone_index: &vault.index("phone", &phone),
-                    phone_masked: &mask_phone(&phone),
-                    email: &email,
-                    email_key: &email,
-                    security_question: "seed",
-                    security_answer_hash: &hash,
-                },
-            )
-            .await?;
+            let account_id = insert_applicant(&mut tx, vault, i, &hash).await?;
             let (unit_id, _) = units[(i as usize) % units.len()];
             zc_db::applicants::set_unit(&mut tx, account_id, unit_id).await?;
             let choice = &choices[(i as usize / units.len()) % choices.len()];
@@ -152,6 +112,103 @@ pub async fn seed_applications(
         tx.commit().await?;
     }
     Ok(written)
+}
+
+/// Writes seeded applicant number `i` (account, sealed identifiers) inside `tx`.
+async fn insert_applicant(
+    tx: &mut zc_db::Tx,
+    vault: &PiiVault,
+    i: u64,
+    hash: &str,
+) -> ServiceResult<i64> {
+    let id_number = format!("4501{:014}", 10_000_000_000 + i);
+    let phone = format!("139{:08}", i % 100_000_000);
+    let name = format!(
+        "{}{}",
+        SURNAMES[(i % 12) as usize],
+        GIVEN[((i / 12) % 10) as usize]
+    );
+    let login = format!("seed{i}");
+    let account_id = zc_db::accounts::insert(
+        tx,
+        &NewAccount {
+            login_name: &login,
+            display_name: &name,
+            password_hash: hash,
+            role: Role::Applicant.code(),
+            org_kind: None,
+            org_id: None,
+            duty: None,
+        },
+    )
+    .await?;
+    let email = seeded_email(i);
+    zc_db::applicants::insert(
+        tx,
+        &NewApplicant {
+            account_id,
+            name: &name,
+            doc_kind: "resident_id",
+            id_number_sealed: &vault.seal(&id_number),
+            id_number_index: &vault.index("id", &id_number),
+            id_number_masked: &mask_id_number(&id_number),
+            phone_sealed: &vault.seal(&phone),
+            phone_index: &vault.index("phone", &phone),
+            phone_masked: &mask_phone(&phone),
+            email: &email,
+            email_key: &email,
+            security_question: "seed",
+            security_answer_hash: hash,
+        },
+    )
+    .await?;
+    Ok(account_id)
+}
+
+/// The e-mail address seeded applicant number `i` signs in with.
+pub fn seeded_email(i: u64) -> String {
+    format!("seed{i}@example.test")
+}
+
+/// A seeded applicant whose draft is ready to submit.
+#[derive(Debug, Clone)]
+pub struct ReadyDraft {
+    /// Signs in at `/my/login` with this and the seeding password.
+    pub email: String,
+    pub application_id: i64,
+}
+
+/// Seeds `count` applicants who sign in with `password`, each with a draft copied from the
+/// complete application `template` (same unit, choice, parts and pictures), so that load
+/// tests can have many people press 同意并报送 at once. Numbered from `first`.
+pub async fn seed_ready_drafts(
+    db: &Db,
+    vault: &PiiVault,
+    template: i64,
+    first: u64,
+    count: u64,
+    password: &str,
+) -> ServiceResult<Vec<ReadyDraft>> {
+    let unit_id = zc_db::applications::find(db, template)
+        .await?
+        .ok_or(ServiceError::NotFound)?
+        .unit_id;
+    let hash = crate::password_hash::hash(password.to_string()).await?;
+    let now = Utc::now();
+    let mut out = Vec::with_capacity(count as usize);
+    let mut tx = db.begin_write().await?;
+    for i in first..first + count {
+        let account_id = insert_applicant(&mut tx, vault, i, &hash).await?;
+        zc_db::applicants::set_unit(&mut tx, account_id, unit_id).await?;
+        let application_id =
+            zc_db::bulk_seed::insert_draft_copy(&mut tx, template, account_id, now).await?;
+        out.push(ReadyDraft {
+            email: seeded_email(i),
+            application_id,
+        });
+    }
+    tx.commit().await?;
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -161,7 +161,6 @@ pub async fn confirm_and_issue(
         .await?;
     }
     crate::messages::status_changed(
-        db,
         &mut tx,
         &app,
         issued,
@@ -231,7 +230,7 @@ pub async fn revoke(db: &Db, actor: Actor<'_>, id: i64, reason: &str) -> Service
         return Err(ServiceError::refused("not_valid", "该证书已作废或已撤销"));
     }
     if let Some(app_id) = cert.application_id {
-        let app = applications::find(db, app_id)
+        let app = applications::find(&mut tx, app_id)
             .await?
             .ok_or(ServiceError::NotFound)?;
         let kind = ApplicationKind::from_code(&app.kind).ok_or(ServiceError::NotFound)?;
@@ -253,7 +252,7 @@ pub async fn revoke(db: &Db, actor: Actor<'_>, id: i64, reason: &str) -> Service
                 },
             )
             .await?;
-            crate::messages::status_changed(db, &mut tx, &app, to, "证书撤销", reason).await?;
+            crate::messages::status_changed(&mut tx, &app, to, "证书撤销", reason).await?;
         }
     }
     let object = format!("certificate:{id}");

@@ -116,7 +116,6 @@ pub async fn gather(db: &Db, actor: Actor<'_>, meeting_id: i64) -> ServiceResult
     for (app, specialty) in &apps {
         zc_db::meetings::add_dossier(&mut tx, meeting_id, app.id, specialty).await?;
         move_in(
-            db,
             &mut tx,
             app,
             Some(staff_id),
@@ -236,7 +235,7 @@ pub async fn draw_group(
     .await?;
     for expert in &drawn {
         zc_db::meetings::add_member(&mut tx, meeting_id, *expert, specialty).await?;
-        invite(db, &mut tx, &meeting, *expert).await?;
+        invite(&mut tx, &meeting, *expert).await?;
     }
     zc_db::meetings::set_status(&mut tx, meeting_id, "preparing", "drawn").await?;
     let object = format!("meeting:{meeting_id}");
@@ -247,13 +246,11 @@ pub async fn draw_group(
 }
 
 async fn invite(
-    db: &Db,
     tx: &mut zc_db::Tx,
     meeting: &MeetingRow,
     expert: i64,
 ) -> ServiceResult<()> {
     crate::messages::notify_person(
-        db,
         tx,
         expert,
         &format!("评审邀请：{}", meeting.name),
@@ -331,7 +328,7 @@ pub async fn redraw_one(
     )
     .await?;
     zc_db::meetings::add_member(&mut tx, meeting_id, next, &refused.specialty).await?;
-    invite(db, &mut tx, &meeting, next).await?;
+    invite(&mut tx, &meeting, next).await?;
     let object = format!("meeting:{meeting_id}");
     let detail = format!(
         "{}：补抽替换 #{refused_expert}，抽中 #{next}",
@@ -454,7 +451,7 @@ pub async fn close_vote(
         return Err(ServiceError::refused("not_voting", "会议不在表决中"));
     }
     for r in &results {
-        let app = zc_db::applications::find(db, r.application_id)
+        let app = zc_db::applications::find(&mut tx, r.application_id)
             .await?
             .ok_or(ServiceError::NotFound)?;
         let opinion = format!(
@@ -465,7 +462,6 @@ pub async fn close_vote(
             meeting.present.unwrap_or(0)
         );
         move_in(
-            db,
             &mut tx,
             &app,
             Some(staff_id),

@@ -44,7 +44,6 @@ pub async fn record(
     crate::stage_windows::check_open(db, &app, d.party).await?;
     let mut tx = db.begin_write().await?;
     let to = move_in(
-        db,
         &mut tx,
         &app,
         actor.account_id,
@@ -99,7 +98,6 @@ pub struct Move<'a> {
 /// Moves `app` by `m` inside `tx` through the state machine, compare-and-set, with its
 /// progress line and the applicant's message; refused when it was already moved.
 pub async fn move_in(
-    db: &Db,
     tx: &mut zc_db::Tx,
     app: &applications::ApplicationRow,
     actor_id: Option<i64>,
@@ -134,6 +132,6 @@ pub async fn move_in(
         },
     )
     .await?;
-    crate::messages::status_changed(db, tx, app, to, m.event.name(), m.opinion).await?;
+    crate::messages::status_changed(tx, app, to, m.event.name(), m.opinion).await?;
     Ok(to)
 }

@@ -54,14 +54,23 @@ pub enum ServiceError {
     /// The object does not exist or is outside the caller's scope (never say which).
     #[error("您要找的内容不存在")]
     NotFound,
+    /// The database could not serve the request in time; nothing was written, and the
+    /// same request may be sent again.
+    #[error("系统繁忙，请稍后重试")]
+    Busy,
     /// A fault that is not the person's doing; logged with its cause.
-    #[error("系统繁忙，请稍后再试")]
+    #[error("系统出错，请稍后再试")]
     Internal(#[from] anyhow::Error),
 }
 
 impl From<DbError> for ServiceError {
     fn from(e: DbError) -> Self {
-        ServiceError::Internal(e.into())
+        if e.is_busy() {
+            tracing::warn!(error = %e, "database busy");
+            ServiceError::Busy
+        } else {
+            ServiceError::Internal(e.into())
+        }
     }
 }
 

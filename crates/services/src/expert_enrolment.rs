@@ -208,7 +208,7 @@ pub async fn approve(db: &Db, actor: Actor<'_>, id: i64, term_end: &str) -> Serv
     }
     for index in e.recusal_indexes.lines().filter(|l| !l.is_empty()) {
         if let Some(applicant) =
-            zc_db::applicants::account_for(db, zc_db::applicants::Identifier::IdNumberIndex(index))
+            zc_db::applicants::account_for(&mut tx, zc_db::applicants::Identifier::IdNumberIndex(index))
                 .await?
         {
             zc_db::meetings::insert_recusal(&mut tx, e.account_id, applicant, "入库时申报回避")
@@ -216,7 +216,6 @@ pub async fn approve(db: &Db, actor: Actor<'_>, id: i64, term_end: &str) -> Serv
         }
     }
     crate::messages::notify_person(
-        db,
         &mut tx,
         e.account_id,
         "评委专家入库申请已通过",
@@ -249,7 +248,6 @@ pub async fn return_request(db: &Db, actor: Actor<'_>, id: i64, reason: &str) ->
         return Err(ServiceError::refused("decided", "该申请已处理"));
     }
     crate::messages::notify_person(
-        db,
         &mut tx,
         e.account_id,
         "评委专家入库申请被退回",

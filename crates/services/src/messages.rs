@@ -16,7 +16,7 @@ pub const SMS_NOTICE_JOB: &str = "sms_notice";
 
 /// Who holds the dossier in `status`, as `(org kind, org id, roles)`.
 async fn holders(
-    db: &Db,
+    tx: &mut Tx,
     app: &ApplicationRow,
     status: ApplicationStatus,
 ) -> ServiceResult<Option<(&'static str, i64, &'static [&'static str])>> {
@@ -27,7 +27,7 @@ async fn holders(
         ApplicationStatus::UnitPending | ApplicationStatus::ReturnedToUnit => {
             Some(("unit", app.unit_id, UNIT))
         }
-        ApplicationStatus::DepartmentPending => zc_db::units::find(db, app.unit_id)
+        ApplicationStatus::DepartmentPending => zc_db::units::find(&mut *tx, app.unit_id)
             .await?
             .map(|u| ("office", u.office_id, DEPT)),
         ApplicationStatus::OfficePending => Some(("office", app.office_id, OFFICE)),
@@ -37,7 +37,6 @@ async fn holders(
 
 /// Writes the messages of a status change inside `tx`.
 pub async fn status_changed(
-    db: &Db,
     tx: &mut Tx,
     app: &ApplicationRow,
     to: ApplicationStatus,
@@ -68,14 +67,14 @@ pub async fn status_changed(
         what,
         to.label()
     );
-    notify_person(db, tx, app.applicant_id, &title, &body, &link, &text).await?;
-    if let Some((kind, org, roles)) = holders(db, app, to).await? {
+    notify_person(tx, app.applicant_id, &title, &body, &link, &text).await?;
+    if let Some((kind, org, roles)) = holders(tx, app, to).await? {
         let staff_link = match kind {
             "unit" => format!("/unit/applications/{}", app.id),
             _ => format!("/office/applications/{}", app.id),
         };
         let staff_title = format!("申报 #{} 待处理：{}", app.id, to.label());
-        for staff in zc_db::messages::staff_of(db, kind, org, roles).await? {
+        for staff in zc_db::messages::staff_of(&mut *tx, kind, org, roles).await? {
             if staff != app.applicant_id {
                 zc_db::messages::insert_in(tx, staff, &staff_title, &body, &staff_link).await?;
             }
@@ -87,7 +86,6 @@ pub async fn status_changed(
 /// Tells a person (an applicant account) something inside `tx`: a message in their 消息中心,
 /// and, when they agreed to SMS notices, `sms_text` through the job queue.
 pub async fn notify_person(
-    db: &Db,
     tx: &mut Tx,
     account_id: i64,
     title: &str,
@@ -96,7 +94,7 @@ pub async fn notify_person(
     sms_text: &str,
 ) -> ServiceResult<()> {
     zc_db::messages::insert_in(tx, account_id, title, body, link).await?;
-    if zc_db::applicants::find(db, account_id)
+    if zc_db::applicants::find(&mut *tx, account_id)
         .await?
         .is_some_and(|a| a.sms_notices)
     {

@@ -213,7 +213,7 @@ pub async fn confirm_email_change(
     else {
         return Err(ServiceError::refused("link_expired", LINK_EXPIRED));
     };
-    let row = applicants::find(db, account_id)
+    let row = applicants::find(&mut tx, account_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
     let key = new_email.to_lowercase();

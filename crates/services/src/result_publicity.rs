@@ -45,11 +45,10 @@ pub async fn publish(db: &Db, actor: Actor<'_>, meeting_id: i64) -> ServiceResul
     let opinion = format!("公示期 {starts} 至 {ends}");
     let mut tx = db.begin_write().await?;
     for id in &passed {
-        let app = zc_db::applications::find(db, *id)
+        let app = zc_db::applications::find(&mut tx, *id)
             .await?
             .ok_or(ServiceError::NotFound)?;
         move_in(
-            db,
             &mut tx,
             &app,
             Some(staff_id),
@@ -163,7 +162,6 @@ pub async fn resolve(
     }
     if upheld {
         move_in(
-            db,
             &mut tx,
             &app,
             Some(staff_id),
@@ -227,7 +225,6 @@ async fn end_line(
     let committee_name = app.committee_name.clone().unwrap_or_default();
     let mut tx = db.begin_write().await?;
     move_in(
-        db,
         &mut tx,
         &app,
         actor.account_id,

@@ -30,6 +30,9 @@ pub enum AppError {
     PayloadTooLarge,
     #[error("refused: {0}")]
     Refused(String),
+    /// The database could not serve the request in time; nothing was written.
+    #[error("busy")]
+    Busy,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -65,6 +68,7 @@ impl From<ServiceError> for AppError {
             ServiceError::NotFound => AppError::NotFound,
             ServiceError::Refused { message, .. } => AppError::Refused(message),
             ServiceError::Invalid(_) => AppError::Refused(e.to_string()),
+            ServiceError::Busy => AppError::Busy,
             ServiceError::Internal(cause) => AppError::Internal(cause),
         }
     }
@@ -72,8 +76,16 @@ impl From<ServiceError> for AppError {
 
 impl From<zc_db::DbError> for AppError {
     fn from(e: zc_db::DbError) -> Self {
-        AppError::Internal(e.into())
+        ServiceError::from(e).into()
     }
+}
+
+/// Seconds a person is asked to wait before trying again when the server is busy.
+pub const RETRY_AFTER_SECONDS: u32 = 5;
+
+/// True when an internal error is, at its root, the database being too busy.
+fn busy_at_root(cause: &anyhow::Error) -> bool {
+    cause.chain().any(zc_db::is_busy_cause)
 }
 
 /// Title and message for a bare status (used for errors raised by layers and extractors).
@@ -99,7 +111,10 @@ pub fn page_for_status(status: StatusCode) -> ErrorPage {
             "提交的内容格式不正确，请返回上一页检查后重试。",
         ),
         429 => ("操作过于频繁", "您的操作太频繁了，请稍后再试。"),
-        503 => ("服务暂不可用", "系统正在维护或繁忙，请稍后再试。"),
+        503 => (
+            "系统繁忙",
+            "系统繁忙，请稍后重试。您这次的操作没有完成，也没有保存任何内容；请稍等几秒后再提交一次。",
+        ),
         _ if status.is_server_error() => (
             "系统出错了",
             "很抱歉，系统处理您的请求时出错。请稍后再试；如果问题持续，请把下方的请求编号告诉客服。",
@@ -132,6 +147,11 @@ impl IntoResponse for AppError {
                 StatusCode::CONFLICT,
                 ErrorPage { title: "无法办理", message: message.clone() },
             ),
+            AppError::Busy => return busy_response(),
+            AppError::Internal(cause) if busy_at_root(cause) => {
+                tracing::warn!(error = ?cause, "database busy");
+                return busy_response();
+            }
             AppError::Internal(cause) => {
                 tracing::error!(error = ?cause, "internal error");
                 (
@@ -144,6 +164,21 @@ impl IntoResponse for AppError {
         res.extensions_mut().insert(page);
         res
     }
+}
+
+/// 503 with `Retry-After` and the "系统繁忙" page.
+fn busy_response() -> Response {
+    let mut res = (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(
+            axum::http::header::RETRY_AFTER,
+            RETRY_AFTER_SECONDS.to_string(),
+        )],
+    )
+        .into_response();
+    res.extensions_mut()
+        .insert(page_for_status(StatusCode::SERVICE_UNAVAILABLE));
+    res
 }
 
 /// Turns a service answer into messages for a form: field errors stay as they are, a

@@ -26,12 +26,15 @@ use crate::{
     assets,
     error::AppError,
     metrics,
-    middleware::{csrf, error_pages, security_headers},
+    middleware::{csrf, error_pages, security_headers, session_ready},
     routes,
     state::AppState,
 };
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The longest any request may take before it is answered 503.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response<Body> {
     tracing::error!("handler panicked");
@@ -78,11 +81,18 @@ pub fn router(state: AppState) -> Router {
     }
     let app = app
         .fallback(|| async { AppError::NotFound })
+        .layer(middleware::from_fn(session_ready::load))
         .layer(sessions)
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
         // Extractors enforce the limit, so upload routes can raise it for themselves.
         .layer(DefaultBodyLimit::max(state.config.body_limit))
         .layer(CatchPanicLayer::custom(panic_response))
+        // Inside the error pages, so a request that ran out of time gets the "系统繁忙"
+        // page; every wait for the database is bounded well under this limit.
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             error_pages::render,
@@ -100,10 +110,6 @@ pub fn router(state: AppState) -> Router {
             metrics::track,
         ))
         .layer(CompressionLayer::new())
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            Duration::from_secs(30),
-        ))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(trace)
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))

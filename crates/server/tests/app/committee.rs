@@ -341,7 +341,7 @@ async fn a_committee_draws_votes_in_secret_publishes_and_an_objection_cancels_on
     let tallies = texts(&doc, "#agenda .tally");
     assert!(tallies.iter().all(|t| t.starts_with("同意")), "{tallies:?}");
     let ballot_columns: Vec<String> = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
-        if matches!(app.db, zc_db::Db::Sqlite(_)) { "SELECT name FROM pragma_table_info('ballot')" }
+        if matches!(app.db, zc_db::Db::Sqlite(..)) { "SELECT name FROM pragma_table_info('ballot')" }
         else { "SELECT column_name::text FROM information_schema.columns WHERE table_name = 'ballot'" })
         .fetch_all(p).await).unwrap();
     let mut ballot_columns = ballot_columns;

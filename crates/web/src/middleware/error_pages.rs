@@ -74,6 +74,14 @@ pub async fn render(State(state): State<AppState>, req: Request, next: Next) -> 
     }
     .into_response();
     *out.status_mut() = status;
+    if status == axum::http::StatusCode::SERVICE_UNAVAILABLE
+        && !res.headers().contains_key(header::RETRY_AFTER)
+    {
+        out.headers_mut().insert(
+            header::RETRY_AFTER,
+            header::HeaderValue::from(crate::error::RETRY_AFTER_SECONDS),
+        );
+    }
     for name in [header::RETRY_AFTER, header::SET_COOKIE, header::LOCATION] {
         for v in res.headers().get_all(&name) {
             out.headers_mut().append(name.clone(), v.clone());

@@ -4,3 +4,4 @@ pub mod csrf;
 pub mod error_pages;
 pub mod rate_limit;
 pub mod security_headers;
+pub mod session_ready;
