@@ -69,7 +69,10 @@ pub enum Identifier<'a> {
 }
 
 /// Finds the account id of the applicant with this identifier.
-pub async fn account_for(conn: impl Into<crate::Conn<'_>>, ident: Identifier<'_>) -> DbResult<Option<i64>> {
+pub async fn account_for(
+    conn: impl Into<crate::Conn<'_>>,
+    ident: Identifier<'_>,
+) -> DbResult<Option<i64>> {
     let (sql, value) = match ident {
         Identifier::IdNumberIndex(v) => (
             "SELECT account_id FROM applicant WHERE id_number_index = $1",
@@ -105,7 +108,10 @@ pub async fn taken(db: &Db, id_index: &str, phone_index: &str, email_key: &str) 
 }
 
 /// The applicant row of an account.
-pub async fn find(conn: impl Into<crate::Conn<'_>>, account_id: i64) -> DbResult<Option<ApplicantRow>> {
+pub async fn find(
+    conn: impl Into<crate::Conn<'_>>,
+    account_id: i64,
+) -> DbResult<Option<ApplicantRow>> {
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM applicant WHERE account_id = $1"
     ));

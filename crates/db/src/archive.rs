@@ -5,7 +5,10 @@ use chrono::Utc;
 use crate::{DbResult, Tx, with_tx};
 
 /// Every part of an applicant's archive.
-pub async fn parts(conn: impl Into<crate::Conn<'_>>, account_id: i64) -> DbResult<Vec<(String, String)>> {
+pub async fn parts(
+    conn: impl Into<crate::Conn<'_>>,
+    account_id: i64,
+) -> DbResult<Vec<(String, String)>> {
     let sql = "SELECT part, data FROM archive_part WHERE account_id = $1";
     Ok(crate::with_conn!(conn, p => sqlx::query_as(sql).bind(account_id).fetch_all(p).await)?)
 }

@@ -151,9 +151,13 @@ impl Db {
                 // Another server may be migrating: wait for its advisory lock as long as it
                 // takes, not the requests' lock timeout.
                 let mut conn = p.acquire().await?;
-                sqlx::query("SET lock_timeout = 0").execute(&mut *conn).await?;
+                sqlx::query("SET lock_timeout = 0")
+                    .execute(&mut *conn)
+                    .await?;
                 POSTGRES_MIGRATOR.run(&mut *conn).await?;
-                sqlx::query("RESET lock_timeout").execute(&mut *conn).await?;
+                sqlx::query("RESET lock_timeout")
+                    .execute(&mut *conn)
+                    .await?;
             }
         }
         Ok(())

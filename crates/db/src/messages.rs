@@ -60,10 +60,14 @@ pub async fn mark_all_read(db: &Db, account_id: i64) -> DbResult<()> {
 }
 
 /// Active staff accounts of an organisation with one of `roles`.
-pub async fn staff_of(conn: impl Into<crate::Conn<'_>>, org_kind: &str, org_id: i64, roles: &[&str]) -> DbResult<Vec<i64>> {
+pub async fn staff_of(
+    conn: impl Into<crate::Conn<'_>>,
+    org_kind: &str,
+    org_id: i64,
+    roles: &[&str],
+) -> DbResult<Vec<i64>> {
     let sql = "SELECT id, role FROM account WHERE org_kind = $1 AND org_id = $2 AND NOT disabled";
-    let rows: Vec<(i64, String)> =
-        crate::with_conn!(conn, p => sqlx::query_as(sql).bind(org_kind).bind(org_id).fetch_all(p).await)?;
+    let rows: Vec<(i64, String)> = crate::with_conn!(conn, p => sqlx::query_as(sql).bind(org_kind).bind(org_id).fetch_all(p).await)?;
     Ok(rows
         .into_iter()
         .filter(|(_, r)| roles.contains(&r.as_str()))

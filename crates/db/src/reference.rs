@@ -100,7 +100,11 @@ pub async fn notice(db: &Db, id: i64) -> DbResult<Option<Notice>> {
 }
 
 /// Name of the organisation an account belongs to (`office`, `unit` or `committee`).
-pub async fn org_name(conn: impl Into<crate::Conn<'_>>, kind: &str, id: i64) -> DbResult<Option<String>> {
+pub async fn org_name(
+    conn: impl Into<crate::Conn<'_>>,
+    kind: &str,
+    id: i64,
+) -> DbResult<Option<String>> {
     let sql = match kind {
         "office" => "SELECT name FROM office WHERE id = $1",
         "unit" => "SELECT name FROM unit WHERE id = $1",

@@ -245,11 +245,7 @@ pub async fn draw_group(
     Ok(drawn)
 }
 
-async fn invite(
-    tx: &mut zc_db::Tx,
-    meeting: &MeetingRow,
-    expert: i64,
-) -> ServiceResult<()> {
+async fn invite(tx: &mut zc_db::Tx, meeting: &MeetingRow, expert: i64) -> ServiceResult<()> {
     crate::messages::notify_person(
         tx,
         expert,

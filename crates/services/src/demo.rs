@@ -200,7 +200,7 @@ pub async fn seed_demo(db: &Db, vault: &PiiVault, password: &str) -> ServiceResu
     }
     seed::seed_reference_data(db).await?;
     open_demo_windows(db, chrono::Utc::now()).await?;
-    let today = chrono::Utc::now().date_naive();
+    let today = zc_domain::calendar::china_date(chrono::Utc::now());
     for d in &DEMO_APPLICANTS {
         let applicant = RegistrationInput {
             name: d.name.into(),

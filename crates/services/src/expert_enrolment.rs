@@ -207,9 +207,11 @@ pub async fn approve(db: &Db, actor: Actor<'_>, id: i64, term_end: &str) -> Serv
         return Err(ServiceError::refused("decided", "该申请已处理"));
     }
     for index in e.recusal_indexes.lines().filter(|l| !l.is_empty()) {
-        if let Some(applicant) =
-            zc_db::applicants::account_for(&mut tx, zc_db::applicants::Identifier::IdNumberIndex(index))
-                .await?
+        if let Some(applicant) = zc_db::applicants::account_for(
+            &mut tx,
+            zc_db::applicants::Identifier::IdNumberIndex(index),
+        )
+        .await?
         {
             zc_db::meetings::insert_recusal(&mut tx, e.account_id, applicant, "入库时申报回避")
                 .await?;

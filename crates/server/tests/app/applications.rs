@@ -3,23 +3,14 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::{TestApp, attr, html, location, spawn_app, spawn_second_browser, texts};
+use crate::{
+    dossier,
+    helpers::{TestApp, attr, html, location, spawn_app, spawn_second_browser, texts},
+};
 
 /// Creates an application from the first open choice; returns its id.
 pub(crate) async fn create(app: &TestApp) -> i64 {
-    let (_, doc) = app.get_html("/my/applications").await;
-    let choice = attr(&doc, "input[name=choice]", "value").expect("an open committee");
-    let res = app
-        .post_form("/my/applications", &[("choice", &choice)])
-        .await;
-    let to = location(&res);
-    assert!(to.ends_with("/sections/basic"), "{to}");
-    to.trim_start_matches("/my/applications/")
-        .split('/')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap()
+    dossier::create(&app.site()).await
 }
 
 pub(crate) async fn post(
@@ -37,151 +28,14 @@ pub(crate) async fn upload(
     slot: &str,
     pictures: Vec<Vec<u8>>,
 ) -> reqwest::Response {
-    let token = app.csrf_token().await;
-    let mut form = reqwest::multipart::Form::new();
-    for (i, bytes) in pictures.into_iter().enumerate() {
-        form = form.part(
-            "files",
-            reqwest::multipart::Part::bytes(bytes).file_name(format!("IMG_{i}.png")),
-        );
-    }
-    app.client
-        .post(app.url(&format!("/my/applications/{id}/slots/{slot}?_csrf={token}")))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
+    app.site().upload(id, slot, pictures).await
 }
 
-pub(crate) fn picture(w: u32, h: u32) -> Vec<u8> {
-    crate::helpers::test_image(w, h, image::ImageFormat::Jpeg)
-}
+pub(crate) use dossier::{BASIC_FIELDS, picture};
 
-/// Uploads the photo (confirming the centred crop) and the other required pictures.
-pub(crate) async fn upload_required(app: &TestApp, id: i64) {
-    let res = upload(app, id, "photo", vec![picture(900, 1200)]).await;
-    let crop = location(&res);
-    assert!(crop.ends_with("/crop"), "{crop}");
-    let res = app.post_form(&crop, &[]).await;
-    assert!(location(&res).contains("saved=photo"));
-    for slot in ["diploma", "achievement"] {
-        let res = upload(app, id, slot, vec![picture(1000, 700)]).await;
-        assert!(location(&res).contains("saved="), "{slot}");
-    }
-}
-
-/// Fills every section with valid content.
-/// The 基本信息 part as `fill_everything` saves it.
-pub(crate) const BASIC_FIELDS: &[(&str, &str)] = &[
-    ("gender", "男"),
-    ("ethnicity", "壮族"),
-    ("native_place", "广西南宁"),
-    ("political", "群众"),
-    ("identity", "企业人员"),
-    ("work_start", "2010-07"),
-    ("specialty", "建筑工程"),
-    ("apply_way", "正常晋升"),
-    ("first_time", "是"),
-    ("archive_place", "南宁市人才服务中心"),
-    ("contact_phone", "13800771234"),
-    ("address", "南宁市青秀区民族大道1号"),
-];
-
+/// Fills every section with valid content and uploads the required pictures.
 pub(crate) async fn fill_everything(app: &TestApp, id: i64) {
-    let base = format!("/my/applications/{id}/parts");
-    let saved = |res: reqwest::Response| {
-        let to = location(&res);
-        assert!(to.contains("saved="), "saved: {to}");
-    };
-    saved(post(app, format!("{base}/basic"), BASIC_FIELDS).await);
-    saved(
-        post(
-            app,
-            format!("{base}/education/rows"),
-            &[
-                ("graduated", "2010-07"),
-                ("item", "最高学历"),
-                ("level", "本科"),
-                ("school", "广西大学"),
-                ("major", "土木工程"),
-                ("form", "全日制"),
-                ("years", "4"),
-                ("degree", "学士"),
-            ],
-        )
-        .await,
-    );
-    saved(post(app, format!("{base}/exception"), &[("exceptional", "否")]).await);
-    saved(
-        post(
-            app,
-            format!("{base}/exams"),
-            &[("language", "不作要求"), ("computer", "不作要求")],
-        )
-        .await,
-    );
-    saved(
-        post(
-            app,
-            format!("{base}/training/rows"),
-            &[
-                ("year", "2025"),
-                ("public_required", "30"),
-                ("professional", "40.5"),
-            ],
-        )
-        .await,
-    );
-    saved(
-        post(
-            app,
-            format!("{base}/resume/rows"),
-            &[
-                ("from", "2010-07"),
-                ("employer", "广西壮美建设工程有限公司"),
-                ("post", "技术员"),
-            ],
-        )
-        .await,
-    );
-    saved(
-        post(
-            app,
-            format!("{base}/experience/rows"),
-            &[
-                ("from", "2015-03"),
-                ("to", "2018-06"),
-                ("employer", "广西壮美建设工程有限公司"),
-                ("content", "南宁某住宅小区主体结构施工技术负责"),
-                ("role", "技术负责人"),
-            ],
-        )
-        .await,
-    );
-    saved(
-        post(
-            app,
-            format!("{base}/achievements/rows"),
-            &[
-                ("from", "2016-01"),
-                ("name", "高层住宅铝模施工工法"),
-                ("level", "市厅级"),
-                ("rank", "第一"),
-            ],
-        )
-        .await,
-    );
-    let res = app
-        .post_form(
-            &format!("/my/applications/{id}/summary"),
-            &[(
-                "summary",
-                "本人从事建筑施工技术工作十五年。\n主持完成多项工程。",
-            )],
-        )
-        .await;
-    saved(res);
-    upload_required(app, id).await;
+    dossier::fill(&app.site(), id).await
 }
 
 #[tokio::test]

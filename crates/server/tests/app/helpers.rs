@@ -100,6 +100,14 @@ pub fn attr(doc: &Html, selector: &str, name: &str) -> Option<String> {
 }
 
 impl TestApp {
+    /// This client as a [`crate::dossier::Site`].
+    pub fn site(&self) -> crate::dossier::Site<'_> {
+        crate::dossier::Site {
+            client: &self.client,
+            base: &self.address,
+        }
+    }
+
     /// Absolute URL of a path.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
@@ -245,6 +253,22 @@ pub async fn spawn_second_browser(app: &TestApp) -> SecondBrowser {
 }
 
 impl SecondBrowser {
+    /// This browser's HTTP client (its cookies), to send prepared requests at once.
+    pub fn client(&self) -> reqwest::Client {
+        self.client.clone()
+    }
+
+    /// Absolute URL of a path on this browser's server.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// The CSRF token this browser's forms carry.
+    pub async fn csrf(&self) -> String {
+        let page = self.get("/").await.text().await.unwrap();
+        attr(&html(&page), "meta[name=csrf-token]", "content").unwrap()
+    }
+
     pub async fn get(&self, path: &str) -> Response {
         self.client
             .get(format!("{}{path}", self.base))
@@ -343,17 +367,7 @@ impl TestApp {
     }
 }
 
-/// A patterned picture of `width` × `height` encoded as `format`, like a photo upload.
-pub fn test_image(width: u32, height: u32, format: image::ImageFormat) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(width, height, |x, y| {
-        image::Rgb([(x % 251) as u8, (y % 241) as u8, ((x + y) % 256) as u8])
-    });
-    let mut out = Vec::new();
-    image::DynamicImage::ImageRgb8(img)
-        .write_to(&mut std::io::Cursor::new(&mut out), format)
-        .expect("encode test image");
-    out
-}
+pub use crate::dossier::test_image;
 
 /// The attribute `name` of every element matching `selector`.
 pub fn attrs(doc: &Html, selector: &str, name: &str) -> Vec<String> {

@@ -396,10 +396,13 @@ async fn the_office_returns_to_the_unit_then_passes_and_only_one_of_two_reviewer
     let (a1, a2) = (actor("chushen1").await, actor("chushen2").await);
     let pass = zc_services::office_review::OfficeDecision::Pass("材料齐全，初审通过".into());
     let fail = zc_services::office_review::OfficeDecision::Fail("学历不符合申报条件".into());
+    // Two reviewers' requests, each in a task of its own as the server runs them.
+    let (db1, db2) = (app.db.clone(), app.db.clone());
     let (r1, r2) = tokio::join!(
-        zc_services::office_review::decide(&app.db, a1, id, &pass),
-        zc_services::office_review::decide(&app.db, a2, id, &fail),
+        tokio::spawn(async move { zc_services::office_review::decide(&db1, a1, id, &pass).await }),
+        tokio::spawn(async move { zc_services::office_review::decide(&db2, a2, id, &fail).await }),
     );
+    let (r1, r2) = (r1.unwrap(), r2.unwrap());
     assert_ne!(r1.is_ok(), r2.is_ok(), "exactly one decision stands");
     let loser = if r1.is_ok() { r2 } else { r1 };
     assert!(matches!(

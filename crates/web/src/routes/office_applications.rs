@@ -235,16 +235,11 @@ async fn batch(
     let ip = addr.ip().to_string();
     let actor = user.actor(&ip);
     let decision = OfficeDecision::Pass(posted.value("opinion"));
-    let mut tally = BatchTally::default();
-    for id in ids {
-        tally.add(office_review::decide(&state.db, actor, id, &decision).await)?;
-    }
-    let (done, skipped) = (tally.done, tally.skipped);
-    Ok(Redirect::to(&format!(
-        "/office/applications?status={}&done={done}&skipped={skipped}",
-        d.tabs[0].code()
-    ))
-    .into_response())
+    let tally = BatchTally::run(ids, |id| {
+        office_review::decide(&state.db, actor, id, &decision)
+    })
+    .await?;
+    Ok(tally.redirect("/office/applications", d.tabs[0]))
 }
 
 /// 发文确认并发证 of one dossier waiting for confirmation.

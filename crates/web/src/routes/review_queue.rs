@@ -5,6 +5,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Duration, NaiveDate};
 use serde::Deserialize;
 use zc_db::review_queue::{Keyword, QueueFilter, QueueScope, QueueSort};
@@ -43,6 +44,8 @@ pub(crate) struct QueueQuery {
     /// After a batch: how many were decided and how many had already moved on.
     pub done: Option<u64>,
     pub skipped: Option<u64>,
+    /// Left undone because the database was too busy.
+    pub unfinished: Option<u64>,
 }
 
 /// The sorts offered, with their address codes.
@@ -254,7 +257,8 @@ pub(crate) struct QueuePage {
     /// What the batch button says (审核通过并报送 for a unit, 通过 for the offices).
     pub batch_label: &'static str,
     pub total: u64,
-    pub batch_result: Option<(u64, u64)>,
+    /// After a batch: done, skipped, and left undone because the system was busy.
+    pub batch_result: Option<(u64, u64, u64)>,
     /// 花名册 columns: code, header, ticked.
     pub roster_columns: Vec<(&'static str, &'static str, bool)>,
     /// The person may ask for full identifiers (a 负责人).
@@ -359,7 +363,9 @@ pub(crate) async fn queue_page(
         batch,
         batch_label: batch_label.unwrap_or(""),
         total,
-        batch_result: q.done.map(|d| (d, q.skipped.unwrap_or(0))),
+        batch_result: q
+            .done
+            .map(|d| (d, q.skipped.unwrap_or(0), q.unfinished.unwrap_or(0))),
         nav,
         base,
         ctx,
@@ -412,19 +418,36 @@ pub(crate) async fn batch_ids(
 
 /// What a batch did: each dossier is its own decision (its own transaction). Dossiers that
 /// moved on meanwhile, or wait for something such as the unit's publicity, are skipped and
-/// counted; a missing opinion stops the batch with its message.
+/// counted; a missing opinion stops the batch with its message. When the database is too
+/// busy the batch stops there: what was decided stands and is reported, the rest is counted
+/// as unfinished, so the answer never hides committed decisions behind an error page.
 #[derive(Debug, Default)]
 pub(crate) struct BatchTally {
     pub done: u64,
     pub skipped: u64,
+    pub unfinished: u64,
 }
 
 impl BatchTally {
+    /// Decides every dossier of `ids` with `decide`, in order.
+    pub(crate) async fn run<F, Fut>(ids: Vec<i64>, mut decide: F) -> AppResult<BatchTally>
+    where
+        F: FnMut(i64) -> Fut,
+        Fut: std::future::Future<Output = zc_services::ServiceResult<ApplicationStatus>>,
+    {
+        let mut tally = BatchTally::default();
+        for id in ids {
+            if tally.unfinished > 0 {
+                tally.unfinished += 1;
+            } else {
+                tally.add(decide(id).await)?;
+            }
+        }
+        Ok(tally)
+    }
+
     /// Counts one decision's outcome.
-    pub(crate) fn add(
-        &mut self,
-        outcome: zc_services::ServiceResult<ApplicationStatus>,
-    ) -> AppResult<()> {
+    fn add(&mut self, outcome: zc_services::ServiceResult<ApplicationStatus>) -> AppResult<()> {
         use zc_services::ServiceError;
         match outcome {
             Ok(_) => self.done += 1,
@@ -438,9 +461,22 @@ impl BatchTally {
                 return Err(AppError::Refused(why));
             }
             Err(ServiceError::Refused { .. } | ServiceError::NotFound) => self.skipped += 1,
+            Err(ServiceError::Busy) => self.unfinished += 1,
             Err(e) => return Err(e.into()),
         }
         Ok(())
+    }
+
+    /// Back to the queue's first tab at `path`, with the counts for the notice.
+    pub(crate) fn redirect(&self, path: &str, tab: ApplicationStatus) -> Response {
+        Redirect::to(&format!(
+            "{path}?status={}&done={}&skipped={}&unfinished={}",
+            tab.code(),
+            self.done,
+            self.skipped,
+            self.unfinished
+        ))
+        .into_response()
     }
 }
 
@@ -462,7 +498,6 @@ pub(crate) async fn roster_request(
     desk: QueueDesk,
     posted: Posted,
 ) -> AppResult<axum::response::Response> {
-    use axum::response::{IntoResponse, Redirect};
     let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let query = QueueQuery::posted(&posted);
     let read = query.read(state, desk.tabs);

@@ -109,16 +109,11 @@ async fn batch(
     let ip = addr.ip().to_string();
     let actor = actor(&ctx, &ip)?;
     let decision = UnitDecision::Forward(posted.value("opinion"));
-    let mut tally = BatchTally::default();
-    for id in ids {
-        tally.add(unit_review::decide(&state.db, actor, id, &decision).await)?;
-    }
-    let (done, skipped) = (tally.done, tally.skipped);
-    Ok(Redirect::to(&format!(
-        "/unit/applications?status={}&done={done}&skipped={skipped}",
-        TABS[0].code()
-    ))
-    .into_response())
+    let tally = BatchTally::run(ids, |id| {
+        unit_review::decide(&state.db, actor, id, &decision)
+    })
+    .await?;
+    Ok(tally.redirect("/unit/applications", TABS[0]))
 }
 
 /// 生成花名册 of the filtered queue.
