@@ -14,6 +14,10 @@ use std::time::{Duration, Instant};
 
 use zhicheng::{Application, Config};
 
+#[path = "../tests/app/dossier.rs"]
+#[allow(dead_code)]
+mod dossier;
+
 fn config() -> anyhow::Result<Config> {
     let env = std::env::vars().collect();
     let mut config = Config::load(&env)?;
@@ -29,13 +33,7 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 }
 
 fn csrf(page: &str) -> anyhow::Result<String> {
-    let doc = scraper::Html::parse_document(page);
-    let sel = scraper::Selector::parse("meta[name=csrf-token]").expect("selector");
-    doc.select(&sel)
-        .next()
-        .and_then(|m| m.value().attr("content"))
-        .map(str::to_string)
-        .ok_or_else(|| anyhow::anyhow!("no CSRF token"))
+    dossier::csrf_in(page).ok_or_else(|| anyhow::anyhow!("no CSRF token"))
 }
 
 async fn sign_in(

@@ -118,13 +118,7 @@ async fn an_applicant_creates_fills_and_submits_once_and_one_series_a_year_holds
         ["请阅读并勾选个人承诺后再报送"]
     );
     for _ in 0..2 {
-        let res = app
-            .post_form(
-                &format!("/my/applications/{id}/submit"),
-                &[("token", &token), ("pledge", "yes")],
-            )
-            .await;
-        assert_eq!(location(&res), format!("/my/applications/{id}/progress"));
+        submit_with(&app, id, &token).await;
     }
     let (_, doc) = app
         .get_html(&format!("/my/applications/{id}/progress"))
@@ -323,10 +317,15 @@ async fn a_draft_moves_to_another_committee_or_level_and_keeps_its_content() {
 pub(crate) async fn submit_now(app: &TestApp, id: i64) {
     let (_, doc) = app.get_html(&format!("/my/applications/{id}/submit")).await;
     let token = attr(&doc, "input[name=token]", "value").expect("nothing missing");
+    submit_with(app, id, &token).await;
+}
+
+/// Presses 同意并报送 on the form identified by `token`; the answer is the progress page.
+pub(crate) async fn submit_with(app: &TestApp, id: i64, token: &str) {
     let res = app
         .post_form(
             &format!("/my/applications/{id}/submit"),
-            &[("token", &token), ("pledge", "yes")],
+            &[("token", token), ("pledge", "yes")],
         )
         .await;
     assert_eq!(location(&res), format!("/my/applications/{id}/progress"));

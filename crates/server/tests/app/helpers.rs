@@ -132,15 +132,7 @@ impl TestApp {
 
     /// POSTs a form with the CSRF field filled in.
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Response {
-        let token = self.csrf_token().await;
-        let mut body: Vec<(&str, &str)> = fields.to_vec();
-        body.push(("_csrf", &token));
-        self.client
-            .post(self.url(path))
-            .form(&body)
-            .send()
-            .await
-            .expect("POST")
+        self.site().post(path, fields).await
     }
 
     /// Logs in with a demo staff account, password then TOTP code; panics unless it works.

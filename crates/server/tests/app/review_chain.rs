@@ -10,7 +10,8 @@ use crate::{
     unit_review::{forward_by_unit, office_staff_for, submitted_application},
 };
 
-async fn status(app: &TestApp, id: i64) -> String {
+/// The status code of a dossier as stored.
+pub(crate) async fn status(app: &TestApp, id: i64) -> String {
     zc_db::applications::find(&app.db, id)
         .await
         .unwrap()

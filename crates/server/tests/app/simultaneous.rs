@@ -9,8 +9,9 @@ use reqwest::StatusCode;
 use tokio::sync::Barrier;
 
 use crate::{
-    applications::{create, fill_everything},
+    applications::{create, fill_everything, submit_with},
     helpers::{SecondBrowser, TestApp, attr, html, location, spawn_app_with, spawn_second_browser},
+    review_chain::status,
     unit_review::office_staff_for,
 };
 
@@ -34,13 +35,7 @@ async fn moves_from(app: &TestApp, ids: &[i64], from: &str) -> HashMap<i64, i64>
 async fn statuses(app: &TestApp, ids: &[i64]) -> Vec<String> {
     let mut out = Vec::new();
     for id in ids {
-        out.push(
-            zc_db::applications::find(&app.db, *id)
-                .await
-                .unwrap()
-                .unwrap()
-                .status,
-        );
+        out.push(status(app, *id).await);
     }
     out
 }
@@ -281,11 +276,7 @@ async fn a_busy_database_answers_503_with_retry_after_and_keeps_people_signed_in
     let token = attr(&doc, "input[name=token]", "value").expect("nothing missing");
 
     // Someone else is writing this very dossier and does not let go in time.
-    let mut other = app.db.begin_write().await.unwrap();
-    zc_db::with_tx!(&mut other, c => sqlx::query(
-        "UPDATE application SET updated_at = updated_at WHERE id = $1")
-        .bind(id).execute(&mut **c).await.map(|_| ()))
-    .unwrap();
+    let other = hold_dossier(&app, id).await;
     let res = app
         .post_form(
             &format!("/my/applications/{id}/submit"),
@@ -302,15 +293,7 @@ async fn a_busy_database_answers_503_with_retry_after_and_keeps_people_signed_in
     let page = res.text().await.unwrap();
     assert!(page.contains("系统繁忙，请稍后重试"), "{page}");
     drop(other);
-    assert_eq!(
-        zc_db::applications::find(&app.db, id)
-            .await
-            .unwrap()
-            .unwrap()
-            .status,
-        "draft",
-        "nothing was written"
-    );
+    assert_eq!(status(&app, id).await, "draft", "nothing was written");
 
     // Every connection taken: even reading the session must wait, and then say so.
     let held = hold_every_connection(&app, 3).await;
@@ -324,14 +307,19 @@ async fn a_busy_database_answers_503_with_retry_after_and_keeps_people_signed_in
     // through exactly once.
     let res = app.get("/my").await;
     assert_eq!(res.status(), StatusCode::OK, "not sent to the login page");
-    let res = app
-        .post_form(
-            &format!("/my/applications/{id}/submit"),
-            &[("token", &token), ("pledge", "yes")],
-        )
-        .await;
-    assert_eq!(location(&res), format!("/my/applications/{id}/progress"));
+    submit_with(&app, id, &token).await;
     assert_eq!(moves_from(&app, &[id], "draft").await.get(&id), Some(&1));
+}
+
+/// Another writer changing dossier `id` that does not let go until dropped (on SQLite it
+/// also holds the only writer's turn).
+async fn hold_dossier(app: &TestApp, id: i64) -> zc_db::Tx {
+    let mut tx = app.db.begin_write().await.unwrap();
+    zc_db::with_tx!(&mut tx, c => sqlx::query(
+        "UPDATE application SET updated_at = updated_at WHERE id = $1")
+        .bind(id).execute(&mut **c).await.map(|_| ()))
+    .unwrap();
+    tx
 }
 
 /// Takes `n` pooled connections away from the server until the guard is dropped.
@@ -385,11 +373,7 @@ async fn a_batch_that_meets_a_busy_database_reports_what_it_did_and_what_is_left
     }
 
     // Someone holds the second dossier (on SQLite: the only writer's turn) past the wait.
-    let mut other = app.db.begin_write().await.unwrap();
-    zc_db::with_tx!(&mut other, c => sqlx::query(
-        "UPDATE application SET updated_at = updated_at WHERE id = $1")
-        .bind(ids[1]).execute(&mut **c).await.map(|_| ()))
-    .unwrap();
+    let other = hold_dossier(&app, ids[1]).await;
     let mut form: Vec<(&str, String)> = ids.iter().map(|id| ("ids", id.to_string())).collect();
     form.push(("opinion", "同意推荐申报".into()));
     let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
