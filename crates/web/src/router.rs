@@ -52,8 +52,8 @@ pub fn router(state: AppState) -> Router {
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(state.config.tls)
-        // Sliding idle expiry: every request of a logged-in person extends the session.
-        .with_always_save(true)
+        // Sliding idle expiry: `session_ready` moves the deadline at most once a minute.
+        .with_always_save(false)
         .with_expiry(Expiry::OnInactivity(time::Duration::minutes(30)));
 
     let trace = TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {

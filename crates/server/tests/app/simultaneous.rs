@@ -408,3 +408,46 @@ async fn a_batch_that_meets_a_busy_database_reports_what_it_did_and_what_is_left
         )]
     );
 }
+
+#[tokio::test]
+async fn signed_in_pages_move_the_idle_deadline_at_most_once_a_minute() {
+    let app = spawn_app_with(|c| c.worker = false).await;
+    app.login_applicant().await;
+    let row = || async {
+        let (data, expiry): (String, chrono::DateTime<chrono::Utc>) =
+            zc_db::with_pool!(&app.db, p => sqlx::query_as(
+                "SELECT data, expiry_date FROM session WHERE account_id IS NOT NULL \
+                 ORDER BY expiry_date DESC LIMIT 1")
+                .fetch_one(p).await)
+            .unwrap();
+        (data, expiry)
+    };
+    assert_eq!(app.get("/my").await.status(), StatusCode::OK);
+    let (data, deadline) = row().await;
+    for _ in 0..3 {
+        assert_eq!(app.get("/my").await.status(), StatusCode::OK);
+    }
+    assert_eq!(
+        row().await,
+        (data.clone(), deadline),
+        "pages within a minute write nothing"
+    );
+
+    // A minute and more later (the last move pushed back), the next page moves the deadline.
+    let mut old: serde_json::Value = serde_json::from_str(&data).unwrap();
+    old["touched_at"] = serde_json::json!(chrono::Utc::now().timestamp() - 120);
+    let soon = chrono::Utc::now() + chrono::Duration::minutes(5);
+    zc_db::with_pool!(&app.db, p => sqlx::query("UPDATE session SET data = $1, expiry_date = $2 WHERE expiry_date = $3")
+        .bind(old.to_string()).bind(soon).bind(deadline).execute(p).await.map(|_| ()))
+    .unwrap();
+    assert_eq!(
+        app.get("/my").await.status(),
+        StatusCode::OK,
+        "still signed in"
+    );
+    let (_, moved) = row().await;
+    assert!(
+        moved > soon + chrono::Duration::minutes(20),
+        "the idle deadline moved to half an hour from now: {moved}"
+    );
+}
