@@ -30,11 +30,21 @@ pub async fn of_committee(db: &Db, committee_id: i64) -> DbResult<Vec<PlanRow>> 
 }
 
 /// The plan of a committee for a year.
-pub async fn for_year(db: &Db, committee_id: i64, year: i32) -> DbResult<Option<PlanRow>> {
+pub async fn for_year(
+    conn: impl Into<crate::Conn<'_>>,
+    committee_id: i64,
+    year: i32,
+) -> DbResult<Option<PlanRow>> {
     let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE committee_id = $1 AND year = $2"));
     Ok(
-        with_pool!(db, p => sqlx::query_as(sql).bind(committee_id).bind(year).fetch_optional(p).await)?,
+        crate::with_conn!(conn, p => sqlx::query_as(sql).bind(committee_id).bind(year).fetch_optional(p).await)?,
     )
+}
+
+/// A plan by id.
+pub async fn find(db: &Db, id: i64) -> DbResult<Option<PlanRow>> {
+    let sql = sqlx::AssertSqlSafe(format!("{SELECT} WHERE id = $1"));
+    Ok(with_pool!(db, p => sqlx::query_as(sql).bind(id).fetch_optional(p).await)?)
 }
 
 /// A plan to save.

@@ -15,6 +15,7 @@ pub mod level;
 pub mod mask;
 pub mod organisation;
 pub mod password;
+pub mod payment;
 pub mod phone;
 pub mod role;
 

@@ -72,6 +72,23 @@ pub struct Config {
     pub certificate_number_pattern: String,
     /// Fewest experts a meeting of a level may draw: `zhenggao=11,fugao=11,zhongji=7,…`.
     pub committee_minimum_sizes: String,
+    /// Alipay gateway: `https://openapi.alipay.com/gateway.do`, the sandbox's
+    /// `https://openapi-sandbox.dl.alipaydev.com/gateway.do`, or `simulator` for the local
+    /// one; empty means the simulator in demo mode and no online payment otherwise.
+    pub alipay_gateway: String,
+    /// The app's APPID at Alipay (the simulator makes one up when empty).
+    pub alipay_app_id: String,
+    /// The merchant's PID (`2088…`) that notifies must name.
+    pub alipay_seller_id: String,
+    /// Our app private key (PEM or bare base64, PKCS#1 or PKCS#8), a file in `keys_dir`.
+    pub alipay_app_private_key_file: String,
+    /// Alipay's public key (PEM or bare base64), a file in `keys_dir`.
+    pub alipay_public_key_file: String,
+    /// Certificate mode: `app_cert_sn` and `alipay_root_cert_sn` as Alipay's console shows
+    /// them, `APPSN,ROOTSN`; empty for public-key mode.
+    pub alipay_cert_sn: String,
+    /// The address Alipay posts notifies to; empty means `public_url`.
+    pub alipay_notify_base_url: String,
 }
 
 impl Default for Config {
@@ -105,6 +122,13 @@ impl Default for Config {
                 .to_string(),
             committee_minimum_sizes: zc_domain::committee::minimum_size::DEFAULT_SIZES.to_string(),
             summary_limit_recognition: 700,
+            alipay_gateway: String::new(),
+            alipay_app_id: String::new(),
+            alipay_seller_id: String::new(),
+            alipay_app_private_key_file: "alipay_app_private_key.pem".into(),
+            alipay_public_key_file: "alipay_public_key.pem".into(),
+            alipay_cert_sn: String::new(),
+            alipay_notify_base_url: String::new(),
         }
     }
 }
@@ -142,6 +166,16 @@ impl std::fmt::Debug for Config {
             )
             .field("committee_minimum_sizes", &self.committee_minimum_sizes)
             .field("summary_limit_recognition", &self.summary_limit_recognition)
+            .field("alipay_gateway", &self.alipay_gateway)
+            .field("alipay_app_id", &self.alipay_app_id)
+            .field("alipay_seller_id", &self.alipay_seller_id)
+            .field(
+                "alipay_app_private_key_file",
+                &self.alipay_app_private_key_file,
+            )
+            .field("alipay_public_key_file", &self.alipay_public_key_file)
+            .field("alipay_cert_sn", &self.alipay_cert_sn)
+            .field("alipay_notify_base_url", &self.alipay_notify_base_url)
             .finish()
     }
 }
@@ -178,6 +212,16 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ),
     ("ZC_COMMITTEE_MINIMUM_SIZES", "committee_minimum_sizes"),
     ("ZC_SUMMARY_LIMIT_RECOGNITION", "summary_limit_recognition"),
+    ("ZC_ALIPAY_GATEWAY", "alipay_gateway"),
+    ("ZC_ALIPAY_APP_ID", "alipay_app_id"),
+    ("ZC_ALIPAY_SELLER_ID", "alipay_seller_id"),
+    (
+        "ZC_ALIPAY_APP_PRIVATE_KEY_FILE",
+        "alipay_app_private_key_file",
+    ),
+    ("ZC_ALIPAY_PUBLIC_KEY_FILE", "alipay_public_key_file"),
+    ("ZC_ALIPAY_CERT_SN", "alipay_cert_sn"),
+    ("ZC_ALIPAY_NOTIFY_BASE_URL", "alipay_notify_base_url"),
 ];
 
 /// Variables that are not settings but select the file.
@@ -268,6 +312,13 @@ impl Config {
                 }
                 "certificate_number_pattern" => self.certificate_number_pattern = value.clone(),
                 "committee_minimum_sizes" => self.committee_minimum_sizes = value.clone(),
+                "alipay_gateway" => self.alipay_gateway = value.clone(),
+                "alipay_app_id" => self.alipay_app_id = value.clone(),
+                "alipay_seller_id" => self.alipay_seller_id = value.clone(),
+                "alipay_app_private_key_file" => self.alipay_app_private_key_file = value.clone(),
+                "alipay_public_key_file" => self.alipay_public_key_file = value.clone(),
+                "alipay_cert_sn" => self.alipay_cert_sn = value.clone(),
+                "alipay_notify_base_url" => self.alipay_notify_base_url = value.clone(),
                 other => unreachable!("ENV_KEYS names {other} without a setter"),
             }
         }
@@ -337,6 +388,24 @@ impl Config {
                 }
             }
             other => bail!("sms_provider = \"{other}\" 无效：请使用 outbox 或 aliyun"),
+        }
+        if self.alipay_gateway.starts_with("http") {
+            for (key, value) in [
+                ("alipay_app_id", &self.alipay_app_id),
+                ("alipay_seller_id", &self.alipay_seller_id),
+            ] {
+                if value.trim().is_empty() {
+                    bail!("设置了 alipay_gateway 时必须设置 {key}");
+                }
+            }
+        } else if !matches!(self.alipay_gateway.as_str(), "" | "simulator") {
+            bail!(
+                "alipay_gateway = \"{}\" 无效：请填写支付宝网关地址（https://…/gateway.do）或 simulator",
+                self.alipay_gateway
+            );
+        }
+        if !self.alipay_cert_sn.is_empty() && self.alipay_cert_sn.split(',').count() != 2 {
+            bail!("alipay_cert_sn 应为 应用证书SN,支付宝根证书SN");
         }
         if !self.smtp_url.is_empty() && self.mail_from.trim().is_empty() {
             bail!("设置了 smtp_url 时必须设置发件人 mail_from");

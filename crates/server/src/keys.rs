@@ -45,7 +45,11 @@ fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn read_or_create(dir: &Path, name: &str, make: impl FnOnce() -> String) -> anyhow::Result<String> {
+pub(crate) fn read_or_create(
+    dir: &Path,
+    name: &str,
+    make: impl FnOnce() -> String,
+) -> anyhow::Result<String> {
     let path = dir.join(name);
     if !path.exists() {
         write_private(&path, &make())?;

@@ -34,6 +34,8 @@ pub struct Application {
     state: AppState,
     run_worker: bool,
     port: u16,
+    /// The local Alipay simulator's routes, when it is the gateway in use.
+    simulator: Option<axum::Router>,
 }
 
 /// Makes sure `dir` exists and accepts writes, with a message that says how to fix it.
@@ -153,16 +155,19 @@ impl Application {
                 config.public_url.clone()
             },
         };
+        let payments = crate::payments::setup(config, &web.public_url)?;
         let vault = zc_services::pii::PiiVault::new(keys.field_key.expose_secret())?;
         let mut state = AppState::new(db, web, vault);
         state.sms = crate::transports::sms_sender(config)?;
         state.mailer = crate::transports::mailer(config)?;
+        state.payments = payments.gateway;
         Ok((
             Application {
                 listener,
                 state,
                 run_worker: config.worker,
                 port,
+                simulator: payments.simulator,
             },
             report,
         ))
@@ -208,9 +213,16 @@ impl Application {
                     .run(stop_rx.clone()),
             )
         });
-        let sweep = tokio::spawn(sweep_expired(db.clone(), stop_rx.clone()));
+        let sweep = tokio::spawn(sweep_expired(
+            db.clone(),
+            self.state.payments.clone(),
+            stop_rx.clone(),
+        ));
 
-        let app = zc_web::router(self.state);
+        let mut app = zc_web::router(self.state);
+        if let Some(simulator) = self.simulator {
+            app = app.merge(simulator);
+        }
         let server = axum::serve(
             self.listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),
@@ -232,7 +244,11 @@ impl Application {
 
 /// Deletes expired sessions and captchas every few minutes; idempotent, so every node may
 /// run it.
-async fn sweep_expired(db: Db, mut stop: watch::Receiver<bool>) {
+async fn sweep_expired(
+    db: Db,
+    payments: std::sync::Arc<dyn zc_services::payments::PaymentGateway>,
+    mut stop: watch::Receiver<bool>,
+) {
     let store = DbSessionStore::new(db.clone());
     loop {
         if let Err(e) = store.delete_expired().await {
@@ -245,6 +261,11 @@ async fn sweep_expired(db: Db, mut stop: watch::Receiver<bool>) {
             Ok(0) => {}
             Ok(n) => tracing::info!(ended = n, "result publicity periods ended"),
             Err(e) => tracing::warn!(error = ?e, "publicity sweep failed"),
+        }
+        match zc_services::payments::sweep::run(&db, payments.as_ref(), chrono::Utc::now()).await {
+            Ok(r) if r == Default::default() => {}
+            Ok(r) => tracing::info!(?r, "payment orders swept"),
+            Err(e) => tracing::warn!(error = ?e, "payment sweep failed"),
         }
         tokio::select! {
             _ = stop.changed() => return,

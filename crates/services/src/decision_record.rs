@@ -63,6 +63,10 @@ pub async fn record(
         } => decided(),
         e => e,
     })?;
+    if to == ApplicationStatus::AwaitingFee {
+        // The order is born with the status that asks for it, or neither is.
+        crate::payments::orders::open_for_dossier(&mut tx, &app, chrono::Utc::now()).await?;
+    }
     if !d.reasons.is_empty() {
         applications::keep_returned_snapshot(&mut tx, d.application_id).await?;
     }

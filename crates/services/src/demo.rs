@@ -284,6 +284,11 @@ pub async fn existing_demo_accounts(db: &Db, vault: &PiiVault) -> ServiceResult<
     Ok(found)
 }
 
+/// The demo's fee item, as in the seed's 费用管理 example.
+pub const DEMO_FEE_ITEM: &str = "代办晋升专业技术职务费";
+/// 50 yuan, as in the seed's example order.
+pub const DEMO_FEE_FEN: i64 = 5000;
+
 /// Opens every committee's application window for the whole current year (the committee
 /// issue lets staff edit these plans; the demo needs one open now).
 pub async fn open_demo_windows(db: &Db, now: chrono::DateTime<chrono::Utc>) -> ServiceResult<()> {
@@ -295,6 +300,10 @@ pub async fn open_demo_windows(db: &Db, now: chrono::DateTime<chrono::Utc>) -> S
     };
     for c in reference::committees(db).await? {
         zc_db::applications::upsert_plan(db, c.id, year, from, until).await?;
+    }
+    // Committees that charge online need something to charge: the seed's example item.
+    if let Some(last_day) = chrono::NaiveDate::from_ymd_opt(year, 12, 31) {
+        zc_db::fee_items::seed_missing(db, DEMO_FEE_ITEM, DEMO_FEE_FEN, last_day).await?;
     }
     Ok(())
 }

@@ -27,6 +27,7 @@ pub mod messages;
 pub mod office_review;
 pub mod organisations;
 pub mod password_hash;
+pub mod payments;
 pub mod pii;
 pub mod profile;
 pub mod recovery;

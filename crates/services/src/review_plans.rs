@@ -116,6 +116,12 @@ pub async fn save(db: &Db, actor: Actor<'_>, input: &PlanInput) -> ServiceResult
         },
     )
     .await?;
+    if input.charges_online && zc_db::fee_items::count_of_plan(&mut tx, id).await? == 0 {
+        return Err(FieldErrors::one(
+            "charges_online",
+            "请先保存计划并添加收费项目，再设置网上缴费",
+        ));
+    }
     let object = format!("review_plan:{id}");
     let detail = format!(
         "{year}年度：{from} 至 {until}；{joined}；级别 {levels}；网上缴费 {}",

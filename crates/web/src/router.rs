@@ -104,6 +104,7 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .merge(routes::health::router())
+        .merge(routes::payment_notify::router())
         .merge(app)
         .layer(middleware::from_fn_with_state(
             state.clone(),

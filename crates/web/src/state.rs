@@ -62,6 +62,8 @@ pub struct AppState {
     pub sms_policy: Arc<SmsPolicy>,
     /// Carries e-mail (the outbox unless SMTP is configured).
     pub mailer: Arc<dyn zc_services::mail::Mailer>,
+    /// The payment gateway (Alipay or its local simulator; unconfigured by default).
+    pub payments: Arc<dyn zc_services::payments::PaymentGateway>,
 }
 
 impl AppState {
@@ -87,6 +89,7 @@ impl AppState {
             sms: Arc::new(OutboxOnly),
             sms_policy: Arc::new(SmsPolicy::default()),
             mailer: Arc::new(zc_services::mail::OutboxMailer),
+            payments: Arc::new(zc_services::payments::Unconfigured),
         }
     }
 }

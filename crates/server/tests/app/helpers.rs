@@ -100,6 +100,11 @@ pub fn attr(doc: &Html, selector: &str, name: &str) -> Option<String> {
 }
 
 impl TestApp {
+    /// The server's key folder (the Alipay simulator keeps its key pairs there).
+    pub fn keys_dir(&self) -> std::path::PathBuf {
+        self._data_dir.path().join("keys")
+    }
+
     /// This client as a [`crate::dossier::Site`].
     pub fn site(&self) -> crate::dossier::Site<'_> {
         crate::dossier::Site {

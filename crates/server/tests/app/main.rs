@@ -17,6 +17,7 @@ mod dossier;
 mod expert_enrolment;
 mod expert_pool;
 mod experts;
+mod fees;
 mod helpers;
 mod messages;
 mod organisations;

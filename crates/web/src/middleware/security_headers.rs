@@ -14,11 +14,21 @@ use crate::state::AppState;
 #[derive(Debug, Clone)]
 pub struct CspNonce(pub String);
 
-fn content_security_policy(nonce: &str) -> String {
+/// A response extension: the one page that posts to the payment gateway's cashier names
+/// the gateway's origin, which its `form-action` then allows (every other page posts to
+/// this site only).
+#[derive(Debug, Clone)]
+pub struct FormActionOrigin(pub String);
+
+fn content_security_policy(nonce: &str, form_origin: Option<&str>) -> String {
+    let extra = form_origin
+        .filter(|o| !o.contains([';', ',', '\'', ' ']))
+        .map(|o| format!(" {o}"))
+        .unwrap_or_default();
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; \
          img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; \
-         base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+         base-uri 'none'; frame-ancestors 'none'; form-action 'self'{extra}"
     )
 }
 
@@ -34,8 +44,13 @@ pub async fn apply(State(state): State<AppState>, mut req: Request, next: Next) 
     let nonce = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 16]>());
     req.extensions_mut().insert(CspNonce(nonce.clone()));
     let mut res = next.run(req).await;
+    let form_origin = res
+        .extensions()
+        .get::<FormActionOrigin>()
+        .map(|o| o.0.clone());
     let h = res.headers_mut();
-    if let Ok(csp) = HeaderValue::from_str(&content_security_policy(&nonce)) {
+    if let Ok(csp) = HeaderValue::from_str(&content_security_policy(&nonce, form_origin.as_deref()))
+    {
         h.insert(header::CONTENT_SECURITY_POLICY, csp);
     }
     h.insert(

@@ -7,9 +7,10 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Form, Router,
+    extract::Path,
     extract::{ConnectInfo, State},
     response::{IntoResponse, Redirect, Response},
-    routing::get,
+    routing::{get, post},
 };
 use zc_domain::{Portal, TitleLevel, calendar::china_date};
 use zc_services::{
@@ -27,7 +28,29 @@ use crate::{
 
 /// Routes under `/committee` (the caller adds the portal guard).
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/plans", get(page).post(save))
+    Router::new()
+        .route("/plans", get(page).post(save))
+        .route("/plans/fees", post(add_fee))
+        .route("/plans/{plan}/fees/{item}/delete", post(remove_fee))
+}
+
+/// A fee item as listed under its plan.
+pub struct FeeLine {
+    pub id: i64,
+    pub plan_id: i64,
+    pub year: i32,
+    pub name: String,
+    pub level: &'static str,
+    pub amount: String,
+    pub pay_until: String,
+}
+
+/// The fee-item form's state: what was typed, its errors, a refusal.
+#[derive(Default)]
+struct FeeForm {
+    typed: Posted,
+    errors: FieldErrors,
+    message: Option<String>,
 }
 
 /// A plan as listed.
@@ -49,6 +72,10 @@ struct PlansPage {
     levels: Vec<(i32, &'static str, bool)>,
     typed: Posted,
     errors: FieldErrors,
+    /// `(plan id, year)` for the fee-item form.
+    plan_years: Vec<(i64, i32)>,
+    fee_lines: Vec<FeeLine>,
+    fee: FeeForm,
 }
 
 async fn render(
@@ -57,12 +84,40 @@ async fn render(
     typed: Posted,
     errors: FieldErrors,
 ) -> AppResult<PlansPage> {
+    render_with(state, ctx, typed, errors, FeeForm::default()).await
+}
+
+async fn render_with(
+    state: &AppState,
+    ctx: PageContext,
+    typed: Posted,
+    errors: FieldErrors,
+    fee: FeeForm,
+) -> AppResult<PlansPage> {
     let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let committee = zc_services::committee_meetings::committee_of(&state.db, user.id)
         .await
         .map_err(|_| AppError::Forbidden)?;
-    let plans = zc_db::review_plans::of_committee(&state.db, committee)
-        .await?
+    let rows = zc_db::review_plans::of_committee(&state.db, committee).await?;
+    let mut fee_lines = Vec::new();
+    for p in &rows {
+        for i in zc_db::fee_items::of_plan(&state.db, p.id).await? {
+            fee_lines.push(FeeLine {
+                id: i.id,
+                plan_id: p.id,
+                year: p.year,
+                name: i.name,
+                level: i
+                    .level_rank
+                    .and_then(TitleLevel::from_rank)
+                    .map_or("全部级别", TitleLevel::name),
+                amount: zc_domain::payment::Fen(i.amount_fen).yuan(),
+                pay_until: i.pay_until.to_string(),
+            });
+        }
+    }
+    let plan_years = rows.iter().map(|p| (p.id, p.year)).collect();
+    let plans = rows
         .into_iter()
         .map(|p| PlanLine {
             year: p.year,
@@ -106,8 +161,81 @@ async fn render(
         levels,
         typed,
         errors,
+        plan_years,
+        fee_lines,
+        fee,
         ctx,
     })
+}
+
+async fn add_fee(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let ip = addr.ip().to_string();
+    let posted = Posted(fields);
+    let Ok(plan_id) = posted.value("plan_id").parse::<i64>() else {
+        let fee = FeeForm {
+            errors: FieldErrors(vec![("plan_id", "请选择评审计划".to_string())]),
+            typed: posted,
+            message: None,
+        };
+        return Ok(
+            render_with(&state, ctx, Posted::default(), FieldErrors::default(), fee)
+                .await?
+                .into_response(),
+        );
+    };
+    let input = zc_services::payments::fee_items::FeeItemInput {
+        name: posted.value("name"),
+        amount: posted.value("amount"),
+        level: posted.value("level"),
+        pay_until: posted.value("pay_until"),
+    };
+    match zc_services::payments::fee_items::add(&state.db, user.actor(&ip), plan_id, &input).await {
+        Ok(_) => Ok(Redirect::to("/committee/plans#fees").into_response()),
+        Err(e) => {
+            let (errors, message) = crate::error::shown_on_page(e)?;
+            let fee = FeeForm {
+                typed: posted,
+                errors,
+                message,
+            };
+            Ok(
+                render_with(&state, ctx, Posted::default(), FieldErrors::default(), fee)
+                    .await?
+                    .into_response(),
+            )
+        }
+    }
+}
+
+async fn remove_fee(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Path((plan, item)): Path<(i64, i64)>,
+) -> AppResult<Response> {
+    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let ip = addr.ip().to_string();
+    match zc_services::payments::fee_items::remove(&state.db, user.actor(&ip), plan, item).await {
+        Ok(()) => Ok(Redirect::to("/committee/plans#fees").into_response()),
+        Err(e) => {
+            let message = crate::error::refusal_message(e)?;
+            let fee = FeeForm {
+                message: Some(message),
+                ..FeeForm::default()
+            };
+            Ok(
+                render_with(&state, ctx, Posted::default(), FieldErrors::default(), fee)
+                    .await?
+                    .into_response(),
+            )
+        }
+    }
 }
 
 async fn page(State(state): State<AppState>, ctx: PageContext) -> AppResult<PlansPage> {

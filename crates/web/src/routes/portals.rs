@@ -33,6 +33,7 @@ pub fn router(state: AppState) -> Router<AppState> {
                     .merge(crate::routes::my_unit::routes())
                     .merge(crate::routes::expert::routes())
                     .merge(crate::routes::my_certificates::routes())
+                    .merge(crate::routes::my_fees::routes())
                     .merge(crate::routes::expert_enrolment::my_routes())
                     .merge(crate::routes::my_applications::routes())
                     .merge(crate::routes::application_section_forms::routes())
@@ -57,7 +58,8 @@ pub fn router(state: AppState) -> Router<AppState> {
             guard(
                 home()
                     .merge(crate::routes::office_units::routes())
-                    .merge(crate::routes::office_applications::routes()),
+                    .merge(crate::routes::office_applications::routes())
+                    .merge(crate::routes::office_fees::routes()),
                 Portal::Office,
             ),
         )
@@ -67,6 +69,7 @@ pub fn router(state: AppState) -> Router<AppState> {
                 home()
                     .merge(crate::routes::committee_meetings::routes())
                     .merge(crate::routes::committee_plans::routes())
+                    .merge(crate::routes::office_fees::routes())
                     .merge(crate::routes::result_publicity::committee_routes())
                     .merge(crate::routes::expert_enrolment::committee_routes()),
                 Portal::Committee,
