@@ -41,7 +41,7 @@ impl Fen {
             _ => frac.parse().map_err(|_| MoneyError::Malformed)?,
         };
         let fen = whole * 100 + frac;
-        if fen < 1 || fen > MAX_FEN {
+        if !(1..=MAX_FEN).contains(&fen) {
             return Err(MoneyError::OutOfRange);
         }
         Ok(Fen(fen))

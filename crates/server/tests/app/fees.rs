@@ -129,7 +129,7 @@ async fn an_applicant_pays_at_the_simulated_cashier_and_the_dossier_moves_on() {
     assert_eq!(code, StatusCode::OK);
     assert_eq!(
         texts(&doc, "#fee-table td[data-label=订单号]"),
-        [order_no.clone()]
+        [order_no.as_str()]
     );
     assert_eq!(
         texts(&doc, "#fee-table td[data-label=支付状态]"),
@@ -309,7 +309,7 @@ async fn an_applicant_pays_at_the_simulated_cashier_and_the_dossier_moves_on() {
         .await;
     assert_eq!(
         texts(&doc, "#fee-table td[data-label=订单号]"),
-        [order_no.clone()]
+        [order_no.as_str()]
     );
 }
 
@@ -480,7 +480,7 @@ async fn staff_refund_through_the_gateway_and_see_only_their_own_orders() {
     let doc = html(&office.get("/office/fees").await.text().await.unwrap());
     assert_eq!(
         texts(&doc, "#fee-table td[data-label=订单号]"),
-        [order_no.clone()]
+        [order_no.as_str()]
     );
     assert_eq!(
         texts(&doc, "#fee-totals"),
