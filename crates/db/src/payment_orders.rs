@@ -295,12 +295,13 @@ pub struct OrderTotals {
 /// Counts and sums what `filter` matches.
 pub async fn totals(db: &Db, scope: OrderScope, filter: &OrderFilter) -> DbResult<OrderTotals> {
     let sql = sqlx::AssertSqlSafe(format!(
+        // PostgreSQL sums BIGINT as NUMERIC: cast back so both backends give i64.
         "SELECT COUNT(*) AS count, \
-         COALESCE(SUM(CASE WHEN o.status IN ('paid', 'partly_refunded', 'refunded') \
-           THEN o.amount_fen ELSE 0 END), 0) AS received_fen, \
-         COALESCE(SUM(o.refunded_fen), 0) AS refunded_fen, \
-         COALESCE(SUM(CASE WHEN o.status IN ('pending', 'paying') THEN o.amount_fen ELSE 0 END), 0) \
-           AS open_fen \
+         CAST(COALESCE(SUM(CASE WHEN o.status IN ('paid', 'partly_refunded', 'refunded') \
+           THEN o.amount_fen ELSE 0 END), 0) AS BIGINT) AS received_fen, \
+         CAST(COALESCE(SUM(o.refunded_fen), 0) AS BIGINT) AS refunded_fen, \
+         CAST(COALESCE(SUM(CASE WHEN o.status IN ('pending', 'paying') THEN o.amount_fen ELSE 0 END), 0) \
+           AS BIGINT) AS open_fen \
          FROM payment_order o {}",
         where_clause(scope)
     ));

@@ -573,6 +573,36 @@ async fn staff_refund_through_the_gateway_and_see_only_their_own_orders() {
         ["已退款"]
     );
 
+    // Reconciliation against the simulator's bill of the day: in step, then a difference.
+    let staff: i64 = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
+        "SELECT id FROM account WHERE login_name = 'feeoffice'").fetch_one(p).await)
+    .unwrap();
+    let actor = zc_services::accounts::Actor {
+        account_id: Some(staff),
+        role: Some(zc_domain::Role::OfficeStaff),
+        ip: None,
+    };
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+        .date_naive();
+    let gateway = client_of(&app);
+    let found = zc_services::payments::refunds::reconcile(&app.db, &gateway, actor, today)
+        .await
+        .unwrap();
+    assert_eq!(found, 0, "the bill and our orders agree");
+    zc_db::with_pool!(&app.db, p => sqlx::query("UPDATE payment_order SET amount_fen = 4000 WHERE id = $1")
+        .bind(order_id).execute(p).await.map(|r| r.rows_affected()))
+    .unwrap();
+    let found = zc_services::payments::refunds::reconcile(&app.db, &gateway, actor, today)
+        .await
+        .unwrap();
+    assert_eq!(found, 1);
+    let doc = html(&office.get("/office/fees").await.text().await.unwrap());
+    assert_eq!(
+        texts(&doc, "#differences td[data-label=说明]"),
+        ["金额不符：本平台40.00元，支付宝50.00元"]
+    );
+
     // Another 职改办 sees none of it; an applicant cannot open someone's order by number.
     let other = spawn_second_browser(&app).await;
     other.login_as(&app, "zhigaiban").await;

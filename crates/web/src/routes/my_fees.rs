@@ -138,6 +138,32 @@ impl FeeQuery {
     }
 }
 
+/// One page of a scope's orders with the filter's totals, for the applicant's and the
+/// staff's lists alike.
+pub async fn order_page(
+    state: &AppState,
+    scope: OrderScope,
+    filter: &OrderFilter,
+    (page, per_page): (Option<u64>, Option<u64>),
+    path: &str,
+    params: Vec<(String, String)>,
+) -> AppResult<(zc_db::payment_orders::OrderTotals, Pager, Vec<OrderView>)> {
+    let totals = zc_db::payment_orders::totals(&state.db, scope, filter).await?;
+    let pager = Pager::new(totals.count as u64, page, per_page, path, params);
+    let rows = zc_db::payment_orders::list(
+        &state.db,
+        scope,
+        filter,
+        pager.per_page as i64,
+        pager.offset() as i64,
+    )
+    .await?
+    .iter()
+    .map(OrderView::of)
+    .collect();
+    Ok((totals, pager, rows))
+}
+
 /// The status choices of the filter: `(code, label)`.
 pub fn status_choices() -> Vec<(&'static str, &'static str)> {
     OrderStatus::ALL
@@ -175,25 +201,15 @@ async fn render(
     let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let scope = OrderScope::Payer(user.id);
     let filter = q.filter();
-    let total = zc_db::payment_orders::totals(&state.db, scope, &filter).await?;
-    let pager = Pager::new(
-        total.count as u64,
-        q.page,
-        q.per_page,
-        "/my/fees",
-        q.params(),
-    );
-    let rows = zc_db::payment_orders::list(
-        &state.db,
+    let (_, pager, rows) = order_page(
+        state,
         scope,
         &filter,
-        pager.per_page as i64,
-        pager.offset() as i64,
+        (q.page, q.per_page),
+        "/my/fees",
+        q.params(),
     )
-    .await?
-    .iter()
-    .map(OrderView::of)
-    .collect();
+    .await?;
     Ok(ListPage {
         nav: portal_nav(Portal::My, "/my/fees"),
         ctx,

@@ -27,7 +27,7 @@ use crate::{
     context::PageContext,
     error::{AppError, AppResult, refusal_message, shown_on_page},
     pager::Pager,
-    routes::my_fees::{FeeQuery, OrderView, status_choices},
+    routes::my_fees::{FeeQuery, OrderView, order_page, status_choices},
     state::AppState,
     views::{Nav, format_date, format_time, portal_nav, today_cst},
 };
@@ -131,20 +131,16 @@ async fn render(
     let scope = staff_scope(state, &ctx).await?;
     let (portal, base) = portal_of(&ctx);
     let filter = q.filter();
-    let t = zc_db::payment_orders::totals(&state.db, scope, &filter).await?;
     let path = format!("{base}/fees");
-    let pager = Pager::new(t.count as u64, q.q.page, q.q.per_page, &path, q.params());
-    let rows = zc_db::payment_orders::list(
-        &state.db,
+    let (t, pager, rows) = order_page(
+        state,
         scope,
         &filter,
-        pager.per_page as i64,
-        pager.offset() as i64,
+        (q.q.page, q.q.per_page),
+        &path,
+        q.params(),
     )
-    .await?
-    .iter()
-    .map(OrderView::of)
-    .collect();
+    .await?;
     let differences = match scope {
         OrderScope::Office(office) => {
             zc_db::payment_notifies::differences_of_office(&state.db, office, 50)
