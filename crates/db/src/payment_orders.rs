@@ -69,6 +69,17 @@ pub async fn of_application(
     Ok(crate::with_conn!(conn, p => sqlx::query_as(sql).bind(application_id).fetch_all(p).await)?)
 }
 
+/// A payer's orders still waiting for money (待支付 or 支付中), for the 去缴费 buttons.
+pub async fn open_of_payer(
+    conn: impl Into<crate::Conn<'_>>,
+    account_id: i64,
+) -> DbResult<Vec<OrderRow>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE o.account_id = $1 AND o.status IN ('pending', 'paying') ORDER BY o.id"
+    ));
+    Ok(crate::with_conn!(conn, p => sqlx::query_as(sql).bind(account_id).fetch_all(p).await)?)
+}
+
 /// An order to create.
 #[derive(Debug, Clone)]
 pub struct NewOrder<'a> {

@@ -84,9 +84,11 @@ pub struct Config {
     pub alipay_app_private_key_file: String,
     /// Alipay's public key (PEM or bare base64), a file in `keys_dir`.
     pub alipay_public_key_file: String,
-    /// Certificate mode: `app_cert_sn` and `alipay_root_cert_sn` as Alipay's console shows
-    /// them, `APPSN,ROOTSN`; empty for public-key mode.
-    pub alipay_cert_sn: String,
+    /// Certificate mode (证书模式): our app certificate, Alipay's public certificate and
+    /// Alipay's root bundle, file names in `keys_dir`; all three or none (public-key mode).
+    pub alipay_app_cert_file: String,
+    pub alipay_public_cert_file: String,
+    pub alipay_root_cert_file: String,
     /// The address Alipay posts notifies to; empty means `public_url`.
     pub alipay_notify_base_url: String,
 }
@@ -127,7 +129,9 @@ impl Default for Config {
             alipay_seller_id: String::new(),
             alipay_app_private_key_file: "alipay_app_private_key.pem".into(),
             alipay_public_key_file: "alipay_public_key.pem".into(),
-            alipay_cert_sn: String::new(),
+            alipay_app_cert_file: String::new(),
+            alipay_public_cert_file: String::new(),
+            alipay_root_cert_file: String::new(),
             alipay_notify_base_url: String::new(),
         }
     }
@@ -174,7 +178,9 @@ impl std::fmt::Debug for Config {
                 &self.alipay_app_private_key_file,
             )
             .field("alipay_public_key_file", &self.alipay_public_key_file)
-            .field("alipay_cert_sn", &self.alipay_cert_sn)
+            .field("alipay_app_cert_file", &self.alipay_app_cert_file)
+            .field("alipay_public_cert_file", &self.alipay_public_cert_file)
+            .field("alipay_root_cert_file", &self.alipay_root_cert_file)
             .field("alipay_notify_base_url", &self.alipay_notify_base_url)
             .finish()
     }
@@ -220,7 +226,9 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
         "alipay_app_private_key_file",
     ),
     ("ZC_ALIPAY_PUBLIC_KEY_FILE", "alipay_public_key_file"),
-    ("ZC_ALIPAY_CERT_SN", "alipay_cert_sn"),
+    ("ZC_ALIPAY_APP_CERT_FILE", "alipay_app_cert_file"),
+    ("ZC_ALIPAY_PUBLIC_CERT_FILE", "alipay_public_cert_file"),
+    ("ZC_ALIPAY_ROOT_CERT_FILE", "alipay_root_cert_file"),
     ("ZC_ALIPAY_NOTIFY_BASE_URL", "alipay_notify_base_url"),
 ];
 
@@ -317,7 +325,9 @@ impl Config {
                 "alipay_seller_id" => self.alipay_seller_id = value.clone(),
                 "alipay_app_private_key_file" => self.alipay_app_private_key_file = value.clone(),
                 "alipay_public_key_file" => self.alipay_public_key_file = value.clone(),
-                "alipay_cert_sn" => self.alipay_cert_sn = value.clone(),
+                "alipay_app_cert_file" => self.alipay_app_cert_file = value.clone(),
+                "alipay_public_cert_file" => self.alipay_public_cert_file = value.clone(),
+                "alipay_root_cert_file" => self.alipay_root_cert_file = value.clone(),
                 "alipay_notify_base_url" => self.alipay_notify_base_url = value.clone(),
                 other => unreachable!("ENV_KEYS names {other} without a setter"),
             }
@@ -325,7 +335,7 @@ impl Config {
         Ok(())
     }
 
-    fn validate(&self) -> anyhow::Result<()> {
+    pub(crate) fn validate(&self) -> anyhow::Result<()> {
         if !matches!(self.log_format.as_str(), "text" | "json") {
             bail!(
                 "log_format = \"{}\" 无效：请使用 text 或 json",
@@ -404,8 +414,16 @@ impl Config {
                 self.alipay_gateway
             );
         }
-        if !self.alipay_cert_sn.is_empty() && self.alipay_cert_sn.split(',').count() != 2 {
-            bail!("alipay_cert_sn 应为 应用证书SN,支付宝根证书SN");
+        let certs = [
+            &self.alipay_app_cert_file,
+            &self.alipay_public_cert_file,
+            &self.alipay_root_cert_file,
+        ];
+        let set = certs.iter().filter(|f| !f.trim().is_empty()).count();
+        if set != 0 && set != certs.len() {
+            bail!(
+                "证书模式需要同时设置 alipay_app_cert_file、alipay_public_cert_file 和 alipay_root_cert_file（应用公钥证书、支付宝公钥证书、支付宝根证书）"
+            );
         }
         if !self.smtp_url.is_empty() && self.mail_from.trim().is_empty() {
             bail!("设置了 smtp_url 时必须设置发件人 mail_from");

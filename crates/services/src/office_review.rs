@@ -7,6 +7,7 @@ use zc_db::{Db, applications::ApplicationRow};
 use zc_domain::{
     Role,
     application::{ApplicationStatus, Event, Party, ReturnTo},
+    payment::OrderStatus,
 };
 
 use crate::{
@@ -128,15 +129,21 @@ pub async fn decide(
         ),
         (OfficeDecision::Pass(o), Desk::Office(_)) => {
             // The year's plan decides; a committee without a plan keeps its own setting.
-            let fee_online = match app.committee_id {
-                Some(c) => match zc_db::review_plans::for_year(db, c, app.year).await? {
-                    Some(plan) => plan.charges_online,
-                    None => zc_db::organisations::committee(db, c)
-                        .await?
-                        .is_some_and(|c| c.charges_online),
-                },
-                None => false,
-            };
+            // A dossier that has paid once (and came back through a return) never pays twice.
+            let paid = zc_db::payment_orders::of_application(db, app.id)
+                .await?
+                .iter()
+                .any(|o| OrderStatus::from_code(&o.status) == Some(OrderStatus::Paid));
+            let fee_online = !paid
+                && match app.committee_id {
+                    Some(c) => match zc_db::review_plans::for_year(db, c, app.year).await? {
+                        Some(plan) => plan.charges_online,
+                        None => zc_db::organisations::committee(db, c)
+                            .await?
+                            .is_some_and(|c| c.charges_online),
+                    },
+                    None => false,
+                };
             (
                 Event::OfficePass { fee_online },
                 o.clone(),

@@ -311,6 +311,6 @@ impl PaymentGateway for AlipayClient {
             .bytes()
             .await
             .map_err(unreachable)?;
-        Ok(super::bill::parse(&bytes))
+        super::bill::read_download(&bytes).map_err(unreachable)
     }
 }

@@ -3,6 +3,7 @@
 //! that speaks the same protocol for the demo and the tests.
 
 pub mod bill;
+pub mod cert;
 pub mod client;
 pub mod sign;
 pub mod simulator;

@@ -113,7 +113,7 @@ impl SigningKey {
 }
 
 /// A public key that checks signatures (Alipay's, or our app's at the simulator).
-#[derive(Clone)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct VerifyingKey(Vec<u8>);
 
 impl std::fmt::Debug for VerifyingKey {
@@ -126,6 +126,11 @@ impl VerifyingKey {
     /// Reads a public key as PEM or bare base64 (X.509 SubjectPublicKeyInfo or PKCS#1).
     pub fn parse(text: &str) -> Result<VerifyingKey, KeyError> {
         let der = der_of(text)?;
+        VerifyingKey::from_der(der)
+    }
+
+    /// A public key from its DER bytes (SubjectPublicKeyInfo or PKCS#1).
+    pub fn from_der(der: Vec<u8>) -> Result<VerifyingKey, KeyError> {
         aws_lc_rs::rsa::PublicKey::from_der(&der).map_err(|_| KeyError::Rejected)?;
         Ok(VerifyingKey(der))
     }

@@ -139,6 +139,7 @@ fn page(title: &str, body: &str) -> Response {
     Html(format!(
         "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
+         <link rel=\"icon\" href=\"data:,\">\
          <title>{0}</title><style>body{{font:16px/1.6 sans-serif;max-width:30rem;margin:2rem auto;\
          padding:0 1rem}}button{{font-size:1.1rem;padding:.6rem 1.4rem;margin:.3rem}}\
          .sim{{background:#fff3cd;padding:.4rem .8rem}}</style></head><body>\
@@ -475,9 +476,8 @@ async fn bill_file(State(sim): State<Arc<Sim>>, Path(day): Path<String>) -> Resp
         })
         .collect();
     lines.sort_by(|a, b| a.out_trade_no.cmp(&b.out_trade_no));
-    (
-        [(header::CONTENT_TYPE, "text/csv;charset=utf-8")],
-        super::bill::write(&day, &lines),
-    )
-        .into_response()
+    match super::bill::write_zip(&day, &lines) {
+        Ok(zip) => ([(header::CONTENT_TYPE, "application/zip")], zip).into_response(),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e).into_response(),
+    }
 }

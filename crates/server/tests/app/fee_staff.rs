@@ -129,22 +129,46 @@ async fn staff_refund_through_the_gateway_and_see_only_their_own_orders() {
         .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
         .date_naive();
     let gateway = client_of(&app);
-    let found = zc_services::payments::refunds::reconcile(&app.db, &gateway, actor, today)
-        .await
-        .unwrap();
+    // The simulator bills today's trades at once, so the service is told tomorrow is today.
+    let day = today.to_string();
+    let reconcile = || {
+        zc_services::payments::refunds::reconcile(
+            &app.db,
+            &gateway,
+            actor,
+            &day,
+            today + chrono::Duration::days(1),
+        )
+    };
+    let (_, found) = reconcile().await.unwrap();
     assert_eq!(found, 0, "the bill and our orders agree");
     zc_db::with_pool!(&app.db, p => sqlx::query("UPDATE payment_order SET amount_fen = 4000 WHERE id = $1")
         .bind(order_id).execute(p).await.map(|r| r.rows_affected()))
     .unwrap();
-    let found = zc_services::payments::refunds::reconcile(&app.db, &gateway, actor, today)
-        .await
-        .unwrap();
+    let (_, found) = reconcile().await.unwrap();
     assert_eq!(found, 1);
     let doc = html(&office.get("/office/fees").await.text().await.unwrap());
     assert_eq!(
         texts(&doc, "#differences td[data-label=说明]"),
         ["金额不符：本平台40.00元，支付宝50.00元"]
     );
+
+    // A bill date that is not a past day is refused beside the field, as typed.
+    for (typed, why) in [
+        ("2026-13-45", "请按“年-月-日”填写账单日期，例如 2026-11-29"),
+        (
+            today.to_string().as_str(),
+            "只能核对今天以前的账单（支付宝次日生成前一天的账单）",
+        ),
+    ] {
+        let res = office
+            .post("/office/fees/reconcile", &[("day", typed)])
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let doc = html(&res.text().await.unwrap());
+        assert_eq!(texts(&doc, "#day-error"), [why]);
+        assert_eq!(attr(&doc, "#day", "value").as_deref(), Some(typed));
+    }
 
     // Another 职改办 sees none of it; an applicant cannot open someone's order by number.
     let other = spawn_second_browser(&app).await;

@@ -187,6 +187,26 @@ async fn an_applicant_pays_at_the_simulated_cashier_and_the_dossier_moves_on() {
         "{order_no}"
     );
 
+    // The card and 进度 say what is due, each with a 去缴费 button for this order.
+    for page in [
+        "/my/applications".to_string(),
+        format!("/my/applications/{id}/progress"),
+    ] {
+        let (_, doc) = app.get_html(&page).await;
+        let due = texts(&doc, "[data-fee-due] p");
+        assert_eq!(due.len(), 1, "{page}");
+        assert!(
+            due[0].contains("代办晋升专业技术职务费 50.00 元") && due[0].contains("2099-12-31"),
+            "{page}: {due:?}"
+        );
+        assert_eq!(
+            attr(&doc, "[data-fee-due] form", "action").unwrap(),
+            format!("/my/fees/{order_id}/pay"),
+            "{page}"
+        );
+        assert_eq!(texts(&doc, "[data-fee-due] button"), ["去缴费"]);
+    }
+
     // 费用管理 shows the order as the seed does.
     let (code, doc) = app.get_html("/my/fees").await;
     assert_eq!(code, StatusCode::OK);
@@ -356,6 +376,15 @@ async fn an_applicant_pays_at_the_simulated_cashier_and_the_dossier_moves_on() {
         .get_html(&format!("/my/applications/{id}/progress"))
         .await;
     assert!(texts(&doc, "tbody td[data-label=业务步骤]").contains(&"缴费".to_string()));
+    assert!(
+        texts(&doc, "[data-fee-due]").is_empty(),
+        "paid: no 去缴费 any more"
+    );
+    let (_, doc) = app.get_html("/my/applications").await;
+    assert!(
+        texts(&doc, "[data-fee-due]").is_empty(),
+        "paid: no 去缴费 any more"
+    );
 
     // Paying again is refused in words, on the list.
     let res = app
@@ -374,4 +403,23 @@ async fn an_applicant_pays_at_the_simulated_cashier_and_the_dossier_moves_on() {
         texts(&doc, "#fee-table td[data-label=订单号]"),
         [order_no.as_str()]
     );
+
+    // A paid dossier that comes back to the 职改办 (after a later return) is not charged
+    // twice: 初审通过 sends it straight to the committee.
+    zc_db::with_pool!(&app.db, p => sqlx::query("UPDATE application SET status = 'office_pending' WHERE id = $1")
+        .bind(id).execute(p).await.map(|r| r.rows_affected()))
+    .unwrap();
+    let office = crate::unit_review::office_staff_for(&app, id, "feeoffice2").await;
+    let res = office
+        .post(
+            &format!("/office/applications/{id}/decision"),
+            &[("decision", "pass"), ("opinion", "材料齐全，初审通过")],
+        )
+        .await;
+    assert_eq!(location(&res), "/office/applications");
+    assert_eq!(status(&app, id).await, "committee_pending");
+    let orders: i64 = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM payment_order WHERE application_id = $1").bind(id).fetch_one(p).await)
+    .unwrap();
+    assert_eq!(orders, 1);
 }

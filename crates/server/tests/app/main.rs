@@ -10,6 +10,7 @@ mod auth;
 mod browser;
 mod browser_application;
 mod browser_committee;
+mod browser_fees;
 mod browser_review;
 mod certificates;
 mod committee;

@@ -220,12 +220,29 @@ pub async fn reconcile(
     db: &Db,
     gateway: &dyn PaymentGateway,
     actor: Actor<'_>,
-    day: NaiveDate,
-) -> ServiceResult<usize> {
+    day: &str,
+    today: NaiveDate,
+) -> ServiceResult<(NaiveDate, usize)> {
     let staff_id = actor.account_id.ok_or(ServiceError::NotFound)?;
     if !matches!(scope_of(db, staff_id).await?, OrderScope::Office(_)) {
         return Err(ServiceError::NotFound);
     }
+    let day = match NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d") {
+        Err(_) => {
+            return Err(FieldErrors::one(
+                "day",
+                "请按“年-月-日”填写账单日期，例如 2026-11-29",
+            ));
+        }
+        // Alipay makes a day's bill the next morning.
+        Ok(d) if d >= today => {
+            return Err(FieldErrors::one(
+                "day",
+                "只能核对今天以前的账单（支付宝次日生成前一天的账单）",
+            ));
+        }
+        Ok(d) => d,
+    };
     let bill = gateway
         .bill(day)
         .await
@@ -289,5 +306,5 @@ pub async fn reconcile(
         &actor.event("payment.reconcile", "payment_bill", &detail),
     )
     .await?;
-    Ok(found)
+    Ok((day, found))
 }

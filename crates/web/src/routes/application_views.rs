@@ -64,7 +64,8 @@ async fn progress(
 ) -> AppResult<ProgressPage> {
     let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let app = applications::mine(&state.db, user.id, id).await?;
-    let card = Card::of(&app);
+    let open = zc_db::payment_orders::open_of_payer(&state.db, user.id).await?;
+    let card = Card::of(&app).with_fee(&open);
     let kind = ApplicationKind::from_code(&app.kind).unwrap_or(ApplicationKind::Evaluation);
     // The 主管部门 step appears once a dossier has passed through one.
     let events: Vec<EventRow> = zc_db::applications::events(&state.db, id).await?;

@@ -10,10 +10,14 @@ use axum::{
     routing::{get, post},
 };
 use serde::Deserialize;
-use zc_db::applications::{ApplicationRow, OpenChoice};
+use zc_db::{
+    applications::{ApplicationRow, OpenChoice},
+    payment_orders::OrderRow,
+};
 use zc_domain::{
     Portal, TitleLevel,
     application::{ApplicationKind, ApplicationStatus, sections::Missing},
+    payment::Fen,
 };
 use zc_services::{FieldErrors, ServiceError, application_submission::Submitted, applications};
 
@@ -21,7 +25,7 @@ use crate::{
     context::PageContext,
     error::{AppError, AppResult},
     state::AppState,
-    views::{Nav, format_time, portal_nav},
+    views::{Nav, cst, format_date, format_time, portal_nav},
 };
 
 /// Routes under `/my` (the caller adds the portal guard).
@@ -45,6 +49,35 @@ pub struct Card {
     pub office: String,
     pub committee: String,
     pub created: String,
+    /// The fee the dossier waits for (待缴费), with its 去缴费 button.
+    pub fee_due: Option<FeeDue>,
+}
+
+/// 待缴费 — an unpaid order of a dossier, as its card shows it.
+pub struct FeeDue {
+    pub order_id: i64,
+    pub item: String,
+    pub amount: String,
+    pub pay_before: String,
+}
+
+impl FeeDue {
+    /// The open order of dossier `application_id` among a payer's open orders.
+    pub fn find(open: &[OrderRow], application_id: i64) -> Option<FeeDue> {
+        open.iter()
+            .find(|o| o.application_id == Some(application_id))
+            .map(|o| FeeDue {
+                order_id: o.id,
+                item: o.item_name.clone(),
+                amount: Fen(o.amount_fen).yuan(),
+                // The window ends at the start of the day after the last day to pay.
+                pay_before: format_date(
+                    (o.pay_before - chrono::Duration::seconds(1))
+                        .with_timezone(&cst())
+                        .date_naive(),
+                ),
+            })
+    }
 }
 
 impl Card {
@@ -61,7 +94,14 @@ impl Card {
             office: a.office_name.clone(),
             committee: a.committee_name.clone().unwrap_or_default(),
             created: format_time(a.created_at),
+            fee_due: None,
         }
+    }
+
+    /// The card with its open fee, if any, from the payer's open orders.
+    pub fn with_fee(mut self, open: &[OrderRow]) -> Card {
+        self.fee_due = FeeDue::find(open, self.id);
+        self
     }
 }
 
@@ -114,10 +154,11 @@ async fn render_list(
     refusal: Option<String>,
 ) -> AppResult<ListPage> {
     let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let open = zc_db::payment_orders::open_of_payer(&state.db, user.id).await?;
     let cards = zc_db::applications::for_applicant(&state.db, user.id)
         .await?
         .iter()
-        .map(Card::of)
+        .map(|a| Card::of(a).with_fee(&open))
         .collect();
     let choices = choice_items(state).await?;
     Ok(ListPage {

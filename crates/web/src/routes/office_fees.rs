@@ -19,7 +19,7 @@ use serde::Deserialize;
 use zc_db::payment_orders::{OrderFilter, OrderScope};
 use zc_domain::{Portal, calendar::china_day_start, payment::Fen};
 use zc_services::{
-    FieldErrors,
+    FieldErrors, ServiceError,
     payments::refunds::{self, in_scope, scope_of},
 };
 
@@ -112,6 +112,8 @@ struct ListPage {
     is_office: bool,
     differences: Vec<(String, String, String, String)>,
     reconcile_day: String,
+    /// Why the typed bill date was refused, beside the field.
+    reconcile_error: Option<String>,
     message: Option<String>,
 }
 
@@ -127,6 +129,7 @@ async fn render(
     ctx: PageContext,
     q: StaffQuery,
     message: Option<String>,
+    reconcile: Option<(String, Option<String>)>,
 ) -> AppResult<ListPage> {
     let scope = staff_scope(state, &ctx).await?;
     let (portal, base) = portal_of(&ctx);
@@ -172,7 +175,11 @@ async fn render(
         export_href,
         is_office: matches!(scope, OrderScope::Office(_)),
         differences,
-        reconcile_day: format_date(today_cst() - Duration::days(1)),
+        reconcile_day: reconcile.as_ref().map_or_else(
+            || format_date(today_cst() - Duration::days(1)),
+            |r| r.0.clone(),
+        ),
+        reconcile_error: reconcile.and_then(|r| r.1),
         message,
     })
 }
@@ -182,7 +189,7 @@ async fn list(
     ctx: PageContext,
     Query(q): Query<StaffQuery>,
 ) -> AppResult<ListPage> {
-    render(&state, ctx, q, None).await
+    render(&state, ctx, q, None, None).await
 }
 
 async fn export(
@@ -276,20 +283,21 @@ async fn reconcile(
 ) -> AppResult<Response> {
     let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let ip = addr.ip().to_string();
-    let message = match NaiveDate::parse_from_str(f.day.trim(), "%Y-%m-%d") {
-        Err(_) => "请填写对账日期，例如 2026-11-29".to_string(),
-        Ok(day) if day >= today_cst() => {
-            "只能核对今天以前的账单（支付宝次日生成前一天的账单）".to_string()
-        }
-        Ok(day) => {
-            match refunds::reconcile(&state.db, state.payments.as_ref(), user.actor(&ip), day).await
-            {
-                Ok(n) => format!("{day} 对账完成，新发现差异{n}条"),
-                Err(e) => refusal_message(e)?,
-            }
-        }
+    let result = refunds::reconcile(
+        &state.db,
+        state.payments.as_ref(),
+        user.actor(&ip),
+        &f.day,
+        today_cst(),
+    )
+    .await;
+    let (message, error) = match result {
+        Ok((day, n)) => (Some(format!("{day} 对账完成，新发现差异{n}条")), None),
+        Err(ServiceError::Invalid(errors)) => (None, errors.get("day").map(str::to_string)),
+        Err(e) => (None, Some(refusal_message(e)?)),
     };
-    Ok(render(&state, ctx, StaffQuery::default(), Some(message))
+    let typed = Some((f.day, error));
+    Ok(render(&state, ctx, StaffQuery::default(), message, typed)
         .await?
         .into_response())
 }
