@@ -87,6 +87,20 @@ pub async fn record_failure(db: &Db, login_key: &str, ip: Option<&str>) -> DbRes
     Ok(())
 }
 
+/// Takes one try for `login_key` before the secret is checked: the try is written first
+/// (as a failure, cleared again on success), then the tries since `since` are counted,
+/// this one included. However many tries arrive at once, the k-th written sees at least
+/// k, so no more than the limit are ever checked.
+pub async fn take_attempt(
+    db: &Db,
+    login_key: &str,
+    ip: Option<&str>,
+    since: DateTime<Utc>,
+) -> DbResult<i64> {
+    record_failure(db, login_key, ip).await?;
+    failures_since(db, login_key, since).await
+}
+
 /// Failed logins for `login_key` since `since`.
 pub async fn failures_since(db: &Db, login_key: &str, since: DateTime<Utc>) -> DbResult<i64> {
     let sql = "SELECT COUNT(*) FROM login_failure WHERE login_key = $1 AND at > $2";

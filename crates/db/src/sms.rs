@@ -66,13 +66,13 @@ pub async fn sent_from_since(db: &Db, ip: &str, since: DateTime<Utc>) -> DbResul
     Ok(with_pool!(db, p => sqlx::query_scalar(sql).bind(ip).bind(since).fetch_one(p).await)?)
 }
 
-/// Counts one wrong try; returns the new count. Conditional on the count read, so two
-/// concurrent tries cannot both use the fifth attempt.
-pub async fn add_attempt(db: &Db, id: i64, seen_attempts: i32) -> DbResult<bool> {
-    let sql = "UPDATE sms_code SET attempts = attempts + 1 WHERE id = $1 AND attempts = $2";
-    let n = with_pool!(db, p => sqlx::query(sql).bind(id).bind(seen_attempts).execute(p).await
-        .map(|r| r.rows_affected()))?;
-    Ok(n == 1)
+/// Takes one try at a code before it is compared, so that tries sent at the same moment
+/// cannot all be compared against the same count: the count after this try, or `None`
+/// when `max` tries were already taken.
+pub async fn take_attempt(db: &Db, id: i64, max: i32) -> DbResult<Option<i32>> {
+    let sql = "UPDATE sms_code SET attempts = attempts + 1 WHERE id = $1 AND attempts < $2 \
+               RETURNING attempts";
+    Ok(with_pool!(db, p => sqlx::query_scalar(sql).bind(id).bind(max).fetch_optional(p).await)?)
 }
 
 /// Marks a code used; false when it was already used (so a code works exactly once).

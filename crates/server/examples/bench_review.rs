@@ -10,13 +10,13 @@
 //! The platform's settings come from `ZC_*` variables as usual (`ZC_DATA_DIR`,
 //! `ZC_DATABASE_URL`).
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use zhicheng::{Application, Config};
 
-#[path = "../tests/app/dossier.rs"]
-#[allow(dead_code)]
-mod dossier;
+mod support;
+
+use support::{percentile, staff_sign_in as sign_in};
 
 fn config() -> anyhow::Result<Config> {
     let env = std::env::vars().collect();
@@ -25,61 +25,6 @@ fn config() -> anyhow::Result<Config> {
     config.worker = false;
     config.bind = "127.0.0.1:0".into();
     Ok(config)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i].as_secs_f64() * 1000.0
-}
-
-fn csrf(page: &str) -> anyhow::Result<String> {
-    dossier::csrf_in(page).ok_or_else(|| anyhow::anyhow!("no CSRF token"))
-}
-
-async fn sign_in(
-    base: &str,
-    db: &zc_db::Db,
-    login: &str,
-    password: &str,
-    totp: &[(String, String)],
-) -> anyhow::Result<reqwest::Client> {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()?;
-    let token = csrf(&client.get(format!("{base}/")).send().await?.text().await?)?;
-    let res = client
-        .post(format!("{base}/login"))
-        .form(&[
-            ("login_name", login),
-            ("password", password),
-            ("_csrf", &token),
-        ])
-        .send()
-        .await?;
-    let to = res
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    if to == "/login/totp" {
-        zc_db::with_pool!(db, p => sqlx::query("UPDATE account SET totp_last_step = NULL WHERE login_name = $1")
-            .bind(login).execute(p).await.map(|_| ()))?;
-        let secret = &totp
-            .iter()
-            .find(|(l, _)| l == login)
-            .ok_or_else(|| anyhow::anyhow!("no TOTP secret for {login}"))?
-            .1;
-        let code = zc_services::totp::current_code(secret)?;
-        let token = csrf(&client.get(format!("{base}/")).send().await?.text().await?)?;
-        client
-            .post(format!("{base}/login/totp"))
-            .form(&[("code", code.as_str()), ("_csrf", &token)])
-            .send()
-            .await?;
-    }
-    Ok(client)
 }
 
 async fn queue() -> anyhow::Result<()> {

@@ -8,53 +8,20 @@
 //!
 //! `bench_submit [people] [rounds]` (defaults 64 and 5).
 
-use std::{
-    sync::Arc,
-    time::{Duration, Instant},
-};
+use std::{sync::Arc, time::Instant};
 
 use tokio::sync::Barrier;
 use zhicheng::{Application, Config};
 
-#[path = "../tests/app/dossier.rs"]
-#[allow(dead_code)]
-mod dossier;
+mod support;
 
-use dossier::{Site, csrf_in, location_of};
+use support::{
+    applicant_sign_in as sign_in,
+    dossier::{self, Site, csrf_in, location_of},
+    percentile,
+};
 
 const PASSWORD: &str = "Deadline-Day-2026";
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i].as_secs_f64() * 1000.0
-}
-
-fn browser() -> anyhow::Result<reqwest::Client> {
-    Ok(reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()?)
-}
-
-async fn sign_in(base: &str, identifier: &str, password: &str) -> anyhow::Result<reqwest::Client> {
-    let client = browser()?;
-    let site = Site {
-        client: &client,
-        base,
-    };
-    let res = site
-        .post(
-            "/my/login",
-            &[("identifier", identifier), ("password", password)],
-        )
-        .await;
-    anyhow::ensure!(
-        location_of(&res) == "/my",
-        "{identifier} did not sign in: {}",
-        res.status()
-    );
-    Ok(client)
-}
 
 /// One prepared press of 同意并报送: the person's browser, the form's address and fields.
 struct Press {

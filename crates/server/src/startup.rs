@@ -188,6 +188,11 @@ impl Application {
         self.state.db.clone()
     }
 
+    /// The payment gateway the platform pays through (the load harness opens cashiers).
+    pub fn payments(&self) -> std::sync::Arc<dyn zc_services::payments::PaymentGateway> {
+        self.state.payments.clone()
+    }
+
     /// Serves until `shutdown` resolves, then lets requests in flight and the job in
     /// progress finish.
     pub async fn run_until_stopped(

@@ -255,13 +255,10 @@ async fn check_with_lock(
     ip: Option<&str>,
     action: &'static str,
 ) -> ServiceResult<accounts::Account> {
+    // The try is taken before the password is checked, so parallel guesses share the
+    // limit; a locked name costs no hashing at all.
     let since = Utc::now() - chrono::Duration::minutes(LOCK_MINUTES);
-    let locked = accounts::failures_since(db, key, since).await? >= MAX_FAILURES;
-    let phc = match &account {
-        Some(a) => a.password_hash.clone(),
-        None => password_hash::decoy().await,
-    };
-    let matches = password_hash::verify(password.to_string(), phc).await?;
+    let taken = accounts::take_attempt(db, key, ip, since).await?;
     let audit_fail = |detail: &'static str| AuditEvent {
         actor_id: account.as_ref().map(|a| a.id),
         action,
@@ -271,13 +268,15 @@ async fn check_with_lock(
         ip,
         ..Default::default()
     };
-    if locked {
+    if taken > MAX_FAILURES {
         audit::record(db, &audit_fail("账号已锁定")).await?;
-        return Err(ServiceError::refused(
-            "login_locked",
-            format!("登录失败次数过多，请{LOCK_MINUTES}分钟后再试，或通过“忘记密码”重设密码"),
-        ));
+        return Err(locked());
     }
+    let phc = match &account {
+        Some(a) => a.password_hash.clone(),
+        None => password_hash::decoy().await,
+    };
+    let matches = password_hash::verify(password.to_string(), phc).await?;
     match account {
         Some(a) if matches && !a.disabled => {
             accounts::clear_failures(db, key).await?;
@@ -297,11 +296,46 @@ async fn check_with_lock(
             Ok(a)
         }
         _ => {
-            accounts::record_failure(db, key, ip).await?;
+            // The try taken above stays as the failure.
             audit::record(db, &audit_fail("账号或密码错误")).await?;
             Err(ServiceError::refused("login_failed", LOGIN_FAILED))
         }
     }
+}
+
+/// The refusal of a locked login name.
+pub fn locked() -> ServiceError {
+    ServiceError::refused(
+        "login_locked",
+        format!("登录失败次数过多，请{LOCK_MINUTES}分钟后再试，或通过“忘记密码”重设密码"),
+    )
+}
+
+/// 验证当前密码 — re-authentication before a sensitive change or a reveal. Wrong
+/// passwords count toward the same lock as the login (a stolen session cannot guess the
+/// password without limit); whether it matched, or a field error once the name is locked.
+pub async fn check_current_password(
+    db: &Db,
+    account: &accounts::Account,
+    password: &str,
+    ip: Option<&str>,
+) -> ServiceResult<bool> {
+    if password.is_empty() {
+        return Ok(false);
+    }
+    let key = login_key(&account.login_name);
+    let since = Utc::now() - chrono::Duration::minutes(LOCK_MINUTES);
+    if accounts::take_attempt(db, &key, ip, since).await? > MAX_FAILURES {
+        return Err(FieldErrors::one(
+            "current_password",
+            format!("密码错误次数过多，请{LOCK_MINUTES}分钟后再试"),
+        ));
+    }
+    let ok = password_hash::verify(password.to_string(), account.password_hash.clone()).await?;
+    if ok {
+        accounts::clear_failures(db, &key).await?;
+    }
+    Ok(ok)
 }
 
 /// 短信快速登录 — an applicant signs in with their mobile and a code.

@@ -77,6 +77,16 @@ pub async fn seed_applications(
             "没有开放申报的评委会或审核通过的单位，无法生成测试数据（请先以演示模式启动一次）",
         ));
     }
+    // Dossiers seeded 待缴费 get their order as 初审通过 gives it, where the committee
+    // charges online; elsewhere they wait at the committee, as if no fee were due.
+    let mut charges = Vec::with_capacity(choices.len());
+    for c in &choices {
+        let plan = zc_db::review_plans::for_year(db, c.committee_id, year).await?;
+        charges.push(match plan {
+            Some(p) => p.charges_online && !zc_db::fee_items::of_plan(db, p.id).await?.is_empty(),
+            None => false,
+        });
+    }
     // One hash for every seeded account: they are for measuring, not for signing in.
     let hash = crate::password_hash::hash(format!("seed-{}", rand::random::<u64>())).await?;
     let now = Utc::now();
@@ -89,8 +99,13 @@ pub async fn seed_applications(
             let account_id = insert_applicant(&mut tx, vault, i, &hash).await?;
             let (unit_id, _) = units[(i as usize) % units.len()];
             zc_db::applicants::set_unit(&mut tx, account_id, unit_id).await?;
-            let choice = &choices[(i as usize / units.len()) % choices.len()];
-            insert_application(
+            let c = (i as usize / units.len()) % choices.len();
+            let choice = &choices[c];
+            let mut status = shape.status.unwrap_or_else(|| status_for(i));
+            if status == ApplicationStatus::AwaitingFee && !charges[c] {
+                status = ApplicationStatus::CommitteePending;
+            }
+            let id = insert_application(
                 &mut tx,
                 &SeededApplication {
                     applicant_id: account_id,
@@ -101,11 +116,17 @@ pub async fn seed_applications(
                     title_name: &choice.title_name,
                     committee_id: choice.committee_id,
                     office_id: choice.office_id,
-                    status: shape.status.unwrap_or_else(|| status_for(i)).code(),
+                    status: status.code(),
                     submitted_at: now - Duration::minutes((i % 40_000) as i64),
                 },
             )
             .await?;
+            if status == ApplicationStatus::AwaitingFee {
+                let app = zc_db::applications::find(&mut tx, id)
+                    .await?
+                    .ok_or(ServiceError::NotFound)?;
+                crate::payments::orders::open_for_dossier(&mut tx, &app, now).await?;
+            }
             written += 1;
             i += 1;
         }

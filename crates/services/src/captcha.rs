@@ -50,8 +50,13 @@ pub async fn check_captcha(db: &Db, id: &str, answer: &str) -> ServiceResult<boo
             == 0)
 }
 
-/// Whether a login needs a captcha: `always`, or a recent failure of this login key or
-/// from this address.
+/// Failed logins from one address within the lock window that put a captcha in front of
+/// every login from there. One typo must not: behind an office or campus NAT hundreds of
+/// people share an address; a stream of failures across accounts is abuse.
+pub const ADDRESS_FAILURES_FOR_CAPTCHA: i64 = 10;
+
+/// Whether a login needs a captcha: `always`, a recent failure of this login key, or a
+/// run of failures from this address.
 pub async fn captcha_required(
     db: &Db,
     always: bool,
@@ -62,7 +67,7 @@ pub async fn captcha_required(
         return Ok(true);
     }
     let since = Utc::now() - Duration::minutes(crate::accounts::LOCK_MINUTES);
-    if accounts::failures_from_since(db, ip, since).await? > 0 {
+    if accounts::failures_from_since(db, ip, since).await? >= ADDRESS_FAILURES_FOR_CAPTCHA {
         return Ok(true);
     }
     Ok(match login_key {

@@ -5,7 +5,7 @@ use chrono::{Duration, Utc};
 use zc_db::{Db, accounts, applicants, audit::AuditEvent};
 use zc_domain::mask::mask_email;
 
-use crate::{FieldErrors, ServiceError, ServiceResult, mail::Mailer, password_hash, pii::PiiVault};
+use crate::{FieldErrors, ServiceError, ServiceResult, mail::Mailer, pii::PiiVault};
 
 /// The owner's own identity: masked, or in full after they re-entered their password.
 #[derive(Debug, Clone)]
@@ -49,8 +49,9 @@ pub async fn reveal_own_identity(
     let row = applicants::find(db, account_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let ok = !password.is_empty()
-        && password_hash::verify(password.to_string(), account.password_hash.clone()).await?;
+    // A locked name is refused (and audited) like a wrong password.
+    let checked = crate::accounts::check_current_password(db, &account, password, Some(ip)).await;
+    let ok = matches!(checked, Ok(true));
     let object = format!("account:{account_id}");
     zc_db::audit::record(
         db,
@@ -65,6 +66,7 @@ pub async fn reveal_own_identity(
         },
     )
     .await?;
+    checked?;
     if !ok {
         return Err(FieldErrors::one(
             "current_password",
@@ -144,7 +146,7 @@ pub async fn request_email_change(
             "该邮箱已被其他账号使用，请更换邮箱",
         ));
     }
-    if !password_hash::verify(current_password.to_string(), account.password_hash.clone()).await? {
+    if !crate::accounts::check_current_password(db, &account, current_password, None).await? {
         return Err(FieldErrors::one("current_password", "当前密码不正确"));
     }
     let token = hex::encode(rand::random::<[u8; 32]>());

@@ -183,9 +183,16 @@ pub async fn reset_by_question(
     let row = applicants::find(db, account_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
+    // The try is taken before the answer is checked, so parallel guesses share the limit.
+    let key = format!("reset-{}", vault.index("id", &normalised));
+    let since = chrono::Utc::now() - chrono::Duration::minutes(crate::accounts::LOCK_MINUTES);
+    if accounts::take_attempt(db, &key, Some(ip), since).await? > MAX_ANSWER_FAILURES {
+        return Err(ServiceError::refused(
+            "reset_locked",
+            "尝试次数过多，请15分钟后再试，或使用短信验证码找回密码",
+        ));
+    }
     if !password_hash::verify(normalise_answer(answer), row.security_answer_hash).await? {
-        let key = format!("reset-{}", vault.index("id", &normalised));
-        accounts::record_failure(db, &key, Some(ip)).await?;
         let mut errors = FieldErrors::default();
         errors.add("security_answer", "密保答案不正确");
         return Err(ServiceError::Invalid(errors));

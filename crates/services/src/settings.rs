@@ -36,7 +36,7 @@ pub async fn change_password(
         errors.add("password_confirm", "两次输入的密码不一致");
     }
     errors.into_result()?;
-    if !password_hash::verify(current.to_string(), account.password_hash.clone()).await? {
+    if !crate::accounts::check_current_password(db, &account, current, None).await? {
         let mut errors = FieldErrors::default();
         errors.add("current_password", "当前密码不正确");
         zc_db::audit::record(
@@ -99,7 +99,7 @@ pub async fn change_security_question(
         errors.add("security_answer", "密保答案应为2至50个字符");
     }
     errors.into_result()?;
-    if !password_hash::verify(current.to_string(), account.password_hash.clone()).await? {
+    if !crate::accounts::check_current_password(db, &account, current, None).await? {
         let mut errors = FieldErrors::default();
         errors.add("current_password", "当前密码不正确");
         return Err(ServiceError::Invalid(errors));
@@ -179,7 +179,7 @@ pub async fn change_phone(
         errors.add("phone", "该手机号已被其他账号使用，请更换手机号");
         return Err(ServiceError::Invalid(errors));
     }
-    if !password_hash::verify(current.to_string(), account.password_hash.clone()).await? {
+    if !crate::accounts::check_current_password(db, &account, current, None).await? {
         let mut errors = FieldErrors::default();
         errors.add("current_password", "当前密码不正确");
         return Err(ServiceError::Invalid(errors));

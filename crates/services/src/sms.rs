@@ -308,12 +308,12 @@ pub async fn verify_code(
     if row.expires_at <= Utc::now() {
         return Err(field_error("验证码已过期，请重新获取".into()));
     }
-    if row.attempts >= policy.max_attempts {
+    // The try is taken before the comparison, so parallel guesses share the limit.
+    let Some(taken) = sms::take_attempt(db, row.id, policy.max_attempts).await? else {
         return Err(field_error("验证码输入错误次数过多，请重新获取".into()));
-    }
+    };
     if code_hash(vault, &phone_index, purpose, code) != row.code_hash {
-        sms::add_attempt(db, row.id, row.attempts).await?;
-        let left = policy.max_attempts - row.attempts - 1;
+        let left = policy.max_attempts - taken;
         return Err(field_error(if left > 0 {
             format!("验证码不正确，还可以再试{left}次")
         } else {

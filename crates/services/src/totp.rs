@@ -58,14 +58,21 @@ pub async fn verify(
         .as_deref()
         .ok_or(ServiceError::NotFound)?;
     let secret = vault.open(sealed)?;
+    // Codes count toward the account's lock like passwords, and the try is taken before
+    // the code is compared: five wrong codes end the pending sign-in and lock the name.
+    let key = crate::accounts::login_key(&account.login_name);
+    let since = chrono::Utc::now() - chrono::Duration::minutes(crate::accounts::LOCK_MINUTES);
+    if accounts::take_attempt(db, &key, None, since).await? > crate::accounts::MAX_FAILURES {
+        return Err(crate::accounts::locked());
+    }
     let Some(step) = totp(&secret, &account.login_name)?.check_current(code.trim()) else {
-        accounts::record_failure(db, &crate::accounts::login_key(&account.login_name), None)
-            .await?;
         return Err(wrong_code());
     };
+    // A code already used in its window is refused: the step only moves forward.
     if !accounts::advance_totp_step(db, account.id, step as i64).await? {
         return Err(wrong_code());
     }
+    accounts::clear_failures(db, &key).await?;
     Ok(())
 }
 

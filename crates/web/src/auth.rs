@@ -114,15 +114,21 @@ pub async fn end_session(session: &Session) {
     let _ = session.flush().await;
 }
 
-/// A local path that is safe to redirect to after login (no open redirects).
+/// A local path that is safe to redirect to after login (no open redirects). Browsers
+/// drop tabs and newlines from a URL and read `\` as `/`, so `/%09/evil.example` would
+/// become `//evil.example`, another site: a path is refused if it holds any control
+/// character, whitespace or backslash, or starts with `//`, as given or decoded once more.
 pub fn safe_next(next: Option<&str>) -> Option<String> {
-    let n = next?.trim();
-    let ok = n.starts_with('/')
-        && !n.starts_with("//")
-        && !n.starts_with("/\\")
-        && !n.contains(['\r', '\n'])
-        && n.len() <= 512;
-    ok.then(|| n.to_string())
+    let n = next?;
+    let local = |s: &str| {
+        s.starts_with('/')
+            && !s.starts_with("//")
+            && !s
+                .chars()
+                .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+    };
+    let decoded = percent_encoding::percent_decode_str(n).decode_utf8_lossy();
+    (n.len() <= 512 && local(n) && local(&decoded)).then(|| n.to_string())
 }
 
 /// Middleware for a portal's router: visitors go to the login page (and come back after),
@@ -224,6 +230,21 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example")), None);
         assert_eq!(safe_next(Some("/a\r\nSet-Cookie: x")), None);
         assert_eq!(safe_next(None), None);
+        // What browsers turn into another site.
+        for evil in [
+            "/\t/evil.example",
+            "/%09/evil.example",
+            "/%2F/evil.example",
+            "/%5Cevil.example",
+            " //evil.example",
+            "/\u{3000}/evil.example",
+        ] {
+            assert_eq!(safe_next(Some(evil)), None, "{evil:?}");
+        }
+        assert_eq!(
+            safe_next(Some("/my/fees?item=%E8%AF%84%E5%AE%A1")).as_deref(),
+            Some("/my/fees?item=%E8%AF%84%E5%AE%A1")
+        );
     }
 
     #[test]

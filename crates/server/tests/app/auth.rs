@@ -300,3 +300,47 @@ async fn a_staff_password_older_than_ninety_days_must_be_changed_first() {
     applicant.login_applicant_here(&app).await;
     assert_eq!(applicant.get("/my").await.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_return_address_that_a_browser_reads_as_another_site_is_ignored() {
+    let app = spawn_app().await;
+    let password = app.demo_password.clone().unwrap();
+    for evil in ["/\t/evil.example", "/%09/evil.example", "/\\evil.example"] {
+        // The page does not carry it into the form…
+        let (_, doc) = app
+            .get_html(&format!(
+                "/my/login?next={}",
+                evil.replace('%', "%25").replace('\t', "%09")
+            ))
+            .await;
+        assert_eq!(
+            crate::helpers::attr(&doc, "form[action='/my/login'] input[name=next]", "value")
+                .unwrap_or_default(),
+            "",
+            "{evil:?}"
+        );
+        // …and a form that sends it anyway lands at home.
+        let client = new_client();
+        let page = client
+            .get(app.url("/my/login"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = crate::helpers::attr(&html(&page), "input[name=_csrf]", "value").unwrap();
+        let res = client
+            .post(app.url("/my/login"))
+            .form(&[
+                ("identifier", zc_services::demo::DEMO_APPLICANT_ID),
+                ("password", password.as_str()),
+                ("next", evil),
+                ("_csrf", &csrf),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(location(&res), "/my", "{evil:?}");
+    }
+}

@@ -22,6 +22,7 @@ mod fee_notifies;
 mod fee_staff;
 mod fee_sweep;
 mod fees;
+mod guesses;
 mod helpers;
 mod messages;
 mod organisations;

@@ -110,7 +110,7 @@ fn gateway_refusal(e: GatewayError) -> ServiceError {
 }
 
 /// Where the cashier sends the browser back to.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct ReturnTo<'a> {
     pub return_url: &'a str,
     pub quit_url: &'a str,

@@ -87,6 +87,8 @@ struct CodePage {
     ctx: PageContext,
     nav: Nav,
     errors: FieldErrors,
+    /// The pending sign-in ended after too many wrong codes: no form, a way back.
+    locked: bool,
 }
 
 async fn code_form(
@@ -101,6 +103,7 @@ async fn code_form(
         ctx,
         nav: public_nav("/login"),
         errors: FieldErrors::default(),
+        locked: false,
     }
     .into_response())
 }
@@ -130,8 +133,22 @@ async fn code_submit(
             ctx,
             nav: public_nav("/login"),
             errors,
+            locked: false,
         }
         .into_response()),
+        // Too many wrong codes: the pending sign-in ends; the name is locked for a while.
+        Err(ServiceError::Refused { message, .. }) => {
+            let _ = session.remove::<Pending>(PENDING_KEY).await;
+            let mut errors = FieldErrors::default();
+            errors.add("code", message);
+            Ok(CodePage {
+                ctx,
+                nav: public_nav("/login"),
+                errors,
+                locked: true,
+            }
+            .into_response())
+        }
         Err(e) => Err(e.into()),
     }
 }
