@@ -1,5 +1,6 @@
 //! 找回密码 — password recovery for applicants: by SMS code to the registered mobile, or
-//! by ID number + name + security answer (the e-mail link comes with the mailer).
+//! by a link to the registered e-mail. A security question alone never resets a password
+//! (ASVS 6.4.2): ID numbers and names are widely leaked and answers have few values.
 //!
 //! A reset ends every session of the person, clears their login failures, is audited, and
 //! sends a notice to the registered mobile so a stranger's reset does not go unnoticed.
@@ -10,12 +11,8 @@ use zc_domain::{password::check_password, phone::Phone};
 use crate::{
     FieldErrors, ServiceError, ServiceResult, password_hash,
     pii::PiiVault,
-    registration::normalise_answer,
     sms::{CodePurpose, SmsContext, SmsMessage, SmsSender, send_message, verify_code},
 };
-
-/// Failed security-answer attempts allowed per ID number within the lock window.
-const MAX_ANSWER_FAILURES: i64 = 5;
 
 /// The new password, typed twice.
 #[derive(Debug, Clone, Default)]
@@ -117,98 +114,7 @@ pub async fn reset_by_sms(
     .await
 }
 
-/// The account and question for an ID number + name pair; a wrong pair gets one answer
-/// whatever was wrong, and counts towards the same lock as wrong answers.
-pub async fn question_for(
-    db: &Db,
-    vault: &PiiVault,
-    id_input: &str,
-    name: &str,
-) -> ServiceResult<(i64, String)> {
-    let normalised: String = id_input
-        .split_whitespace()
-        .collect::<String>()
-        .to_uppercase();
-    let key = format!("reset-{}", vault.index("id", &normalised));
-    let since = chrono::Utc::now() - chrono::Duration::minutes(crate::accounts::LOCK_MINUTES);
-    if accounts::failures_since(db, &key, since).await? >= MAX_ANSWER_FAILURES {
-        return Err(ServiceError::refused(
-            "reset_locked",
-            "尝试次数过多，请15分钟后再试，或使用短信验证码找回密码",
-        ));
-    }
-    let index = vault.index("id", &normalised);
-    let found =
-        match applicants::account_for(db, applicants::Identifier::IdNumberIndex(&index)).await? {
-            Some(id) => applicants::find(db, id)
-                .await?
-                .filter(|a| a.name == name.trim()),
-            None => None,
-        };
-    match found {
-        Some(a) => Ok((a.account_id, a.security_question)),
-        None => {
-            accounts::record_failure(db, &key, None).await?;
-            Err(ServiceError::refused(
-                "reset_no_match",
-                "证件号码与姓名不匹配，或该证件号码未注册",
-            ))
-        }
-    }
-}
-
-/// Reset by ID number + name + security answer.
-pub async fn reset_by_question(
-    sms: SmsContext<'_>,
-    id_input: &str,
-    name: &str,
-    answer: &str,
-    new: &NewPassword,
-    ip: &str,
-) -> ServiceResult<()> {
-    let SmsContext {
-        db, vault, sender, ..
-    } = sms;
-    let (account_id, _) = question_for(db, vault, id_input, name).await?;
-    let mut errors = FieldErrors::default();
-    if answer.trim().is_empty() {
-        errors.add("security_answer", "请填写密保答案");
-    }
-    let normalised: String = id_input
-        .split_whitespace()
-        .collect::<String>()
-        .to_uppercase();
-    check_new_password(new, &[normalised.as_str()], &mut errors);
-    errors.into_result()?;
-    let row = applicants::find(db, account_id)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    // The try is taken before the answer is checked, so parallel guesses share the limit.
-    let key = format!("reset-{}", vault.index("id", &normalised));
-    let since = chrono::Utc::now() - chrono::Duration::minutes(crate::accounts::LOCK_MINUTES);
-    if accounts::take_attempt(db, &key, Some(ip), since).await? > MAX_ANSWER_FAILURES {
-        return Err(ServiceError::refused(
-            "reset_locked",
-            "尝试次数过多，请15分钟后再试，或使用短信验证码找回密码",
-        ));
-    }
-    if !password_hash::verify(normalise_answer(answer), row.security_answer_hash).await? {
-        let mut errors = FieldErrors::default();
-        errors.add("security_answer", "密保答案不正确");
-        return Err(ServiceError::Invalid(errors));
-    }
-    apply_reset(
-        db,
-        vault,
-        sender,
-        account_id,
-        &new.password,
-        "密保问题找回密码",
-        ip,
-    )
-    .await
-}
-
+/// The purpose e-mailed reset tokens are stored under.
 const EMAIL_RESET: &str = "password_reset";
 
 /// Sends a single-use reset link (valid 30 minutes) to the registered e-mail. The answer is

@@ -109,57 +109,40 @@ async fn reset_by_sms_ends_old_sessions_and_sends_a_notice() {
 }
 
 #[tokio::test]
-async fn reset_by_security_question_checks_name_and_answer() {
+async fn the_right_id_name_and_security_answer_alone_never_reset_a_password() {
     let app = spawn_app().await;
+    // Everything a stranger may know or guess, sent as the old form sent it.
     let res = app
         .post_form(
             "/my/forgot/question",
-            &[("id_number", ID), ("name", "李四"), ("action", "find")],
+            &[
+                ("id_number", ID),
+                ("name", "张三"),
+                ("security_answer", "李梅"),
+                ("password", "Qa-Secret-2027"),
+                ("password_confirm", "Qa-Secret-2027"),
+                ("action", "reset"),
+            ],
         )
         .await;
+    assert_eq!(res.status(), StatusCode::OK);
     let doc = html(&res.text().await.unwrap());
+    assert_eq!(texts(&doc, "h1"), ["密保问题不能单独找回密码"]);
+    assert!(texts(&doc, "#counter-help")[0].contains("报送职改办窗口"));
     assert_eq!(
-        texts(&doc, ".error-summary li"),
-        ["证件号码与姓名不匹配，或该证件号码未注册"]
-    );
-    assert_eq!(attr(&doc, "#f-name", "value").as_deref(), Some("李四"));
-
-    let res = app
-        .post_form(
-            "/my/forgot/question",
-            &[("id_number", ID), ("name", "张三"), ("action", "find")],
-        )
-        .await;
-    let doc = html(&res.text().await.unwrap());
-    assert_eq!(
-        texts(&doc, "label[for=f-security_answer]"),
-        ["您母亲的姓名是？"]
-    );
-
-    let fields = |answer: &'static str| {
-        vec![
-            ("id_number", ID),
-            ("name", "张三"),
-            ("security_answer", answer),
-            ("password", "Qa-Secret-2027"),
-            ("password_confirm", "Qa-Secret-2027"),
-            ("action", "reset"),
-        ]
-    };
-    let res = app.post_form("/my/forgot/question", &fields("王梅")).await;
-    assert_eq!(
-        texts(&html(&res.text().await.unwrap()), ".error-summary li"),
-        ["密保答案不正确"]
-    );
-    let res = app
-        .post_form("/my/forgot/question", &fields(" 李 梅 "))
-        .await;
-    assert_eq!(
-        texts(&html(&res.text().await.unwrap()), "h1"),
-        ["密码已重设"]
+        attr(&doc, "#question-explained a[href='/my/forgot/sms']", "href").as_deref(),
+        Some("/my/forgot/sms")
     );
     let res = app.login_applicant_with(PHONE, "Qa-Secret-2027").await;
-    assert_eq!(location(&res), "/my");
+    assert_ne!(location(&res), "/my", "the password did not change");
+    // The choice page no longer offers it, and says where to get help.
+    let (_, doc) = app.get_html("/my/forgot").await;
+    assert!(
+        texts(&doc, ".entry-card strong")
+            .iter()
+            .all(|t| !t.contains("密保问题"))
+    );
+    assert!(texts(&doc, "#counter-help")[0].contains("0771-5505013"));
 }
 
 #[tokio::test]
@@ -232,21 +215,12 @@ async fn applicants_change_their_security_question_with_their_password() {
         texts(&html(&res.text().await.unwrap()), "[role=status]"),
         ["密保问题已修改。"]
     );
-    // Recovery now asks the new question and takes the new answer.
-    let other = crate::helpers::spawn_second_browser(&app).await;
-    let res = other
-        .post(
-            "/my/forgot/question",
-            &[("id_number", ID), ("name", "张三"), ("action", "find")],
-        )
-        .await;
-    assert_eq!(
-        texts(
-            &html(&res.text().await.unwrap()),
-            "label[for=f-security_answer]"
-        ),
-        ["您的出生地是？"]
-    );
+    // The new question is the one kept (counter staff may ask it to confirm identity).
+    let kept: String = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
+        "SELECT security_question FROM applicant WHERE phone_masked LIKE '138%'")
+        .fetch_one(p).await)
+    .unwrap();
+    assert_eq!(kept, "您的出生地是？");
 
     let staff = spawn_app().await;
     staff.login_as("danwei").await;

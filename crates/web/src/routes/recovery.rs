@@ -1,5 +1,5 @@
-//! 忘记密码 — `/my/forgot`: choose a method, then reset by SMS code or by ID number + name
-//! + security answer. Forms keep what was typed (never passwords) and explain refusals.
+//! 忘记密码 — `/my/forgot`: choose a method, then reset by SMS code or by an e-mailed
+//! link. Forms keep what was typed (never passwords) and explain refusals.
 
 use std::net::SocketAddr;
 
@@ -14,7 +14,7 @@ use axum::{
 use serde::Deserialize;
 use zc_services::{
     FieldErrors,
-    recovery::{NewPassword, question_for, reset_by_question, reset_by_sms},
+    recovery::{NewPassword, reset_by_sms},
     sms::{CodePurpose, request_code},
 };
 
@@ -30,9 +30,10 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/my/forgot", get(choose))
         .route("/my/forgot/sms", get(sms_form).post(sms_submit))
+        // A form still open from before gets the explanation, never a reset.
         .route(
             "/my/forgot/question",
-            get(question_form).post(question_submit),
+            get(question_page).post(question_page),
         )
         .route("/my/forgot/email", get(email_form).post(email_submit))
         .route("/my/reset", get(reset_form).post(reset_submit))
@@ -135,102 +136,21 @@ async fn sms_submit(
     Ok(page.into_response())
 }
 
-/// The security-question method's form (both steps).
-#[derive(Debug, Default, Deserialize)]
-pub struct QuestionForm {
-    #[serde(default)]
-    pub id_number: String,
-    #[serde(default)]
-    pub name: String,
-    #[serde(default)]
-    pub security_answer: String,
-    #[serde(default)]
-    pub password: String,
-    #[serde(default)]
-    pub password_confirm: String,
-    /// `find` (step 1) or `reset` (step 2).
-    #[serde(default)]
-    pub action: String,
-}
-
+/// `/my/forgot/question`: a security question alone never resets a password (ID numbers
+/// and names are widely leaked and answers like a birthday have few values; ASVS 6.4.2),
+/// so the page explains the ways that do and where to get help without phone or e-mail.
 #[derive(Template, WebTemplate)]
 #[template(path = "my/forgot_question.html")]
 struct QuestionPage {
     ctx: PageContext,
     nav: Nav,
-    id_number: String,
-    name: String,
-    /// Shown once the ID number and name match: step 2.
-    question: Option<String>,
-    errors: FieldErrors,
 }
 
-async fn question_form(ctx: PageContext) -> QuestionPage {
+async fn question_page(ctx: PageContext) -> QuestionPage {
     QuestionPage {
         ctx,
         nav: public_nav("/my/forgot"),
-        id_number: String::new(),
-        name: String::new(),
-        question: None,
-        errors: FieldErrors::default(),
     }
-}
-
-async fn question_submit(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
-    Form(f): Form<QuestionForm>,
-) -> AppResult<Response> {
-    let ip = addr.ip().to_string();
-    let mut errors = FieldErrors::default();
-    if f.id_number.trim().is_empty() {
-        errors.add("id_number", "请填写证件号码");
-    }
-    if f.name.trim().is_empty() {
-        errors.add("name", "请填写姓名");
-    }
-    let mut question = None;
-    if errors.is_empty() {
-        match question_for(&state.db, &state.vault, &f.id_number, &f.name).await {
-            Ok((_, q)) => question = Some(q),
-            Err(e) => errors = form_errors("id_number", e)?,
-        }
-    }
-    if question.is_some() && f.action == "reset" {
-        let new = NewPassword {
-            password: f.password,
-            password_confirm: f.password_confirm,
-        };
-        match reset_by_question(
-            state.sms_context(),
-            &f.id_number,
-            &f.name,
-            &f.security_answer,
-            &new,
-            &ip,
-        )
-        .await
-        {
-            Ok(()) => {
-                return Ok(DonePage {
-                    ctx,
-                    nav: public_nav("/my/forgot"),
-                }
-                .into_response());
-            }
-            Err(e) => errors = form_errors("security_answer", e)?,
-        }
-    }
-    let page = QuestionPage {
-        ctx,
-        nav: public_nav("/my/forgot"),
-        id_number: f.id_number.trim().to_string(),
-        name: f.name.trim().to_string(),
-        question,
-        errors,
-    };
-    Ok(page.into_response())
 }
 
 #[derive(Template, WebTemplate)]
