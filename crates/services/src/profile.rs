@@ -172,6 +172,7 @@ pub async fn request_email_change(
         email.as_str(),
         "确认更换广西职称平台邮箱",
         &body,
+        Some(&token),
     )
     .await?;
     let object = format!("account:{account_id}");
@@ -254,8 +255,15 @@ pub async fn confirm_email_change(
         mask_email(&new_email)
     );
     // The notice is best effort: the change itself has happened.
-    if let Err(e) =
-        crate::mail::send_mail(db, mailer, &row.email, "广西职称平台邮箱已更换", &body).await
+    if let Err(e) = crate::mail::send_mail(
+        db,
+        mailer,
+        &row.email,
+        "广西职称平台邮箱已更换",
+        &body,
+        None,
+    )
+    .await
     {
         tracing::warn!(error = %e, "e-mail change notice not sent");
     }

@@ -156,7 +156,15 @@ pub async fn request_email_reset(
         .await?
         .map(|a| a.email)
         .unwrap_or_else(|| email.as_str().to_string());
-    crate::mail::send_mail(db, mailer, &to, "重设广西职称平台登录密码", &body).await
+    crate::mail::send_mail(
+        db,
+        mailer,
+        &to,
+        "重设广西职称平台登录密码",
+        &body,
+        Some(&token),
+    )
+    .await
 }
 
 /// True when a reset link is live (to decide whether to show the form).

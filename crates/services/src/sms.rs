@@ -104,11 +104,49 @@ pub struct SmsMessage<'a> {
 pub trait SmsSender: Send + Sync + 'static {
     /// Name recorded in the outbox.
     fn provider(&self) -> &'static str;
+    /// Whether the outbox keeps the whole text, codes included. Only the demo's outbox
+    /// does (there the outbox row is how the code reaches the person); everywhere else the
+    /// outbox keeps a copy with the codes masked, so a database reader learns none.
+    fn keeps_secrets(&self) -> bool {
+        false
+    }
     /// Delivers one message.
     async fn deliver(&self, message: &SmsMessage<'_>) -> anyhow::Result<()>;
 }
 
-/// The default transport: nothing leaves the machine; the outbox row is the message.
+/// Template variables whose values are secrets.
+const SECRET_PARAMS: [&str; 1] = ["code"];
+
+/// The text as the outbox keeps it when secrets are not kept: every secret value masked.
+pub fn redacted(body: &str, params: &[(&str, &str)]) -> String {
+    params
+        .iter()
+        .filter(|(k, v)| SECRET_PARAMS.contains(k) && !v.is_empty())
+        .fold(body.to_string(), |text, (_, v)| text.replace(v, "******"))
+}
+
+/// Outside demo mode without an SMS vendor: nothing is delivered and the outbox keeps
+/// the text with its codes masked.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct OutboxRedacted;
+
+#[async_trait]
+impl SmsSender for OutboxRedacted {
+    fn provider(&self) -> &'static str {
+        "outbox"
+    }
+
+    async fn deliver(&self, message: &SmsMessage<'_>) -> anyhow::Result<()> {
+        tracing::warn!(
+            phone = %mask_phone(message.phone.as_str()),
+            template = message.template,
+            "no SMS provider configured: the message was not delivered"
+        );
+        Ok(())
+    }
+}
+
+/// The demo's transport: nothing leaves the machine; the outbox row is the message.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct OutboxOnly;
 
@@ -116,6 +154,10 @@ pub struct OutboxOnly;
 impl SmsSender for OutboxOnly {
     fn provider(&self) -> &'static str {
         "outbox"
+    }
+
+    fn keeps_secrets(&self) -> bool {
+        true
     }
 
     async fn deliver(&self, message: &SmsMessage<'_>) -> anyhow::Result<()> {
@@ -139,7 +181,7 @@ pub async fn send_message(
         phone,
         template,
         body,
-        ..
+        params,
     } = *message;
     let status = match sender.deliver(message).await {
         Ok(()) => {
@@ -155,13 +197,18 @@ pub async fn send_message(
         }
     };
     let sealed = vault.seal(phone.as_str());
+    let kept = if sender.keeps_secrets() {
+        body.to_string()
+    } else {
+        redacted(body, params)
+    };
     sms::insert_outbox(
         db,
         &sms::NewOutbox {
             phone_sealed: &sealed,
             phone_masked: &mask_phone(phone.as_str()),
             template,
-            body,
+            body: &kept,
             provider: sender.provider(),
             status,
         },

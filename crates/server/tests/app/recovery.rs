@@ -414,3 +414,63 @@ async fn reset_by_an_emailed_link_that_works_once() {
     let (_, doc) = admin.get_html("/admin/outbox").await;
     assert_eq!(texts(&doc, "#mail h3"), ["重设广西职称平台登录密码"]);
 }
+
+#[tokio::test]
+async fn outside_demo_mode_the_outboxes_keep_no_codes_or_links() {
+    // SMS: a registration code outside demo mode (no vendor configured here).
+    let prod = spawn_app_with(|c| c.demo = false).await;
+    prod.post_form(
+        "/my/register",
+        &[
+            ("name", "王小明"),
+            ("doc_kind", "resident_id"),
+            ("id_number", "450203197503014566"),
+            ("phone", "13912345678"),
+            ("email", "wangxm@example.com"),
+            ("action", "send_code"),
+        ],
+    )
+    .await;
+    // The longest run of digits in a text (a code is six).
+    let longest_digits = |t: &str| {
+        t.split(|c: char| !c.is_ascii_digit())
+            .map(str::len)
+            .max()
+            .unwrap_or(0)
+    };
+    let sms = prod.last_sms().await.expect("the message is recorded");
+    assert!(sms.body.contains("验证码******"), "{}", sms.body);
+    assert!(longest_digits(&sms.body) < 6, "no code in {}", sms.body);
+
+    // E-mail: a reset link through a transport that does not keep secrets.
+    let app = spawn_app().await;
+    zc_services::recovery::request_email_reset(
+        &app.db,
+        &app.vault,
+        &zc_services::mail::OutboxRedactedMailer,
+        "zhangsan@example.com",
+        "https://zc.example.cn",
+    )
+    .await
+    .unwrap();
+    let kept = zc_db::mail::outbox_recent(&app.db, 1)
+        .await
+        .unwrap()
+        .into_iter()
+        .next()
+        .unwrap();
+    assert!(
+        kept.body.contains("/my/reset?token=******"),
+        "{}",
+        kept.body
+    );
+
+    // The demo's outbox keeps the whole text: it is how the demo reads its codes.
+    app.post_form(
+        "/my/login/sms",
+        &[("phone", PHONE), ("action", "send_code")],
+    )
+    .await;
+    let demo = app.last_sms().await.unwrap();
+    assert_eq!(longest_digits(&demo.body), 6, "{}", demo.body);
+}
