@@ -1,6 +1,6 @@
 //! The whole application router with its layers, outermost first:
 //! request id → tracing → compression → metrics → security headers → error pages →
-//! panic catcher → body limit → CSRF → sessions → handlers.
+//! panic catcher → body limit → CSRF → sessions → expired passwords → handlers.
 
 use std::time::Duration;
 
@@ -26,7 +26,7 @@ use crate::{
     assets,
     error::AppError,
     metrics,
-    middleware::{csrf, error_pages, security_headers, session_ready},
+    middleware::{csrf, error_pages, password_expiry, security_headers, session_ready},
     routes,
     state::AppState,
 };
@@ -81,6 +81,7 @@ pub fn router(state: AppState) -> Router {
     }
     let app = app
         .fallback(|| async { AppError::NotFound })
+        .layer(middleware::from_fn(password_expiry::enforce))
         .layer(middleware::from_fn(session_ready::load))
         .layer(sessions)
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))

@@ -278,6 +278,24 @@ async fn a_staff_password_older_than_ninety_days_must_be_changed_first() {
     );
     let res = app.get("/office/units").await;
     assert_eq!(location(&res), "/account/password");
+    // Outside the portals too: exports, messages, the account pages, and forms sent there.
+    for path in ["/exports", "/messages", "/account", "/account/email", "/"] {
+        assert_eq!(
+            location(&app.get(path).await),
+            "/account/password",
+            "{path}"
+        );
+    }
+    let (_, page) = app.get_html("/account/password").await;
+    let csrf = crate::helpers::attr(&page, "meta[name=csrf-token]", "content").unwrap();
+    let res = app
+        .client
+        .post(app.url("/account/email"))
+        .form(&[("email", "new@example.com"), ("_csrf", &csrf)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&res), "/account/password");
     let (_, doc) = app.get_html("/account/password").await;
     assert!(texts(&doc, "#password-expired")[0].contains("超过90天"));
 

@@ -37,7 +37,12 @@ impl Site<'_> {
 
     /// The CSRF token this browser's forms carry.
     pub async fn csrf(&self) -> String {
-        let page = self.client.get(self.url("/")).send().await.expect("GET /");
+        let mut page = self.client.get(self.url("/")).send().await.expect("GET /");
+        // A person who must change their password first is sent there from every page.
+        if page.status().is_redirection() {
+            let to = location_of(&page);
+            page = self.client.get(self.url(&to)).send().await.expect("GET");
+        }
         csrf_in(&page.text().await.expect("page")).expect("pages carry a CSRF token")
     }
 
