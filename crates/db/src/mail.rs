@@ -52,6 +52,21 @@ pub async fn insert_token(
     Ok(())
 }
 
+/// Tokens for `purpose` made for an account since `since`.
+pub async fn tokens_since(
+    db: &Db,
+    account_id: i64,
+    purpose: &str,
+    since: DateTime<Utc>,
+) -> DbResult<i64> {
+    let sql = "SELECT COUNT(*) FROM email_token WHERE account_id = $1 AND purpose = $2 \
+               AND created_at > $3";
+    Ok(
+        with_pool!(db, p => sqlx::query_scalar(sql).bind(account_id).bind(purpose).bind(since)
+        .fetch_one(p).await)?,
+    )
+}
+
 /// The account of a live, unused token for `purpose`.
 pub async fn token_account(db: &Db, purpose: &str, token_hash: &str) -> DbResult<Option<i64>> {
     let sql = "SELECT account_id FROM email_token WHERE token_hash = $1 AND purpose = $2 \

@@ -43,6 +43,13 @@ pub struct Config {
     pub worker: bool,
     /// Ask for the image captcha on every applicant login, not only after a failure.
     pub captcha_always: bool,
+    /// Proxies (CIDRs, comma-separated) whose `X-Forwarded-For` names the client; empty:
+    /// the socket's address is the client's.
+    pub trusted_proxies: String,
+    /// Addresses (CIDRs) that may read `/metrics`.
+    pub metrics_allow: String,
+    /// A bearer token that opens `/metrics` from any address; empty: none.
+    pub metrics_token: String,
     /// The address people reach the platform at (for links in e-mails); empty means the
     /// listening address.
     pub public_url: String,
@@ -110,6 +117,9 @@ impl Default for Config {
             log_level: "info".into(),
             worker: true,
             captcha_always: false,
+            trusted_proxies: String::new(),
+            metrics_allow: "127.0.0.1/32, ::1/128".into(),
+            metrics_token: String::new(),
             public_url: String::new(),
             sms_provider: "outbox".into(),
             sms_aliyun_endpoint: zc_integrations::aliyun_sms::DEFAULT_ENDPOINT.into(),
@@ -154,6 +164,9 @@ impl std::fmt::Debug for Config {
             .field("log_level", &self.log_level)
             .field("worker", &self.worker)
             .field("captcha_always", &self.captcha_always)
+            .field("trusted_proxies", &self.trusted_proxies)
+            .field("metrics_allow", &self.metrics_allow)
+            .field("metrics_token", &"[redacted]")
             .field("public_url", &self.public_url)
             .field("sms_provider", &self.sms_provider)
             .field("sms_aliyun_endpoint", &self.sms_aliyun_endpoint)
@@ -202,6 +215,9 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("ZC_LOG_LEVEL", "log_level"),
     ("ZC_WORKER", "worker"),
     ("ZC_CAPTCHA_ALWAYS", "captcha_always"),
+    ("ZC_TRUSTED_PROXIES", "trusted_proxies"),
+    ("ZC_METRICS_ALLOW", "metrics_allow"),
+    ("ZC_METRICS_TOKEN", "metrics_token"),
     ("ZC_PUBLIC_URL", "public_url"),
     ("ZC_SMS_PROVIDER", "sms_provider"),
     ("ZC_SMS_ALIYUN_ENDPOINT", "sms_aliyun_endpoint"),
@@ -303,6 +319,9 @@ impl Config {
                 "log_level" => self.log_level = value.clone(),
                 "worker" => self.worker = parse_bool(var, value)?,
                 "captcha_always" => self.captcha_always = parse_bool(var, value)?,
+                "trusted_proxies" => self.trusted_proxies = value.clone(),
+                "metrics_allow" => self.metrics_allow = value.clone(),
+                "metrics_token" => self.metrics_token = value.clone(),
                 "public_url" => self.public_url = value.clone(),
                 "sms_provider" => self.sms_provider = value.clone(),
                 "sms_aliyun_endpoint" => self.sms_aliyun_endpoint = value.clone(),
@@ -413,6 +432,13 @@ impl Config {
                 "alipay_gateway = \"{}\" 无效：请填写支付宝网关地址（https://…/gateway.do）或 simulator",
                 self.alipay_gateway
             );
+        }
+        for (key, value) in [
+            ("trusted_proxies", &self.trusted_proxies),
+            ("metrics_allow", &self.metrics_allow),
+        ] {
+            zc_web::middleware::client_addr::parse_cidrs(value)
+                .map_err(|e| anyhow::anyhow!("{key}：{e}"))?;
         }
         let certs = [
             &self.alipay_app_cert_file,

@@ -149,6 +149,11 @@ impl Application {
                 &config.committee_minimum_sizes,
             )
             .map_err(anyhow::Error::msg)?,
+            trusted_proxies: zc_web::middleware::client_addr::parse_cidrs(&config.trusted_proxies)
+                .map_err(anyhow::Error::msg)?,
+            metrics_allow: zc_web::middleware::client_addr::parse_cidrs(&config.metrics_allow)
+                .map_err(anyhow::Error::msg)?,
+            metrics_token: config.metrics_token.clone(),
             public_url: if config.public_url.is_empty() {
                 report.url.clone()
             } else {

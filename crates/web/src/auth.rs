@@ -43,6 +43,9 @@ pub fn keepable(path: &str) -> bool {
     )
 }
 
+/// The largest form kept across a sign-in; a larger one is not kept.
+const KEPT_POST_MAX_BYTES: usize = 64 * 1024;
+
 /// Where a person with an expired password is sent.
 pub const CHANGE_PASSWORD_PATH: &str = "/account/password";
 
@@ -134,7 +137,7 @@ pub fn safe_next(next: Option<&str>) -> Option<String> {
 /// Middleware for a portal's router: visitors go to the login page (and come back after),
 /// people of another portal get 403.
 pub async fn require_portal(
-    State((_, portal)): State<(AppState, Portal)>,
+    State((state, portal)): State<(AppState, Portal)>,
     session: Session,
     req: Request,
     next: Next,
@@ -157,8 +160,15 @@ pub async fn require_portal(
             } else {
                 "/login"
             };
-            if keepable(&path) && form {
-                let bytes = axum::body::to_bytes(req.into_body(), 512 * 1024)
+            // What is kept lives in a session row until sign-in: a form's worth (a 5,000
+            // character summary is 45 KiB encoded), a few times a minute per address.
+            let ip = req
+                .extensions()
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0.ip());
+            let budget = ip.is_some_and(|ip| state.kept_posts.check(ip).is_none());
+            if keepable(&path) && form && budget {
+                let bytes = axum::body::to_bytes(req.into_body(), KEPT_POST_MAX_BYTES)
                     .await
                     .unwrap_or_default();
                 let fields: Vec<(String, String)> =

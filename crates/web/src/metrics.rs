@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use axum::{
-    extract::{MatchedPath, Request, State},
+    extract::{ConnectInfo, MatchedPath, Request, State},
     http::{HeaderValue, header},
     middleware::Next,
     response::{IntoResponse, Response},
@@ -118,8 +118,31 @@ pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> R
     res
 }
 
-/// `GET /metrics`.
-pub async fn expose(State(state): State<AppState>) -> Response {
+/// `/metrics`, for the configured addresses (loopback by default) or with the bearer
+/// token: request counts and timings tell an outsider how busy the office is, and when.
+pub async fn expose(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<std::net::SocketAddr>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let token = &state.config.metrics_token;
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    let by_token = !token.is_empty()
+        && bearer.is_some_and(|b| {
+            use subtle::ConstantTimeEq;
+            b.as_bytes().ct_eq(token.as_bytes()).into()
+        });
+    let by_address = state
+        .config
+        .metrics_allow
+        .iter()
+        .any(|n| n.contains(&addr.ip()));
+    if !(by_token || by_address) {
+        return crate::error::AppError::NotFound.into_response();
+    }
     let mut res = state.metrics.render().into_response();
     res.headers_mut().insert(
         header::CONTENT_TYPE,

@@ -1,5 +1,6 @@
 //! The whole application router with its layers, outermost first:
-//! request id → tracing → compression → metrics → security headers → error pages →
+//! request id → tracing → compression → client address → metrics → security headers →
+//! error pages →
 //! panic catcher → body limit → CSRF → sessions → expired passwords → handlers.
 
 use std::time::Duration;
@@ -26,7 +27,9 @@ use crate::{
     assets,
     error::AppError,
     metrics,
-    middleware::{csrf, error_pages, password_expiry, security_headers, session_ready},
+    middleware::{
+        client_addr, csrf, error_pages, password_expiry, security_headers, session_ready,
+    },
     routes,
     state::AppState,
 };
@@ -110,6 +113,10 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             metrics::track,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            client_addr::resolve,
         ))
         .layer(CompressionLayer::new())
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))

@@ -35,6 +35,12 @@ pub struct WebConfig {
     pub certificate_pattern: String,
     /// Fewest experts a meeting of each level may draw.
     pub committee_minimums: zc_domain::committee::minimum_size::MinimumSizes,
+    /// Proxies whose `X-Forwarded-For` / `X-Real-IP` name the client (empty: none).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Addresses that may read `/metrics` without the token.
+    pub metrics_allow: Vec<ipnet::IpNet>,
+    /// A bearer token that opens `/metrics` from anywhere (empty: none).
+    pub metrics_token: String,
 }
 
 impl std::fmt::Debug for WebConfig {
@@ -44,6 +50,9 @@ impl std::fmt::Debug for WebConfig {
             .field("tls", &self.tls)
             .field("csrf_key", &"[redacted]")
             .field("body_limit", &self.body_limit)
+            .field("trusted_proxies", &self.trusted_proxies)
+            .field("metrics_allow", &self.metrics_allow)
+            .field("metrics_token", &"[redacted]")
             .finish()
     }
 }
@@ -64,6 +73,8 @@ pub struct AppState {
     pub mailer: Arc<dyn zc_services::mail::Mailer>,
     /// The payment gateway (Alipay or its local simulator; unconfigured by default).
     pub payments: Arc<dyn zc_services::payments::PaymentGateway>,
+    /// Forms kept across a sign-in, per address (each is a session row until then).
+    pub kept_posts: crate::middleware::rate_limit::AddressLimit,
 }
 
 impl AppState {
@@ -90,6 +101,7 @@ impl AppState {
             sms_policy: Arc::new(SmsPolicy::default()),
             mailer: Arc::new(zc_services::mail::OutboxMailer),
             payments: Arc::new(zc_services::payments::Unconfigured),
+            kept_posts: crate::middleware::rate_limit::AddressLimit::per_minute(10, 10),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! One test binary that boots the real application on a fresh database per test:
 //! a temporary SQLite file, or a fresh PostgreSQL database when `TEST_DATABASE_URL` is set.
 
+mod abuse;
 mod account;
 mod admin;
 mod applicants;
@@ -28,6 +29,7 @@ mod messages;
 mod organisations;
 mod pages;
 mod platform;
+mod proxies;
 mod recovery;
 mod result_publicity;
 mod review_chain;

@@ -1,5 +1,6 @@
 //! Layers that every request passes through.
 
+pub mod client_addr;
 pub mod csrf;
 pub mod error_pages;
 pub mod password_expiry;

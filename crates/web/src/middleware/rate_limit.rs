@@ -58,6 +58,23 @@ pub async fn limit(
     }
 }
 
+/// Middleware like [`limit`] that counts only requests that change something (POST and
+/// the like), for routes whose form pages must stay free to read.
+pub async fn limit_writes(
+    State(bucket): State<AddressLimit>,
+    ConnectInfo(addr): ConnectInfo<std::net::SocketAddr>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if matches!(
+        *req.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD
+    ) {
+        return next.run(req).await;
+    }
+    limit(State(bucket), ConnectInfo(addr), req, next).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

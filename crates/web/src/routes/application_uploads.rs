@@ -30,7 +30,14 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route(
             "/applications/{id}/slots/{slot}",
-            post(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES * 2 + 256 * 1024)),
+            post(upload)
+                .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES * 2 + 256 * 1024))
+                // Normalising an image costs a core for a moment; a person uploads a few a
+                // minute, a script thousands.
+                .layer(axum::middleware::from_fn_with_state(
+                    crate::middleware::rate_limit::AddressLimit::per_minute(60, 30),
+                    crate::middleware::rate_limit::limit_writes,
+                )),
         )
         .route("/applications/{id}/files/{file}", get(download))
         .route("/applications/{id}/files/{file}/delete", post(delete))

@@ -44,7 +44,13 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/applications", get(queue))
         .route("/applications/batch", post(batch))
-        .route("/applications/roster", post(roster))
+        .route(
+            "/applications/roster",
+            post(roster).layer(axum::middleware::from_fn_with_state(
+                crate::middleware::rate_limit::AddressLimit::per_minute(10, 5),
+                crate::middleware::rate_limit::limit_writes,
+            )),
+        )
         .route("/applications/{id}", get(dossier))
         .route("/applications/{id}/decision", post(decision))
         .route("/applications/{id}/issue", post(issue))

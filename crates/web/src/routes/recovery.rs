@@ -35,7 +35,15 @@ pub fn router() -> Router<AppState> {
             "/my/forgot/question",
             get(question_page).post(question_page),
         )
-        .route("/my/forgot/email", get(email_form).post(email_submit))
+        .merge(
+            // Each request may send an e-mail: a mail bomb is cheap without a limit.
+            Router::new()
+                .route("/my/forgot/email", get(email_form).post(email_submit))
+                .route_layer(axum::middleware::from_fn_with_state(
+                    crate::middleware::rate_limit::AddressLimit::per_minute(5, 5),
+                    crate::middleware::rate_limit::limit_writes,
+                )),
+        )
         .route("/my/reset", get(reset_form).post(reset_submit))
 }
 

@@ -43,7 +43,13 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/applications", get(queue))
         .route("/applications/batch", post(batch))
-        .route("/applications/roster", post(roster))
+        .route(
+            "/applications/roster",
+            post(roster).layer(axum::middleware::from_fn_with_state(
+                crate::middleware::rate_limit::AddressLimit::per_minute(10, 5),
+                crate::middleware::rate_limit::limit_writes,
+            )),
+        )
         .route("/publicity.xlsx", get(publicity_xlsx))
         .route("/publicity", get(publicity_sheet))
         .route("/applications/{id}", get(dossier))

@@ -29,12 +29,18 @@ use crate::{
 
 /// `/unit/register` (public).
 pub fn router() -> Router<AppState> {
-    Router::new().route(
-        "/unit/register",
-        get(form)
-            .post(submit)
-            .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES + 256 * 1024)),
-    )
+    Router::new()
+        .route(
+            "/unit/register",
+            get(form)
+                .post(submit)
+                .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES + 256 * 1024)),
+        )
+        // Each submission stores a licence scan: cheap to send, costly to keep.
+        .route_layer(axum::middleware::from_fn_with_state(
+            crate::middleware::rate_limit::AddressLimit::per_minute(6, 5),
+            crate::middleware::rate_limit::limit_writes,
+        ))
 }
 
 #[derive(Template, WebTemplate)]
