@@ -21,6 +21,8 @@ pub struct Account {
     pub totp_secret_sealed: Option<String>,
     /// When the password was last set.
     pub password_changed_at: DateTime<Utc>,
+    /// The password was set by an administrator and must be changed at sign-in.
+    pub initial_password: bool,
 }
 
 /// Fields of a new account.
@@ -38,7 +40,8 @@ pub struct NewAccount<'a> {
 
 const COLUMNS: &str = "id, login_name, display_name, password_hash, role, org_kind, org_id, \
                        disabled, created_at, totp_secret_sealed, \
-                       COALESCE(password_changed_at, created_at) AS password_changed_at";
+                       COALESCE(password_changed_at, created_at) AS password_changed_at, \
+                       initial_password";
 
 /// Inserts an account inside `tx`; a taken login name surfaces as a unique violation.
 pub async fn insert(tx: &mut Tx, a: &NewAccount<'_>) -> DbResult<i64> {
@@ -50,6 +53,14 @@ pub async fn insert(tx: &mut Tx, a: &NewAccount<'_>) -> DbResult<i64> {
         .bind(a.password_hash).bind(a.role).bind(a.org_kind).bind(a.org_id).bind(Utc::now())
         .bind(a.duty).fetch_one(&mut **c).await)?;
     Ok(id)
+}
+
+/// Marks the password an administrator just set: its owner must replace it at sign-in.
+pub async fn mark_initial_password(tx: &mut Tx, account_id: i64) -> DbResult<()> {
+    let sql = "UPDATE account SET initial_password = TRUE WHERE id = $1";
+    with_tx!(tx, c => sqlx::query(sql).bind(account_id).execute(&mut **c).await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
 }
 
 /// Looks an account up by its login name.
@@ -120,7 +131,8 @@ pub async fn clear_failures(db: &Db, login_key: &str) -> DbResult<()> {
 
 /// Replaces an account's password hash inside `tx`.
 pub async fn set_password_hash(tx: &mut Tx, account_id: i64, hash: &str) -> DbResult<()> {
-    let sql = "UPDATE account SET password_hash = $2, password_changed_at = $3 WHERE id = $1";
+    let sql = "UPDATE account SET password_hash = $2, password_changed_at = $3, \
+               initial_password = FALSE WHERE id = $1";
     with_tx!(tx, c => sqlx::query(sql).bind(account_id).bind(hash).bind(Utc::now()).execute(&mut **c).await
         .map(|r| r.rows_affected()))?;
     Ok(())

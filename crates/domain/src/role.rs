@@ -132,6 +132,24 @@ impl Role {
         self != Self::Applicant
     }
 
+    /// The three administrators of 三权分立 (system, security, audit).
+    pub fn is_admin(self) -> bool {
+        matches!(
+            self,
+            Self::SystemAdmin | Self::SecurityAdmin | Self::AuditAdmin
+        )
+    }
+
+    /// Who enables and disables accounts of this role (三权分立): the security admin
+    /// for the three administrators, the system admin for everyone else.
+    pub fn account_manager(self) -> Role {
+        if self.is_admin() {
+            Self::SecurityAdmin
+        } else {
+            Self::SystemAdmin
+        }
+    }
+
     /// Idle timeout (等保: staff 15 minutes, applicants 30).
     pub fn idle_timeout(self) -> Duration {
         Duration::from_secs(if self.is_staff() { 15 * 60 } else { 30 * 60 })
@@ -144,6 +162,14 @@ pub const ABSOLUTE_SESSION_LIFETIME: Duration = Duration::from_secs(12 * 3600);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn administrators_accounts_are_the_security_admins_alone() {
+        for admin in [Role::SystemAdmin, Role::SecurityAdmin, Role::AuditAdmin] {
+            assert_eq!(admin.account_manager(), Role::SecurityAdmin);
+        }
+        assert_eq!(Role::OfficeStaff.account_manager(), Role::SystemAdmin);
+    }
 
     #[test]
     fn codes_round_trip_and_portals_match_roles() {

@@ -50,6 +50,10 @@ pub struct Config {
     pub metrics_allow: String,
     /// A bearer token that opens `/metrics` from any address; empty: none.
     pub metrics_token: String,
+    /// Seconds a staff session may stay idle (等保: 15 minutes).
+    pub staff_idle_seconds: i64,
+    /// Seconds an applicant's or expert's session may stay idle.
+    pub applicant_idle_seconds: i64,
     /// The address people reach the platform at (for links in e-mails); empty means the
     /// listening address.
     pub public_url: String,
@@ -120,6 +124,8 @@ impl Default for Config {
             trusted_proxies: String::new(),
             metrics_allow: "127.0.0.1/32, ::1/128".into(),
             metrics_token: String::new(),
+            staff_idle_seconds: 15 * 60,
+            applicant_idle_seconds: 30 * 60,
             public_url: String::new(),
             sms_provider: "outbox".into(),
             sms_aliyun_endpoint: zc_integrations::aliyun_sms::DEFAULT_ENDPOINT.into(),
@@ -167,6 +173,8 @@ impl std::fmt::Debug for Config {
             .field("trusted_proxies", &self.trusted_proxies)
             .field("metrics_allow", &self.metrics_allow)
             .field("metrics_token", &"[redacted]")
+            .field("staff_idle_seconds", &self.staff_idle_seconds)
+            .field("applicant_idle_seconds", &self.applicant_idle_seconds)
             .field("public_url", &self.public_url)
             .field("sms_provider", &self.sms_provider)
             .field("sms_aliyun_endpoint", &self.sms_aliyun_endpoint)
@@ -218,6 +226,8 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("ZC_TRUSTED_PROXIES", "trusted_proxies"),
     ("ZC_METRICS_ALLOW", "metrics_allow"),
     ("ZC_METRICS_TOKEN", "metrics_token"),
+    ("ZC_STAFF_IDLE_SECONDS", "staff_idle_seconds"),
+    ("ZC_APPLICANT_IDLE_SECONDS", "applicant_idle_seconds"),
     ("ZC_PUBLIC_URL", "public_url"),
     ("ZC_SMS_PROVIDER", "sms_provider"),
     ("ZC_SMS_ALIYUN_ENDPOINT", "sms_aliyun_endpoint"),
@@ -322,6 +332,8 @@ impl Config {
                 "trusted_proxies" => self.trusted_proxies = value.clone(),
                 "metrics_allow" => self.metrics_allow = value.clone(),
                 "metrics_token" => self.metrics_token = value.clone(),
+                "staff_idle_seconds" => self.staff_idle_seconds = parse_num(var, value)?,
+                "applicant_idle_seconds" => self.applicant_idle_seconds = parse_num(var, value)?,
                 "public_url" => self.public_url = value.clone(),
                 "sms_provider" => self.sms_provider = value.clone(),
                 "sms_aliyun_endpoint" => self.sms_aliyun_endpoint = value.clone(),
@@ -432,6 +444,9 @@ impl Config {
                 "alipay_gateway = \"{}\" 无效：请填写支付宝网关地址（https://…/gateway.do）或 simulator",
                 self.alipay_gateway
             );
+        }
+        if self.staff_idle_seconds < 1 || self.applicant_idle_seconds < 1 {
+            bail!("staff_idle_seconds 和 applicant_idle_seconds 应为正整数（秒）");
         }
         for (key, value) in [
             ("trusted_proxies", &self.trusted_proxies),

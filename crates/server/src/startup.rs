@@ -154,6 +154,8 @@ impl Application {
             metrics_allow: zc_web::middleware::client_addr::parse_cidrs(&config.metrics_allow)
                 .map_err(anyhow::Error::msg)?,
             metrics_token: config.metrics_token.clone(),
+            staff_idle_seconds: config.staff_idle_seconds,
+            applicant_idle_seconds: config.applicant_idle_seconds,
             public_url: if config.public_url.is_empty() {
                 report.url.clone()
             } else {

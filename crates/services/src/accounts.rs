@@ -120,6 +120,18 @@ pub async fn create_account_with_duty(
     duty: Option<zc_domain::organisation::Duty>,
     actor: Actor<'_>,
 ) -> ServiceResult<i64> {
+    create_account_in(db, input, duty, false, actor).await
+}
+
+/// Creates an account; `initial` marks a password an administrator chose for someone
+/// else, which its owner must replace at the first sign-in.
+pub(crate) async fn create_account_in(
+    db: &Db,
+    input: NewAccountInput,
+    duty: Option<zc_domain::organisation::Duty>,
+    initial: bool,
+    actor: Actor<'_>,
+) -> ServiceResult<i64> {
     validate(&input).into_result()?;
     let hash = password_hash::hash(input.password.clone()).await?;
     let login = input.login_name.trim().to_string();
@@ -142,6 +154,9 @@ pub async fn create_account_with_duty(
         }
         Err(e) => return Err(e.into()),
     };
+    if initial {
+        accounts::mark_initial_password(&mut tx, id).await?;
+    }
     let object = format!("account:{id}");
     let detail = match duty {
         Some(d) => format!(

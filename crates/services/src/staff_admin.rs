@@ -8,7 +8,7 @@ use zc_domain::{Role, organisation::Duty};
 
 use crate::{
     FieldErrors, ServiceError, ServiceResult,
-    accounts::{Actor, NewAccountInput, create_account_with_duty},
+    accounts::{Actor, NewAccountInput},
 };
 
 /// Roles the system admin may give to a new staff account, with their organisation kind.
@@ -108,7 +108,8 @@ pub async fn create_staff(db: &Db, actor: Actor<'_>, staff: &NewStaff<'_>) -> Se
         role: *role,
         org,
     };
-    create_account_with_duty(db, input, duty, actor).await
+    // The admin typed the password, so its owner replaces it at the first sign-in.
+    crate::accounts::create_account_in(db, input, duty, true, actor).await
 }
 
 fn duty_hint(role: Role) -> String {
@@ -133,18 +134,26 @@ pub async fn set_duty(db: &Db, actor: Actor<'_>, id: i64, duty_code: &str) -> Se
     Ok(())
 }
 
-/// The system admin disables or enables an account; disabling ends its sessions.
+/// The system admin disables or enables a staff account; disabling ends its sessions.
+/// Administrators' accounts are the security admin's alone (三权分立: the system admin
+/// must not be able to silence the security or audit admin).
 pub async fn set_disabled(db: &Db, actor: Actor<'_>, id: i64, disabled: bool) -> ServiceResult<()> {
-    require(
-        &actor,
-        Role::SystemAdmin,
-        if disabled {
-            "停用账号"
-        } else {
-            "启用账号"
-        },
-    )?;
+    let what = if disabled {
+        "停用账号"
+    } else {
+        "启用账号"
+    };
     let a = target(db, &actor, id).await?;
+    let manager = Role::from_code(&a.role)
+        .ok_or(ServiceError::NotFound)?
+        .account_manager();
+    if let Err(e) = require(&actor, manager, &format!("{what}（{}）", a.login_name)) {
+        let object = format!("account:{id}");
+        let mut refused = actor.event("account.disable", &object, "无权停用或启用该账号");
+        refused.result = "refused";
+        zc_db::audit::record(db, &refused).await?;
+        return Err(e);
+    }
     let mut tx = db.begin_write().await?;
     accounts::set_disabled_in(&mut tx, id, disabled).await?;
     if disabled {

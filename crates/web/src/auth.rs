@@ -13,7 +13,7 @@ use zc_domain::{Portal, Role, role::ABSOLUTE_SESSION_LIFETIME};
 
 use crate::{error::AppError, state::AppState};
 
-const USER_KEY: &str = "user";
+pub(crate) const USER_KEY: &str = "user";
 const LOGIN_AT_KEY: &str = "login_at";
 /// Set when a staff or admin password is older than 90 days: only the change-password
 /// page works until it is changed.
@@ -93,7 +93,15 @@ pub async fn start_session(session: &Session, account: &Account) -> anyhow::Resu
         )
         .await?;
     session.insert(LOGIN_AT_KEY, Utc::now().timestamp()).await?;
-    if zc_domain::password::must_change(role, account.password_changed_at, Utc::now()) {
+    session
+        .insert(
+            crate::middleware::session_ready::TOUCHED_AT_KEY,
+            Utc::now().timestamp(),
+        )
+        .await?;
+    if account.initial_password
+        || zc_domain::password::must_change(role, account.password_changed_at, Utc::now())
+    {
         session.insert(MUST_CHANGE_PASSWORD_KEY, true).await?;
     }
     let idle = time::Duration::seconds(role.idle_timeout().as_secs() as i64);

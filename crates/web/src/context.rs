@@ -33,6 +33,8 @@ pub struct PageContext {
     /// Unread messages of the signed-in person, for the header.
     pub unread: i64,
     pub demo: bool,
+    /// The signed-in person's idle limit in seconds (0 when nobody is signed in).
+    pub idle_limit: u64,
     pub css_url: String,
     pub js_url: String,
     pub icon_url: String,
@@ -68,6 +70,7 @@ impl PageContext {
             user: None,
             unread: 0,
             demo: state.config.demo,
+            idle_limit: 0,
             css_url: state.assets.css_url(),
             js_url: state.assets.js_url(),
             icon_url: state.assets.icon_url(),
@@ -81,10 +84,7 @@ impl PageContext {
 
     /// Seconds of inactivity before the session ends, for the warning script.
     pub fn idle_seconds(&self) -> u64 {
-        self.user
-            .as_ref()
-            .map(|u| u.role.idle_timeout().as_secs())
-            .unwrap_or(0)
+        self.idle_limit
     }
 
     /// The role's name for the header, if someone is logged in.
@@ -103,6 +103,10 @@ impl FromRequestParts<AppState> for PageContext {
         let mut ctx = Self::basics(state, &parts.headers, &parts.extensions, parts.uri.path());
         if let Some(session) = parts.extensions.get::<Session>() {
             ctx.user = auth::current_user(session).await;
+            ctx.idle_limit = ctx
+                .user
+                .as_ref()
+                .map_or(0, |u| state.config.idle_seconds(u.role).max(0) as u64);
             if let Some(user) = &ctx.user {
                 ctx.unread = zc_db::messages::unread(&state.db, user.id)
                     .await

@@ -85,7 +85,10 @@ pub fn router(state: AppState) -> Router {
     let app = app
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn(password_expiry::enforce))
-        .layer(middleware::from_fn(session_ready::load))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            session_ready::load,
+        ))
         .layer(sessions)
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
         // Extractors enforce the limit, so upload routes can raise it for themselves.

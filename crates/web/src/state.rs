@@ -41,6 +41,20 @@ pub struct WebConfig {
     pub metrics_allow: Vec<ipnet::IpNet>,
     /// A bearer token that opens `/metrics` from anywhere (empty: none).
     pub metrics_token: String,
+    /// Idle limits in seconds: staff, applicants (and experts).
+    pub staff_idle_seconds: i64,
+    pub applicant_idle_seconds: i64,
+}
+
+impl WebConfig {
+    /// Seconds a session of `role` may stay idle.
+    pub fn idle_seconds(&self, role: zc_domain::Role) -> i64 {
+        if role.is_staff() {
+            self.staff_idle_seconds
+        } else {
+            self.applicant_idle_seconds
+        }
+    }
 }
 
 impl std::fmt::Debug for WebConfig {

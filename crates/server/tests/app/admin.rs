@@ -382,3 +382,118 @@ async fn the_security_admin_changes_a_staff_duty_within_the_role() {
     assert_eq!(events[0].action, "account.duty");
     assert!(events[0].detail.contains("负责人"));
 }
+
+#[tokio::test]
+async fn initial_passwords_are_replaced_first_and_only_the_security_admin_manages_admins() {
+    let app = spawn_app().await;
+    app.login_as("sysadmin").await;
+    let committee =
+        zc_db::reference::committee_id_by_name(&app.db, "广西卫生系列中级职称评审委员会")
+            .await
+            .unwrap()
+            .unwrap();
+    let org = format!("committee:{committee}");
+    let res = app
+        .post_form(
+            "/admin/accounts",
+            &[
+                ("login_name", "ws_xinren"),
+                ("display_name", "卫生新人"),
+                ("role", "committee_staff"),
+                ("org_id", &org),
+                ("duty", "secretary"),
+                ("password", "Ws-Initial-2026"),
+                ("password_confirm", "Ws-Initial-2026"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&res), "/admin/accounts");
+
+    // The new colleague signs in with the password the admin chose: nothing opens until
+    // they choose their own.
+    let newcomer = crate::helpers::spawn_second_browser(&app).await;
+    newcomer
+        .post(
+            "/login",
+            &[("login_name", "ws_xinren"), ("password", "Ws-Initial-2026")],
+        )
+        .await;
+    assert_eq!(
+        location(&newcomer.get("/committee").await),
+        "/account/password"
+    );
+    let doc = html(
+        &newcomer
+            .get("/account/password")
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(texts(&doc, "#password-expired")[0].contains("管理员为您设置的初始密码"));
+    newcomer
+        .post(
+            "/account/password",
+            &[
+                ("current_password", "Ws-Initial-2026"),
+                ("password", "Xr-Own-Choice-2027"),
+                ("password_confirm", "Xr-Own-Choice-2027"),
+            ],
+        )
+        .await;
+    assert_eq!(newcomer.get("/committee").await.status(), StatusCode::OK);
+
+    // The system admin cannot disable the security or audit admin, and sees no button.
+    let id_of = |login: &'static str| {
+        let db = app.db.clone();
+        async move {
+            zc_db::accounts::find_by_login(&db, login)
+                .await
+                .unwrap()
+                .unwrap()
+                .id
+        }
+    };
+    let (auditor, secadmin) = (id_of("auditor").await, id_of("secadmin").await);
+    for id in [auditor, secadmin] {
+        let res = app
+            .post_form(&format!("/admin/accounts/{id}/disable"), &[])
+            .await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+        assert!(
+            !zc_db::accounts::find(&app.db, id)
+                .await
+                .unwrap()
+                .unwrap()
+                .disabled
+        );
+    }
+    let (_, doc) = app.get_html("/admin/accounts?q=auditor").await;
+    assert!(
+        texts(&doc, "tbody form button")
+            .iter()
+            .all(|b| !b.starts_with("停用"))
+    );
+    let refused = zc_db::audit::recent(&app.db, 20)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "account.disable" && e.result == "refused")
+        .count();
+    assert_eq!(refused, 2, "both refusals audited");
+
+    // The security admin can.
+    let sec = crate::helpers::spawn_second_browser(&app).await;
+    sec.login_as(&app, "secadmin").await;
+    let res = sec
+        .post(&format!("/admin/accounts/{auditor}/disable"), &[])
+        .await;
+    assert_eq!(location(&res), "/admin/accounts");
+    assert!(
+        zc_db::accounts::find(&app.db, auditor)
+            .await
+            .unwrap()
+            .unwrap()
+            .disabled
+    );
+}

@@ -2,7 +2,7 @@
 
 use reqwest::{StatusCode, header};
 
-use crate::helpers::{html, location, new_client, spawn_app, texts};
+use crate::helpers::{html, location, new_client, spawn_app, spawn_app_with, texts};
 
 fn session_cookie(res: &reqwest::Response) -> Option<String> {
     res.headers()
@@ -361,4 +361,29 @@ async fn a_return_address_that_a_browser_reads_as_another_site_is_ignored() {
             .unwrap();
         assert_eq!(location(&res), "/my", "{evil:?}");
     }
+}
+
+#[tokio::test]
+async fn a_staff_session_ends_when_idle_past_its_limit_and_lives_while_used() {
+    let app = spawn_app_with(|c| {
+        c.staff_idle_seconds = 3;
+        c.applicant_idle_seconds = 60;
+    })
+    .await;
+    app.login_as("zhigaiban").await;
+    // Used every second, the session lives past its idle limit.
+    for _ in 0..5 {
+        assert_eq!(app.get("/office").await.status(), StatusCode::OK);
+        tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
+    }
+    // Left alone past the limit, it is over on the server.
+    tokio::time::sleep(std::time::Duration::from_millis(4500)).await;
+    let res = app.get("/office").await;
+    assert!(location(&res).starts_with("/login"), "{:?}", res.status());
+
+    // An applicant's longer limit is its own.
+    let applicant = crate::helpers::spawn_second_browser(&app).await;
+    applicant.login_applicant_here(&app).await;
+    tokio::time::sleep(std::time::Duration::from_millis(4500)).await;
+    assert_eq!(applicant.get("/my").await.status(), StatusCode::OK);
 }

@@ -262,7 +262,12 @@ impl SecondBrowser {
 
     /// The CSRF token this browser's forms carry.
     pub async fn csrf(&self) -> String {
-        let page = self.get("/").await.text().await.unwrap();
+        let mut res = self.get("/").await;
+        // A person who must change their password first is sent there from every page.
+        if res.status().is_redirection() {
+            res = self.get(&location(&res)).await;
+        }
+        let page = res.text().await.unwrap();
         attr(&html(&page), "meta[name=csrf-token]", "content").unwrap()
     }
 
@@ -276,8 +281,7 @@ impl SecondBrowser {
 
     /// POSTs a form with this browser's CSRF token.
     pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Response {
-        let page = self.get("/").await.text().await.unwrap();
-        let token = attr(&html(&page), "meta[name=csrf-token]", "content").unwrap();
+        let token = self.csrf().await;
         let mut body = fields.to_vec();
         body.push(("_csrf", &token));
         self.client

@@ -89,6 +89,8 @@ pub struct Row {
     pub disabled: bool,
     pub has_totp: bool,
     pub is_me: bool,
+    /// The signed-in admin may enable or disable this account.
+    pub may_switch: bool,
     /// 岗位 name, if the account holds one.
     pub duty: Option<&'static str>,
     /// 岗位 choices for this account's role (empty for roles without duties).
@@ -173,6 +175,7 @@ async fn render(
     .map(|a| Row {
         id: a.id,
         is_me: a.id == me.id,
+        may_switch: Role::from_code(&a.role).map(Role::account_manager) == Some(me.role),
         login: a.login_name,
         name: a.display_name,
         role: Role::from_code(&a.role).map(Role::name).unwrap_or("未知"),

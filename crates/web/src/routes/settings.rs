@@ -56,15 +56,34 @@ struct PasswordPage {
     nav: Nav,
     errors: FieldErrors,
     saved: bool,
-    /// The password is older than 90 days and must be changed first.
-    expired: bool,
+    /// Why the password must be changed before anything else, if it must.
+    must_change: Option<&'static str>,
+}
+
+/// Why the signed-in person must change their password first, if they must.
+async fn must_change_reason(
+    state: &AppState,
+    session: &Session,
+    account_id: i64,
+) -> AppResult<Option<&'static str>> {
+    if !auth::must_change_password(session).await {
+        return Ok(None);
+    }
+    let initial = zc_db::accounts::find(&state.db, account_id)
+        .await?
+        .is_some_and(|a| a.initial_password);
+    Ok(Some(if initial {
+        "这是管理员为您设置的初始密码。为保障账号安全，请先设置只有您本人知道的新密码，再继续办理业务。"
+    } else {
+        "您的密码已超过90天未修改。为保障账号安全，请先修改密码，再继续办理业务。"
+    }))
 }
 
 fn page(
     ctx: PageContext,
     errors: FieldErrors,
     saved: bool,
-    expired: bool,
+    must_change: Option<&'static str>,
 ) -> AppResult<PasswordPage> {
     let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let nav = portal_nav(user.role.portal(), "/account/password");
@@ -73,16 +92,20 @@ fn page(
         nav,
         errors,
         saved,
-        expired,
+        must_change,
     })
 }
 
-async fn password_form(ctx: PageContext, session: Session) -> AppResult<Response> {
-    if ctx.user.is_none() {
+async fn password_form(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    session: Session,
+) -> AppResult<Response> {
+    let Some(user) = ctx.user.clone() else {
         return Ok(Redirect::to("/login?next=%2Faccount%2Fpassword").into_response());
-    }
-    let expired = auth::must_change_password(&session).await;
-    Ok(page(ctx, FieldErrors::default(), false, expired)?.into_response())
+    };
+    let why = must_change_reason(&state, &session, user.id).await?;
+    Ok(page(ctx, FieldErrors::default(), false, why)?.into_response())
 }
 
 /// The change-password form.
@@ -127,11 +150,11 @@ async fn password_submit(
                 .await?
                 .ok_or(AppError::Forbidden)?;
             auth::start_session(&session, &account).await?;
-            Ok(page(ctx, FieldErrors::default(), true, false)?.into_response())
+            Ok(page(ctx, FieldErrors::default(), true, None)?.into_response())
         }
         Err(ServiceError::Invalid(errors)) => {
-            let expired = auth::must_change_password(&session).await;
-            Ok(page(ctx, errors, false, expired)?.into_response())
+            let why = must_change_reason(&state, &session, user.id).await?;
+            Ok(page(ctx, errors, false, why)?.into_response())
         }
         Err(e) => Err(e.into()),
     }
