@@ -48,8 +48,19 @@ pub async fn assigned(
     meeting_id: i64,
     application_id: i64,
 ) -> ServiceResult<ApplicationRow> {
-    let (_, status, specialty) = seat(db, expert_id, meeting_id).await?;
+    let (meeting, status, specialty) = seat(db, expert_id, meeting_id).await?;
     if !matches!(status.as_str(), "confirmed" | "present") {
+        return Err(ServiceError::NotFound);
+    }
+    // Access ends with the vote, and with the expert's term in the pool.
+    if !matches!(meeting.status.as_str(), "drawn" | "voting") {
+        return Err(ServiceError::NotFound);
+    }
+    let today = zc_domain::calendar::china_date(chrono::Utc::now());
+    let in_term = zc_db::experts::find(db, expert_id)
+        .await?
+        .is_some_and(|e| e.term_start <= today && today <= e.term_end);
+    if !in_term {
         return Err(ServiceError::NotFound);
     }
     let on_agenda = zc_db::meetings::dossier_meeting(db, application_id)
@@ -74,6 +85,18 @@ pub async fn save_opinion(
 ) -> ServiceResult<()> {
     let expert_id = actor.account_id.ok_or(ServiceError::NotFound)?;
     assigned(db, expert_id, meeting_id, application_id).await?;
+    // Opinions freeze when the vote opens: what the others read before voting stays so.
+    let (meeting, _, _) = seat(db, expert_id, meeting_id).await?;
+    if meeting.status != "drawn" {
+        let object = format!("application:{application_id}");
+        let mut refused = actor.event("expert.opinion", &object, "表决开始后修改评审意见，已拒绝");
+        refused.result = "refused";
+        zc_db::audit::record(db, &refused).await?;
+        return Err(FieldErrors::one(
+            "opinion",
+            "表决已开始，评审意见和评分不能再修改",
+        ));
+    }
     let mut errors = FieldErrors::default();
     let opinion = opinion.trim();
     if !(10..=2000).contains(&opinion.chars().count()) {

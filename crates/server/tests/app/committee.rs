@@ -264,6 +264,27 @@ async fn a_committee_draws_votes_in_secret_publishes_and_an_objection_cancels_on
         .await;
     assert_eq!(location(&res), dossier_path);
 
+    // An expert whose term in the pool has ended reads nothing more.
+    let term_end: chrono::NaiveDate = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
+        "SELECT term_end FROM expert WHERE account_id = $1").bind(seated[0]).fetch_one(p).await)
+    .unwrap();
+    let set_term_end = |d: chrono::NaiveDate| {
+        let db = app.db.clone();
+        let id = seated[0];
+        async move {
+            zc_db::with_pool!(&db, p => sqlx::query("UPDATE expert SET term_end = $1 WHERE account_id = $2")
+                .bind(d).bind(id).execute(p).await.map(|_| ()))
+            .unwrap();
+        }
+    };
+    set_term_end(chrono::NaiveDate::from_ymd_opt(2020, 12, 31).unwrap()).await;
+    assert_eq!(
+        reader.get(&dossier_path).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    set_term_end(term_end).await;
+    assert_eq!(reader.get(&dossier_path).await.status(), StatusCode::OK);
+
     // Staff read the opinions (they are not secret; the ballots are).
     let doc = html(&staff.get(&meeting_path).await.text().await.unwrap());
     assert_eq!(texts(&doc, "#opinions td[data-label=评分]"), ["88"]);
@@ -300,6 +321,34 @@ async fn a_committee_draws_votes_in_secret_publishes_and_an_objection_cancels_on
                 .collect::<Vec<_>>(),
         )
         .await;
+
+    // The vote is open: opinions are frozen, and a change is refused beside the field.
+    let res = reader
+        .post(
+            &dossier_path,
+            &[
+                ("opinion", "改变主意：材料有疑点，建议不通过。"),
+                ("score", "40"),
+            ],
+        )
+        .await;
+    let doc = html(&res.text().await.unwrap());
+    assert_eq!(
+        texts(&doc, "#opinion-error"),
+        ["表决已开始，评审意见和评分不能再修改"]
+    );
+    assert_eq!(
+        zc_db::meetings::opinion(&app.db, meeting, first, seated[0])
+            .await
+            .unwrap()
+            .map(|(_, s)| s),
+        Some(88)
+    );
+    let refused: i64 = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_event WHERE action = 'expert.opinion' AND result = 'refused'")
+        .fetch_one(p).await)
+    .unwrap();
+    assert_eq!(refused, 1, "the refused change is audited");
 
     // Every present expert votes once: all agree on both but two disagree on the second —
     // still two thirds. The reader votes through the page, and a second ballot is refused.
@@ -352,6 +401,11 @@ async fn a_committee_draws_votes_in_secret_publishes_and_an_objection_cancels_on
         "a ballot has no voter and no time"
     );
     staff.post(&format!("{meeting_path}/close-vote"), &[]).await;
+    // The vote is over: the experts' access to the dossiers ends with it.
+    assert_eq!(
+        reader.get(&dossier_path).await.status(),
+        StatusCode::NOT_FOUND
+    );
     for id in [first, second] {
         assert_eq!(
             zc_db::applications::find(&app.db, id)
