@@ -1,7 +1,8 @@
-//! 无记名投票 rows. Who voted and what was voted are two tables with nothing in common but
-//! the dossier: `ballot_cast` (meeting, dossier, expert) says an expert has voted, `ballot`
-//! (random key, meeting, dossier, choice) holds the choice. No time, sequence or voter is
-//! kept with a choice, so no staff view can join them back.
+//! 无记名投票 rows. Who voted and what was voted are kept apart: `ballot_cast` (meeting,
+//! dossier, expert) says an expert has voted; while the vote is open the choice waits
+//! sealed in `sealed_ballot`; at 结束表决 the box is opened and `ballot` (random key,
+//! meeting, dossier, choice) is written shuffled in one transaction. No time, sequence,
+//! transaction or voter is kept with a choice, so nothing joins them back.
 
 use crate::{Db, DbResult, Tx, with_pool, with_tx};
 
@@ -20,7 +21,37 @@ pub async fn mark_cast(
     Ok(n == 1)
 }
 
-/// Puts a ballot in the box inside `tx`.
+/// Drops a sealed choice into the box inside `tx`.
+pub async fn insert_sealed(
+    tx: &mut Tx,
+    meeting_id: i64,
+    application_id: i64,
+    sealed: &str,
+) -> DbResult<()> {
+    let sql = "INSERT INTO sealed_ballot (meeting_id, application_id, sealed) VALUES ($1, $2, $3)";
+    with_tx!(tx, c => sqlx::query(sql).bind(meeting_id).bind(application_id).bind(sealed)
+        .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Empties a meeting's box inside `tx`: the sealed choices `(dossier, sealed)`, removed.
+pub async fn take_sealed(tx: &mut Tx, meeting_id: i64) -> DbResult<Vec<(i64, String)>> {
+    let sql = "SELECT application_id, sealed FROM sealed_ballot WHERE meeting_id = $1";
+    let rows: Vec<(i64, String)> = with_tx!(tx, c => sqlx::query_as(sql).bind(meeting_id)
+        .fetch_all(&mut **c).await)?;
+    let sql = "DELETE FROM sealed_ballot WHERE meeting_id = $1";
+    with_tx!(tx, c => sqlx::query(sql).bind(meeting_id).execute(&mut **c).await
+        .map(|r| r.rows_affected()))?;
+    Ok(rows)
+}
+
+/// Sealed choices still in a meeting's box.
+pub async fn sealed_count(db: &Db, meeting_id: i64) -> DbResult<i64> {
+    let sql = "SELECT COUNT(*) FROM sealed_ballot WHERE meeting_id = $1";
+    Ok(with_pool!(db, p => sqlx::query_scalar(sql).bind(meeting_id).fetch_one(p).await)?)
+}
+
+/// Puts an opened ballot in the count inside `tx`.
 pub async fn insert(
     tx: &mut Tx,
     key: &str,
@@ -35,10 +66,14 @@ pub async fn insert(
 }
 
 /// The choices cast on a dossier (no voter).
-pub async fn choices(db: &Db, meeting_id: i64, application_id: i64) -> DbResult<Vec<String>> {
+pub async fn choices(
+    conn: impl Into<crate::Conn<'_>>,
+    meeting_id: i64,
+    application_id: i64,
+) -> DbResult<Vec<String>> {
     let sql = "SELECT choice FROM ballot WHERE meeting_id = $1 AND application_id = $2";
     Ok(
-        with_pool!(db, p => sqlx::query_scalar(sql).bind(meeting_id).bind(application_id).fetch_all(p).await)?,
+        crate::with_conn!(conn, p => sqlx::query_scalar(sql).bind(meeting_id).bind(application_id).fetch_all(p).await)?,
     )
 }
 

@@ -436,15 +436,44 @@ pub async fn results(db: &Db, meeting: &MeetingRow) -> ServiceResult<Vec<Dossier
 /// are told.
 pub async fn close_vote(
     db: &Db,
+    vault: &crate::pii::PiiVault,
     actor: Actor<'_>,
     meeting_id: i64,
 ) -> ServiceResult<Vec<DossierResult>> {
     let staff_id = actor.account_id.ok_or(ServiceError::NotFound)?;
     let meeting = mine(db, staff_id, meeting_id).await?;
-    let results = results(db, &meeting).await?;
+    let agenda = zc_db::meetings::agenda(db, meeting_id).await?;
     let mut tx = db.begin_write().await?;
     if !zc_db::meetings::set_status(&mut tx, meeting_id, "voting", "closed").await? {
         return Err(ServiceError::refused("not_voting", "会议不在表决中"));
+    }
+    // The box is opened: every choice unsealed, shuffled, and counted into `ballot` in
+    // this one transaction, so the order of the rows is no one's order of voting.
+    let mut opened: Vec<(i64, Choice)> = Vec::new();
+    for (application_id, sealed) in zc_db::ballots::take_sealed(&mut tx, meeting_id).await? {
+        let text = vault.open(&sealed)?;
+        let code = text.split(':').next().unwrap_or_default();
+        let choice = Choice::from_code(code)
+            .ok_or_else(|| anyhow::anyhow!("sealed ballot of meeting {meeting_id} unreadable"))?;
+        opened.push((application_id, choice));
+    }
+    rand::seq::SliceRandom::shuffle(opened.as_mut_slice(), &mut rand::rng());
+    for (application_id, choice) in &opened {
+        let key = format!("{:032x}", rand::random::<u128>());
+        zc_db::ballots::insert(&mut tx, &key, meeting_id, *application_id, choice.code()).await?;
+    }
+    let present = meeting.present.unwrap_or(0).max(0) as u32;
+    let mut results = Vec::new();
+    for d in &agenda {
+        // Read back inside the transaction: the opened ballots, and any written before
+        // the box existed.
+        let choices = zc_db::ballots::choices(&mut tx, meeting_id, d.application_id).await?;
+        let tally = Tally::of(choices.iter().filter_map(|c| Choice::from_code(c)));
+        results.push(DossierResult {
+            application_id: d.application_id,
+            passed: tally.passes(present),
+            tally,
+        });
     }
     for r in &results {
         let app = zc_db::applications::find(&mut tx, r.application_id)

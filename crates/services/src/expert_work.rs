@@ -127,9 +127,11 @@ pub async fn save_opinion(
 }
 
 /// Casts the expert's secret ballots: one choice per dossier of their group, each dossier
-/// once. Refused unless the vote is open and the expert was recorded present.
+/// once, sealed until the vote closes. Refused unless the vote is open and the expert was
+/// recorded present.
 pub async fn vote(
     db: &Db,
+    vault: &crate::pii::PiiVault,
     actor: Actor<'_>,
     meeting_id: i64,
     choices: &[(i64, String)],
@@ -177,8 +179,13 @@ pub async fn vote(
                 format!("您已对申报 #{application_id} 投过票，每件申报只能投一次"),
             ));
         }
-        let key = format!("{:032x}", rand::random::<u128>());
-        zc_db::ballots::insert(&mut tx, &key, meeting_id, *application_id, choice.code()).await?;
+        // Sealed with random padding, so equal choices never look alike in the box.
+        let sealed = vault.seal(&format!(
+            "{}:{:032x}",
+            choice.code(),
+            rand::random::<u128>()
+        ));
+        zc_db::ballots::insert_sealed(&mut tx, meeting_id, *application_id, &sealed).await?;
     }
     // The audit says that the expert voted, never how.
     let object = format!("meeting:{meeting_id}");

@@ -156,9 +156,15 @@ async fn from_submission_through_committee_vote_and_publicity_to_a_verified_cert
             .contains("已投票")
     );
     for e in &drawn[1..] {
-        zc_services::expert_work::vote(&app.db, actor(*e), meeting, &[(id, "agree".into())])
-            .await
-            .unwrap();
+        zc_services::expert_work::vote(
+            &app.db,
+            &app.vault,
+            actor(*e),
+            meeting,
+            &[(id, "agree".into())],
+        )
+        .await
+        .unwrap();
     }
     sign_out(&client).await;
 

@@ -190,7 +190,6 @@ async fn render_detail(
     let user = staff(&ctx)?;
     let meeting = meetings::mine(&state.db, user.id, id).await?;
     let results = meetings::results(&state.db, &meeting).await?;
-    let open = matches!(meeting.status.as_str(), "voting" | "closed");
     let rows = zc_db::meetings::agenda(&state.db, id).await?;
     let members_rows = zc_db::meetings::members(&state.db, id).await?;
     let mut undrawn: Vec<(String, u32)> = Vec::new();
@@ -217,13 +216,21 @@ async fn render_detail(
             opinions.push((r.application_id, expert, score, opinion));
         }
     }
+    let mut cast = std::collections::HashMap::new();
+    if meeting.status == "voting" {
+        for r in &rows {
+            let n = zc_db::ballots::cast_count(&state.db, id, r.application_id).await?;
+            cast.insert(r.application_id, n);
+        }
+    }
     let agenda = rows
         .into_iter()
         .map(|r| {
+            // Counts appear when the box is opened; while voting, only how many voted.
             let tally = results
                 .iter()
                 .find(|x| x.application_id == r.application_id)
-                .filter(|_| open)
+                .filter(|_| meeting.status == "closed")
                 .map(|x| {
                     format!(
                         "同意{} 不同意{} 弃权{}{}",
@@ -240,6 +247,10 @@ async fn render_detail(
                             ""
                         }
                     )
+                })
+                .or_else(|| {
+                    cast.get(&r.application_id)
+                        .map(|n| format!("已投票{n}人，结束表决后计票"))
                 })
                 .unwrap_or_default();
             AgendaLine {
@@ -356,7 +367,9 @@ async fn act(
                 .collect();
             meetings::open_vote(db, actor, id, &present).await
         }
-        "close-vote" => meetings::close_vote(db, actor, id).await.map(|_| ()),
+        "close-vote" => meetings::close_vote(db, &state.vault, actor, id)
+            .await
+            .map(|_| ()),
         "publish" => result_publicity::publish(db, actor, id).await.map(|_| ()),
         _ => return Err(AppError::NotFound),
     };

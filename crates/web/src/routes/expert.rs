@@ -185,7 +185,7 @@ async fn ballot(
         .iter()
         .filter_map(|(k, v)| Some((k.strip_prefix("choice_")?.parse().ok()?, v.clone())))
         .collect();
-    let outcome = expert_work::vote(&state.db, user.actor(&ip), m, &choices)
+    let outcome = expert_work::vote(&state.db, &state.vault, user.actor(&ip), m, &choices)
         .await
         .map(|_| ());
     after(&state, ctx, outcome).await
