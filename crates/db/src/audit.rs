@@ -1,9 +1,10 @@
 //! 审计日志 — append-only audit events.
 
 use chrono::{DateTime, SubsecRound, Utc};
+use hmac::{KeyInit, Mac};
 use sha2::{Digest, Sha256};
 
-use crate::{Db, DbResult, Tx, TxInner, with_pool, with_tx};
+use crate::{AuditKey, Db, DbResult, Tx, TxInner, with_pool, with_tx};
 
 /// One audit event: who did what to which object, and how it ended.
 #[derive(Debug, Clone, Default)]
@@ -36,10 +37,43 @@ pub struct AuditRow {
 }
 
 const INSERT: &str = "INSERT INTO audit_event (at, actor_id, actor_role, action, object, result, \
-                      detail, ip, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+                      detail, ip, prev_hash, hash, keyed) \
+                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, TRUE)";
 
-/// The hash that chains an event to its predecessor. Times are hashed at microsecond
-/// precision, which both databases store exactly.
+/// The fields of an event as the chain reads them: length-prefixed, so no two events
+/// share an encoding. Times at microsecond precision, which both databases store exactly.
+fn chain_parts<'a>(
+    prev: &'a str,
+    at: &'a str,
+    e: &'a AuditFields<'a>,
+    id: &'a str,
+) -> [&'a str; 9] {
+    [
+        prev,
+        at,
+        id,
+        e.actor_role.unwrap_or(""),
+        e.action,
+        e.object,
+        e.result,
+        e.detail,
+        e.ip.unwrap_or(""),
+    ]
+}
+
+/// The keyed link of an event to its predecessor (HMAC-SHA256 under the audit key).
+pub fn chain_mac(key: &AuditKey, prev: &str, at: DateTime<Utc>, e: &AuditFields<'_>) -> String {
+    let at = at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    let actor = e.actor_id.map(|i| i.to_string()).unwrap_or_default();
+    let mut mac = hmac::Hmac::<Sha256>::new_from_slice(key.bytes()).expect("any key length");
+    for part in chain_parts(prev, &at, e, &actor) {
+        mac.update(&(part.len() as u64).to_be_bytes());
+        mac.update(part.as_bytes());
+    }
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// The unkeyed link of events written before the chain had a key (plain SHA-256).
 pub fn chain_hash(prev: &str, at: DateTime<Utc>, e: &AuditFields<'_>) -> String {
     let mut h = Sha256::new();
     for part in [
@@ -100,7 +134,7 @@ pub async fn record_in(tx: &mut Tx, e: &AuditEvent<'_>) -> DbResult<()> {
         }
     };
     let at = Utc::now().trunc_subsecs(6);
-    let hash = chain_hash(&prev, at, &AuditFields::from(e));
+    let hash = chain_mac(&tx.audit_key, &prev, at, &AuditFields::from(e));
     with_tx!(tx, c => sqlx::query(INSERT).bind(at).bind(e.actor_id).bind(e.actor_role)
         .bind(e.action).bind(e.object).bind(e.result).bind(e.detail).bind(e.ip).bind(&prev)
         .bind(&hash).execute(&mut **c).await.map(|r| r.rows_affected()))?;
@@ -134,14 +168,35 @@ pub enum ChainCheck {
     Truncated,
 }
 
-/// Recomputes the whole chain, in pages, oldest first.
-pub async fn verify_chain(db: &Db) -> DbResult<ChainCheck> {
+/// The chain's head as written to an anchor outside the database: the last event's id
+/// and its link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    pub id: i64,
+    pub hash: String,
+}
+
+/// The newest event's id and link (none while the log is empty).
+pub async fn head(db: &Db) -> DbResult<Option<Anchor>> {
+    let sql = "SELECT id, hash FROM audit_event ORDER BY id DESC LIMIT 1";
+    let row: Option<(i64, String)> =
+        with_pool!(db, p => sqlx::query_as(sql).fetch_optional(p).await)?;
+    Ok(row.map(|(id, hash)| Anchor { id, hash }))
+}
+
+/// Recomputes the whole chain, in pages, oldest first, and checks it against the anchors
+/// kept outside the database: an anchored event must still be there with the same link,
+/// so a chain rewritten from the start (even with the key) or cut short is caught.
+pub async fn verify_chain(db: &Db, anchors: &[Anchor]) -> DbResult<ChainCheck> {
+    let key = db.audit_key();
     let mut prev = String::new();
     let mut after = 0i64;
     let mut rows = 0u64;
+    let mut keyed_seen = false;
+    let mut anchored = 0;
     loop {
-        let sql = "SELECT id, at, actor_id, actor_role, action, object, result, detail, ip, prev_hash, hash \
-                   FROM audit_event WHERE id > $1 ORDER BY id LIMIT 1000";
+        let sql = "SELECT id, at, actor_id, actor_role, action, object, result, detail, ip, prev_hash, \
+                   hash, keyed FROM audit_event WHERE id > $1 ORDER BY id LIMIT 1000";
         let page: Vec<ChainRow> =
             with_pool!(db, p => sqlx::query_as(sql).bind(after).fetch_all(p).await)?;
         if page.is_empty() {
@@ -163,11 +218,33 @@ pub async fn verify_chain(db: &Db) -> DbResult<ChainCheck> {
                 detail: &r.detail,
                 ip: r.ip.as_deref(),
             };
-            if chain_hash(&prev, r.at, &fields) != r.hash {
+            // Unkeyed links are only believed before the first keyed one.
+            if !r.keyed && keyed_seen {
+                return Ok(ChainCheck::Broken {
+                    id: r.id,
+                    reason: "记录未用审计密钥签名",
+                });
+            }
+            keyed_seen |= r.keyed;
+            let expected = if r.keyed {
+                chain_mac(key, &prev, r.at, &fields)
+            } else {
+                chain_hash(&prev, r.at, &fields)
+            };
+            if expected != r.hash {
                 return Ok(ChainCheck::Broken {
                     id: r.id,
                     reason: "记录内容被修改",
                 });
+            }
+            if let Some(a) = anchors.iter().find(|a| a.id == r.id) {
+                if a.hash != r.hash {
+                    return Ok(ChainCheck::Broken {
+                        id: r.id,
+                        reason: "与库外锚点记录的链值不符（日志被整体重写）",
+                    });
+                }
+                anchored += 1;
             }
             prev = r.hash.clone();
             after = r.id;
@@ -175,10 +252,12 @@ pub async fn verify_chain(db: &Db) -> DbResult<ChainCheck> {
         }
     }
     let head: String = with_pool!(db, p => sqlx::query_scalar("SELECT hash FROM audit_head WHERE id = 1").fetch_one(p).await)?;
-    Ok(if head == prev {
-        ChainCheck::Intact { rows }
-    } else {
+    // An anchor past the last event means events at the end were removed.
+    let distinct: std::collections::BTreeSet<i64> = anchors.iter().map(|a| a.id).collect();
+    Ok(if head != prev || anchored < distinct.len() {
         ChainCheck::Truncated
+    } else {
+        ChainCheck::Intact { rows }
     })
 }
 
@@ -195,6 +274,7 @@ struct ChainRow {
     ip: Option<String>,
     prev_hash: String,
     hash: String,
+    keyed: bool,
 }
 
 /// Number of events whose action starts with `action_prefix` (empty: all).

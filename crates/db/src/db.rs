@@ -27,8 +27,39 @@ pub enum Backend {
 pub enum Db {
     /// SQLite has one writer at a time; [`WriteGate`] queues this process's writers fairly
     /// before they take a connection.
-    Sqlite(SqlitePool, WriteGate),
-    Postgres(PgPool),
+    Sqlite(SqlitePool, WriteGate, AuditKey),
+    Postgres(PgPool, AuditKey),
+}
+
+/// The key the audit chain is computed with (HMAC-SHA256). It lives outside the database
+/// (in `keys_dir`), so write access to the database alone cannot rewrite the chain.
+#[derive(Clone)]
+pub struct AuditKey(Arc<[u8; 32]>);
+
+impl AuditKey {
+    /// A key of 32 bytes.
+    pub fn new(bytes: [u8; 32]) -> Self {
+        Self(Arc::new(bytes))
+    }
+
+    /// The key's bytes.
+    pub fn bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
+impl Default for AuditKey {
+    /// All zeros: for tools and tests that open a database without the keys folder. A
+    /// chain written with it verifies only with it.
+    fn default() -> Self {
+        Self::new([0; 32])
+    }
+}
+
+impl std::fmt::Debug for AuditKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AuditKey([redacted])")
+    }
 }
 
 /// The queue in front of SQLite's single writer. Writers wait here, in arrival order and
@@ -45,6 +76,8 @@ pub struct WriteGate {
 pub struct Tx {
     #[doc(hidden)]
     pub inner: TxInner,
+    /// The audit chain's key, for events written in this transaction.
+    pub(crate) audit_key: AuditKey,
     // Dropped after the transaction: the next writer goes once this one is rolled back.
     _gate: Option<OwnedSemaphorePermit>,
     _held: HeldTx,
@@ -70,6 +103,8 @@ pub struct DbOptions {
     /// How long a statement waits for a lock another connection holds: SQLite's busy
     /// timeout (another process writing), PostgreSQL's `lock_timeout` (a row being changed).
     pub busy_timeout: Duration,
+    /// The audit chain's key.
+    pub audit_key: AuditKey,
 }
 
 impl Default for DbOptions {
@@ -81,6 +116,7 @@ impl Default for DbOptions {
             max_connections: 16,
             acquire_timeout: Duration::from_secs(5),
             busy_timeout: Duration::from_secs(5),
+            audit_key: AuditKey::default(),
         }
     }
 }
@@ -115,7 +151,7 @@ impl Db {
                 permits: Arc::new(Semaphore::new(1)),
                 wait: opts.acquire_timeout,
             };
-            Ok(Db::Sqlite(pool, gate))
+            Ok(Db::Sqlite(pool, gate, opts.audit_key.clone()))
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let lock_timeout = format!("{}ms", opts.busy_timeout.as_millis());
             let options = PgConnectOptions::from_str(url)
@@ -128,7 +164,7 @@ impl Db {
                 .connect_with(options)
                 .await
                 .map_err(connect_err)?;
-            Ok(Db::Postgres(pool))
+            Ok(Db::Postgres(pool, opts.audit_key.clone()))
         } else {
             Err(DbError::UnsupportedUrl(redact_url(url)))
         }
@@ -138,7 +174,14 @@ impl Db {
     pub fn backend(&self) -> Backend {
         match self {
             Db::Sqlite(..) => Backend::Sqlite,
-            Db::Postgres(_) => Backend::Postgres,
+            Db::Postgres(..) => Backend::Postgres,
+        }
+    }
+
+    /// The audit chain's key.
+    pub fn audit_key(&self) -> &AuditKey {
+        match self {
+            Db::Sqlite(_, _, k) | Db::Postgres(_, k) => k,
         }
     }
 
@@ -146,8 +189,8 @@ impl Db {
     /// migrating, so several servers may start against one database at the same time.
     pub async fn migrate(&self) -> DbResult<()> {
         match self {
-            Db::Sqlite(p, _) => SQLITE_MIGRATOR.run(p).await?,
-            Db::Postgres(p) => {
+            Db::Sqlite(p, ..) => SQLITE_MIGRATOR.run(p).await?,
+            Db::Postgres(p, _) => {
                 // Another server may be migrating: wait for its advisory lock as long as it
                 // takes, not the requests' lock timeout.
                 let mut conn = p.acquire().await?;
@@ -172,19 +215,21 @@ impl Db {
     pub async fn begin_write(&self) -> DbResult<Tx> {
         crate::held_transactions::assert_none_held();
         Ok(match self {
-            Db::Sqlite(p, gate) => {
+            Db::Sqlite(p, gate, key) => {
                 let permit = tokio::time::timeout(gate.wait, gate.permits.clone().acquire_owned())
                     .await
                     .map_err(|_| DbError::Busy("等待写入超时"))?
                     .map_err(|_| DbError::Busy("写入队列已关闭"))?;
                 Tx {
                     inner: TxInner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+                    audit_key: key.clone(),
                     _gate: Some(permit),
                     _held: HeldTx::enter(),
                 }
             }
-            Db::Postgres(p) => Tx {
+            Db::Postgres(p, key) => Tx {
                 inner: TxInner::Postgres(p.begin().await?),
+                audit_key: key.clone(),
                 _gate: None,
                 _held: HeldTx::enter(),
             },

@@ -75,7 +75,7 @@ pub async fn claim(db: &Db, worker: &str) -> DbResult<Option<Job>> {
     crate::held_transactions::assert_none_held();
     let job = match db {
         // SQLite serialises writers, so the single UPDATE is already exclusive.
-        Db::Sqlite(p, _) => {
+        Db::Sqlite(p, ..) => {
             sqlx::query_as(
                 "UPDATE job SET status = 'running', attempts = attempts + 1, locked_by = $1, \
                  locked_at = $2 WHERE id = (SELECT id FROM job WHERE status = 'queued' \
@@ -87,7 +87,7 @@ pub async fn claim(db: &Db, worker: &str) -> DbResult<Option<Job>> {
             .fetch_optional(p)
             .await?
         }
-        Db::Postgres(p) => {
+        Db::Postgres(p, _) => {
             sqlx::query_as(
                 "UPDATE job SET status = 'running', attempts = attempts + 1, locked_by = $1, \
                  locked_at = $2 WHERE id = (SELECT id FROM job WHERE status = 'queued' \

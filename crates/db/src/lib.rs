@@ -44,7 +44,7 @@ pub mod test_support;
 pub mod unit_review;
 pub mod units;
 
-pub use db::{Backend, Db, DbOptions, Tx, TxInner, WriteGate, redact_url};
+pub use db::{AuditKey, Backend, Db, DbOptions, Tx, TxInner, WriteGate, redact_url};
 pub use error::{DbError, DbResult, is_busy_cause, is_busy_error};
 
 /// Where a query runs: on the pool, or inside the caller's open transaction. Read functions
@@ -74,8 +74,8 @@ macro_rules! with_pool {
     ($db:expr, $p:ident => $body:expr) => {{
         $crate::held_transactions::assert_none_held();
         match $db {
-            $crate::Db::Sqlite($p, _) => $body,
-            $crate::Db::Postgres($p) => $body,
+            $crate::Db::Sqlite($p, ..) => $body,
+            $crate::Db::Postgres($p, _) => $body,
         }
     }};
 }

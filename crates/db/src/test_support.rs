@@ -34,6 +34,14 @@ pub fn backend() -> Backend {
     }
 }
 
+/// Default pool options with a random audit key, as a real installation has.
+fn test_options() -> DbOptions {
+    DbOptions {
+        audit_key: crate::AuditKey::new(rand::random()),
+        ..DbOptions::default()
+    }
+}
+
 impl TestDb {
     /// Creates and migrates a fresh database on the backend chosen by the environment.
     pub async fn new() -> TestDb {
@@ -47,7 +55,7 @@ impl TestDb {
     pub async fn sqlite() -> TestDb {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}/test.db", dir.path().display());
-        let db = Db::connect(&url, &DbOptions::default())
+        let db = Db::connect(&url, &test_options())
             .await
             .expect("open sqlite");
         db.migrate().await.expect("migrate sqlite");

@@ -107,7 +107,9 @@ async fn office_fees(
     totp: &[(String, String)],
 ) -> anyhow::Result<()> {
     let (office, orders): (i64, i64) = zc_db::with_pool!(db, p => sqlx::query_as(
-        "SELECT office_id, COUNT(*) FROM payment_order GROUP BY office_id ORDER BY COUNT(*) DESC LIMIT 1")
+        "SELECT office_id, COUNT(*) FROM payment_order WHERE office_id IN \
+         (SELECT org_id FROM account WHERE org_kind = 'office' AND role = 'office_staff') \
+         GROUP BY office_id ORDER BY COUNT(*) DESC LIMIT 1")
         .fetch_one(p).await)?;
     let login: String = zc_db::with_pool!(db, p => sqlx::query_scalar(
         "SELECT login_name FROM account WHERE org_kind = 'office' AND org_id = $1 AND role = 'office_staff' \

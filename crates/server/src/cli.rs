@@ -198,19 +198,31 @@ async fn create_user(
 async fn verify_audit(config: Config) -> anyhow::Result<()> {
     use zc_db::audit::{ChainCheck, verify_chain};
     prepare_sqlite_dir(&config)?;
+    let anchors = crate::audit_anchor::read(&crate::audit_anchor::path(&config.data_dir))?;
     let db = open_database(&config).await?;
-    let result = verify_chain(&db).await;
+    let result = verify_chain(&db, &anchors).await;
+    // A verified head is anchored too: a later rewrite or cut has to match it.
+    let anchored = match &result {
+        Ok(ChainCheck::Intact { .. }) => {
+            crate::audit_anchor::write(&db, &crate::audit_anchor::path(&config.data_dir)).await
+        }
+        _ => Ok(None),
+    };
     db.close().await;
+    anchored?;
     match result? {
         ChainCheck::Intact { rows } => {
-            println!("审计日志完整：共 {rows} 条记录，哈希链校验通过。");
+            println!(
+                "审计日志完整：共 {rows} 条记录，密钥签名的哈希链校验通过，与库外锚点 {} 个一致。",
+                anchors.len()
+            );
             Ok(())
         }
         ChainCheck::Broken { id, reason } => {
             bail!("审计日志校验失败：第 {id} 条记录处链条断开（{reason}）")
         }
         ChainCheck::Truncated => {
-            bail!("审计日志校验失败：最新的记录被删除（链头与最后一条记录不符）")
+            bail!("审计日志校验失败：最新的记录被删除（链头或库外锚点与最后一条记录不符）")
         }
     }
 }

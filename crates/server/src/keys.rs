@@ -1,6 +1,6 @@
 //! Secrets generated on first run and kept in `data/keys/` with 0600 permissions: the
-//! session key (from which the CSRF key is derived) and the field-encryption key for
-//! identity numbers. A lost key folder invalidates sessions and encrypted fields, so
+//! session key (from which the CSRF key is derived), the field-encryption key for
+//! identity numbers and the audit chain's key. A lost key folder invalidates sessions and encrypted fields, so
 //! back it up with the database.
 
 use std::{
@@ -20,9 +20,18 @@ use sha2::{Digest, Sha256};
 pub struct Keys {
     pub session_key: SecretSlice<u8>,
     pub field_key: SecretSlice<u8>,
+    /// Keys the audit chain (HMAC), so database write access alone cannot rewrite it.
+    pub audit_key: SecretSlice<u8>,
 }
 
 impl Keys {
+    /// The audit chain's key, for the database handle.
+    pub fn audit_key(&self) -> zc_db::AuditKey {
+        let mut bytes = [0u8; 32];
+        bytes.copy_from_slice(&self.audit_key.expose_secret()[..32]);
+        zc_db::AuditKey::new(bytes)
+    }
+
     /// The CSRF key, derived from the session key so that there is one secret less to keep.
     pub fn csrf_key(&self) -> [u8; 32] {
         let mut h = Sha256::new();
@@ -90,9 +99,11 @@ pub fn load_or_create(dir: &Path) -> anyhow::Result<Keys> {
         .with_context(|| format!("无法设置密钥目录 {} 的权限", dir.display()))?;
     let session = read_or_create(dir, "session.key", || random_key(64))?;
     let field = read_or_create(dir, "field.key", || random_key(32))?;
+    let audit = read_or_create(dir, "audit.key", || random_key(32))?;
     Ok(Keys {
         session_key: decode(dir, "session.key", &session, 64)?,
         field_key: decode(dir, "field.key", &field, 32)?,
+        audit_key: decode(dir, "audit.key", &audit, 32)?,
     })
 }
 

@@ -1,6 +1,7 @@
 //! The `zhicheng` server: configuration, secrets, wiring and start-up. The binary in
 //! `main.rs` is a thin command-line front; tests build the same [`startup::Application`].
 
+pub mod audit_anchor;
 pub mod cli;
 pub mod config;
 pub mod keys;

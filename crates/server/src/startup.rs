@@ -36,6 +36,8 @@ pub struct Application {
     port: u16,
     /// The local Alipay simulator's routes, when it is the gateway in use.
     simulator: Option<axum::Router>,
+    /// Where the audit chain's head is anchored outside the database.
+    anchors: std::path::PathBuf,
 }
 
 /// Makes sure `dir` exists and accepts writes, with a message that says how to fix it.
@@ -61,10 +63,12 @@ pub fn ensure_writable(dir: &Path, what: &str) -> anyhow::Result<()> {
 pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
     let url = config.database_url();
     let wait = std::time::Duration::from_secs(config.db_wait_seconds);
+    let keys = crate::keys::load_or_create(&config.keys_dir())?;
     let opts = DbOptions {
         max_connections: config.db_max_connections,
         acquire_timeout: wait,
         busy_timeout: wait,
+        audit_key: keys.audit_key(),
     };
     let db = Db::connect(&url, &opts).await.map_err(|e| {
         anyhow::anyhow!("{e}。请检查 database_url（ZC_DATABASE_URL）是否正确、数据库是否已启动")
@@ -175,6 +179,7 @@ impl Application {
                 run_worker: config.worker,
                 port,
                 simulator: payments.simulator,
+                anchors: crate::audit_anchor::path(&config.data_dir),
             },
             report,
         ))
@@ -228,6 +233,7 @@ impl Application {
         let sweep = tokio::spawn(sweep_expired(
             db.clone(),
             self.state.payments.clone(),
+            self.anchors.clone(),
             stop_rx.clone(),
         ));
 
@@ -259,10 +265,14 @@ impl Application {
 async fn sweep_expired(
     db: Db,
     payments: std::sync::Arc<dyn zc_services::payments::PaymentGateway>,
+    anchors: std::path::PathBuf,
     mut stop: watch::Receiver<bool>,
 ) {
     let store = DbSessionStore::new(db.clone());
     loop {
+        if let Err(e) = crate::audit_anchor::write(&db, &anchors).await {
+            tracing::warn!(error = ?e, "audit anchor not written");
+        }
         if let Err(e) = store.delete_expired().await {
             tracing::warn!(error = %e, "session sweep failed");
         }

@@ -429,7 +429,7 @@ async fn a_committee_draws_votes_in_secret_publishes_and_an_objection_cancels_on
         "SELECT COUNT(*) FROM sealed_ballot WHERE meeting_id = $1").bind(meeting).fetch_one(p).await)
     .unwrap();
     assert_eq!(left, 0);
-    if let zc_db::Db::Postgres(p) = &app.db {
+    if let zc_db::Db::Postgres(p, _) = &app.db {
         let writers: i64 = sqlx::query_scalar(
             "SELECT COUNT(DISTINCT xmin::text) FROM ballot WHERE meeting_id = $1",
         )

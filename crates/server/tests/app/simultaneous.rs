@@ -327,8 +327,8 @@ async fn hold_every_connection(app: &TestApp, n: usize) -> Vec<Box<dyn std::any:
     let mut held: Vec<Box<dyn std::any::Any + Send>> = Vec::new();
     for _ in 0..n {
         match &app.db {
-            zc_db::Db::Sqlite(p, _) => held.push(Box::new(p.acquire().await.unwrap())),
-            zc_db::Db::Postgres(p) => held.push(Box::new(p.acquire().await.unwrap())),
+            zc_db::Db::Sqlite(p, ..) => held.push(Box::new(p.acquire().await.unwrap())),
+            zc_db::Db::Postgres(p, _) => held.push(Box::new(p.acquire().await.unwrap())),
         }
     }
     held

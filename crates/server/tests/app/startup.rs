@@ -152,9 +152,32 @@ fn verify_audit_reports_an_intact_chain_and_a_tampered_one() {
     let out = run(&["admin", "verify-audit"]);
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("哈希链校验通过"));
+    // The verified head was anchored outside the database.
+    let anchors = std::fs::read_to_string(dir.path().join("data/audit-anchors.log")).unwrap();
+    assert_eq!(anchors.lines().count(), 1);
 
     let db = dir.path().join("data/zhicheng.db");
     let rt = tokio::runtime::Runtime::new().unwrap();
+    // The last event removed and the head set back: the chain alone looks whole, but the
+    // anchor names an event that is gone.
+    rt.block_on(async {
+        let db = zc_db::Db::connect(&format!("sqlite://{}", db.display()), &zc_db::DbOptions::default()).await.unwrap();
+        zc_db::with_pool!(&db, p => sqlx::query("DELETE FROM audit_event WHERE id = (SELECT MAX(id) FROM audit_event)")
+            .execute(p).await.map(|_| ())).unwrap();
+        zc_db::with_pool!(&db, p => sqlx::query(
+            "UPDATE audit_head SET hash = (SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1) WHERE id = 1")
+            .execute(p).await.map(|_| ())).unwrap();
+        db.close().await;
+    });
+    let out = run(&["admin", "verify-audit"]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("最新的记录被删除"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::remove_file(dir.path().join("data/audit-anchors.log")).unwrap();
+
     rt.block_on(async {
         let db = zc_db::Db::connect(&format!("sqlite://{}", db.display()), &zc_db::DbOptions::default()).await.unwrap();
         zc_db::with_pool!(&db, p => sqlx::query("UPDATE audit_event SET ip = '10.9.9.9' WHERE id = 2")
