@@ -10,7 +10,7 @@ cargo build --release -p zhicheng --bin zhicheng --example bench_fees
 BIN="$CARGO_TARGET_DIR/release"
 PG="postgres://postgres@127.0.0.1:5432"
 export ZC_LOG_LEVEL=error
-ORDERS="${1:-100000}"
+ORDERS="${1:-100000}" PEOPLE="${2:-64}" SECONDS_EACH="${3:-10}" NOTIFIES="${4:-5000}"
 run() { # name, database url (empty = SQLite in the data dir)
   local name=$1 url=$2 dir
   dir=$(mktemp -d)
@@ -23,7 +23,7 @@ run() { # name, database url (empty = SQLite in the data dir)
   export ZC_DATA_DIR="$dir"
   echo "== $name"
   "$BIN/zhicheng" seed-applications --count "$ORDERS" --status awaiting_fee >/dev/null
-  "$BIN/examples/bench_fees" "${2:-64}" "${3:-10}" "${4:-5000}"
+  "$BIN/examples/bench_fees" "$PEOPLE" "$SECONDS_EACH" "$NOTIFIES"
   rm -rf "$dir"
 }
 run SQLite ""

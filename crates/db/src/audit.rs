@@ -46,12 +46,12 @@ fn chain_parts<'a>(
     prev: &'a str,
     at: &'a str,
     e: &'a AuditFields<'a>,
-    id: &'a str,
+    actor_id: &'a str,
 ) -> [&'a str; 9] {
     [
         prev,
         at,
-        id,
+        actor_id,
         e.actor_role.unwrap_or(""),
         e.action,
         e.object,
@@ -75,18 +75,10 @@ pub fn chain_mac(key: &AuditKey, prev: &str, at: DateTime<Utc>, e: &AuditFields<
 
 /// The unkeyed link of events written before the chain had a key (plain SHA-256).
 pub fn chain_hash(prev: &str, at: DateTime<Utc>, e: &AuditFields<'_>) -> String {
+    let at = at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    let actor = e.actor_id.map(|i| i.to_string()).unwrap_or_default();
     let mut h = Sha256::new();
-    for part in [
-        prev,
-        &at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
-        &e.actor_id.map(|i| i.to_string()).unwrap_or_default(),
-        e.actor_role.unwrap_or(""),
-        e.action,
-        e.object,
-        e.result,
-        e.detail,
-        e.ip.unwrap_or(""),
-    ] {
+    for part in chain_parts(prev, &at, e, &actor) {
         h.update((part.len() as u64).to_be_bytes());
         h.update(part.as_bytes());
     }

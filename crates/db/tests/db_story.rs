@@ -322,24 +322,29 @@ async fn both_backends_have_the_same_tables_and_columns() {
     );
 }
 
+/// Writes one `test.event` with `detail`.
+async fn record_test_event(db: &Db, detail: &str) {
+    zc_db::audit::record(
+        db,
+        &zc_db::audit::AuditEvent {
+            action: "test.event",
+            object: "x",
+            result: "ok",
+            detail,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+}
+
 #[tokio::test]
 async fn the_audit_chain_detects_edits_and_deletions() {
-    use zc_db::audit::{self, AuditEvent, ChainCheck};
+    use zc_db::audit::{self, ChainCheck};
     let t = TestDb::new().await;
     for i in 0..5 {
         let detail = format!("第{i}次");
-        audit::record(
-            &t.db,
-            &AuditEvent {
-                action: "test.event",
-                object: "x",
-                result: "ok",
-                detail: &detail,
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+        record_test_event(&t.db, &detail).await;
     }
     assert_eq!(
         audit::verify_chain(&t.db, &[]).await.unwrap(),
@@ -374,18 +379,7 @@ async fn the_audit_chain_detects_edits_and_deletions() {
 
     let t2 = TestDb::new().await;
     for _ in 0..3 {
-        audit::record(
-            &t2.db,
-            &AuditEvent {
-                action: "test.event",
-                object: "x",
-                result: "ok",
-                detail: "d",
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+        record_test_event(&t2.db, "d").await;
     }
     with_pool!(&t2.db, p => sqlx::query("DELETE FROM audit_event WHERE id = (SELECT MAX(id) FROM audit_event)")
         .execute(p).await.map(|_| ())).unwrap();
@@ -397,27 +391,10 @@ async fn the_audit_chain_detects_edits_and_deletions() {
 
 #[tokio::test]
 async fn a_chain_rewritten_without_the_key_or_from_the_start_is_caught() {
-    use zc_db::audit::{self, Anchor, AuditEvent, AuditFields, ChainCheck, chain_hash, chain_mac};
+    use zc_db::audit::{self, Anchor, AuditFields, ChainCheck, chain_hash, chain_mac};
     let t = TestDb::new().await;
-    let write = |detail: &'static str| {
-        let db = t.db.clone();
-        async move {
-            audit::record(
-                &db,
-                &AuditEvent {
-                    action: "test.event",
-                    object: "x",
-                    result: "ok",
-                    detail,
-                    ..Default::default()
-                },
-            )
-            .await
-            .unwrap()
-        }
-    };
     for d in ["一", "二", "三"] {
-        write(d).await;
+        record_test_event(&t.db, d).await;
     }
     let anchor = audit::head(&t.db).await.unwrap().unwrap();
     assert_eq!(
@@ -492,18 +469,7 @@ async fn a_chain_rewritten_without_the_key_or_from_the_start_is_caught() {
         hash: "0".repeat(64),
     };
     let t2 = TestDb::new().await;
-    audit::record(
-        &t2.db,
-        &AuditEvent {
-            action: "test.event",
-            object: "x",
-            result: "ok",
-            detail: "d",
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    record_test_event(&t2.db, "d").await;
     assert_eq!(
         audit::verify_chain(&t2.db, &[far]).await.unwrap(),
         ChainCheck::Truncated

@@ -47,6 +47,20 @@ fn report(what: &str, n: usize, errors: usize, took: Duration, times: &mut [Dura
     );
 }
 
+/// The answer times and the errors of every sender.
+async fn gather(
+    tasks: Vec<tokio::task::JoinHandle<(Vec<Duration>, usize)>>,
+) -> anyhow::Result<(Vec<Duration>, usize)> {
+    let mut times = Vec::new();
+    let mut errors = 0;
+    for t in tasks {
+        let (mut t, e) = t.await?;
+        times.append(&mut t);
+        errors += e;
+    }
+    Ok((times, errors))
+}
+
 /// `people` applicants with an order reload 费用管理 for `seconds`.
 async fn my_fees(base: &str, db: &zc_db::Db, people: usize, seconds: u64) -> anyhow::Result<()> {
     let payers: Vec<(i64, String)> = zc_db::with_pool!(db, p => sqlx::query_as(
@@ -81,13 +95,7 @@ async fn my_fees(base: &str, db: &zc_db::Db, people: usize, seconds: u64) -> any
             (times, errors)
         }));
     }
-    let mut times = Vec::new();
-    let mut errors = 0;
-    for t in tasks {
-        let (mut t, e) = t.await?;
-        times.append(&mut t);
-        errors += e;
-    }
+    let (mut times, errors) = gather(tasks).await?;
     let took = started.elapsed();
     report(
         &format!("/my/fees, {} people at once", payers.len()),
@@ -220,13 +228,7 @@ async fn notifies(
                 (times, errors)
             }));
         }
-        let mut times = Vec::new();
-        let mut errors = 0;
-        for t in tasks {
-            let (mut t, e) = t.await?;
-            times.append(&mut t);
-            errors += e;
-        }
+        let (mut times, errors) = gather(tasks).await?;
         let took = started.elapsed();
         report(
             &format!("{round}, {people} senders"),

@@ -153,6 +153,17 @@ async fn staff_refund_through_the_gateway_and_see_only_their_own_orders() {
         ["金额不符：本平台40.00元，支付宝50.00元"]
     );
 
+    // The list pages (and a page past the end shows the last one).
+    for page in ["/office/fees?page=2", "/office/fees?page=500&per_page=20"] {
+        let res = office.get(page).await;
+        assert_eq!(res.status(), StatusCode::OK, "{page}");
+        let doc = html(&res.text().await.unwrap());
+        assert!(
+            !texts(&doc, "#fee-table td[data-label=订单号]").is_empty(),
+            "{page}"
+        );
+    }
+
     // A bill date that is not a past day is refused beside the field, as typed.
     for (typed, why) in [
         ("2026-13-45", "请按“年-月-日”填写账单日期，例如 2026-11-29"),

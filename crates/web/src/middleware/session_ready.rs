@@ -45,36 +45,28 @@ pub async fn load(State(state): State<AppState>, req: Request, next: Next) -> Re
     };
     let now = Utc::now().timestamp();
     let mut idle_limit = 0;
+    let touched = session
+        .get::<i64>(TOUCHED_AT_KEY)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or(0);
     if signed_in {
         let user: Option<SessionUser> = session.get(crate::auth::USER_KEY).await.ok().flatten();
         idle_limit = user.map_or(0, |u| state.config.idle_seconds(u.role));
-        let touched = session
-            .get::<i64>(TOUCHED_AT_KEY)
-            .await
-            .ok()
-            .flatten()
-            .unwrap_or(0);
         if now - touched > idle_limit {
             let _ = session.flush().await;
             return next.run(req).await;
         }
     }
     let res = next.run(req).await;
-    if signed_in && !session.is_modified() {
-        let touched = session
-            .get::<i64>(TOUCHED_AT_KEY)
-            .await
-            .ok()
-            .flatten()
-            .unwrap_or(0);
-        if now - touched >= touch_every(idle_limit) {
-            // Marks the session modified, so the session layer saves it with a deadline of
-            // the role's own limit.
-            let _ = session.insert(TOUCHED_AT_KEY, now).await;
-            session.set_expiry(Some(Expiry::OnInactivity(time::Duration::seconds(
-                idle_limit,
-            ))));
-        }
+    if signed_in && !session.is_modified() && now - touched >= touch_every(idle_limit) {
+        // Marks the session modified, so the session layer saves it with a deadline of the
+        // role's own limit.
+        let _ = session.insert(TOUCHED_AT_KEY, now).await;
+        session.set_expiry(Some(Expiry::OnInactivity(time::Duration::seconds(
+            idle_limit,
+        ))));
     }
     res
 }

@@ -97,11 +97,21 @@ pub struct FeeQuery {
     pub channel: String,
     #[serde(default)]
     pub item: String,
-    pub page: Option<u64>,
-    pub per_page: Option<u64>,
+    // Kept as text: 缴费管理 flattens this into its own query, and flattened fields reach
+    // serde as strings, so a number here would refuse every `?page=2`.
+    #[serde(default)]
+    pub page: Option<String>,
+    #[serde(default)]
+    pub per_page: Option<String>,
 }
 
 impl FeeQuery {
+    /// The page and page size asked for (anything but a number means the default).
+    pub fn paging(&self) -> (Option<u64>, Option<u64>) {
+        let num = |v: &Option<String>| v.as_deref().and_then(|t| t.trim().parse().ok());
+        (num(&self.page), num(&self.per_page))
+    }
+
     /// The database filter (unknown statuses and channels mean "any").
     pub fn filter(&self) -> OrderFilter {
         let clip = |s: &str| s.trim().chars().take(64).collect::<String>();
@@ -201,15 +211,8 @@ async fn render(
     let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let scope = OrderScope::Payer(user.id);
     let filter = q.filter();
-    let (_, pager, rows) = order_page(
-        state,
-        scope,
-        &filter,
-        (q.page, q.per_page),
-        "/my/fees",
-        q.params(),
-    )
-    .await?;
+    let (_, pager, rows) =
+        order_page(state, scope, &filter, q.paging(), "/my/fees", q.params()).await?;
     Ok(ListPage {
         nav: portal_nav(Portal::My, "/my/fees"),
         ctx,

@@ -135,15 +135,8 @@ async fn render(
     let (portal, base) = portal_of(&ctx);
     let filter = q.filter();
     let path = format!("{base}/fees");
-    let (t, pager, rows) = order_page(
-        state,
-        scope,
-        &filter,
-        (q.q.page, q.q.per_page),
-        &path,
-        q.params(),
-    )
-    .await?;
+    let (t, pager, rows) =
+        order_page(state, scope, &filter, q.q.paging(), &path, q.params()).await?;
     let differences = match scope {
         OrderScope::Office(office) => {
             zc_db::payment_notifies::differences_of_office(&state.db, office, 50)
