@@ -125,8 +125,7 @@ pub async fn seed_applications(
                 let app = zc_db::applications::find(&mut tx, id)
                     .await?
                     .ok_or(ServiceError::NotFound)?;
-                // One order a second, going back: order numbers carry the second and the
-                // id's last three digits, and a real office passes far fewer a second.
+                // One 初审通过 a second, going back, as a season of them would be spread.
                 let passed_at = now - Duration::seconds(i as i64);
                 crate::payments::orders::open_for_dossier(&mut tx, &app, passed_at).await?;
             }

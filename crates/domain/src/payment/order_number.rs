@@ -27,5 +27,7 @@ mod tests {
         assert_eq!(order_number(at, 613), "dl20190327103219613");
         assert_eq!(order_number(at, 7), "dl20190327103219007");
         assert_eq!(order_number(at, 1234), "dl201903271032191234");
+        // Order ids 5 and 1005 opened in the same second (a large 批量通过) stay apart.
+        assert_ne!(order_number(at, 5), order_number(at, 1005));
     }
 }
