@@ -188,6 +188,41 @@ async fn two_workers_run_each_job_exactly_once() {
     other.close().await;
 }
 
+#[tokio::test]
+async fn a_dead_workers_job_is_taken_over_once() {
+    let t = TestDb::new().await;
+    create_run_table(&t.db).await;
+    let id = jobs::enqueue(&t.db, "record", serde_json::json!({}), 3)
+        .await
+        .unwrap();
+    // Server A takes the job and dies before finishing it.
+    let taken = jobs::claim(&t.db, "server-a").await.unwrap().unwrap();
+    assert_eq!(taken.id, id);
+    // Its lease runs out; two other servers look for stale jobs at the same moment.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let other = Db::connect(&t.url, &zc_db::DbOptions::default())
+        .await
+        .unwrap();
+    let lease = Duration::from_millis(10);
+    let (a, b) = tokio::join!(
+        jobs::requeue_stale(&t.db, lease),
+        jobs::requeue_stale(&other, lease)
+    );
+    assert_eq!(a.unwrap() + b.unwrap(), 1, "released once");
+    let b = Worker::new(t.db.clone(), "server-b").handle("record", Arc::new(RecordRun));
+    let c = Worker::new(other.clone(), "server-c").handle("record", Arc::new(RecordRun));
+    tokio::join!(drain(b), drain(c));
+    let runs: Vec<i64> = with_pool!(&t.db, p => sqlx::query_scalar(
+        "SELECT job_id FROM test_job_run").fetch_all(p).await)
+    .unwrap();
+    assert_eq!(runs, [id], "run once, by one of the two");
+    assert_eq!(
+        jobs::status_of(&t.db, id).await.unwrap().unwrap(),
+        ("done".to_string(), 2)
+    );
+    other.close().await;
+}
+
 /// Fails until its third attempt.
 struct FlakyTwice;
 

@@ -217,7 +217,7 @@ async fn applicants_change_their_security_question_with_their_password() {
     );
     // The new question is the one kept (counter staff may ask it to confirm identity).
     let kept: String = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
-        "SELECT security_question FROM applicant WHERE phone_masked LIKE '138%'")
+        "SELECT security_question FROM applicant WHERE name = '张三' AND phone_masked = '138****1234'")
         .fetch_one(p).await)
     .unwrap();
     assert_eq!(kept, "您的出生地是？");
