@@ -15,6 +15,7 @@ pub mod calendar;
 pub mod captcha;
 pub mod certificates;
 pub mod committee_meetings;
+pub mod counter;
 pub mod decision_record;
 pub mod demo;
 pub mod error;

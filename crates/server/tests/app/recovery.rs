@@ -474,3 +474,80 @@ async fn outside_demo_mode_the_outboxes_keep_no_codes_or_links() {
     let demo = app.last_sms().await.unwrap();
     assert_eq!(longest_digits(&demo.body), 6, "{}", demo.body);
 }
+
+#[tokio::test]
+async fn at_the_window_staff_record_a_new_mobile_after_checking_the_id_card() {
+    let app = spawn_app().await;
+    let staff = crate::helpers::spawn_second_browser(&app).await;
+    staff.login_as(&app, "zhigaiban").await;
+    let form = |name: &'static str, checked: bool| {
+        let mut f = vec![("id_number", ID), ("name", name), ("phone", "13912346789")];
+        if checked {
+            f.push(("card_checked", "1"));
+        }
+        f
+    };
+    // Without the card check, and with a name that does not match: refused, as typed.
+    let doc = html(
+        &staff
+            .post("/office/counter/phone", &form("李四", false))
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        texts(&doc, "#card_checked-error"),
+        ["请先核验本人身份证原件，再勾选确认"]
+    );
+    assert_eq!(attr(&doc, "#f-name", "value").as_deref(), Some("李四"));
+    assert_eq!(
+        attr(&doc, "#f-phone", "value").as_deref(),
+        Some("13912346789")
+    );
+    let doc = html(
+        &staff
+            .post("/office/counter/phone", &form("李四", true))
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        texts(&doc, "#id_number-error"),
+        ["证件号码与姓名不匹配，或该证件号码未注册"]
+    );
+
+    let doc = html(
+        &staff
+            .post("/office/counter/phone", &form("张三", true))
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(texts(&doc, "#counter-done")[0].contains("139****6789"));
+    // The number is theirs now: they sign in with it, and both numbers were told.
+    let res = app
+        .login_applicant_with("13912346789", app.demo_password.as_deref().unwrap())
+        .await;
+    assert_eq!(location(&res), "/my");
+    let told: Vec<String> = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
+        "SELECT phone_masked FROM sms_outbox WHERE template = 'phone_change_notice' ORDER BY id")
+        .fetch_all(p).await)
+    .unwrap();
+    assert_eq!(told, ["139****6789", "138****1234"]);
+    let audited: i64 = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_event WHERE action = 'phone.counter_change' AND actor_role = 'office_staff'")
+        .fetch_one(p).await)
+    .unwrap();
+    assert_eq!(audited, 1);
+
+    // Only a 职改办's staff work the window.
+    let unit = crate::helpers::spawn_second_browser(&app).await;
+    unit.login_as(&app, "shenhe").await;
+    assert_ne!(
+        unit.get("/office/counter/phone").await.status(),
+        StatusCode::OK
+    );
+}

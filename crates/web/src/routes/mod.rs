@@ -25,6 +25,7 @@ pub mod my_fees;
 pub mod my_unit;
 pub mod office_applications;
 pub mod office_certificates;
+pub mod office_counter;
 pub mod office_fees;
 pub mod office_stage_windows;
 pub mod office_units;

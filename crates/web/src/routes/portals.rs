@@ -59,7 +59,8 @@ pub fn router(state: AppState) -> Router<AppState> {
                 home()
                     .merge(crate::routes::office_units::routes())
                     .merge(crate::routes::office_applications::routes())
-                    .merge(crate::routes::office_fees::routes()),
+                    .merge(crate::routes::office_fees::routes())
+                    .merge(crate::routes::office_counter::routes()),
                 Portal::Office,
             ),
         )
