@@ -284,6 +284,12 @@ async fn last_code(app: &crate::helpers::TestApp) -> String {
         .collect()
 }
 
+async fn sms_count(app: &crate::helpers::TestApp) -> i64 {
+    zc_db::with_pool!(&app.db, p => sqlx::query_scalar("SELECT COUNT(*) FROM sms_outbox")
+        .fetch_one(p).await)
+    .unwrap()
+}
+
 #[tokio::test]
 async fn register_log_out_recover_by_sms_and_log_in_again_on_a_phone() {
     let Some(driver) = start_driver().await else {
@@ -308,6 +314,46 @@ async fn register_log_out_recover_by_sms_and_log_in_again_on_a_phone() {
         .click()
         .await
         .unwrap();
+    // Enter in the last field means 创建用户, never 获取验证码: no code is sent, and the
+    // page says what is missing.
+    let sent_before = sms_count(&app).await;
+    client
+        .find(Locator::Id("f-security_answer"))
+        .await
+        .unwrap()
+        .send_keys("\u{E007}")
+        .await
+        .unwrap();
+    for _ in 0..40 {
+        if js(&client, "return document.readyState === 'complete' && !!document.querySelector('.error-summary');")
+            .await
+            == Value::Bool(true)
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(sms_count(&app).await, sent_before, "Enter sent no code");
+    let summary = client
+        .find(Locator::Css(".error-summary"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(summary.contains("验证码"), "{summary}");
+    assert_eq!(
+        client
+            .find(Locator::Id("f-name"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("韦小宝"),
+        "what was typed stays"
+    );
     click(&client, "button[value=send_code]").await;
     let sent = client
         .find(Locator::Css("[role=status]"))
@@ -321,7 +367,7 @@ async fn register_log_out_recover_by_sms_and_log_in_again_on_a_phone() {
     fill(&client, "f-sms_code", &code).await;
     fill(&client, "f-password", "Wxb-Secure-2026").await;
     fill(&client, "f-password_confirm", "Wxb-Secure-2026").await;
-    click(&client, "button[value=register]").await;
+    click(&client, ".button-row button[value=register]").await;
     assert_eq!(heading(&client).await, "您好，韦小宝");
 
     // Log out.
