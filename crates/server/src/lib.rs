@@ -4,6 +4,7 @@
 pub mod audit_anchor;
 pub mod cli;
 pub mod config;
+mod config_check;
 pub mod keys;
 pub mod payments;
 pub mod startup;

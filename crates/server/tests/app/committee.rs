@@ -394,22 +394,7 @@ async fn a_committee_draws_votes_in_secret_publishes_and_an_objection_cancels_on
         tallies.iter().all(|t| t.starts_with("已投票")),
         "{tallies:?}"
     );
-    let in_ballot: i64 = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
-        "SELECT COUNT(*) FROM ballot WHERE meeting_id = $1").bind(meeting).fetch_one(p).await)
-    .unwrap();
-    assert_eq!(in_ballot, 0, "no choice is written while the vote is open");
-    let sealed: Vec<String> = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
-        "SELECT sealed FROM sealed_ballot WHERE meeting_id = $1").bind(meeting).fetch_all(p).await)
-    .unwrap();
-    assert_eq!(sealed.len(), seated.len() * 2);
-    assert!(
-        sealed
-            .iter()
-            .all(|s| !s.contains("agree") && !s.contains("abstain")),
-        "sealed choices are unreadable"
-    );
-    let distinct: std::collections::BTreeSet<&String> = sealed.iter().collect();
-    assert_eq!(distinct.len(), sealed.len(), "equal choices look different");
+    crate::ballot_secrecy::sealed_while_voting(&app, meeting, seated.len() * 2).await;
     let ballot_columns: Vec<String> = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
         if matches!(app.db, zc_db::Db::Sqlite(..)) { "SELECT name FROM pragma_table_info('ballot')" }
         else { "SELECT column_name::text FROM information_schema.columns WHERE table_name = 'ballot'" })
@@ -422,23 +407,7 @@ async fn a_committee_draws_votes_in_secret_publishes_and_an_objection_cancels_on
         "a ballot has no voter and no time"
     );
     staff.post(&format!("{meeting_path}/close-vote"), &[]).await;
-    // The box is opened in one transaction: the sealed rows are gone, and every ballot of
-    // the meeting was written by that one transaction (on PostgreSQL the same xmin; on
-    // SQLite nothing existed in `ballot` before it), in shuffled order.
-    let left: i64 = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
-        "SELECT COUNT(*) FROM sealed_ballot WHERE meeting_id = $1").bind(meeting).fetch_one(p).await)
-    .unwrap();
-    assert_eq!(left, 0);
-    if let zc_db::Db::Postgres(p, _) = &app.db {
-        let writers: i64 = sqlx::query_scalar(
-            "SELECT COUNT(DISTINCT xmin::text) FROM ballot WHERE meeting_id = $1",
-        )
-        .bind(meeting)
-        .fetch_one(p)
-        .await
-        .unwrap();
-        assert_eq!(writers, 1, "one transaction wrote every ballot");
-    }
+    crate::ballot_secrecy::opened_in_one_transaction(&app, meeting).await;
     let doc = html(&staff.get(&meeting_path).await.text().await.unwrap());
     let tallies = texts(&doc, "#agenda .tally");
     assert!(tallies.iter().all(|t| t.starts_with("同意")), "{tallies:?}");

@@ -8,6 +8,7 @@ mod applicants;
 mod application_forms;
 mod applications;
 mod auth;
+mod ballot_secrecy;
 mod browser;
 mod browser_application;
 mod browser_committee;
