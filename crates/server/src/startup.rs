@@ -205,6 +205,12 @@ impl Application {
         self.state.payments.clone()
     }
 
+    /// Every route the platform serves, read from the router as built (the access matrix
+    /// tries each one).
+    pub fn routes(&self) -> Vec<zc_web::route_catalogue::RouteEntry> {
+        zc_web::route_catalogue::routes(&zc_web::router(self.state.clone()))
+    }
+
     /// Serves until `shutdown` resolves, then lets requests in flight and the job in
     /// progress finish.
     pub async fn run_until_stopped(

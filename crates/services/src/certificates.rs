@@ -214,9 +214,6 @@ pub async fn of_holder(db: &Db, holder_id: i64, id: i64) -> ServiceResult<Certif
 /// 撤销: the issuing 职改办 revokes a certificate (e.g. fraud found later), with a reason;
 /// the public page shows it as revoked at once.
 pub async fn revoke(db: &Db, actor: Actor<'_>, id: i64, reason: &str) -> ServiceResult<()> {
-    if reason.trim().chars().count() < 5 {
-        return Err(FieldErrors::one("reason", "请写明撤销的原因（至少5个字）"));
-    }
     let staff_id = actor.account_id.ok_or(ServiceError::NotFound)?;
     let Desk::Office(office_id) = Desk::of(db, staff_id).await? else {
         return Err(ServiceError::NotFound);
@@ -225,6 +222,10 @@ pub async fn revoke(db: &Db, actor: Actor<'_>, id: i64, reason: &str) -> Service
         .await?
         .filter(|c| c.office_id == office_id)
         .ok_or(ServiceError::NotFound)?;
+    // Checked after the scope, so another office learns nothing from the answer.
+    if reason.trim().chars().count() < 5 {
+        return Err(FieldErrors::one("reason", "请写明撤销的原因（至少5个字）"));
+    }
     let mut tx = db.begin_write().await?;
     if !zc_db::certificates::set_status(&mut tx, id, "revoked").await? {
         return Err(ServiceError::refused("not_valid", "该证书已作废或已撤销"));

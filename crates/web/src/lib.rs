@@ -13,6 +13,7 @@ pub mod files;
 pub mod metrics;
 pub mod middleware;
 pub mod pager;
+pub mod route_catalogue;
 pub mod router;
 pub mod routes;
 pub mod state;

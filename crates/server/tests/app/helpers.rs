@@ -18,6 +18,8 @@ pub struct TestApp {
     pub demo_password: Option<String>,
     /// `(login, TOTP secret)` of the demo staff.
     pub demo_totp: Vec<(String, String)>,
+    /// Every route of the running router, as the router itself lists them.
+    pub routes: Vec<zc_web::route_catalogue::RouteEntry>,
     _data_dir: tempfile::TempDir,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
@@ -50,6 +52,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let port = app.port();
     let db = app.db();
     let vault = app.vault();
+    let routes = app.routes();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until_stopped(async move {
         let _ = rx.await;
@@ -61,6 +64,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         vault,
         demo_password: report.demo_password,
         demo_totp: report.demo_totp,
+        routes,
         _data_dir: data_dir,
         shutdown: Some(tx),
         server: Some(server),

@@ -2,6 +2,7 @@
 //! a temporary SQLite file, or a fresh PostgreSQL database when `TEST_DATABASE_URL` is set.
 
 mod abuse;
+mod access_matrix;
 mod account;
 mod admin;
 mod applicants;
