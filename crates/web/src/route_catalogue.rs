@@ -47,8 +47,7 @@ fn parse(debug: &str) -> Vec<RouteEntry> {
 /// `RouteId(n)` → the methods in its `allow_header`.
 fn methods_by_route(routes: &str) -> BTreeMap<u32, Vec<String>> {
     let mut out = BTreeMap::new();
-    let mut pieces = routes.split("RouteId(").skip(1).peekable();
-    while let Some(piece) = pieces.next() {
+    for piece in routes.split("RouteId(").skip(1) {
         let Some((id, body)) = piece.split_once(')') else {
             continue;
         };

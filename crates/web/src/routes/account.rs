@@ -182,20 +182,11 @@ async fn avatar_submit(
     mut multipart: Multipart,
 ) -> AppResult<Response> {
     let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
-    let mut upload = Vec::new();
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|_| AppError::Refused("上传的内容不完整，请重新提交".into()))?
-    {
-        if field.name() == Some("avatar") {
-            upload = field
-                .bytes()
-                .await
-                .map_err(|_| AppError::PayloadTooLarge)?
-                .to_vec();
-        }
-    }
+    // The last picture chosen counts, as the form has one file input.
+    let upload = files::posted_files(&mut multipart, "avatar", usize::MAX)
+        .await?
+        .pop()
+        .unwrap_or_default();
     let stored = files::store_image(
         &state.config.files_dir,
         "avatars",

@@ -65,20 +65,7 @@ async fn upload(
         .find(|s| s.code == slot)
         .ok_or(AppError::NotFound)?;
     let section = section_of_slot(&slot_row.section);
-    let mut pictures = Vec::new();
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|_| AppError::Refused("上传的内容不完整或超过20MB，请重新选择图片".into()))?
-    {
-        if field.name() != Some("files") {
-            continue;
-        }
-        let bytes = field.bytes().await.map_err(|_| AppError::PayloadTooLarge)?;
-        if !bytes.is_empty() && pictures.len() < FILES_PER_POST {
-            pictures.push(bytes.to_vec());
-        }
-    }
+    let pictures = crate::files::posted_files(&mut multipart, "files", FILES_PER_POST).await?;
     let mut last = None;
     let mut problem = if pictures.is_empty() {
         Some("请选择要上传的图片".to_string())
