@@ -238,3 +238,60 @@ async fn an_avatar_becomes_a_small_square_jpeg_that_only_its_owner_fetches() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn identity_numbers_and_mobiles_are_stored_sealed_and_found_by_a_keyed_index() {
+    let app = spawn_app().await;
+    let (id_number, phone) = (
+        zc_services::demo::DEMO_APPLICANT_ID,
+        zc_services::demo::DEMO_APPLICANT_PHONE,
+    );
+    let row: (String, String, String, String, String, String) = zc_db::with_pool!(&app.db, p => sqlx::query_as(
+        "SELECT id_number_sealed, id_number_index, id_number_masked, phone_sealed, phone_index, phone_masked \
+         FROM applicant WHERE id_number_index = $1")
+        .bind(app.vault.index("id", id_number)).fetch_one(p).await)
+    .unwrap();
+    let (id_sealed, id_index, id_masked, phone_sealed, phone_index, phone_masked) = row;
+    for stored in [
+        &id_sealed,
+        &id_index,
+        &id_masked,
+        &phone_sealed,
+        &phone_index,
+        &phone_masked,
+    ] {
+        assert!(
+            !stored.contains(id_number) && !stored.contains(phone),
+            "{stored}"
+        );
+    }
+    assert_eq!(app.vault.open(&id_sealed).unwrap(), id_number);
+    assert_eq!(app.vault.open(&phone_sealed).unwrap(), phone);
+    assert_eq!(phone_index, app.vault.index("phone", phone));
+    // Sealing is randomised: the same number sealed twice differs, so equal ciphertexts
+    // never reveal equal numbers; only the keyed index matches.
+    assert_ne!(app.vault.seal(id_number), app.vault.seal(id_number));
+    assert_eq!(id_masked, "4501**********1237");
+
+    // On SQLite the whole database file, journal included, never holds them in clear.
+    if zc_db::test_support::postgres_url().is_none() {
+        let dir = app.keys_dir();
+        let data_dir = dir.parent().unwrap();
+        let mut checked = 0;
+        for entry in std::fs::read_dir(data_dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            if name.starts_with("zhicheng.db") {
+                checked += 1;
+                let bytes = std::fs::read(&path).unwrap();
+                for secret in [id_number, phone] {
+                    assert!(
+                        !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                        "{name} holds {secret} in clear"
+                    );
+                }
+            }
+        }
+        assert!(checked >= 1, "the database file was read");
+    }
+}

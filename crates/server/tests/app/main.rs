@@ -3,6 +3,7 @@
 
 mod abuse;
 mod access_matrix;
+mod access_world;
 mod account;
 mod admin;
 mod applicants;
@@ -32,6 +33,7 @@ mod organisations;
 mod pages;
 mod platform;
 mod proxies;
+mod public_crawl;
 mod recovery;
 mod result_publicity;
 mod review_chain;
