@@ -4,13 +4,16 @@
 
 use chrono::{DateTime, Utc};
 
+use zc_domain::application::{ApplicationKind, ApplicationStatus};
+
 use crate::{Db, DbResult, Tx, with_pool, with_tx};
 
 /// An application with the names shown on its card.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ApplicationRow {
     pub id: i64,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: ApplicationKind,
     pub applicant_id: i64,
     pub unit_id: i64,
     pub year: i32,
@@ -22,7 +25,8 @@ pub struct ApplicationRow {
     pub committee_name: Option<String>,
     pub office_id: i64,
     pub office_name: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ApplicationStatus,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub submitted_at: Option<DateTime<Utc>>,
@@ -102,12 +106,11 @@ pub async fn submit_token(conn: impl Into<crate::Conn<'_>>, id: i64) -> DbResult
     Ok(t.flatten())
 }
 
-/// Unfinished applications of an applicant in a year (statuses given by the caller).
+/// Unfinished applications of an applicant in a year.
 pub async fn unfinished_in_year(
     db: &Db,
     applicant_id: i64,
     year: i32,
-    finished: &[&str],
 ) -> DbResult<Vec<ApplicationRow>> {
     let sql = sqlx::AssertSqlSafe(format!(
         "{SELECT} WHERE a.applicant_id = $1 AND a.year = $2 ORDER BY a.id"
@@ -116,7 +119,7 @@ pub async fn unfinished_in_year(
         with_pool!(db, p => sqlx::query_as(sql).bind(applicant_id).bind(year).fetch_all(p).await)?;
     Ok(rows
         .into_iter()
-        .filter(|r| !finished.contains(&r.status.as_str()))
+        .filter(|r| !r.status.is_finished())
         .collect())
 }
 

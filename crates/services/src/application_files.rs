@@ -24,7 +24,7 @@ pub async fn slots(
     db: &Db,
     app: &zc_db::applications::ApplicationRow,
 ) -> ServiceResult<Vec<SlotRow>> {
-    Ok(application_files::slots(db, &app.kind, app.committee_id).await?)
+    Ok(application_files::slots(db, app.kind.code(), app.committee_id).await?)
 }
 
 async fn editable_slot(

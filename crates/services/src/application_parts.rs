@@ -5,10 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 use zc_db::{Db, applications};
-use zc_domain::application::{
-    ApplicationStatus,
-    sections::{PartData, PartShape, PartSpec, Values, part},
-};
+use zc_domain::application::sections::{PartData, PartShape, PartSpec, Values, part};
 
 use crate::{FieldErrors, ServiceError, ServiceResult};
 
@@ -173,7 +170,7 @@ pub async fn changed_since_return(
     db: &Db,
     app: &applications::ApplicationRow,
 ) -> ServiceResult<Vec<String>> {
-    let editable = ApplicationStatus::from_code(&app.status).is_none_or(|s| s.is_editable());
+    let editable = Some(app.status).is_none_or(|s| s.is_editable());
     let (Some(now), false) = (&app.snapshot, editable) else {
         return Ok(Vec::new());
     };
@@ -199,9 +196,7 @@ pub async fn dossier(
     app: &applications::ApplicationRow,
 ) -> ServiceResult<BTreeMap<String, PartData>> {
     match &app.snapshot {
-        Some(snapshot)
-            if !ApplicationStatus::from_code(&app.status).is_some_and(|s| s.is_editable()) =>
-        {
+        Some(snapshot) if !Some(app.status).is_some_and(|s| s.is_editable()) => {
             Ok(parts_from_snapshot(snapshot))
         }
         _ => load(db, app.id).await,
@@ -215,7 +210,7 @@ pub async fn editable(
     application_id: i64,
 ) -> ServiceResult<applications::ApplicationRow> {
     let app = crate::applications::mine(db, applicant_id, application_id).await?;
-    let status = ApplicationStatus::from_code(&app.status).ok_or(ServiceError::NotFound)?;
+    let status = app.status;
     if !status.is_editable() {
         return Err(ServiceError::refused(
             "not_editable",

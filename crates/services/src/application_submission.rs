@@ -2,18 +2,16 @@
 //! and sent to the unit, once however often the form is posted.
 
 use serde_json::json;
-use zc_db::{
-    Db,
-    applications::{self, NewEvent},
-};
+use zc_db::{Db, applications};
 use zc_domain::application::{
-    ApplicationKind, ApplicationStatus, Event, Party, next_status,
+    Event, Party,
     sections::{Missing, PartData, SECTIONS, part_missing},
 };
 
 use crate::{
     ServiceError, ServiceResult, application_parts,
     applications::{mine, refusal},
+    status_change::{self, Change, NotMoved, Notice},
 };
 
 /// What is still missing before the application can be submitted, section by section:
@@ -119,55 +117,44 @@ pub async fn submit(
             .collect::<serde_json::Map<_, _>>(),
     })
     .to_string();
-    let kind = ApplicationKind::from_code(&app.kind).ok_or(ServiceError::NotFound)?;
     let unit_name = zc_db::reference::org_name(db, "unit", app.unit_id)
         .await?
         .unwrap_or_default();
     let mut tx = db.begin_write().await?;
-    let current = applications::status_in(&mut tx, id)
-        .await?
-        .and_then(|s| ApplicationStatus::from_code(&s))
-        .ok_or(ServiceError::NotFound)?;
-    let moved = match next_status(kind, current, Event::Submit, Party::Applicant) {
-        Ok(to) => applications::set_status(&mut tx, id, current.code(), to.code())
-            .await?
-            .then_some(to)
-            .ok_or(ServiceError::refused(
-                "raced",
-                "该申报的状态刚刚发生了变化，请刷新后查看",
-            )),
-        Err(r) => Err(refusal(r)),
+    let opinion = format!("已报送至{unit_name}");
+    let change = Change {
+        event: Event::Submit,
+        party: Party::Applicant,
+        actor_id: Some(applicant_id),
+        step: "个人报送",
+        org_name: &applicant.name,
+        opinion: &opinion,
+        notice: Notice::Titled {
+            title: "已报送",
+            opinion: "",
+        },
     };
-    let to = match moved {
-        Ok(to) => to,
-        Err(e) => {
+    match status_change::apply(&mut tx, &app, &change).await? {
+        Ok(_) => {}
+        Err(not_moved) => {
             // The same form sent twice at once: the other request submitted it.
             if !token.is_empty()
                 && applications::submit_token(&mut tx, id).await?.as_deref() == Some(token)
             {
                 return Ok(Submitted::Already);
             }
-            return Err(e);
+            return Err(match not_moved {
+                NotMoved::Rule(r) => refusal(r),
+                NotMoved::Missing => ServiceError::NotFound,
+                NotMoved::Raced => {
+                    ServiceError::refused("raced", "该申报的状态刚刚发生了变化，请刷新后查看")
+                }
+            });
         }
-    };
+    }
     applications::record_submission(&mut tx, id, token, &snapshot).await?;
     // The reasons of a return are answered by this submission.
     zc_db::unit_review::resolve_reasons(&mut tx, id).await?;
-    crate::messages::status_changed(&mut tx, &app, to, "已报送", "").await?;
-    applications::insert_event(
-        &mut tx,
-        &NewEvent {
-            application_id: id,
-            step: "个人报送",
-            action: Event::Submit.name(),
-            opinion: &format!("已报送至{unit_name}"),
-            actor_id: Some(applicant_id),
-            org_name: &applicant.name,
-            from_status: current.code(),
-            to_status: to.code(),
-        },
-    )
-    .await?;
     tx.commit().await?;
     Ok(Submitted::Now)
 }

@@ -101,8 +101,7 @@ pub async fn save_summary(
     html: &str,
 ) -> ServiceResult<()> {
     let app = editable(db, applicant_id, application_id).await?;
-    let limit = zc_domain::application::ApplicationKind::from_code(&app.kind)
-        .map_or(limits.evaluation, |k| limits.for_kind(k));
+    let limit = limits.for_kind(app.kind);
     let (clean, chars) = sanitise_summary(&summary_input_to_html(html));
     if chars > limit {
         return Err(FieldErrors::one(

@@ -11,13 +11,16 @@ use zc_domain::application::{
     ApplicationKind, ApplicationStatus, Event, Party, TransitionRefusal, next_status,
 };
 
-use crate::{ServiceError, ServiceResult, application_parts};
+use crate::{
+    ServiceError, ServiceResult, application_parts,
+    status_change::{self, Change, NotMoved, Notice},
+};
 
 /// The application of `applicant_id` with this id; anyone else's is "not found".
 pub async fn mine(db: &Db, applicant_id: i64, id: i64) -> ServiceResult<ApplicationRow> {
     applications::find(db, id)
         .await?
-        .filter(|a| a.applicant_id == applicant_id && a.status != "deleted")
+        .filter(|a| a.applicant_id == applicant_id && a.status != ApplicationStatus::Deleted)
         .ok_or(ServiceError::NotFound)
 }
 
@@ -37,14 +40,6 @@ pub async fn open_choices(
 /// The value of a choice in the create form: `committee:rank:title`.
 pub fn choice_value(c: &applications::OpenChoice) -> String {
     format!("{}:{}:{}", c.committee_id, c.level_rank, c.title_name)
-}
-
-fn finished_codes() -> Vec<&'static str> {
-    ApplicationStatus::ALL
-        .into_iter()
-        .filter(|s| s.is_finished())
-        .map(|s| s.code())
-        .collect()
 }
 
 /// 我要申报: creates a draft for the chosen committee, level and title. Refused when
@@ -82,14 +77,14 @@ pub async fn create_evaluation(
         ));
     };
     let year = year_in_china(now);
-    let open = applications::unfinished_in_year(db, applicant_id, year, &finished_codes()).await?;
+    let open = applications::unfinished_in_year(db, applicant_id, year).await?;
     if let Some(existing) = open.first() {
         let message = if existing.series_id == chosen.series_id {
             format!(
                 "您{year}年度已有一份{}系列的申报（#{}，{}），请编辑已有的申报，不要重复创建",
                 existing.series_name,
                 existing.id,
-                ApplicationStatus::from_code(&existing.status).map_or("", |s| s.label())
+                Some(existing.status).map_or("", |s| s.label())
             )
         } else {
             format!(
@@ -151,7 +146,7 @@ pub async fn change_choice(
     now: DateTime<Utc>,
 ) -> ServiceResult<()> {
     let app = mine(db, applicant_id, id).await?;
-    if app.status != ApplicationStatus::Draft.code() {
+    if app.status != ApplicationStatus::Draft {
         return Err(ServiceError::refused(
             "not_draft",
             "只有待完善的申报可以更改评审会或申报级别",
@@ -234,7 +229,7 @@ fn step_name(party: Party) -> &'static str {
 /// status that won (so a late withdrawal reads "单位已出具审核意见…"), else a plain notice.
 async fn lost_race(db: &Db, kind: ApplicationKind, id: i64, event: Event) -> ServiceError {
     let now = match applications::find(db, id).await {
-        Ok(Some(app)) => ApplicationStatus::from_code(&app.status),
+        Ok(Some(app)) => Some(app.status),
         _ => None,
     };
     match now.map(|s| next_status(kind, s, event, Party::Applicant)) {
@@ -251,38 +246,32 @@ async fn applicant_event(
     event: Event,
 ) -> ServiceResult<ApplicationStatus> {
     let app = mine(db, applicant_id, id).await?;
-    let kind = ApplicationKind::from_code(&app.kind).ok_or(ServiceError::NotFound)?;
     let name = zc_db::applicants::find(db, applicant_id)
         .await?
         .map(|a| a.name)
         .unwrap_or_default();
     let mut tx = db.begin_write().await?;
-    let current = applications::status_in(&mut tx, id)
-        .await?
-        .and_then(|s| ApplicationStatus::from_code(&s))
-        .ok_or(ServiceError::NotFound)?;
-    let to = next_status(kind, current, event, Party::Applicant).map_err(refusal)?;
-    if !applications::set_status(&mut tx, id, current.code(), to.code()).await? {
-        drop(tx);
-        return Err(lost_race(db, kind, id, event).await);
+    let change = Change {
+        event,
+        party: Party::Applicant,
+        actor_id: Some(applicant_id),
+        step: step_name(Party::Applicant),
+        org_name: &name,
+        opinion: "",
+        notice: Notice::Event,
+    };
+    match status_change::apply(&mut tx, &app, &change).await? {
+        Ok(moved) => {
+            tx.commit().await?;
+            Ok(moved.to)
+        }
+        Err(NotMoved::Rule(r)) => Err(refusal(r)),
+        Err(NotMoved::Missing) => Err(ServiceError::NotFound),
+        Err(NotMoved::Raced) => {
+            drop(tx);
+            Err(lost_race(db, app.kind, id, event).await)
+        }
     }
-    crate::messages::status_changed(&mut tx, &app, to, event.name(), "").await?;
-    applications::insert_event(
-        &mut tx,
-        &NewEvent {
-            application_id: id,
-            step: step_name(Party::Applicant),
-            action: event.name(),
-            opinion: "",
-            actor_id: Some(applicant_id),
-            org_name: &name,
-            from_status: current.code(),
-            to_status: to.code(),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(to)
 }
 
 /// 撤回: only while the unit has not acted.

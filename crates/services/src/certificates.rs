@@ -7,12 +7,11 @@
 
 use chrono::Utc;
 use zc_db::{
-    Db,
-    applications::{self, NewEvent},
+    Db, applications,
     certificates::{CertificateRow, NewCertificate},
 };
 use zc_domain::{
-    application::{ApplicationKind, ApplicationStatus, Event, Party, next_status},
+    application::{ApplicationStatus, Event, Party},
     calendar::china_date,
     committee::certificate_number::{NumberParts, format},
 };
@@ -21,6 +20,7 @@ use crate::{
     FieldErrors, ServiceError, ServiceResult,
     accounts::Actor,
     office_review::{Desk, in_scope},
+    status_change::{self, Change, Notice},
 };
 
 /// A certificate just issued.
@@ -58,7 +58,6 @@ pub async fn confirm_and_issue(
         return Err(ServiceError::NotFound);
     };
     let app = in_scope(db, desk, application_id).await?;
-    let kind = ApplicationKind::from_code(&app.kind).ok_or(ServiceError::NotFound)?;
     let applicant = zc_db::applicants::find(db, app.applicant_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
@@ -72,30 +71,31 @@ pub async fn confirm_and_issue(
             "该申报不在待发文确认状态，可能已由其他工作人员办理，请刷新后查看",
         )
     };
-    let confirmed = next_status(
-        kind,
-        ApplicationStatus::AwaitingConfirmation,
-        Event::Confirm,
-        Party::Office,
-    )
-    .map_err(|_| already())?;
-    let issued = next_status(kind, confirmed, Event::IssueCertificate, Party::Office)
-        .map_err(|_| already())?;
     let today = china_date(Utc::now());
     let year = chrono::Datelike::year(&today);
     let token = format!("{:032x}", rand::random::<u128>());
     let doc = doc_number.trim();
 
-    let waiting = ApplicationStatus::AwaitingConfirmation.code();
-    if app.status != waiting {
+    if app.status != ApplicationStatus::AwaitingConfirmation {
         return Err(already());
     }
     let mut tx = db.begin_write().await?;
     // Compare-and-set: of two staff confirming at once, exactly one moves it.
-    if !applications::set_status(&mut tx, app.id, waiting, confirmed.code()).await? {
+    let confirm = Change {
+        event: Event::Confirm,
+        party: Party::Office,
+        actor_id: Some(staff_id),
+        step: "发文确认",
+        org_name: &office_name,
+        opinion: doc,
+        notice: Notice::Silent,
+    };
+    if status_change::apply(&mut tx, &app, &confirm)
+        .await?
+        .is_err()
+    {
         return Err(already());
     }
-    applications::set_status(&mut tx, app.id, confirmed.code(), issued.code()).await?;
     let seq = zc_db::certificates::next_seq(&mut tx, office_id, year).await?;
     let number = format(
         pattern,
@@ -124,50 +124,30 @@ pub async fn confirm_and_issue(
             level_rank: app.level_rank,
             title_name: &app.title_name,
             committee_name: app.committee_name.as_deref().unwrap_or(&office_name),
-            way: kind.name(),
+            way: app.kind.name(),
             doc_number: doc,
             issued_on: today,
             token: &token,
         },
     )
     .await?;
-    for (event, from, to, opinion) in [
-        (
-            Event::Confirm,
-            ApplicationStatus::AwaitingConfirmation,
-            confirmed,
-            doc.to_string(),
-        ),
-        (
-            Event::IssueCertificate,
-            confirmed,
-            issued,
-            format!("证书编号 {number}"),
-        ),
-    ] {
-        applications::insert_event(
-            &mut tx,
-            &NewEvent {
-                application_id: app.id,
-                step: "发文确认",
-                action: event.name(),
-                opinion: &opinion,
-                actor_id: Some(staff_id),
-                org_name: &office_name,
-                from_status: from.code(),
-                to_status: to.code(),
-            },
-        )
-        .await?;
-    }
-    crate::messages::status_changed(
-        &mut tx,
-        &app,
-        issued,
-        "已发证",
-        &format!("证书编号 {number}，文号 {doc}"),
-    )
-    .await?;
+    let issued_as = format!("证书编号 {number}");
+    let told = format!("证书编号 {number}，文号 {doc}");
+    let issue = Change {
+        event: Event::IssueCertificate,
+        party: Party::Office,
+        actor_id: Some(staff_id),
+        step: "发文确认",
+        org_name: &office_name,
+        opinion: &issued_as,
+        notice: Notice::Titled {
+            title: "已发证",
+            opinion: &told,
+        },
+    };
+    status_change::apply(&mut tx, &app, &issue)
+        .await?
+        .map_err(|_| already())?;
     let object = format!("certificate:{id}");
     let detail = format!("申报 #{}；证书编号 {number}；文号 {doc}", app.id);
     zc_db::audit::record_in(&mut tx, &actor.event("certificate.issue", &object, &detail)).await?;
@@ -234,27 +214,21 @@ pub async fn revoke(db: &Db, actor: Actor<'_>, id: i64, reason: &str) -> Service
         let app = applications::find(&mut tx, app_id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        let kind = ApplicationKind::from_code(&app.kind).ok_or(ServiceError::NotFound)?;
-        let from = ApplicationStatus::from_code(&app.status).ok_or(ServiceError::NotFound)?;
-        if let Ok(to) = next_status(kind, from, Event::Revoke, Party::Office)
-            && applications::set_status(&mut tx, app_id, from.code(), to.code()).await?
-        {
-            applications::insert_event(
-                &mut tx,
-                &NewEvent {
-                    application_id: app_id,
-                    step: "证书管理",
-                    action: Event::Revoke.name(),
-                    opinion: reason.trim(),
-                    actor_id: Some(staff_id),
-                    org_name: &app.office_name,
-                    from_status: from.code(),
-                    to_status: to.code(),
-                },
-            )
-            .await?;
-            crate::messages::status_changed(&mut tx, &app, to, "证书撤销", reason).await?;
-        }
+        // A certificate issued before the dossier reached 已发证 (none today) has no move to
+        // make; the certificate's own status is what the public sees.
+        let revoke = Change {
+            event: Event::Revoke,
+            party: Party::Office,
+            actor_id: Some(staff_id),
+            step: "证书管理",
+            org_name: &app.office_name,
+            opinion: reason.trim(),
+            notice: Notice::Titled {
+                title: "证书撤销",
+                opinion: reason,
+            },
+        };
+        let _ = status_change::apply(&mut tx, &app, &revoke).await?;
     }
     let object = format!("certificate:{id}");
     let detail = format!("{}：{}", cert.number, reason.trim());

@@ -2,13 +2,14 @@
 //! machine, changes the status compare-and-set (so of two reviewers acting at once exactly
 //! one succeeds), keeps the return reasons, adds the progress line and the audit event.
 
-use zc_db::{
-    Db,
-    applications::{self, NewEvent},
-};
-use zc_domain::application::{ApplicationKind, ApplicationStatus, Event, Party, next_status};
+use zc_db::{Db, applications};
+use zc_domain::application::{ApplicationStatus, Event, Party};
 
-use crate::{ServiceError, ServiceResult, accounts::Actor};
+use crate::{
+    ServiceError, ServiceResult,
+    accounts::Actor,
+    status_change::{self, Change, Notice},
+};
 
 /// A decision ready to be written.
 #[derive(Debug, Clone)]
@@ -99,43 +100,28 @@ pub struct Move<'a> {
     pub opinion: &'a str,
 }
 
-/// Moves `app` by `m` inside `tx` through the state machine, compare-and-set, with its
-/// progress line and the applicant's message; refused when it was already moved.
+/// Moves `app` by `m` inside `tx` (through [`crate::status_change`]); refused when it was
+/// already moved or the move is not allowed from where it is.
 pub async fn move_in(
     tx: &mut zc_db::Tx,
     app: &applications::ApplicationRow,
     actor_id: Option<i64>,
     m: Move<'_>,
 ) -> ServiceResult<ApplicationStatus> {
-    let decided = || {
-        ServiceError::refused(
+    let change = Change {
+        event: m.event,
+        party: m.party,
+        actor_id,
+        step: m.step,
+        org_name: m.org_name,
+        opinion: m.opinion,
+        notice: Notice::Event,
+    };
+    match status_change::apply(tx, app, &change).await? {
+        Ok(moved) => Ok(moved.to),
+        Err(_) => Err(ServiceError::refused(
             "already_decided",
             format!("申报 #{} 的状态已经变化，请刷新后查看", app.id),
-        )
-    };
-    let kind = ApplicationKind::from_code(&app.kind).ok_or(ServiceError::NotFound)?;
-    let current = applications::status_in(tx, app.id)
-        .await?
-        .and_then(|s| ApplicationStatus::from_code(&s))
-        .ok_or(ServiceError::NotFound)?;
-    let to = next_status(kind, current, m.event, m.party).map_err(|_| decided())?;
-    if !applications::set_status(tx, app.id, current.code(), to.code()).await? {
-        return Err(decided());
+        )),
     }
-    applications::insert_event(
-        tx,
-        &NewEvent {
-            application_id: app.id,
-            step: m.step,
-            action: m.event.name(),
-            opinion: m.opinion,
-            actor_id,
-            org_name: m.org_name,
-            from_status: current.code(),
-            to_status: to.code(),
-        },
-    )
-    .await?;
-    crate::messages::status_changed(tx, app, to, m.event.name(), m.opinion).await?;
-    Ok(to)
 }

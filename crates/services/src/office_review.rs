@@ -77,7 +77,7 @@ pub async fn in_scope(db: &Db, desk: Desk, application_id: i64) -> ServiceResult
         .await?
         .filter(|a| {
             !matches!(
-                ApplicationStatus::from_code(&a.status),
+                Some(a.status),
                 Some(
                     ApplicationStatus::Draft
                         | ApplicationStatus::Deleted

@@ -183,8 +183,8 @@ pub async fn reopen(
             opinion: &opinion,
             actor_id: Some(staff_id),
             org_name: &org_name,
-            from_status: &app.status,
-            to_status: &app.status,
+            from_status: app.status.code(),
+            to_status: app.status.code(),
         },
     )
     .await?;

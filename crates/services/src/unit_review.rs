@@ -58,7 +58,10 @@ pub async fn for_unit_staff(
         .await
         .map(|(_, app)| app)
         .and_then(|app| {
-            if app.status == ApplicationStatus::Draft.code() || app.status == "deleted" {
+            if matches!(
+                app.status,
+                ApplicationStatus::Draft | ApplicationStatus::Deleted
+            ) {
                 Err(ServiceError::NotFound)
             } else {
                 Ok(app)
@@ -77,7 +80,7 @@ pub async fn record_publicity(
     let staff_id = actor.account_id.ok_or(ServiceError::NotFound)?;
     let (_, app) = in_unit_scope(db, staff_id, application_id).await?;
     if !matches!(
-        ApplicationStatus::from_code(&app.status),
+        Some(app.status),
         Some(ApplicationStatus::UnitPending | ApplicationStatus::ReturnedToUnit)
     ) {
         return Err(ServiceError::refused(

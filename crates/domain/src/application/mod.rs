@@ -9,5 +9,5 @@ pub mod stage_window;
 pub mod status;
 pub mod transition;
 
-pub use status::{ApplicationKind, ApplicationStatus, ProgressStep};
-pub use transition::{Event, Party, ReturnTo, TransitionRefusal, next_status};
+pub use status::{ApplicationKind, ApplicationStatus, ProgressStep, UnknownCode};
+pub use transition::{Event, Party, ReturnTo, TransitionRefusal, allows, next_status};

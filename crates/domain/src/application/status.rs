@@ -35,6 +35,25 @@ impl ApplicationKind {
     }
 }
 
+/// A stored code that names no kind or status: the database and the code disagree.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown stored code {0:?}")]
+pub struct UnknownCode(pub String);
+
+impl TryFrom<String> for ApplicationKind {
+    type Error = UnknownCode;
+    fn try_from(code: String) -> Result<Self, UnknownCode> {
+        Self::from_code(&code).ok_or(UnknownCode(code))
+    }
+}
+
+impl TryFrom<String> for ApplicationStatus {
+    type Error = UnknownCode;
+    fn try_from(code: String) -> Result<Self, UnknownCode> {
+        Self::from_code(&code).ok_or(UnknownCode(code))
+    }
+}
+
 /// 申报状态.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ApplicationStatus {
@@ -175,6 +194,12 @@ impl ApplicationStatus {
             Self::Revoked => "已撤销",
             Self::Deleted => "已删除",
         }
+    }
+
+    /// 报送职改办: the office and level may still be changed (before the first submission;
+    /// afterwards reviewers have seen the dossier).
+    pub fn may_change_destination(self) -> bool {
+        self == Self::Draft
     }
 
     /// The applicant may edit the sections.

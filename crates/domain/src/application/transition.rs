@@ -163,6 +163,12 @@ fn returned(to: ReturnTo) -> S {
     }
 }
 
+/// Whether `by` may cause `event` on a dossier of `kind` in `status`: what a page asks
+/// before it offers the button, so that a button and the rule cannot disagree.
+pub fn allows(kind: ApplicationKind, status: S, event: Event, by: Party) -> bool {
+    next_status(kind, status, event, by).is_ok()
+}
+
 /// The status after `event`, or why it cannot happen.
 pub fn next_status(
     kind: ApplicationKind,
@@ -225,6 +231,44 @@ pub fn next_status(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pages_offer_exactly_what_the_rules_allow() {
+        assert!(allows(
+            EVAL,
+            S::UnitPending,
+            Event::Withdraw,
+            Party::Applicant
+        ));
+        assert!(!allows(
+            EVAL,
+            S::OfficePending,
+            Event::Withdraw,
+            Party::Applicant
+        ));
+        assert!(!allows(EVAL, S::UnitPending, Event::Withdraw, Party::Unit));
+        assert!(allows(
+            EVAL,
+            S::ReturnedToApplicant,
+            Event::Submit,
+            Party::Applicant
+        ));
+        assert!(allows(
+            EVAL,
+            S::ReturnedToUnit,
+            Event::UnitForward {
+                via_department: false
+            },
+            Party::Unit
+        ));
+        assert!(allows(
+            ApplicationKind::Recognition,
+            S::AwaitingConfirmation,
+            Event::Confirm,
+            Party::Office
+        ));
+        assert!(!allows(EVAL, S::Issued, Event::Confirm, Party::Office));
+    }
 
     const EVAL: ApplicationKind = ApplicationKind::Evaluation;
 

@@ -174,8 +174,8 @@ async fn unit_returns_two_sections_applicant_fixes_unit_forwards_office_passes()
         .unwrap()
         .status;
     assert!(
-        ["awaiting_fee", "committee_pending"].contains(&status.as_str()),
-        "{status}"
+        ["awaiting_fee", "committee_pending"].contains(&status.code()),
+        "{status:?}"
     );
     assert!(console_errors(&driver, &client).await.is_empty());
     client.close().await.unwrap();

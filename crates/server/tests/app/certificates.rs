@@ -22,7 +22,8 @@ async fn awaiting_confirmation(app: &TestApp) -> (i64, crate::helpers::SecondBro
         .await
         .unwrap()
         .unwrap()
-        .status;
+        .status
+        .code();
     assert_eq!(status, "awaiting_confirmation", "认定 skips the committee");
     (id, office)
 }
@@ -103,7 +104,8 @@ async fn a_certificate_is_issued_verified_by_number_and_token_counted_and_revoke
             .await
             .unwrap()
             .unwrap()
-            .status,
+            .status
+            .code(),
         "issued"
     );
 
@@ -199,7 +201,8 @@ async fn a_certificate_is_issued_verified_by_number_and_token_counted_and_revoke
             .await
             .unwrap()
             .unwrap()
-            .status,
+            .status
+            .code(),
         "revoked"
     );
     let audited: i64 = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(

@@ -135,7 +135,8 @@ async fn a_committee_draws_votes_in_secret_publishes_and_an_objection_cancels_on
                 .await
                 .unwrap()
                 .unwrap()
-                .status,
+                .status
+                .code(),
             "under_review"
         );
     }
@@ -422,7 +423,8 @@ async fn a_committee_draws_votes_in_secret_publishes_and_an_objection_cancels_on
                 .await
                 .unwrap()
                 .unwrap()
-                .status,
+                .status
+                .code(),
             "review_passed"
         );
     }
@@ -510,7 +512,8 @@ async fn a_committee_draws_votes_in_secret_publishes_and_an_objection_cancels_on
             .await
             .unwrap()
             .unwrap()
-            .status,
+            .status
+            .code(),
         "disqualified"
     );
     let doc = html(
@@ -544,7 +547,8 @@ async fn a_committee_draws_votes_in_secret_publishes_and_an_objection_cancels_on
             .await
             .unwrap()
             .unwrap()
-            .status,
+            .status
+            .code(),
         "awaiting_confirmation"
     );
     let doc = html(&staff.post(&end, &[]).await.text().await.unwrap());

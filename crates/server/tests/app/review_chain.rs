@@ -17,6 +17,8 @@ pub(crate) async fn status(app: &TestApp, id: i64) -> String {
         .unwrap()
         .unwrap()
         .status
+        .code()
+        .to_string()
 }
 
 /// The titles of the applicant's messages, oldest first.

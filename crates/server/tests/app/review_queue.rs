@@ -241,6 +241,7 @@ async fn a_unit_batch_forwards_what_passed_publicity_and_skips_the_rest() {
                 .unwrap()
                 .unwrap()
                 .status
+                .code()
         }
     };
     assert_ne!(status(ready).await, "unit_pending", "forwarded");

@@ -106,8 +106,7 @@ pub async fn paid(
                 o.id != order.id
                     && OrderStatus::from_code(&o.status).is_some_and(OrderStatus::payable)
             });
-        let waiting =
-            ApplicationStatus::from_code(&app.status) == Some(ApplicationStatus::AwaitingFee);
+        let waiting = app.status == ApplicationStatus::AwaitingFee;
         if !waiting {
             // The dossier ended (or moved) while the person paid: the money goes back.
             zc_db::payment_orders::set_refund_due(&mut tx, order.id, true, trade_no).await?;
@@ -169,7 +168,7 @@ pub async fn close_overdue(db: &Db, order: &OrderRow) -> ServiceResult<bool> {
         let app = zc_db::applications::find(&mut tx, app_id)
             .await?
             .ok_or(crate::ServiceError::NotFound)?;
-        if ApplicationStatus::from_code(&app.status) == Some(ApplicationStatus::AwaitingFee) {
+        if app.status == ApplicationStatus::AwaitingFee {
             move_in(
                 &mut tx,
                 &app,

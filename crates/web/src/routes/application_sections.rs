@@ -377,7 +377,7 @@ pub(crate) async fn render(
         saved: q.saved.is_some(),
         max_chars: app
             .as_ref()
-            .and_then(|a| zc_domain::application::ApplicationKind::from_code(&a.kind))
+            .map(|a| a.kind)
             .map_or(state.config.summary_limits.evaluation, |k| {
                 state.config.summary_limits.for_kind(k)
             }),

@@ -11,7 +11,7 @@ use axum::{
 use zc_db::applications::EventRow;
 use zc_domain::{
     Portal,
-    application::{ApplicationKind, ApplicationStatus, ProgressStep},
+    application::{ApplicationStatus, ProgressStep},
 };
 use zc_services::applications;
 
@@ -66,7 +66,7 @@ async fn progress(
     let app = applications::mine(&state.db, user.id, id).await?;
     let open = zc_db::payment_orders::open_of_payer(&state.db, user.id).await?;
     let card = Card::of(&app).with_fee(&open);
-    let kind = ApplicationKind::from_code(&app.kind).unwrap_or(ApplicationKind::Evaluation);
+    let kind = app.kind;
     // The 主管部门 step appears once a dossier has passed through one.
     let events: Vec<EventRow> = zc_db::applications::events(&state.db, id).await?;
     let via_department = events

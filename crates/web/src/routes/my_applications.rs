@@ -16,7 +16,7 @@ use zc_db::{
 };
 use zc_domain::{
     Portal, TitleLevel,
-    application::{ApplicationKind, ApplicationStatus, sections::Missing},
+    application::{ApplicationKind, ApplicationStatus, Event, Party, allows, sections::Missing},
     payment::Fen,
 };
 use zc_services::{FieldErrors, ServiceError, application_submission::Submitted, applications};
@@ -51,6 +51,41 @@ pub struct Card {
     pub created: String,
     /// The fee the dossier waits for (待缴费), with its 去缴费 button.
     pub fee_due: Option<FeeDue>,
+    /// What may be done with it now.
+    pub may: Actions,
+}
+
+/// The buttons a dossier's pages offer, each asked of the state machine, so that a page
+/// never offers what the rules refuse.
+#[derive(Debug, Clone, Copy)]
+pub struct Actions {
+    /// 撤回 by the applicant.
+    pub withdraw: bool,
+    /// 报送职改办: another office or level, before the first submission.
+    pub change_destination: bool,
+    /// The unit's 审核 (forward, return, fail).
+    pub unit_decide: bool,
+    /// The 职改办's 发文确认.
+    pub confirm: bool,
+}
+
+impl Actions {
+    /// The actions of a dossier of `kind` in `status`.
+    pub fn of(kind: ApplicationKind, status: ApplicationStatus) -> Actions {
+        Actions {
+            withdraw: allows(kind, status, Event::Withdraw, Party::Applicant),
+            change_destination: status.may_change_destination(),
+            unit_decide: allows(
+                kind,
+                status,
+                Event::UnitForward {
+                    via_department: false,
+                },
+                Party::Unit,
+            ),
+            confirm: allows(kind, status, Event::Confirm, Party::Office),
+        }
+    }
 }
 
 /// 待缴费 — an unpaid order of a dossier, as its card shows it.
@@ -86,8 +121,9 @@ impl Card {
         let level = TitleLevel::from_rank(a.level_rank).map_or("", TitleLevel::name);
         Card {
             id: a.id,
-            kind: ApplicationKind::from_code(&a.kind).map_or("", ApplicationKind::name),
-            status: ApplicationStatus::from_code(&a.status).unwrap_or(ApplicationStatus::Draft),
+            kind: a.kind.name(),
+            status: a.status,
+            may: Actions::of(a.kind, a.status),
             year: a.year,
             qualification: format!("{}系列/{level}/{}", a.series_name, a.title_name),
             level,

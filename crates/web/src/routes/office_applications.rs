@@ -154,7 +154,7 @@ async fn render(
     let applicant = applicant_heading(state, &app).await?;
     Ok(DossierPage {
         nav: portal_nav(Portal::Office, "/office/applications"),
-        pending: app.status == desk.pending().code(),
+        pending: app.status == desk.pending(),
         is_office: matches!(desk, Desk::Office(_)),
         card: Card::of(&app),
         applicant,
