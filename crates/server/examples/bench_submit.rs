@@ -115,7 +115,8 @@ async fn main() -> anyhow::Result<()> {
                     .send()
                     .await;
                 let ok = res.as_ref().is_ok_and(|r| {
-                    location_of(r) == format!("/my/applications/{}/progress", p.application_id)
+                    location_of(r)
+                        == format!("/my/applications/{}/progress?submitted=1", p.application_id)
                 });
                 (ok, started.elapsed(), p.application_id)
             }));

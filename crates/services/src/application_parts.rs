@@ -99,7 +99,13 @@ async fn guard(db: &Db, owner: Owner, part_code: &str) -> ServiceResult<()> {
         Owner::Application {
             applicant_id,
             application_id,
-        } => editable(db, applicant_id, application_id).await.map(|_| ()),
+        } => {
+            let app = editable(db, applicant_id, application_id).await?;
+            // A part of another kind's form is not this application's to save.
+            zc_domain::application::sections::part_in(app.kind, part_code)
+                .map(|_| ())
+                .ok_or(ServiceError::NotFound)
+        }
         Owner::Archive { .. } if ARCHIVE_PARTS.contains(&part_code) => Ok(()),
         Owner::Archive { .. } => Err(ServiceError::NotFound),
     }

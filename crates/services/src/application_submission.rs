@@ -5,7 +5,7 @@ use serde_json::json;
 use zc_db::{Db, applications};
 use zc_domain::application::{
     Event, Party,
-    sections::{Missing, PartData, SECTIONS, part_missing},
+    sections::{Missing, PartData, part_missing, sections_for},
 };
 
 use crate::{
@@ -25,7 +25,10 @@ pub async fn missing_items(db: &Db, id: i64) -> ServiceResult<Vec<Missing>> {
     let files = zc_db::application_files::for_application(db, id).await?;
     let mut uploads = crate::application_files::slots_missing(&slots, &files);
     let empty = PartData::Empty;
-    Ok(SECTIONS
+    let today = zc_domain::calendar::china_date(chrono::Utc::now());
+    // 认定条件 not met yet: said where the dates are entered.
+    let shortfall = crate::recognition::shortfall(db, &app, &parts, today, None).await?;
+    let mut missing: Vec<Missing> = sections_for(app.kind)
         .iter()
         .flat_map(|s| {
             let mut lines: Vec<Missing> = s
@@ -50,7 +53,14 @@ pub async fn missing_items(db: &Db, id: i64) -> ServiceResult<Vec<Missing>> {
             }));
             lines
         })
-        .collect())
+        .collect();
+    if let Some(message) = shortfall {
+        missing.push(Missing {
+            section: zc_domain::application::recognition::BASIC_PART,
+            message,
+        });
+    }
+    Ok(missing)
 }
 
 /// The outcome of 同意并报送.

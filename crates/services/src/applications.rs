@@ -61,6 +61,41 @@ pub async fn create_evaluation(
             "请选择正在受理申报的评审会和拟申报资格",
         ));
     };
+    let opening = Opening {
+        kind: ApplicationKind::Evaluation,
+        series_id: chosen.series_id,
+        series_name: &chosen.series_name,
+        level_rank: chosen.level_rank,
+        title_name: &chosen.title_name,
+        committee_id: Some(chosen.committee_id),
+        office_id: chosen.office_id,
+        destination: &chosen.committee_name,
+    };
+    open_draft(db, applicant_id, &opening, now).await
+}
+
+/// What a new draft is opened for.
+pub(crate) struct Opening<'a> {
+    pub kind: ApplicationKind,
+    pub series_id: i64,
+    pub series_name: &'a str,
+    pub level_rank: i32,
+    pub title_name: &'a str,
+    pub committee_id: Option<i64>,
+    pub office_id: i64,
+    /// The committee (评审) or 职改办 (认定) named in the first progress line.
+    pub destination: &'a str,
+}
+
+/// Opens a draft after the checks every kind shares: the applicant's unit is approved and
+/// they have no unfinished application this year (one series a year). The draft is
+/// pre-filled from the archive.
+pub(crate) async fn open_draft(
+    db: &Db,
+    applicant_id: i64,
+    o: &Opening<'_>,
+    now: DateTime<Utc>,
+) -> ServiceResult<i64> {
     let applicant = zc_db::applicants::find(db, applicant_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
@@ -79,7 +114,7 @@ pub async fn create_evaluation(
     let year = year_in_china(now);
     let open = applications::unfinished_in_year(db, applicant_id, year).await?;
     if let Some(existing) = open.first() {
-        let message = if existing.series_id == chosen.series_id {
+        let message = if existing.series_id == o.series_id {
             format!(
                 "您{year}年度已有一份{}系列的申报（#{}，{}），请编辑已有的申报，不要重复创建",
                 existing.series_name,
@@ -89,7 +124,7 @@ pub async fn create_evaluation(
         } else {
             format!(
                 "每个申报年度只能申报一个系列。您{year}年度已有{}系列的申报（#{}）尚未办结，不能再申报{}系列",
-                existing.series_name, existing.id, chosen.series_name
+                existing.series_name, existing.id, o.series_name
             )
         };
         return Err(ServiceError::refused("one_series_a_year", message));
@@ -98,15 +133,15 @@ pub async fn create_evaluation(
     let id = applications::insert(
         &mut tx,
         &NewApplication {
-            kind: ApplicationKind::Evaluation.code(),
+            kind: o.kind.code(),
             applicant_id,
             unit_id,
             year,
-            series_id: chosen.series_id,
-            level_rank: chosen.level_rank,
-            title_name: &chosen.title_name,
-            committee_id: Some(chosen.committee_id),
-            office_id: chosen.office_id,
+            series_id: o.series_id,
+            level_rank: o.level_rank,
+            title_name: o.title_name,
+            committee_id: o.committee_id,
+            office_id: o.office_id,
         },
     )
     .await?;
@@ -119,11 +154,12 @@ pub async fn create_evaluation(
             step: "个人申报",
             action: "创建申报",
             opinion: &format!(
-                "{}/{}/{}，{}",
-                chosen.series_name,
-                zc_domain::TitleLevel::from_rank(chosen.level_rank).map_or("", |l| l.name()),
-                chosen.title_name,
-                chosen.committee_name
+                "{}：{}/{}/{}，{}",
+                o.kind.name(),
+                o.series_name,
+                zc_domain::TitleLevel::from_rank(o.level_rank).map_or("", |l| l.name()),
+                o.title_name,
+                o.destination
             ),
             actor_id: Some(applicant_id),
             org_name: &applicant.name,

@@ -301,6 +301,12 @@ pub async fn open_demo_windows(db: &Db, now: chrono::DateTime<chrono::Utc>) -> S
     for c in reference::committees(db).await? {
         zc_db::applications::upsert_plan(db, c.id, year, from, until).await?;
     }
+    // Every 职改办 (not the departments) accepts 职称认定 the whole year.
+    for o in reference::offices(db).await? {
+        if o.kind != zc_db::seed::organisations::kind::DEPARTMENT {
+            zc_db::recognition::upsert_window(db, o.id, year, from, until).await?;
+        }
+    }
     // Committees that charge online need something to charge: the seed's example item.
     if let Some(last_day) = chrono::NaiveDate::from_ymd_opt(year, 12, 31) {
         zc_db::fee_items::seed_missing(db, DEMO_FEE_ITEM, DEMO_FEE_FEN, last_day).await?;

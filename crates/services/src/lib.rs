@@ -31,6 +31,7 @@ pub mod password_hash;
 pub mod payments;
 pub mod pii;
 pub mod profile;
+pub mod recognition;
 pub mod recovery;
 pub mod registration;
 pub mod result_publicity;

@@ -7,8 +7,8 @@ use super::{
 };
 
 const YES_NO: &[&str] = &["是", "否"];
-const GENDER: &[&str] = &["男", "女"];
-const POLITICAL: &[&str] = &[
+pub(crate) const GENDER: &[&str] = &["男", "女"];
+pub(crate) const POLITICAL: &[&str] = &[
     "中共党员",
     "中共预备党员",
     "共青团员",
@@ -16,7 +16,7 @@ const POLITICAL: &[&str] = &[
     "无党派人士",
     "群众",
 ];
-const IDENTITY: &[&str] = &[
+pub(crate) const IDENTITY: &[&str] = &[
     "事业单位人员",
     "企业人员",
     "机关人员",

@@ -45,14 +45,41 @@ pub struct SectionSpec {
 
 pub use super::section_catalogue::{PLEDGE, SECTIONS};
 
-/// The section with this URL key.
-pub fn section(code: &str) -> Option<&'static SectionSpec> {
-    SECTIONS.iter().find(|s| s.code == code)
+/// The sections of an application of `kind`, in the order of the left-hand list.
+pub fn sections_for(kind: super::ApplicationKind) -> &'static [SectionSpec] {
+    match kind {
+        super::ApplicationKind::Evaluation => SECTIONS,
+        super::ApplicationKind::Recognition => super::recognition::SECTIONS,
+    }
 }
 
-/// The part with this key, and its section.
+/// Every kind's sections: 评审's first, so a key both share (`summary`) finds 评审's.
+fn all_sections() -> impl Iterator<Item = &'static SectionSpec> {
+    SECTIONS.iter().chain(super::recognition::SECTIONS.iter())
+}
+
+/// The section with this URL key, in any kind's form.
+pub fn section(code: &str) -> Option<&'static SectionSpec> {
+    all_sections().find(|s| s.code == code)
+}
+
+/// The section with this URL key in the form of `kind`.
+pub fn section_in(kind: super::ApplicationKind, code: &str) -> Option<&'static SectionSpec> {
+    sections_for(kind).iter().find(|s| s.code == code)
+}
+
+/// The part with this key, and its section, in any kind's form (part keys mean the same
+/// fields wherever they appear).
 pub fn part(code: &str) -> Option<(&'static SectionSpec, &'static PartSpec)> {
-    SECTIONS
+    all_sections().find_map(|s| s.parts.iter().find(|p| p.code == code).map(|p| (s, p)))
+}
+
+/// The part with this key in the form of `kind`.
+pub fn part_in(
+    kind: super::ApplicationKind,
+    code: &str,
+) -> Option<(&'static SectionSpec, &'static PartSpec)> {
+    sections_for(kind)
         .iter()
         .find_map(|s| s.parts.iter().find(|p| p.code == code).map(|p| (s, p)))
 }

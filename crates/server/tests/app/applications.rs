@@ -166,7 +166,10 @@ async fn an_applicant_creates_fills_and_submits_once_and_one_series_a_year_holds
             &[("token", &token), ("pledge", "yes")],
         )
         .await;
-    assert_eq!(location(&res), format!("/my/applications/{id}/progress"));
+    assert_eq!(
+        location(&res),
+        format!("/my/applications/{id}/progress?submitted=1")
+    );
     let status: String = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
         "SELECT status FROM application WHERE id = $1").bind(id).fetch_one(p).await)
     .unwrap();
@@ -328,7 +331,10 @@ pub(crate) async fn submit_with(app: &TestApp, id: i64, token: &str) {
             &[("token", token), ("pledge", "yes")],
         )
         .await;
-    assert_eq!(location(&res), format!("/my/applications/{id}/progress"));
+    assert_eq!(
+        location(&res),
+        format!("/my/applications/{id}/progress?submitted=1")
+    );
 }
 
 #[tokio::test]

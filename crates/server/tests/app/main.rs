@@ -34,6 +34,7 @@ mod pages;
 mod platform;
 mod proxies;
 mod public_crawl;
+mod recognition;
 mod recovery;
 mod result_publicity;
 mod review_chain;

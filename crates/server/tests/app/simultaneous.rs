@@ -140,7 +140,7 @@ async fn sixty_four_people_act_at_once_through_eight_connections_and_each_succee
     for (res, id) in answers.iter().zip(&ids) {
         assert_eq!(
             location(res),
-            format!("/my/applications/{id}/progress"),
+            format!("/my/applications/{id}/progress?submitted=1"),
             "报送 of #{id} answered {}",
             shown(res)
         );
@@ -164,7 +164,7 @@ async fn sixty_four_people_act_at_once_through_eight_connections_and_each_succee
     for (res, id) in again.iter().zip(&ids) {
         assert_eq!(
             location(res),
-            format!("/my/applications/{id}/progress"),
+            format!("/my/applications/{id}/progress?submitted=1"),
             "{}",
             shown(res)
         );

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use zc_domain::{
     Portal,
     application::sections::{
-        PartData, PartShape, PartSpec, SECTIONS, SectionSpec, Values, part_missing, section,
+        PartData, PartShape, PartSpec, SECTIONS, SectionSpec, Values, part_missing, sections_for,
         training_total, years_of_work,
     },
 };
@@ -157,6 +157,8 @@ struct SectionPage {
     slots: Vec<SlotView>,
     /// The open return's reasons for this section: `(who, reason)`.
     reasons: Vec<(String, String)>,
+    /// 认定条件 on 申报信息 and 基本情况: `Ok(met)` or `Err(why not yet)`.
+    eligibility: Option<Result<String, String>>,
 }
 
 impl SectionPage {
@@ -304,9 +306,21 @@ pub(crate) async fn render(
         Scope::Application(id) => Some(applications::mine(&state.db, user.id, id).await?),
         Scope::Archive => None,
     };
-    let current = section(section_code)
-        .filter(|s| s.parts.iter().any(|p| scope.shows(p.code)))
+    let form = app.as_ref().map_or(SECTIONS, |a| sections_for(a.kind));
+    // A section of uploads only (认定's 资料上传) belongs to an application's pages.
+    let belongs = |s: &SectionSpec| {
+        (s.parts.is_empty() && app.is_some()) || s.parts.iter().any(|p| scope.shows(p.code))
+    };
+    let current = form
+        .iter()
+        .find(|s| s.code == section_code)
+        .filter(|s| belongs(s))
         .ok_or(AppError::NotFound)?;
+    // What the submission page would list as missing, section by section.
+    let missing = match &app {
+        Some(a) => zc_services::application_submission::missing_items(&state.db, a.id).await?,
+        None => Vec::new(),
+    };
     let stored = application_parts::load_owned(&state.db, scope.owner(user.id)).await?;
     let open_reasons = match &app {
         Some(a) => zc_db::unit_review::open_reasons(&state.db, a.id).await?,
@@ -314,9 +328,9 @@ pub(crate) async fn render(
     };
     let empty = PartData::Empty;
     let data_of = |code: &str| stored.get(code).unwrap_or(&empty);
-    let sections: Vec<NavItem> = SECTIONS
+    let sections: Vec<NavItem> = form
         .iter()
-        .filter(|s| s.parts.iter().any(|p| scope.shows(p.code)))
+        .filter(|s| belongs(s))
         .map(|s| NavItem {
             code: s.code,
             number: s.number,
@@ -325,7 +339,8 @@ pub(crate) async fn render(
                 .parts
                 .iter()
                 .filter(|p| scope.shows(p.code))
-                .all(|p| part_missing(p, data_of(p.code)).is_empty()),
+                .all(|p| part_missing(p, data_of(p.code)).is_empty())
+                && !missing.iter().any(|m| m.section == s.code),
             current: s.code == current.code,
             returned: open_reasons.iter().any(|r| r.section == s.code),
         })
@@ -354,8 +369,16 @@ pub(crate) async fn render(
         .filter(|r| r.section == current.code)
         .map(|r| (r.returned_by, r.reason))
         .collect();
+    let eligibility = match &app {
+        Some(a) if matches!(current.code, "rc_info" | "rc_basic") => {
+            let today = zc_domain::calendar::china_date(chrono::Utc::now());
+            zc_services::recognition::eligibility_notice(&state.db, &state.vault, a, today).await?
+        }
+        _ => None,
+    };
     let page = SectionPage {
         reasons,
+        eligibility,
         slots,
         nav: portal_nav(
             Portal::My,

@@ -162,6 +162,8 @@ struct CropPage {
     width: u32,
     height: u32,
     frame: (u32, u32, u32, u32),
+    /// Where 返回 goes: the section with the photo slot.
+    section: &'static str,
 }
 
 async fn crop_page(
@@ -183,6 +185,7 @@ async fn crop_page(
         width,
         height,
         frame: photo_frame(width, height, None),
+        section: photo_section(&state, user.id, id).await?,
     })
 }
 
@@ -211,8 +214,20 @@ async fn crop(
     };
     application_files::confirm_photo(&state.db, &state.config.files_dir, user.id, id, file, frame)
         .await?;
+    let section = photo_section(&state, user.id, id).await?;
     Ok(Redirect::to(&format!(
-        "/my/applications/{id}/sections/basic?saved=photo#slot-photo"
+        "/my/applications/{id}/sections/{section}?saved=photo#slot-photo"
     ))
     .into_response())
+}
+
+/// The section whose page holds the application's photo slot (基本信息 for 评审, 资料上传
+/// for 认定).
+async fn photo_section(state: &AppState, applicant_id: i64, id: i64) -> AppResult<&'static str> {
+    let app = zc_services::applications::mine(&state.db, applicant_id, id).await?;
+    let slots = application_files::slots(&state.db, &app).await?;
+    Ok(slots
+        .iter()
+        .find(|s| s.photo)
+        .map_or("basic", |s| section_of_slot(&s.section)))
 }

@@ -55,12 +55,21 @@ struct ProgressPage {
     bar: Vec<BarStep>,
     sentence: String,
     history: Vec<HistoryLine>,
+    /// The seed's words after 同意并报送.
+    submitted: Option<&'static str>,
+}
+
+/// `?submitted=1` after 同意并报送.
+#[derive(Debug, Default, serde::Deserialize)]
+struct ProgressQuery {
+    submitted: Option<String>,
 }
 
 async fn progress(
     State(state): State<AppState>,
     ctx: PageContext,
     Path(id): Path<i64>,
+    axum::extract::Query(q): axum::extract::Query<ProgressQuery>,
 ) -> AppResult<ProgressPage> {
     let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let app = applications::mine(&state.db, user.id, id).await?;
@@ -106,6 +115,16 @@ async fn progress(
         bar,
         sentence,
         history,
+        // Only while the dossier is with the unit, so a stale link says nothing wrong.
+        submitted: (q.submitted.is_some() && app.status == ApplicationStatus::UnitPending)
+            .then_some(match kind {
+                zc_domain::application::ApplicationKind::Recognition => {
+                    zc_domain::application::recognition::SUBMITTED
+                }
+                zc_domain::application::ApplicationKind::Evaluation => {
+                    "您的职称评审申报已成功提交，请等待单位工作人员审核。"
+                }
+            }),
     })
 }
 
@@ -193,10 +212,10 @@ pub(crate) async fn dossier_view(
     state: &AppState,
     app: &zc_db::applications::ApplicationRow,
 ) -> AppResult<(Vec<DossierPart>, Vec<DossierFiles>)> {
-    use zc_domain::application::sections::{PartData, PartShape, SECTIONS};
+    use zc_domain::application::sections::{PartData, PartShape, sections_for};
     let dossier = zc_services::application_parts::dossier(&state.db, app).await?;
     let changed = zc_services::application_parts::changed_since_return(&state.db, app).await?;
-    let parts = SECTIONS
+    let parts = sections_for(app.kind)
         .iter()
         .flat_map(|s| s.parts.iter())
         .map(|p| {

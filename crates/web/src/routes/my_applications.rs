@@ -16,7 +16,10 @@ use zc_db::{
 };
 use zc_domain::{
     Portal, TitleLevel,
-    application::{ApplicationKind, ApplicationStatus, Event, Party, allows, sections::Missing},
+    application::{
+        ApplicationKind, ApplicationStatus, Event, Party, allows,
+        sections::{Missing, sections_for},
+    },
     payment::Fen,
 };
 use zc_services::{FieldErrors, ServiceError, application_submission::Submitted, applications};
@@ -53,6 +56,8 @@ pub struct Card {
     pub fee_due: Option<FeeDue>,
     /// What may be done with it now.
     pub may: Actions,
+    /// The first section of its form (编辑 opens it).
+    pub first_section: &'static str,
 }
 
 /// The buttons a dossier's pages offer, each asked of the state machine, so that a page
@@ -124,6 +129,7 @@ impl Card {
             kind: a.kind.name(),
             status: a.status,
             may: Actions::of(a.kind, a.status),
+            first_section: sections_for(a.kind).first().map_or("basic", |s| s.code),
             year: a.year,
             qualification: format!("{}系列/{level}/{}", a.series_name, a.title_name),
             level,
@@ -157,9 +163,50 @@ struct ListPage {
     nav: Nav,
     cards: Vec<Card>,
     choices: Vec<ChoiceItem>,
-    chosen: String,
+    /// The 职称认定 part of 我要申报.
+    recognition: RecognitionChoices,
+    typed: CreateForm,
     errors: FieldErrors,
     refusal: Option<String>,
+}
+
+/// 职称认定 in 我要申报: the 职改办 accepting it and the qualifications it can grant.
+struct RecognitionChoices {
+    offices: Vec<(String, String)>,
+    qualifications: Vec<(String, String)>,
+}
+
+impl RecognitionChoices {
+    async fn load(state: &AppState) -> AppResult<RecognitionChoices> {
+        let open = zc_services::recognition::choices(&state.db, chrono::Utc::now()).await?;
+        Ok(RecognitionChoices {
+            offices: open
+                .offices
+                .iter()
+                .map(|o| {
+                    (
+                        o.office_id.to_string(),
+                        format!("{}（受理至 {}）", o.office_name, format_time(o.apply_until)),
+                    )
+                })
+                .collect(),
+            qualifications: open
+                .qualifications
+                .iter()
+                .map(|q| {
+                    (
+                        zc_services::recognition::qualification_value(q),
+                        format!(
+                            "{}系列/{}/{}",
+                            q.series_name,
+                            TitleLevel::from_rank(q.level_rank).map_or("", TitleLevel::name),
+                            q.title_name
+                        ),
+                    )
+                })
+                .collect(),
+        })
+    }
 }
 
 /// The open choices as listed.
@@ -185,7 +232,7 @@ async fn choice_items(state: &AppState) -> AppResult<Vec<ChoiceItem>> {
 async fn render_list(
     state: &AppState,
     ctx: PageContext,
-    chosen: String,
+    typed: CreateForm,
     errors: FieldErrors,
     refusal: Option<String>,
 ) -> AppResult<ListPage> {
@@ -202,21 +249,35 @@ async fn render_list(
         ctx,
         cards,
         choices,
-        chosen,
+        recognition: RecognitionChoices::load(state).await?,
+        typed,
         errors,
         refusal,
     })
 }
 
 async fn list(State(state): State<AppState>, ctx: PageContext) -> AppResult<ListPage> {
-    render_list(&state, ctx, String::new(), FieldErrors::default(), None).await
+    render_list(
+        &state,
+        ctx,
+        CreateForm::default(),
+        FieldErrors::default(),
+        None,
+    )
+    .await
 }
 
-/// 我要申报.
-#[derive(Debug, Deserialize)]
+/// 我要申报: a 评审 choice, or (`kind=recognition`) a 认定 office and qualification.
+#[derive(Debug, Default, Deserialize)]
 pub struct CreateForm {
     #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
     pub choice: String,
+    #[serde(default)]
+    pub office: String,
+    #[serde(default)]
+    pub qualification: String,
 }
 
 async fn create(
@@ -225,16 +286,27 @@ async fn create(
     Form(f): Form<CreateForm>,
 ) -> AppResult<Response> {
     let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
-    match applications::create_evaluation(&state.db, user.id, &f.choice, chrono::Utc::now()).await {
+    let now = chrono::Utc::now();
+    let (created, kind) = if f.kind == ApplicationKind::Recognition.code() {
+        let made =
+            zc_services::recognition::create(&state.db, user.id, &f.office, &f.qualification, now)
+                .await;
+        (made, ApplicationKind::Recognition)
+    } else {
+        let made = applications::create_evaluation(&state.db, user.id, &f.choice, now).await;
+        (made, ApplicationKind::Evaluation)
+    };
+    match created {
         Ok(id) => {
-            Ok(Redirect::to(&format!("/my/applications/{id}/sections/basic")).into_response())
+            let first = sections_for(kind).first().map_or("basic", |s| s.code);
+            Ok(Redirect::to(&format!("/my/applications/{id}/sections/{first}")).into_response())
         }
-        Err(ServiceError::Invalid(errors)) => Ok(render_list(&state, ctx, f.choice, errors, None)
+        Err(ServiceError::Invalid(errors)) => Ok(render_list(&state, ctx, f, errors, None)
             .await?
             .into_response()),
         Err(ServiceError::Refused { message, .. }) => {
             Ok(
-                render_list(&state, ctx, f.choice, FieldErrors::default(), Some(message))
+                render_list(&state, ctx, f, FieldErrors::default(), Some(message))
                     .await?
                     .into_response(),
             )
@@ -267,8 +339,8 @@ async fn render_submit(
         .await?
         .into_iter()
         .map(|m| {
-            let title =
-                zc_domain::application::sections::section(m.section).map_or("", |s| s.title);
+            let title = zc_domain::application::sections::section_in(app.kind, m.section)
+                .map_or("", |s| s.title);
             (m, title)
         })
         .collect();
@@ -277,7 +349,10 @@ async fn render_submit(
         ctx,
         card: Card::of(&app),
         missing,
-        pledge: zc_domain::application::sections::PLEDGE,
+        pledge: match app.kind {
+            ApplicationKind::Recognition => zc_domain::application::recognition::PLEDGE,
+            ApplicationKind::Evaluation => zc_domain::application::sections::PLEDGE,
+        },
         token: format!("{:032x}", rand::random::<u128>()),
         errors,
     })
@@ -316,9 +391,10 @@ async fn submit(
     )
     .await
     {
-        Ok(Submitted::Now | Submitted::Already) => {
-            Ok(Redirect::to(&format!("/my/applications/{id}/progress")).into_response())
-        }
+        Ok(Submitted::Now | Submitted::Already) => Ok(Redirect::to(&format!(
+            "/my/applications/{id}/progress?submitted=1"
+        ))
+        .into_response()),
         Err(ServiceError::Invalid(errors)) => Ok(render_submit(&state, ctx, id, errors)
             .await?
             .into_response()),

@@ -162,7 +162,7 @@ async fn render(
         files,
         files_base: format!("/office/applications/{id}/files"),
         history: history(state, id).await?,
-        sections: section_choices(state, ctx.user.as_ref().map_or(0, |u| u.id)).await?,
+        sections: section_choices(state, ctx.user.as_ref().map_or(0, |u| u.id), app.kind).await?,
         errors,
         message,
         typed: Posted::default(),

@@ -120,6 +120,8 @@ pub struct PublicCertificate {
     pub name: String,
     pub unit: String,
     pub qualification: String,
+    /// 取得方式: 评审, 认定 …
+    pub way: String,
     pub committee: String,
     pub doc_number: String,
     pub issued_on: String,
@@ -136,6 +138,7 @@ impl PublicCertificate {
             name: zc_domain::mask::mask_name(&v.holder_name),
             unit: v.unit_name,
             qualification: v.qualification,
+            way: v.way,
             committee: v.committee_name,
             doc_number: v.doc_number,
             issued_on: v.issued_on,

@@ -63,11 +63,12 @@ pub struct SectionChoice {
 pub(crate) async fn section_choices(
     state: &crate::state::AppState,
     staff_id: i64,
+    kind: zc_domain::application::ApplicationKind,
 ) -> crate::error::AppResult<Vec<SectionChoice>> {
     use zc_services::return_templates::{TemplateOwner, for_section, list};
     let owner = TemplateOwner::of(&state.db, staff_id).await?;
     let all = list(&state.db, owner).await?;
-    Ok(zc_domain::application::sections::SECTIONS
+    Ok(zc_domain::application::sections::sections_for(kind)
         .iter()
         .map(|s| SectionChoice {
             code: s.code,

@@ -182,7 +182,7 @@ async fn render(
         publicity: record.map(|p| (p.starts_on.to_string(), p.ends_on.to_string())),
         may_forward,
         today: today_cst().to_string(),
-        sections: section_choices(state, ctx.user.as_ref().map_or(0, |u| u.id)).await?,
+        sections: section_choices(state, ctx.user.as_ref().map_or(0, |u| u.id), app.kind).await?,
         errors,
         message,
         typed: Posted::default(),

@@ -1,0 +1,71 @@
+//! 职称认定 rows: which 职改办 accept 认定 in a year, the qualifications that can be
+//! recognised (员级 to 中级 titles), and the 认定条件 table.
+
+use chrono::{DateTime, Utc};
+
+use crate::{Db, DbResult, with_pool};
+
+/// A 职改办 accepting 认定 now.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OpenOffice {
+    pub office_id: i64,
+    pub office_name: String,
+    pub apply_until: DateTime<Utc>,
+}
+
+/// The 职改办 accepting 认定 at `now` in `year`, by name.
+pub async fn open_offices(db: &Db, year: i32, now: DateTime<Utc>) -> DbResult<Vec<OpenOffice>> {
+    let sql = "SELECT o.id AS office_id, o.name AS office_name, w.apply_until \
+               FROM recognition_window w JOIN office o ON o.id = w.office_id \
+               WHERE w.year = $1 AND w.apply_from <= $2 AND w.apply_until > $2 ORDER BY o.id";
+    Ok(with_pool!(db, p => sqlx::query_as(sql).bind(year).bind(now).fetch_all(p).await)?)
+}
+
+/// A title that 认定 can grant.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Qualification {
+    pub series_id: i64,
+    pub series_name: String,
+    pub level_rank: i32,
+    pub title_name: String,
+}
+
+/// Every 员级, 助理级 and 中级 title, by series.
+pub async fn qualifications(db: &Db) -> DbResult<Vec<Qualification>> {
+    let sql = "SELECT s.id AS series_id, s.name AS series_name, t.level_rank, t.title_name \
+               FROM series_title t JOIN series s ON s.id = t.series_id \
+               WHERE t.level_rank BETWEEN 1 AND 3 ORDER BY s.sort_order, t.level_rank, t.id";
+    Ok(with_pool!(db, p => sqlx::query_as(sql).fetch_all(p).await)?)
+}
+
+/// Opens (or moves) a 职改办's 认定 window for a year.
+pub async fn upsert_window(
+    db: &Db,
+    office_id: i64,
+    year: i32,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> DbResult<()> {
+    let sql = "INSERT INTO recognition_window (office_id, year, apply_from, apply_until, created_at) \
+               VALUES ($1, $2, $3, $4, $5) ON CONFLICT (office_id, year) \
+               DO UPDATE SET apply_from = excluded.apply_from, apply_until = excluded.apply_until";
+    with_pool!(db, p => sqlx::query(sql).bind(office_id).bind(year).bind(from).bind(until)
+        .bind(Utc::now()).execute(p).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// One 认定条件 row.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RuleRow {
+    pub series_id: Option<i64>,
+    pub education: String,
+    pub level_rank: i32,
+    pub months: i32,
+}
+
+/// The conditions that apply to a series: its own rows and those for every series.
+pub async fn rules_for(db: &Db, series_id: i64) -> DbResult<Vec<RuleRow>> {
+    let sql = "SELECT series_id, education, level_rank, months FROM recognition_rule \
+               WHERE series_id = $1 OR series_id IS NULL ORDER BY education, level_rank";
+    Ok(with_pool!(db, p => sqlx::query_as(sql).bind(series_id).fetch_all(p).await)?)
+}

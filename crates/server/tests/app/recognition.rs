@@ -1,0 +1,289 @@
+//! 职称认定 end to end: 我要申报 offers 认定 with 申报级别 and 报送职改办; the form is the
+//! seed's four sections; the 认定条件 are checked against the dates entered and block
+//! 同意并报送 until met; the unit and the 职改办 review it without a committee, and the
+//! certificate (取得方式 认定) is issued and verifiable.
+
+use chrono::Datelike;
+use reqwest::StatusCode;
+
+use crate::{
+    dossier::{location_of, picture},
+    helpers::{TestApp, attr, html, location, spawn_app, texts},
+    unit_review::passed_by_office,
+};
+
+/// The option of `select` whose label contains `needle`.
+fn option(doc: &scraper::Html, select: &str, needle: &str) -> String {
+    let sel = scraper::Selector::parse(&format!("{select} option")).unwrap();
+    doc.select(&sel)
+        .find(|o| o.text().collect::<String>().contains(needle))
+        .and_then(|o| o.value().attr("value"))
+        .unwrap_or_else(|| panic!("{select} offers {needle}"))
+        .to_string()
+}
+
+/// `YYYY-MM` of the month `back` months before this China month.
+fn months_ago(back: i32) -> String {
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let total = today.year() * 12 + today.month0() as i32 - back;
+    format!(
+        "{:04}-{:02}",
+        total.div_euclid(12),
+        total.rem_euclid(12) + 1
+    )
+}
+
+async fn basic(app: &TestApp, id: i64, graduated: &str) -> reqwest::Response {
+    let site = app.site();
+    site.post(
+        &format!("/my/applications/{id}/parts/rc_basic"),
+        &[
+            ("gender", "男"),
+            ("ethnicity", "壮族"),
+            ("political", "群众"),
+            ("education", "本科"),
+            ("school", "广西大学"),
+            ("major", "土木工程"),
+            ("graduated", graduated),
+            ("work_start", graduated),
+        ],
+    )
+    .await
+}
+
+/// A 认定 draft for 工程系列/助理级/助理工程师 sent to the 南宁 职改办.
+async fn created(app: &TestApp) -> i64 {
+    app.login_applicant().await;
+    let (_, doc) = app.get_html("/my/applications").await;
+    let qualification = option(&doc, "#f-qualification", "工程系列/助理级/助理工程师");
+    let office = option(&doc, "#f-office", "南宁市职称改革工作领导小组办公室");
+
+    // Without an office: refused beside the field, the qualification still chosen.
+    let doc = html(
+        &app.post_form(
+            "/my/applications",
+            &[("kind", "recognition"), ("qualification", &qualification)],
+        )
+        .await
+        .text()
+        .await
+        .unwrap(),
+    );
+    assert_eq!(
+        texts(&doc, "#office-error"),
+        ["请选择正在受理职称认定的职改办"]
+    );
+    assert_eq!(
+        attr(&doc, "#f-qualification option[selected]", "value").as_deref(),
+        Some(qualification.as_str())
+    );
+
+    let res = app
+        .post_form(
+            "/my/applications",
+            &[
+                ("kind", "recognition"),
+                ("qualification", &qualification),
+                ("office", &office),
+            ],
+        )
+        .await;
+    let to = location(&res);
+    assert!(to.ends_with("/sections/rc_info"), "{to}");
+    to.split('/').nth(3).unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn a_graduate_applies_for_recognition_and_is_issued_a_certificate() {
+    let app = spawn_app().await;
+    let id = created(&app).await;
+    let (_, doc) = app.get_html("/my/applications").await;
+    assert!(
+        texts(&doc, ".card-title")
+            .iter()
+            .any(|t| t.contains("职称认定")),
+        "the card shows the type"
+    );
+    let (_, doc) = app
+        .get_html(&format!("/my/applications/{id}/sections/rc_info"))
+        .await;
+    let nav = texts(&doc, ".section-nav li a");
+    assert_eq!(nav.len(), 4, "{nav:?}");
+    for (n, title) in ["1 申报信息", "2 基本情况", "3 工作小结", "4 资料上传"]
+        .iter()
+        .enumerate()
+    {
+        assert!(nav[n].contains(title), "{nav:?}");
+    }
+    assert!(texts(&doc, "#eligibility")[0].contains("请在“基本情况”中填写最高学历"));
+
+    let site = app.site();
+    let saved = |res: reqwest::Response| {
+        let to = location_of(&res);
+        assert!(to.contains("saved="), "saved: {to}");
+    };
+    saved(
+        site.post(
+            &format!("/my/applications/{id}/parts/rc_info"),
+            &[
+                ("specialty", "建筑工程"),
+                ("identity", "企业人员"),
+                ("contact_phone", "13800771234"),
+            ],
+        )
+        .await,
+    );
+    // Graduated four months ago: a bachelor must have worked a year first.
+    saved(basic(&app, id, &months_ago(4)).await);
+    let (_, doc) = app
+        .get_html(&format!("/my/applications/{id}/sections/rc_basic"))
+        .await;
+    assert_eq!(
+        texts(&doc, "#eligibility"),
+        ["认定条件：本科毕业满1年方可认定助理级，您还差8个月"]
+    );
+
+    // A summary over 700 characters is refused; one within it is kept.
+    let long = "工".repeat(701);
+    let res = site
+        .post(
+            &format!("/my/applications/{id}/summary"),
+            &[("summary", &long)],
+        )
+        .await;
+    assert_ne!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "701 characters are refused"
+    );
+    saved(
+        site.post(
+            &format!("/my/applications/{id}/summary"),
+            &[(
+                "summary",
+                "本人2025年7月本科毕业，从事建筑施工技术工作，参与了两个住宅项目。",
+            )],
+        )
+        .await,
+    );
+    let (_, doc) = app
+        .get_html(&format!("/my/applications/{id}/sections/summary"))
+        .await;
+    assert_eq!(
+        attr(&doc, "#f-summary", "maxlength").as_deref(),
+        Some("700")
+    );
+
+    // 资料上传: its own slots, with counts.
+    let (_, doc) = app
+        .get_html(&format!("/my/applications/{id}/sections/rc_uploads"))
+        .await;
+    let page = doc.root_element().text().collect::<String>();
+    for label in [
+        "近期二寸免冠彩色照片",
+        "身份证（正、反面）",
+        "毕业证书及学信网学历认证报告",
+        "劳动合同或社保缴纳证明",
+        "见习期考核表",
+    ] {
+        assert!(page.contains(label), "slot {label}");
+    }
+    let res = site.upload(id, "photo", vec![picture(900, 1200)]).await;
+    let crop = location_of(&res);
+    let res = site.post(&crop, &[]).await;
+    assert!(
+        location_of(&res).contains("/sections/rc_uploads?saved=photo"),
+        "{}",
+        location_of(&res)
+    );
+    for (slot, n) in [
+        ("id_card", 2),
+        ("diploma", 2),
+        ("employment", 1),
+        ("probation", 1),
+    ] {
+        let res = site
+            .upload(id, slot, (0..n).map(|_| picture(1000, 700)).collect())
+            .await;
+        assert!(location_of(&res).contains("saved="), "{slot}");
+    }
+
+    // Not yet eligible: the submission page lists why, and 同意并报送 is refused.
+    let (_, doc) = app.get_html(&format!("/my/applications/{id}/submit")).await;
+    let missing = texts(&doc, ".missing-list li");
+    assert_eq!(missing.len(), 1, "{missing:?}");
+    assert!(missing[0].contains("您还差8个月"), "{missing:?}");
+    let res = site
+        .post(
+            &format!("/my/applications/{id}/submit"),
+            &[("pledge", "on"), ("token", "t-1")],
+        )
+        .await;
+    assert_ne!(res.status(), StatusCode::SEE_OTHER);
+
+    // Graduated fourteen months ago: eligible, and submitted with the seed's words.
+    saved(basic(&app, id, &months_ago(14)).await);
+    let (_, doc) = app
+        .get_html(&format!("/my/applications/{id}/sections/rc_basic"))
+        .await;
+    assert_eq!(
+        texts(&doc, "#eligibility"),
+        ["认定条件：符合助理级认定条件"]
+    );
+    let (_, doc) = app.get_html(&format!("/my/applications/{id}/submit")).await;
+    assert!(
+        doc.root_element()
+            .text()
+            .collect::<String>()
+            .contains("如有弄虚作假，本人愿接受相关政策规定处理"),
+        "the 认定 pledge"
+    );
+    let res = site
+        .post(
+            &format!("/my/applications/{id}/submit"),
+            &[("pledge", "on"), ("token", "t-2")],
+        )
+        .await;
+    let to = location_of(&res);
+    assert_eq!(to, format!("/my/applications/{id}/progress?submitted=1"));
+    let (_, doc) = app.get_html(&to).await;
+    assert_eq!(
+        texts(&doc, "#submitted"),
+        ["您的职称认定申报已成功提交，请等待单位工作人员审核。"]
+    );
+
+    // The unit and the 职改办 pass it; no committee; the 职改办 issues the certificate.
+    let office = passed_by_office(&app, id, "rdoffice").await;
+    let status = zc_db::applications::find(&app.db, id)
+        .await
+        .unwrap()
+        .unwrap()
+        .status;
+    assert_eq!(status.code(), "awaiting_confirmation");
+    let res = office
+        .post(
+            &format!("/office/applications/{id}/issue"),
+            &[("doc_number", "桂职改〔2026〕31号")],
+        )
+        .await;
+    assert_eq!(location(&res), "/office/certificates");
+    let (number, way): (String, String) = zc_db::with_pool!(&app.db, p => sqlx::query_as(
+        "SELECT number, way FROM certificate WHERE application_id = $1").bind(id).fetch_one(p).await)
+    .unwrap();
+    assert_eq!(way, "职称认定");
+    let doc = html(
+        &crate::helpers::new_client()
+            .get(app.url(&format!("/verify?number={number}&name=张三")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    let page = doc.root_element().text().collect::<String>();
+    assert!(
+        page.contains(&number) && page.contains("职称认定"),
+        "verified"
+    );
+}

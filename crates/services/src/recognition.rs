@@ -1,0 +1,184 @@
+//! 职称认定 — opening a 认定 draft for a 职改办 that accepts 认定 this year, and checking the
+//! 认定条件 against what the person entered (shown on 基本情况 and in the missing list, and
+//! enforced at 同意并报送).
+
+use chrono::{DateTime, Utc};
+use zc_db::{
+    Db,
+    applications::ApplicationRow,
+    recognition::{OpenOffice, Qualification},
+};
+use zc_domain::application::{
+    ApplicationKind,
+    recognition::{self, BASIC_PART, Facts, Rule},
+    sections::PartData,
+};
+
+use crate::{
+    FieldErrors, ServiceResult,
+    applications::{Opening, open_draft, year_in_china},
+};
+
+/// What the 认定 part of 我要申报 offers now.
+#[derive(Debug, Clone)]
+pub struct Choices {
+    pub offices: Vec<OpenOffice>,
+    pub qualifications: Vec<Qualification>,
+}
+
+/// The 职改办 accepting 认定 now and the qualifications 认定 can grant; no qualifications
+/// when no office accepts 认定.
+pub async fn choices(db: &Db, now: DateTime<Utc>) -> ServiceResult<Choices> {
+    let offices = zc_db::recognition::open_offices(db, year_in_china(now), now).await?;
+    let qualifications = if offices.is_empty() {
+        Vec::new()
+    } else {
+        zc_db::recognition::qualifications(db).await?
+    };
+    Ok(Choices {
+        offices,
+        qualifications,
+    })
+}
+
+/// The value of a qualification in the form: `series:rank:title`.
+pub fn qualification_value(q: &Qualification) -> String {
+    format!("{}:{}:{}", q.series_id, q.level_rank, q.title_name)
+}
+
+/// 我要申报 → 职称认定: a draft for `qualification`, sent to `office`.
+pub async fn create(
+    db: &Db,
+    applicant_id: i64,
+    office: &str,
+    qualification: &str,
+    now: DateTime<Utc>,
+) -> ServiceResult<i64> {
+    let open = choices(db, now).await?;
+    let mut errors = FieldErrors::default();
+    let office = open
+        .offices
+        .iter()
+        .find(|o| o.office_id.to_string() == office.trim());
+    if office.is_none() {
+        errors.add("office", "请选择正在受理职称认定的职改办");
+    }
+    let wanted = open
+        .qualifications
+        .iter()
+        .find(|q| qualification_value(q) == qualification);
+    if wanted.is_none() {
+        errors.add("qualification", "请选择拟认定的系列、级别和资格名称");
+    }
+    errors.into_result()?;
+    let (Some(office), Some(q)) = (office, wanted) else {
+        return Err(crate::ServiceError::NotFound);
+    };
+    let opening = Opening {
+        kind: ApplicationKind::Recognition,
+        series_id: q.series_id,
+        series_name: &q.series_name,
+        level_rank: q.level_rank,
+        title_name: &q.title_name,
+        committee_id: None,
+        office_id: office.office_id,
+        destination: &office.office_name,
+    };
+    open_draft(db, applicant_id, &opening, now).await
+}
+
+/// Why the dossier does not meet the 认定条件 yet, once 基本情况 holds the dates; `None`
+/// when it does, or when the dates are not entered yet (the part is then incomplete).
+/// `birth` (from the sealed ID number, where the caller holds the vault) adds the check
+/// that the dates come after it.
+pub async fn shortfall(
+    db: &Db,
+    app: &ApplicationRow,
+    parts: &std::collections::BTreeMap<String, PartData>,
+    today: chrono::NaiveDate,
+    birth: Option<chrono::NaiveDate>,
+) -> ServiceResult<Option<String>> {
+    if app.kind != ApplicationKind::Recognition {
+        return Ok(None);
+    }
+    let Some(PartData::Single(values)) = parts.get(BASIC_PART) else {
+        return Ok(None);
+    };
+    let month = |key: &str| {
+        values
+            .get(key)
+            .and_then(|v| chrono::NaiveDate::parse_from_str(&format!("{v}-01"), "%Y-%m-%d").ok())
+    };
+    let (Some(education), Some(graduated), Some(work_start)) = (
+        values.get("education").filter(|e| !e.is_empty()),
+        month("graduated"),
+        month("work_start"),
+    ) else {
+        return Ok(None);
+    };
+    let rules: Vec<Rule> = zc_db::recognition::rules_for(db, app.series_id)
+        .await?
+        .into_iter()
+        .map(|r| Rule {
+            education: r.education,
+            level_rank: r.level_rank,
+            months: r.months,
+        })
+        .collect();
+    let facts = Facts {
+        education,
+        graduated,
+        work_start,
+        birth,
+    };
+    Ok(recognition::check(&rules, facts, app.level_rank, today).err())
+}
+
+/// The birth date in the applicant's sealed resident ID number (other documents carry
+/// none).
+pub async fn birth_of(
+    db: &Db,
+    vault: &crate::pii::PiiVault,
+    applicant_id: i64,
+) -> ServiceResult<Option<chrono::NaiveDate>> {
+    let Some(a) = zc_db::applicants::find(db, applicant_id).await? else {
+        return Ok(None);
+    };
+    if a.doc_kind != zc_domain::id_card::DocumentKind::ResidentId.code() {
+        return Ok(None);
+    }
+    let number = vault
+        .open(&a.id_number_sealed)
+        .map_err(|e| crate::ServiceError::Internal(e.context("opening an ID number")))?;
+    Ok(number
+        .get(6..14)
+        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y%m%d").ok()))
+}
+
+/// What the 认定 pages say about the conditions: met, not met and why, or not yet known.
+pub async fn eligibility_notice(
+    db: &Db,
+    vault: &crate::pii::PiiVault,
+    app: &ApplicationRow,
+    today: chrono::NaiveDate,
+) -> ServiceResult<Option<Result<String, String>>> {
+    if app.kind != ApplicationKind::Recognition {
+        return Ok(None);
+    }
+    let parts = crate::application_parts::load(db, app.id).await?;
+    let birth = birth_of(db, vault, app.applicant_id).await?;
+    let level = zc_domain::TitleLevel::from_rank(app.level_rank).map_or("", |l| l.name());
+    let entered = matches!(parts.get(BASIC_PART), Some(PartData::Single(v))
+        if ["education", "graduated", "work_start"].iter().all(|k| v.get(*k).is_some_and(|x| !x.is_empty())));
+    if !entered {
+        return Ok(Some(Err(format!(
+            "请在“基本情况”中填写最高学历、毕业时间和参加专业技术工作时间，系统将判断是否符合{level}认定条件"
+        ))));
+    }
+    Ok(Some(
+        match shortfall(db, app, &parts, today, birth).await? {
+            Some(why) => Err(why),
+            None => Ok(format!("符合{level}认定条件")),
+        },
+    ))
+}
