@@ -241,7 +241,7 @@ pub async fn set_choice(
     series_id: i64,
     level_rank: i32,
     title_name: &str,
-    committee_id: i64,
+    committee_id: Option<i64>,
     office_id: i64,
 ) -> DbResult<bool> {
     let sql = "UPDATE application SET series_id = $2, level_rank = $3, title_name = $4, \

@@ -286,6 +286,14 @@ pub async fn save_single(
     let spec = spec_of(part_code, false)?;
     guard(db, owner, part_code).await?;
     let clean = check_for_save(spec, raw)?;
+    // Dates that cannot be true are refused beside their fields, with what was typed.
+    let today = zc_domain::calendar::china_date(chrono::Utc::now());
+    let mut errors = FieldErrors::default();
+    for (key, message) in zc_domain::application::recognition::date_errors(part_code, &clean, today)
+    {
+        errors.add(key, message);
+    }
+    errors.into_result()?;
     store(db, owner, part_code, &PartData::Single(clean)).await
 }
 

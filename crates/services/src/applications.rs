@@ -181,13 +181,7 @@ pub async fn change_choice(
     choice: &str,
     now: DateTime<Utc>,
 ) -> ServiceResult<()> {
-    let app = mine(db, applicant_id, id).await?;
-    if app.status != ApplicationStatus::Draft {
-        return Err(ServiceError::refused(
-            "not_draft",
-            "只有待完善的申报可以更改评审会或申报级别",
-        ));
-    }
+    let app = draft_of_kind(db, applicant_id, id, ApplicationKind::Evaluation).await?;
     let Some(chosen) = open_choices(db, now)
         .await?
         .into_iter()
@@ -198,6 +192,47 @@ pub async fn change_choice(
             "请选择正在受理申报的评审会和拟申报资格",
         ));
     };
+    let opening = Opening {
+        kind: ApplicationKind::Evaluation,
+        series_id: chosen.series_id,
+        series_name: &chosen.series_name,
+        level_rank: chosen.level_rank,
+        title_name: &chosen.title_name,
+        committee_id: Some(chosen.committee_id),
+        office_id: chosen.office_id,
+        destination: &format!("{}，报送{}", chosen.committee_name, chosen.office_name),
+    };
+    retarget(db, applicant_id, &app, &opening).await
+}
+
+/// The applicant's draft `id` of `kind`; refused once it has been submitted.
+pub(crate) async fn draft_of_kind(
+    db: &Db,
+    applicant_id: i64,
+    id: i64,
+    kind: ApplicationKind,
+) -> ServiceResult<ApplicationRow> {
+    let app = mine(db, applicant_id, id).await?;
+    if app.kind != kind {
+        return Err(ServiceError::NotFound);
+    }
+    if !app.status.may_change_destination() {
+        return Err(ServiceError::refused(
+            "not_draft",
+            "只有待完善的申报可以更改报送职改办或申报级别",
+        ));
+    }
+    Ok(app)
+}
+
+/// 报送职改办: points a draft at another destination, level and title, with a line in
+/// its history.
+pub(crate) async fn retarget(
+    db: &Db,
+    applicant_id: i64,
+    app: &ApplicationRow,
+    o: &Opening<'_>,
+) -> ServiceResult<()> {
     let name = zc_db::applicants::find(db, applicant_id)
         .await?
         .map(|a| a.name)
@@ -205,12 +240,12 @@ pub async fn change_choice(
     let mut tx = db.begin_write().await?;
     if !applications::set_choice(
         &mut tx,
-        id,
-        chosen.series_id,
-        chosen.level_rank,
-        &chosen.title_name,
-        chosen.committee_id,
-        chosen.office_id,
+        app.id,
+        o.series_id,
+        o.level_rank,
+        o.title_name,
+        o.committee_id,
+        o.office_id,
     )
     .await?
     {
@@ -222,16 +257,15 @@ pub async fn change_choice(
     applications::insert_event(
         &mut tx,
         &NewEvent {
-            application_id: id,
+            application_id: app.id,
             step: "个人申报",
-            action: "更改评审会",
+            action: "报送职改办",
             opinion: &format!(
-                "改为{}/{}/{}，{}，报送{}",
-                chosen.series_name,
-                zc_domain::TitleLevel::from_rank(chosen.level_rank).map_or("", |l| l.name()),
-                chosen.title_name,
-                chosen.committee_name,
-                chosen.office_name
+                "改为{}/{}/{}，{}",
+                o.series_name,
+                zc_domain::TitleLevel::from_rank(o.level_rank).map_or("", |l| l.name()),
+                o.title_name,
+                o.destination
             ),
             actor_id: Some(applicant_id),
             org_name: &name,

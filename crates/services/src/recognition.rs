@@ -16,7 +16,7 @@ use zc_domain::application::{
 
 use crate::{
     FieldErrors, ServiceResult,
-    applications::{Opening, open_draft, year_in_china},
+    applications::{Opening, draft_of_kind, open_draft, retarget, year_in_china},
 };
 
 /// What the 认定 part of 我要申报 offers now.
@@ -55,6 +55,45 @@ pub async fn create(
     now: DateTime<Utc>,
 ) -> ServiceResult<i64> {
     let open = choices(db, now).await?;
+    let (office, q) = chosen(&open, office, qualification)?;
+    let opening = opening(office, q);
+    open_draft(db, applicant_id, &opening, now).await
+}
+
+/// 报送职改办 of a 认定 draft: another 职改办, level or title.
+pub async fn change(
+    db: &Db,
+    applicant_id: i64,
+    id: i64,
+    office: &str,
+    qualification: &str,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
+    let app = draft_of_kind(db, applicant_id, id, ApplicationKind::Recognition).await?;
+    let open = choices(db, now).await?;
+    let (office, q) = chosen(&open, office, qualification)?;
+    retarget(db, applicant_id, &app, &opening(office, q)).await
+}
+
+fn opening<'a>(office: &'a OpenOffice, q: &'a Qualification) -> Opening<'a> {
+    Opening {
+        kind: ApplicationKind::Recognition,
+        series_id: q.series_id,
+        series_name: &q.series_name,
+        level_rank: q.level_rank,
+        title_name: &q.title_name,
+        committee_id: None,
+        office_id: office.office_id,
+        destination: &office.office_name,
+    }
+}
+
+/// The office and qualification picked in the form, or the fields' refusals.
+fn chosen<'a>(
+    open: &'a Choices,
+    office: &str,
+    qualification: &str,
+) -> ServiceResult<(&'a OpenOffice, &'a Qualification)> {
     let mut errors = FieldErrors::default();
     let office = open
         .offices
@@ -71,20 +110,10 @@ pub async fn create(
         errors.add("qualification", "请选择拟认定的系列、级别和资格名称");
     }
     errors.into_result()?;
-    let (Some(office), Some(q)) = (office, wanted) else {
-        return Err(crate::ServiceError::NotFound);
-    };
-    let opening = Opening {
-        kind: ApplicationKind::Recognition,
-        series_id: q.series_id,
-        series_name: &q.series_name,
-        level_rank: q.level_rank,
-        title_name: &q.title_name,
-        committee_id: None,
-        office_id: office.office_id,
-        destination: &office.office_name,
-    };
-    open_draft(db, applicant_id, &opening, now).await
+    match (office, wanted) {
+        (Some(office), Some(q)) => Ok((office, q)),
+        _ => Err(crate::ServiceError::NotFound),
+    }
 }
 
 /// Why the dossier does not meet the 认定条件 yet, once 基本情况 holds the dates; `None`

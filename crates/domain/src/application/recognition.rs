@@ -176,6 +176,41 @@ pub fn check(
     Ok(())
 }
 
+/// The months of 基本情况 that lie after this month, as `(field, message)`; nothing for
+/// other parts. Blank months are the incomplete-part list's business.
+pub fn date_errors(
+    part: &str,
+    values: &super::sections::Values,
+    today: NaiveDate,
+) -> Vec<(&'static str, String)> {
+    if part != BASIC_PART {
+        return Vec::new();
+    }
+    let this_month = (today.year(), today.month());
+    [
+        ("graduated", "毕业时间"),
+        ("work_start", "参加专业技术工作时间"),
+    ]
+    .into_iter()
+    .filter(|(key, _)| {
+        values
+            .get(*key)
+            .and_then(|v| NaiveDate::parse_from_str(&format!("{v}-01"), "%Y-%m-%d").ok())
+            .is_some_and(|m| (m.year(), m.month()) > this_month)
+    })
+    .map(|(key, label)| {
+        (
+            key,
+            format!(
+                "{label}不能晚于本月（{}年{}月）",
+                today.year(),
+                today.month()
+            ),
+        )
+    })
+    .collect()
+}
+
 /// The nationally common conditions (`domain.md` §3.2), as the migration seeds them.
 pub fn default_rules() -> Vec<Rule> {
     [
@@ -244,6 +279,18 @@ mod tests {
             check(&rules, facts("大专", d(2015, 7, 1)), 3, d(2026, 4, 15)),
             Err("大专学历不能认定中级，可认定员级或助理级".into())
         );
+    }
+
+    #[test]
+    fn months_after_this_one_are_refused_beside_their_fields() {
+        let mut v = super::super::sections::Values::new();
+        v.insert("graduated".into(), "2026-05".into());
+        v.insert("work_start".into(), "2026-04".into());
+        assert_eq!(
+            date_errors(BASIC_PART, &v, d(2026, 4, 15)),
+            [("graduated", "毕业时间不能晚于本月（2026年4月）".to_string())]
+        );
+        assert!(date_errors("rc_info", &v, d(2026, 4, 15)).is_empty());
     }
 
     #[test]

@@ -313,7 +313,7 @@ async fn a_draft_moves_to_another_committee_or_level_and_keeps_its_content() {
     assert!(
         texts(&doc, "tbody td[data-label=处理结果及意见]")
             .iter()
-            .any(|t| t.starts_with("更改评审会"))
+            .any(|t| t.starts_with("报送职改办"))
     );
 }
 

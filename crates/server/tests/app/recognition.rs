@@ -117,6 +117,29 @@ async fn a_graduate_applies_for_recognition_and_is_issued_a_certificate() {
     }
     assert!(texts(&doc, "#eligibility")[0].contains("请在“基本情况”中填写最高学历"));
 
+    // 报送职改办: another 职改办 while a draft; the current choice is shown selected.
+    let (_, doc) = app.get_html(&format!("/my/applications/{id}/change")).await;
+    let qualification = attr(&doc, "#f-qualification option[selected]", "value").unwrap();
+    assert!(qualification.ends_with(":2:助理工程师"), "{qualification}");
+    let beihai = option(&doc, "#f-office", "北海市职称改革工作领导小组办公室");
+    let res = app
+        .post_form(
+            &format!("/my/applications/{id}/change"),
+            &[
+                ("kind", "recognition"),
+                ("qualification", &qualification),
+                ("office", &beihai),
+            ],
+        )
+        .await;
+    assert_eq!(location(&res), "/my/applications");
+    let row = zc_db::applications::find(&app.db, id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.office_name, "北海市职称改革工作领导小组办公室");
+    assert_eq!(row.committee_id, None);
+
     let site = app.site();
     let saved = |res: reqwest::Response| {
         let to = location_of(&res);
@@ -132,6 +155,21 @@ async fn a_graduate_applies_for_recognition_and_is_issued_a_certificate() {
             ],
         )
         .await,
+    );
+    // A graduation next month is refused beside the field, with everything typed kept.
+    let doc = html(&basic(&app, id, &months_ago(-1)).await.text().await.unwrap());
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    assert_eq!(
+        texts(&doc, "#e-rc_basic-graduated"),
+        [format!(
+            "毕业时间不能晚于本月（{}年{}月）",
+            today.year(),
+            today.month()
+        )]
+    );
+    assert_eq!(
+        attr(&doc, "#f-rc_basic-school", "value").as_deref(),
+        Some("广西大学")
     );
     // Graduated four months ago: a bachelor must have worked a year first.
     saved(basic(&app, id, &months_ago(4)).await);

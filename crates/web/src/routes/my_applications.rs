@@ -438,8 +438,10 @@ struct ChangePage {
     ctx: PageContext,
     nav: Nav,
     card: Card,
+    /// 评审: the open committees; 认定: the offices and qualifications.
     choices: Vec<ChoiceItem>,
-    chosen: String,
+    recognition: Option<RecognitionChoices>,
+    typed: CreateForm,
     errors: FieldErrors,
 }
 
@@ -447,21 +449,32 @@ async fn render_change(
     state: &AppState,
     ctx: PageContext,
     id: i64,
-    chosen: Option<String>,
+    typed: Option<CreateForm>,
     errors: FieldErrors,
 ) -> AppResult<ChangePage> {
     let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let app = applications::mine(&state.db, user.id, id).await?;
-    let current = app
-        .committee_id
-        .map(|c| format!("{c}:{}:{}", app.level_rank, app.title_name))
-        .unwrap_or_default();
+    // What the draft points at now, as the form's values.
+    let current = CreateForm {
+        kind: app.kind.code().to_string(),
+        choice: app
+            .committee_id
+            .map(|c| format!("{c}:{}:{}", app.level_rank, app.title_name))
+            .unwrap_or_default(),
+        office: app.office_id.to_string(),
+        qualification: format!("{}:{}:{}", app.series_id, app.level_rank, app.title_name),
+    };
+    let recognition = match app.kind {
+        ApplicationKind::Recognition => Some(RecognitionChoices::load(state).await?),
+        ApplicationKind::Evaluation => None,
+    };
     Ok(ChangePage {
         nav: portal_nav(Portal::My, "/my/applications"),
         ctx,
         card: Card::of(&app),
         choices: choice_items(state).await?,
-        chosen: chosen.unwrap_or(current),
+        recognition,
+        typed: typed.unwrap_or(current),
         errors,
     })
 }
@@ -481,13 +494,18 @@ async fn change(
     Form(f): Form<CreateForm>,
 ) -> AppResult<Response> {
     let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
-    match applications::change_choice(&state.db, user.id, id, &f.choice, chrono::Utc::now()).await {
+    let now = chrono::Utc::now();
+    let changed = if f.kind == ApplicationKind::Recognition.code() {
+        zc_services::recognition::change(&state.db, user.id, id, &f.office, &f.qualification, now)
+            .await
+    } else {
+        applications::change_choice(&state.db, user.id, id, &f.choice, now).await
+    };
+    match changed {
         Ok(()) => Ok(Redirect::to("/my/applications").into_response()),
-        Err(ServiceError::Invalid(errors)) => {
-            Ok(render_change(&state, ctx, id, Some(f.choice), errors)
-                .await?
-                .into_response())
-        }
+        Err(ServiceError::Invalid(errors)) => Ok(render_change(&state, ctx, id, Some(f), errors)
+            .await?
+            .into_response()),
         Err(e) => Err(e.into()),
     }
 }
