@@ -37,21 +37,25 @@ pub struct NewCertificate<'a> {
     pub doc_number: &'a str,
     pub issued_on: NaiveDate,
     pub token: &'a str,
+    /// 重新确认: the certificate issued elsewhere that this one confirms.
+    pub original_ref: Option<&'a str>,
 }
 
 /// Writes a certificate inside `tx`; its id.
 pub async fn insert(tx: &mut Tx, c: &NewCertificate<'_>) -> DbResult<i64> {
     let sql = "INSERT INTO certificate (number, office_id, year, seq, application_id, holder_id, \
                holder_name, id_number_masked, unit_name, series_name, level_rank, title_name, \
-               committee_name, way, doc_number, issued_on, status, token, view_count, created_at) \
+               committee_name, way, doc_number, issued_on, status, token, view_count, created_at, \
+               original_ref) \
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
-               'valid', $17, 0, $18) RETURNING id";
+               'valid', $17, 0, $18, $19) RETURNING id";
     Ok(
         with_tx!(tx, c2 => sqlx::query_scalar(sql).bind(c.number).bind(c.office_id).bind(c.year)
         .bind(c.seq).bind(c.application_id).bind(c.holder_id).bind(c.holder_name)
         .bind(c.id_number_masked).bind(c.unit_name).bind(c.series_name).bind(c.level_rank)
         .bind(c.title_name).bind(c.committee_name).bind(c.way).bind(c.doc_number)
-        .bind(c.issued_on).bind(c.token).bind(Utc::now()).fetch_one(&mut **c2).await)?,
+        .bind(c.issued_on).bind(c.token).bind(Utc::now()).bind(c.original_ref)
+        .fetch_one(&mut **c2).await)?,
     )
 }
 
@@ -76,11 +80,13 @@ pub struct CertificateRow {
     pub status: String,
     pub token: String,
     pub view_count: i64,
+    /// 重新确认: the certificate issued elsewhere that this one confirms.
+    pub original_ref: Option<String>,
 }
 
 const COLUMNS: &str = "id, number, office_id, application_id, holder_id, holder_name, \
     id_number_masked, unit_name, series_name, level_rank, title_name, committee_name, way, \
-    doc_number, issued_on, status, token, view_count";
+    doc_number, issued_on, status, token, view_count, original_ref";
 
 /// One certificate by id.
 pub async fn find(db: &Db, id: i64) -> DbResult<Option<CertificateRow>> {

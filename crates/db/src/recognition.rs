@@ -1,5 +1,5 @@
-//! 职称认定 rows: which 职改办 accept 认定 in a year, the qualifications that can be
-//! recognised (员级 to 中级 titles), and the 认定条件 table.
+//! 职称认定 and 重新确认 rows: which 职改办 accept them in a year, the qualifications that
+//! can be granted, and the 认定条件 table.
 
 use chrono::{DateTime, Utc};
 
@@ -30,12 +30,12 @@ pub struct Qualification {
     pub title_name: String,
 }
 
-/// Every 员级, 助理级 and 中级 title, by series.
-pub async fn qualifications(db: &Db) -> DbResult<Vec<Qualification>> {
+/// Every title up to level `max_rank` (中级 = 3 for 认定, all for 重新确认), by series.
+pub async fn qualifications(db: &Db, max_rank: i32) -> DbResult<Vec<Qualification>> {
     let sql = "SELECT s.id AS series_id, s.name AS series_name, t.level_rank, t.title_name \
                FROM series_title t JOIN series s ON s.id = t.series_id \
-               WHERE t.level_rank BETWEEN 1 AND 3 ORDER BY s.sort_order, t.level_rank, t.id";
-    Ok(with_pool!(db, p => sqlx::query_as(sql).fetch_all(p).await)?)
+               WHERE t.level_rank BETWEEN 1 AND $1 ORDER BY s.sort_order, t.level_rank, t.id";
+    Ok(with_pool!(db, p => sqlx::query_as(sql).bind(max_rank).fetch_all(p).await)?)
 }
 
 /// Opens (or moves) a 职改办's 认定 window for a year.

@@ -30,7 +30,9 @@ impl SummaryLimits {
     pub fn for_kind(self, kind: zc_domain::application::ApplicationKind) -> usize {
         match kind {
             zc_domain::application::ApplicationKind::Evaluation => self.evaluation,
-            zc_domain::application::ApplicationKind::Recognition => self.recognition,
+            // 重新确认 has the sections of 认定, and its limit.
+            zc_domain::application::ApplicationKind::Recognition
+            | zc_domain::application::ApplicationKind::Reconfirmation => self.recognition,
         }
     }
 }

@@ -42,6 +42,26 @@ pub fn check_doc_number(doc: &str) -> ServiceResult<()> {
     Ok(())
 }
 
+/// 重新确认: the certificate held elsewhere, as the applicant described it in 申报信息
+/// (`原证书编号 …，…授予`); `None` for other kinds.
+async fn original_of(db: &Db, app: &applications::ApplicationRow) -> ServiceResult<Option<String>> {
+    use zc_domain::application::{ApplicationKind, sections::PartData};
+    if app.kind != ApplicationKind::Reconfirmation {
+        return Ok(None);
+    }
+    let parts = crate::application_parts::dossier(db, app).await?;
+    let Some(PartData::Single(v)) = parts.get("rf_info") else {
+        return Ok(None);
+    };
+    let get = |k: &str| v.get(k).map(String::as_str).unwrap_or("");
+    Ok(Some(format!(
+        "原证书编号 {}，{}，{}授予",
+        get("original_cert_no"),
+        get("original_title"),
+        get("original_issuer")
+    )))
+}
+
 /// 发文确认并发证: confirms a dossier waiting for confirmation at this 职改办 and issues
 /// its certificate with a number in `pattern`.
 pub async fn confirm_and_issue(
@@ -79,6 +99,7 @@ pub async fn confirm_and_issue(
     if app.status != ApplicationStatus::AwaitingConfirmation {
         return Err(already());
     }
+    let original_ref = original_of(db, &app).await?;
     let mut tx = db.begin_write().await?;
     // Compare-and-set: of two staff confirming at once, exactly one moves it.
     let confirm = Change {
@@ -128,6 +149,7 @@ pub async fn confirm_and_issue(
             doc_number: doc,
             issued_on: today,
             token: &token,
+            original_ref: original_ref.as_deref(),
         },
     )
     .await?;

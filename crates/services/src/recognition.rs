@@ -1,6 +1,7 @@
-//! 职称认定 — opening a 认定 draft for a 职改办 that accepts 认定 this year, and checking the
-//! 认定条件 against what the person entered (shown on 基本情况 and in the missing list, and
-//! enforced at 同意并报送).
+//! 职称认定 and 重新确认 — the two kinds a 职改办 decides without a committee: opening a
+//! draft for a 职改办 that accepts them this year, 报送职改办, and checking the 认定条件
+//! against what the person entered (shown on 基本情况 and in the missing list, and enforced
+//! at 同意并报送; 重新确认 confirms a title already held and has no such conditions).
 
 use chrono::{DateTime, Utc};
 use zc_db::{
@@ -26,14 +27,18 @@ pub struct Choices {
     pub qualifications: Vec<Qualification>,
 }
 
-/// The 职改办 accepting 认定 now and the qualifications 认定 can grant; no qualifications
-/// when no office accepts 认定.
-pub async fn choices(db: &Db, now: DateTime<Utc>) -> ServiceResult<Choices> {
+/// The 职改办 accepting `kind` now and the qualifications it can grant (认定 up to 中级,
+/// 重新确认 any level); none when no office accepts it.
+pub async fn choices(db: &Db, kind: ApplicationKind, now: DateTime<Utc>) -> ServiceResult<Choices> {
     let offices = zc_db::recognition::open_offices(db, year_in_china(now), now).await?;
-    let qualifications = if offices.is_empty() {
+    let max_rank = match kind {
+        ApplicationKind::Recognition => 3,
+        _ => 5,
+    };
+    let qualifications = if offices.is_empty() || kind == ApplicationKind::Evaluation {
         Vec::new()
     } else {
-        zc_db::recognition::qualifications(db).await?
+        zc_db::recognition::qualifications(db, max_rank).await?
     };
     Ok(Choices {
         offices,
@@ -46,38 +51,43 @@ pub fn qualification_value(q: &Qualification) -> String {
     format!("{}:{}:{}", q.series_id, q.level_rank, q.title_name)
 }
 
-/// 我要申报 → 职称认定: a draft for `qualification`, sent to `office`.
+/// What the person picked in the form: the kind, the 职改办 and the qualification.
+#[derive(Debug, Clone, Copy)]
+pub struct Picked<'a> {
+    pub kind: ApplicationKind,
+    pub office: &'a str,
+    pub qualification: &'a str,
+}
+
+/// 我要申报 → 职称认定 or 重新确认: a draft for the qualification, sent to the office.
 pub async fn create(
     db: &Db,
     applicant_id: i64,
-    office: &str,
-    qualification: &str,
+    picked: Picked<'_>,
     now: DateTime<Utc>,
 ) -> ServiceResult<i64> {
-    let open = choices(db, now).await?;
-    let (office, q) = chosen(&open, office, qualification)?;
-    let opening = opening(office, q);
-    open_draft(db, applicant_id, &opening, now).await
+    let open = choices(db, picked.kind, now).await?;
+    let (office, q) = chosen(&open, picked.office, picked.qualification)?;
+    open_draft(db, applicant_id, &opening(picked.kind, office, q), now).await
 }
 
-/// 报送职改办 of a 认定 draft: another 职改办, level or title.
+/// 报送职改办 of a 认定 or 重新确认 draft: another 职改办, level or title.
 pub async fn change(
     db: &Db,
     applicant_id: i64,
     id: i64,
-    office: &str,
-    qualification: &str,
+    picked: Picked<'_>,
     now: DateTime<Utc>,
 ) -> ServiceResult<()> {
-    let app = draft_of_kind(db, applicant_id, id, ApplicationKind::Recognition).await?;
-    let open = choices(db, now).await?;
-    let (office, q) = chosen(&open, office, qualification)?;
-    retarget(db, applicant_id, &app, &opening(office, q)).await
+    let app = draft_of_kind(db, applicant_id, id, picked.kind).await?;
+    let open = choices(db, picked.kind, now).await?;
+    let (office, q) = chosen(&open, picked.office, picked.qualification)?;
+    retarget(db, applicant_id, &app, &opening(picked.kind, office, q)).await
 }
 
-fn opening<'a>(office: &'a OpenOffice, q: &'a Qualification) -> Opening<'a> {
+fn opening<'a>(kind: ApplicationKind, office: &'a OpenOffice, q: &'a Qualification) -> Opening<'a> {
     Opening {
-        kind: ApplicationKind::Recognition,
+        kind,
         series_id: q.series_id,
         series_name: &q.series_name,
         level_rank: q.level_rank,
@@ -100,7 +110,7 @@ fn chosen<'a>(
         .iter()
         .find(|o| o.office_id.to_string() == office.trim());
     if office.is_none() {
-        errors.add("office", "请选择正在受理职称认定的职改办");
+        errors.add("office", "请选择正在受理的职改办");
     }
     let wanted = open
         .qualifications

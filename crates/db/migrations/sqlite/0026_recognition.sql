@@ -38,3 +38,14 @@ INSERT INTO upload_slot (kind, committee_id, code, section, label, required, min
     ('recognition', NULL, 'diploma', 'rc_uploads', '毕业证书及学信网学历认证报告', TRUE, 2, 4, 800, 2400, FALSE, 3),
     ('recognition', NULL, 'employment', 'rc_uploads', '劳动合同或社保缴纳证明', TRUE, 1, 4, 800, 2400, FALSE, 4),
     ('recognition', NULL, 'probation', 'rc_uploads', '见习期考核表', TRUE, 1, 2, 800, 2400, FALSE, 5);
+
+-- 资料上传 of 重新确认 (seed §3.3): the title held elsewhere and its 评审表 or 批文.
+INSERT INTO upload_slot (kind, committee_id, code, section, label, required, min_count, max_count, max_kb, max_px, photo, sort_order) VALUES
+    ('reconfirmation', NULL, 'photo', 'rf_uploads', '近期二寸免冠彩色照片', TRUE, 1, 1, 200, 579, TRUE, 1),
+    ('reconfirmation', NULL, 'id_card', 'rf_uploads', '身份证（正、反面）', TRUE, 2, 2, 500, 2400, FALSE, 2),
+    ('reconfirmation', NULL, 'original_cert', 'rf_uploads', '原专业技术资格证书', TRUE, 1, 4, 800, 2400, FALSE, 3),
+    ('reconfirmation', NULL, 'original_basis', 'rf_uploads', '原评审表或批文', TRUE, 1, 10, 800, 2400, FALSE, 4),
+    ('reconfirmation', NULL, 'employment', 'rf_uploads', '劳动合同或社保缴纳证明', TRUE, 1, 4, 800, 2400, FALSE, 5);
+
+-- 重新确认 certificates name the certificate they confirm (issued elsewhere).
+ALTER TABLE certificate ADD COLUMN original_ref TEXT;

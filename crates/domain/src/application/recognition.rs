@@ -77,6 +77,49 @@ pub const SECTIONS: &[SectionSpec] = &[
     },
 ];
 
+/// The sections of a 重新确认 application (seed §3.3): its own 申报信息 about the title
+/// held, then the sections of 认定.
+pub const RECONFIRMATION_SECTIONS: &[SectionSpec] = &[
+    SectionSpec {
+        code: "rf_info",
+        number: 1,
+        title: "申报信息",
+        parts: &[PartSpec {
+            code: "rf_info",
+            title: "1 申报信息",
+            shape: PartShape::Single,
+            help: "填写在外省或其他系统取得的专业技术资格；拟确认的资格和报送职改办取自创建申报时的选择。",
+            fields: &[
+                F::req("original_title", "原专业技术资格名称", K::Text { max: 40 }),
+                F::req("original_major", "原专业名称", K::Text { max: 40 }),
+                F::req("original_cert_no", "原证书编号", K::Text { max: 40 }),
+                F::req(
+                    "original_issuer",
+                    "原批准机关（授予单位）",
+                    K::Text { max: 60 },
+                ),
+                F::req("original_obtained", "原资格取得时间", K::Month),
+                F::req(
+                    "custom_specialty",
+                    "自定义拟评专业名称",
+                    K::Choice(&["是", "否"]),
+                ),
+                F::req("specialty", "拟评专业名称", K::Text { max: 30 }),
+                F::req("identity", "个人身份性质", K::Choice(IDENTITY)),
+                F::req("contact_phone", "联系电话", K::Phone),
+            ],
+        }],
+    },
+    SECTIONS[1],
+    SECTIONS[2],
+    SectionSpec {
+        code: "rf_uploads",
+        number: 4,
+        title: "资料上传",
+        parts: &[],
+    },
+];
+
 /// The pledge before 同意并报送 (seed §3.2).
 pub const PLEDGE: &str = "本人承诺所提交的专业技术资格申报材料真实有效。如有弄虚作假，本人愿接受相关\
 政策规定处理，按照评审条件或自治区有关规定的年限内不得申报相应的专业技术资格。累计在两次申报中发现有\

@@ -50,12 +50,16 @@ pub fn sections_for(kind: super::ApplicationKind) -> &'static [SectionSpec] {
     match kind {
         super::ApplicationKind::Evaluation => SECTIONS,
         super::ApplicationKind::Recognition => super::recognition::SECTIONS,
+        super::ApplicationKind::Reconfirmation => super::recognition::RECONFIRMATION_SECTIONS,
     }
 }
 
 /// Every kind's sections: 评审's first, so a key both share (`summary`) finds 评审's.
 fn all_sections() -> impl Iterator<Item = &'static SectionSpec> {
-    SECTIONS.iter().chain(super::recognition::SECTIONS.iter())
+    SECTIONS
+        .iter()
+        .chain(super::recognition::SECTIONS.iter())
+        .chain(super::recognition::RECONFIRMATION_SECTIONS.iter())
 }
 
 /// The section with this URL key, in any kind's form.

@@ -8,6 +8,9 @@ pub enum ApplicationKind {
     Evaluation,
     /// 职称认定 — recognition by the 职改办 without a committee vote.
     Recognition,
+    /// 重新确认 — a title obtained elsewhere (another province or system) confirmed by the
+    /// 职改办, without a committee.
+    Reconfirmation,
 }
 
 impl ApplicationKind {
@@ -16,6 +19,7 @@ impl ApplicationKind {
         match self {
             Self::Evaluation => "evaluation",
             Self::Recognition => "recognition",
+            Self::Reconfirmation => "reconfirmation",
         }
     }
 
@@ -24,12 +28,13 @@ impl ApplicationKind {
         match self {
             Self::Evaluation => "职称评审",
             Self::Recognition => "职称认定",
+            Self::Reconfirmation => "重新确认",
         }
     }
 
     /// Parses a stored code.
     pub fn from_code(code: &str) -> Option<Self> {
-        [Self::Evaluation, Self::Recognition]
+        [Self::Evaluation, Self::Recognition, Self::Reconfirmation]
             .into_iter()
             .find(|k| k.code() == code)
     }

@@ -223,6 +223,7 @@ pub(crate) async fn arrange_objects(app: &TestApp) -> (BTreeMap<Kind, i64>, Seco
             doc_number: "桂职改〔2026〕99号",
             issued_on: today,
             token: "0123456789abcdef0123456789abcdef",
+            original_ref: None,
         },
     )
     .await

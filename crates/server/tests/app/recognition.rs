@@ -55,8 +55,16 @@ async fn basic(app: &TestApp, id: i64, graduated: &str) -> reqwest::Response {
 async fn created(app: &TestApp) -> i64 {
     app.login_applicant().await;
     let (_, doc) = app.get_html("/my/applications").await;
-    let qualification = option(&doc, "#f-qualification", "工程系列/助理级/助理工程师");
-    let office = option(&doc, "#f-office", "南宁市职称改革工作领导小组办公室");
+    let qualification = option(
+        &doc,
+        "#f-recognition-qualification",
+        "工程系列/助理级/助理工程师",
+    );
+    let office = option(
+        &doc,
+        "#f-recognition-office",
+        "南宁市职称改革工作领导小组办公室",
+    );
 
     // Without an office: refused beside the field, the qualification still chosen.
     let doc = html(
@@ -70,11 +78,16 @@ async fn created(app: &TestApp) -> i64 {
         .unwrap(),
     );
     assert_eq!(
-        texts(&doc, "#office-error"),
-        ["请选择正在受理职称认定的职改办"]
+        texts(&doc, "#recognition-office-error"),
+        ["请选择正在受理的职改办"]
     );
     assert_eq!(
-        attr(&doc, "#f-qualification option[selected]", "value").as_deref(),
+        attr(
+            &doc,
+            "#f-recognition-qualification option[selected]",
+            "value"
+        )
+        .as_deref(),
         Some(qualification.as_str())
     );
 
@@ -119,9 +132,18 @@ async fn a_graduate_applies_for_recognition_and_is_issued_a_certificate() {
 
     // 报送职改办: another 职改办 while a draft; the current choice is shown selected.
     let (_, doc) = app.get_html(&format!("/my/applications/{id}/change")).await;
-    let qualification = attr(&doc, "#f-qualification option[selected]", "value").unwrap();
+    let qualification = attr(
+        &doc,
+        "#f-recognition-qualification option[selected]",
+        "value",
+    )
+    .unwrap();
     assert!(qualification.ends_with(":2:助理工程师"), "{qualification}");
-    let beihai = option(&doc, "#f-office", "北海市职称改革工作领导小组办公室");
+    let beihai = option(
+        &doc,
+        "#f-recognition-office",
+        "北海市职称改革工作领导小组办公室",
+    );
     let res = app
         .post_form(
             &format!("/my/applications/{id}/change"),
@@ -323,5 +345,120 @@ async fn a_graduate_applies_for_recognition_and_is_issued_a_certificate() {
     assert!(
         page.contains(&number) && page.contains("职称认定"),
         "verified"
+    );
+}
+
+#[tokio::test]
+async fn a_title_held_elsewhere_is_reconfirmed_and_the_certificate_names_the_original() {
+    let app = spawn_app().await;
+    app.login_applicant().await;
+    let (_, doc) = app.get_html("/my/applications").await;
+    let qualification = option(
+        &doc,
+        "#f-reconfirmation-qualification",
+        "工程系列/副高级/高级工程师",
+    );
+    let office = option(
+        &doc,
+        "#f-reconfirmation-office",
+        "南宁市职称改革工作领导小组办公室",
+    );
+    let res = app
+        .post_form(
+            "/my/applications",
+            &[
+                ("kind", "reconfirmation"),
+                ("qualification", &qualification),
+                ("office", &office),
+            ],
+        )
+        .await;
+    let to = location(&res);
+    assert!(to.ends_with("/sections/rf_info"), "{to}");
+    let id: i64 = to.split('/').nth(3).unwrap().parse().unwrap();
+
+    let site = app.site();
+    let saved = |res: reqwest::Response| {
+        let to = location_of(&res);
+        assert!(to.contains("saved="), "saved: {to}");
+    };
+    saved(
+        site.post(
+            &format!("/my/applications/{id}/parts/rf_info"),
+            &[
+                ("original_title", "高级工程师"),
+                ("original_major", "建筑工程"),
+                ("original_cert_no", "粤高职2019001234"),
+                ("original_issuer", "广东省人力资源和社会保障厅"),
+                ("original_obtained", "2019-12"),
+                ("custom_specialty", "否"),
+                ("specialty", "建筑工程"),
+                ("identity", "企业人员"),
+                ("contact_phone", "13800771234"),
+            ],
+        )
+        .await,
+    );
+    saved(basic(&app, id, "2008-07").await);
+    saved(
+        site.post(
+            &format!("/my/applications/{id}/summary"),
+            &[(
+                "summary",
+                "2019年在广东取得高级工程师资格，2025年调入广西工作。",
+            )],
+        )
+        .await,
+    );
+    let res = site.upload(id, "photo", vec![picture(900, 1200)]).await;
+    let res = site.post(&location_of(&res), &[]).await;
+    assert!(location_of(&res).contains("/sections/rf_uploads?saved=photo"));
+    for (slot, n) in [
+        ("id_card", 2),
+        ("original_cert", 1),
+        ("original_basis", 1),
+        ("employment", 1),
+    ] {
+        let res = site
+            .upload(id, slot, (0..n).map(|_| picture(1000, 700)).collect())
+            .await;
+        assert!(location_of(&res).contains("saved="), "{slot}");
+    }
+    let res = site
+        .post(
+            &format!("/my/applications/{id}/submit"),
+            &[("pledge", "on"), ("token", "rf-1")],
+        )
+        .await;
+    assert_eq!(
+        location_of(&res),
+        format!("/my/applications/{id}/progress?submitted=1")
+    );
+
+    let office = passed_by_office(&app, id, "rfoffice").await;
+    let res = office
+        .post(
+            &format!("/office/applications/{id}/issue"),
+            &[("doc_number", "桂职改〔2026〕41号")],
+        )
+        .await;
+    assert_eq!(location(&res), "/office/certificates");
+    let number: String = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
+        "SELECT number FROM certificate WHERE application_id = $1").bind(id).fetch_one(p).await)
+    .unwrap();
+    let doc = html(
+        &crate::helpers::new_client()
+            .get(app.url(&format!("/verify?number={number}&name=张三")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(texts(&doc, "#verify-way"), ["重新确认"]);
+    assert_eq!(
+        texts(&doc, "#verify-original"),
+        ["原证书编号 粤高职2019001234，高级工程师，广东省人力资源和社会保障厅授予"]
     );
 }

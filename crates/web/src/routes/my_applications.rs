@@ -163,23 +163,44 @@ struct ListPage {
     nav: Nav,
     cards: Vec<Card>,
     choices: Vec<ChoiceItem>,
-    /// The 职称认定 part of 我要申报.
+    /// The 职称认定 and 重新确认 parts of 我要申报.
     recognition: RecognitionChoices,
+    reconfirmation: RecognitionChoices,
     typed: CreateForm,
     errors: FieldErrors,
     refusal: Option<String>,
 }
 
-/// 职称认定 in 我要申报: the 职改办 accepting it and the qualifications it can grant.
+impl ListPage {
+    /// The error of `field` in the form of `kind` (the other forms stay quiet).
+    fn error_of(&self, kind: &str, field: &str) -> Option<&str> {
+        (self.typed.kind == kind)
+            .then(|| self.errors.get(field))
+            .flatten()
+    }
+}
+
+impl ChangePage {
+    /// The error of `field`; the page has one form.
+    fn error_of(&self, _kind: &str, field: &str) -> Option<&str> {
+        self.errors.get(field)
+    }
+}
+
+/// 职称认定 or 重新确认 in 我要申报: the 职改办 accepting it and the qualifications it can
+/// grant.
 struct RecognitionChoices {
+    /// The kind's code, which also keeps the two forms' field ids apart.
+    kind: &'static str,
     offices: Vec<(String, String)>,
     qualifications: Vec<(String, String)>,
 }
 
 impl RecognitionChoices {
-    async fn load(state: &AppState) -> AppResult<RecognitionChoices> {
-        let open = zc_services::recognition::choices(&state.db, chrono::Utc::now()).await?;
+    async fn load(state: &AppState, kind: ApplicationKind) -> AppResult<RecognitionChoices> {
+        let open = zc_services::recognition::choices(&state.db, kind, chrono::Utc::now()).await?;
         Ok(RecognitionChoices {
+            kind: kind.code(),
             offices: open
                 .offices
                 .iter()
@@ -249,7 +270,8 @@ async fn render_list(
         ctx,
         cards,
         choices,
-        recognition: RecognitionChoices::load(state).await?,
+        recognition: RecognitionChoices::load(state, ApplicationKind::Recognition).await?,
+        reconfirmation: RecognitionChoices::load(state, ApplicationKind::Reconfirmation).await?,
         typed,
         errors,
         refusal,
@@ -280,6 +302,16 @@ pub struct CreateForm {
     pub qualification: String,
 }
 
+impl CreateForm {
+    fn picked(&self, kind: ApplicationKind) -> zc_services::recognition::Picked<'_> {
+        zc_services::recognition::Picked {
+            kind,
+            office: &self.office,
+            qualification: &self.qualification,
+        }
+    }
+}
+
 async fn create(
     State(state): State<AppState>,
     ctx: PageContext,
@@ -287,14 +319,12 @@ async fn create(
 ) -> AppResult<Response> {
     let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let now = chrono::Utc::now();
-    let (created, kind) = if f.kind == ApplicationKind::Recognition.code() {
-        let made =
-            zc_services::recognition::create(&state.db, user.id, &f.office, &f.qualification, now)
-                .await;
-        (made, ApplicationKind::Recognition)
-    } else {
-        let made = applications::create_evaluation(&state.db, user.id, &f.choice, now).await;
-        (made, ApplicationKind::Evaluation)
+    let kind = ApplicationKind::from_code(&f.kind).unwrap_or(ApplicationKind::Evaluation);
+    let created = match kind {
+        ApplicationKind::Evaluation => {
+            applications::create_evaluation(&state.db, user.id, &f.choice, now).await
+        }
+        _ => zc_services::recognition::create(&state.db, user.id, f.picked(kind), now).await,
     };
     match created {
         Ok(id) => {
@@ -350,7 +380,9 @@ async fn render_submit(
         card: Card::of(&app),
         missing,
         pledge: match app.kind {
-            ApplicationKind::Recognition => zc_domain::application::recognition::PLEDGE,
+            ApplicationKind::Recognition | ApplicationKind::Reconfirmation => {
+                zc_domain::application::recognition::PLEDGE
+            }
             ApplicationKind::Evaluation => zc_domain::application::sections::PLEDGE,
         },
         token: format!("{:032x}", rand::random::<u128>()),
@@ -465,8 +497,8 @@ async fn render_change(
         qualification: format!("{}:{}:{}", app.series_id, app.level_rank, app.title_name),
     };
     let recognition = match app.kind {
-        ApplicationKind::Recognition => Some(RecognitionChoices::load(state).await?),
         ApplicationKind::Evaluation => None,
+        kind => Some(RecognitionChoices::load(state, kind).await?),
     };
     Ok(ChangePage {
         nav: portal_nav(Portal::My, "/my/applications"),
@@ -495,11 +527,12 @@ async fn change(
 ) -> AppResult<Response> {
     let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let now = chrono::Utc::now();
-    let changed = if f.kind == ApplicationKind::Recognition.code() {
-        zc_services::recognition::change(&state.db, user.id, id, &f.office, &f.qualification, now)
-            .await
-    } else {
-        applications::change_choice(&state.db, user.id, id, &f.choice, now).await
+    let kind = ApplicationKind::from_code(&f.kind).unwrap_or(ApplicationKind::Evaluation);
+    let changed = match kind {
+        ApplicationKind::Evaluation => {
+            applications::change_choice(&state.db, user.id, id, &f.choice, now).await
+        }
+        _ => zc_services::recognition::change(&state.db, user.id, id, f.picked(kind), now).await,
     };
     match changed {
         Ok(()) => Ok(Redirect::to("/my/applications").into_response()),

@@ -122,6 +122,8 @@ pub struct PublicCertificate {
     pub qualification: String,
     /// 取得方式: 评审, 认定 …
     pub way: String,
+    /// 重新确认: the certificate issued elsewhere that this one confirms.
+    pub original: Option<String>,
     pub committee: String,
     pub doc_number: String,
     pub issued_on: String,
@@ -139,6 +141,7 @@ impl PublicCertificate {
             unit: v.unit_name,
             qualification: v.qualification,
             way: v.way,
+            original: c.original_ref.clone(),
             committee: v.committee_name,
             doc_number: v.doc_number,
             issued_on: v.issued_on,
