@@ -312,6 +312,49 @@ async fn a_graduate_applies_for_recognition_and_is_issued_a_certificate() {
         ["您的职称认定申报已成功提交，请等待单位工作人员审核。"]
     );
 
+    // The unit returns 基本情况 with a reason; the applicant sees it and sends it again.
+    let unit = crate::helpers::spawn_second_browser(&app).await;
+    unit.login_as(&app, "shenhe").await;
+    let doc = html(
+        &unit
+            .get(&format!("/unit/applications/{id}"))
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    let offered: Vec<String> = crate::helpers::attrs(&doc, "input[name=section]", "value");
+    assert_eq!(
+        offered,
+        ["rc_info", "rc_basic", "summary", "rc_uploads"],
+        "the 认定 sections"
+    );
+    let res = unit
+        .post(
+            &format!("/unit/applications/{id}/decision"),
+            &[
+                ("decision", "return"),
+                ("section", "rc_basic"),
+                ("reason_rc_basic", "请核对毕业时间，与毕业证书不一致"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, doc) = app
+        .get_html(&format!("/my/applications/{id}/sections/rc_basic"))
+        .await;
+    assert!(texts(&doc, "#return-reasons li")[0].contains("请核对毕业时间，与毕业证书不一致"));
+    let res = site
+        .post(
+            &format!("/my/applications/{id}/submit"),
+            &[("pledge", "on"), ("token", "t-3")],
+        )
+        .await;
+    assert_eq!(
+        location_of(&res),
+        format!("/my/applications/{id}/progress?submitted=1")
+    );
+
     // The unit and the 职改办 pass it; no committee; the 职改办 issues the certificate.
     let office = passed_by_office(&app, id, "rdoffice").await;
     let status = zc_db::applications::find(&app.db, id)
