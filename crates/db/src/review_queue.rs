@@ -73,6 +73,9 @@ pub struct QueueFilter {
     pub series_id: Option<i64>,
     pub level_rank: Option<i32>,
     pub committee_id: Option<i64>,
+    /// 申报类型 code (`recognition` …); empty for every kind.
+    #[serde(default)]
+    pub kind: String,
     /// Part of the unit's name.
     pub unit_name: Option<String>,
     pub submitted_from: Option<DateTime<Utc>>,
@@ -85,6 +88,7 @@ pub struct QueueFilter {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct QueueRow {
     pub id: i64,
+    pub kind: String,
     pub applicant_name: String,
     pub id_number_masked: String,
     pub unit_name: String,
@@ -126,7 +130,7 @@ fn where_clause(scope: QueueScope) -> String {
          AND ($6 IS NULL OR a.committee_id = $6) AND ($7 = '' OR u.name LIKE $7) \
          AND ($8 IS NULL OR a.submitted_at >= $8) AND ($9 IS NULL OR a.submitted_at < $9) \
          AND ($10 = '' OR p.name LIKE $10) AND ($11 = '' OR p.id_number_masked LIKE $11) \
-         AND ($12 = '' OR p.phone_index = $12)",
+         AND ($12 = '' OR p.phone_index = $12) AND ($13 = '' OR a.kind = $13)",
         scope.condition()
     )
 }
@@ -139,7 +143,7 @@ fn contains(part: &str) -> String {
     }
 }
 
-/// Binds the scope and the filter as `$1`–`$12`, in the order of [`where_clause`].
+/// Binds the scope and the filter as `$1`–`$13`, in the order of [`where_clause`].
 macro_rules! bind_filter {
     ($q:expr, $scope:expr, $f:expr) => {{
         let f: &QueueFilter = $f;
@@ -161,6 +165,7 @@ macro_rules! bind_filter {
             .bind(name)
             .bind(tail)
             .bind(phone)
+            .bind(f.kind.clone())
     }};
 }
 
@@ -174,8 +179,8 @@ pub async fn queue(
 ) -> DbResult<Vec<QueueRow>> {
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT a.id, p.name AS applicant_name, p.id_number_masked, u.name AS unit_name, \
-         s.name AS series_name, a.level_rank, a.title_name, a.status, a.submitted_at {FROM} {} \
-         ORDER BY {} LIMIT $13 OFFSET $14",
+         s.name AS series_name, a.level_rank, a.title_name, a.status, a.submitted_at, a.kind {FROM} {} \
+         ORDER BY {} LIMIT $14 OFFSET $15",
         where_clause(scope),
         filter.sort.order_by()
     ));
@@ -219,7 +224,7 @@ pub async fn roster(
         "SELECT a.id, p.name AS applicant_name, p.id_number_masked, p.id_number_sealed, \
          p.phone_masked, p.phone_sealed, u.name AS unit_name, s.name AS series_name, \
          a.level_rank, a.title_name, c.name AS committee_name, a.year, a.status, a.submitted_at \
-         {FROM} {} ORDER BY {} LIMIT $13 OFFSET $14",
+         {FROM} {} ORDER BY {} LIMIT $14 OFFSET $15",
         where_clause(scope),
         filter.sort.order_by()
     ));

@@ -32,11 +32,13 @@ impl ApplicationKind {
         }
     }
 
+    /// Every kind, in the order menus list them.
+    pub const ALL: [ApplicationKind; 3] =
+        [Self::Evaluation, Self::Recognition, Self::Reconfirmation];
+
     /// Parses a stored code.
     pub fn from_code(code: &str) -> Option<Self> {
-        [Self::Evaluation, Self::Recognition, Self::Reconfirmation]
-            .into_iter()
-            .find(|k| k.code() == code)
+        Self::ALL.into_iter().find(|k| k.code() == code)
     }
 }
 

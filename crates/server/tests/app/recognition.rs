@@ -355,6 +355,24 @@ async fn a_graduate_applies_for_recognition_and_is_issued_a_certificate() {
         format!("/my/applications/{id}/progress?submitted=1")
     );
 
+    // The unit's queue shows the type and filters by it.
+    for (kind, listed) in [("recognition", true), ("evaluation", false)] {
+        let doc = html(
+            &unit
+                .get(&format!("/unit/applications?kind={kind}"))
+                .await
+                .text()
+                .await
+                .unwrap(),
+        );
+        let lines = texts(&doc, "tbody td[data-label=拟申报资格]");
+        assert_eq!(
+            lines.contains(&"职称认定：工程系列/助理级/助理工程师".to_string()),
+            listed,
+            "{kind}: {lines:?}"
+        );
+    }
+
     // The unit and the 职改办 pass it; no committee; the 职改办 issues the certificate.
     let office = passed_by_office(&app, id, "rdoffice").await;
     let status = zc_db::applications::find(&app.db, id)

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use zc_db::review_queue::{Keyword, QueueFilter, QueueScope, QueueSort};
 use zc_domain::{
     TitleLevel,
-    application::{ApplicationStatus, queue_keyword::QueueKeyword},
+    application::{ApplicationKind, ApplicationStatus, queue_keyword::QueueKeyword},
     calendar::china_day_start,
 };
 use zc_services::roster_export::ROSTER_COLUMNS;
@@ -35,6 +35,8 @@ pub(crate) struct QueueQuery {
     pub series: Option<String>,
     pub level: Option<String>,
     pub committee: Option<String>,
+    /// 申报类型.
+    pub kind: Option<String>,
     pub unit: Option<String>,
     pub from: Option<String>,
     pub until: Option<String>,
@@ -82,6 +84,7 @@ impl QueueQuery {
             series: value("series"),
             level: value("level"),
             committee: value("committee"),
+            kind: value("kind"),
             unit: value("unit"),
             from: value("from"),
             until: value("until"),
@@ -139,6 +142,12 @@ impl QueueQuery {
         };
         let from = date("from", "报送起始日期", &self.from);
         let until = date("until", "报送截止日期", &self.until);
+        let kind = ApplicationKind::from_code(text(&self.kind));
+        if let Some(k) = kind {
+            params.push(("kind".into(), k.code().to_string()));
+        } else if !text(&self.kind).is_empty() {
+            problems.push(format!("申报类型“{}”无法识别，已忽略", text(&self.kind)));
+        }
         let unit_name: String = text(&self.unit)
             .chars()
             .filter(|c| *c != '%' && *c != '_')
@@ -166,6 +175,7 @@ impl QueueQuery {
             series_id,
             level_rank,
             committee_id,
+            kind: kind.map(|k| k.code().to_string()).unwrap_or_default(),
             unit_name: (!unit_name.is_empty()).then_some(unit_name),
             submitted_from: from.map(china_day_start),
             submitted_before: until.map(|d| china_day_start(d + Duration::days(1))),
@@ -233,6 +243,8 @@ pub struct FilterForm {
     pub series: Vec<Choice>,
     pub levels: Vec<Choice>,
     pub committees: Vec<Choice>,
+    /// 申报类型.
+    pub kinds: Vec<Choice>,
     pub sorts: Vec<Choice>,
     pub problems: Vec<String>,
 }
@@ -313,7 +325,8 @@ pub(crate) async fn queue_page(
         id_number: r.id_number_masked,
         unit: r.unit_name,
         qualification: format!(
-            "{}系列/{}/{}",
+            "{}：{}系列/{}/{}",
+            ApplicationKind::from_code(&r.kind).map_or("", ApplicationKind::name),
             r.series_name,
             TitleLevel::from_rank(r.level_rank).map_or("", TitleLevel::name),
             r.title_name
@@ -344,6 +357,12 @@ pub(crate) async fn queue_page(
         committees: choices(
             committees.into_iter().map(|c| (c.id.to_string(), c.name)),
             &shown(f.committee_id),
+        ),
+        kinds: choices(
+            ApplicationKind::ALL
+                .iter()
+                .map(|k| (k.code().to_string(), k.name().to_string())),
+            &f.kind,
         ),
         sorts: choices(
             SORTS.iter().map(|(c, l, _)| (c.to_string(), l.to_string())),
