@@ -69,3 +69,51 @@ pub async fn rules_for(db: &Db, series_id: i64) -> DbResult<Vec<RuleRow>> {
                WHERE series_id = $1 OR series_id IS NULL ORDER BY education, level_rank";
     Ok(with_pool!(db, p => sqlx::query_as(sql).bind(series_id).fetch_all(p).await)?)
 }
+
+/// A 认定条件 row as the admin page lists it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RuleListRow {
+    pub id: i64,
+    pub series_id: Option<i64>,
+    /// `None` for the rows of every series.
+    pub series_name: Option<String>,
+    pub education: String,
+    pub level_rank: i32,
+    pub months: i32,
+}
+
+/// Every 认定条件: those of every series first, then by series.
+pub async fn all_rules(db: &Db) -> DbResult<Vec<RuleListRow>> {
+    let sql = "SELECT r.id, r.series_id, s.name AS series_name, r.education, r.level_rank, r.months \
+               FROM recognition_rule r LEFT JOIN series s ON s.id = r.series_id \
+               ORDER BY r.series_id IS NOT NULL, s.sort_order, r.level_rank, r.education";
+    Ok(with_pool!(db, p => sqlx::query_as(sql).fetch_all(p).await)?)
+}
+
+/// Sets the months of (series, education, level) inside `tx`, adding the row if needed.
+pub async fn upsert_rule(
+    tx: &mut crate::Tx,
+    series_id: Option<i64>,
+    education: &str,
+    level_rank: i32,
+    months: i32,
+) -> DbResult<()> {
+    // NULL series rows are "every series": matched explicitly, as NULLs never conflict.
+    let update = "UPDATE recognition_rule SET months = $4 WHERE education = $2 AND level_rank = $3 \
+                  AND (series_id = $1 OR (series_id IS NULL AND $1 IS NULL))";
+    let n = crate::with_tx!(tx, c => sqlx::query(update).bind(series_id).bind(education)
+        .bind(level_rank).bind(months).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    if n == 0 {
+        let insert = "INSERT INTO recognition_rule (series_id, education, level_rank, months) \
+                      VALUES ($1, $2, $3, $4)";
+        crate::with_tx!(tx, c => sqlx::query(insert).bind(series_id).bind(education)
+            .bind(level_rank).bind(months).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    }
+    Ok(())
+}
+
+/// Removes a 认定条件 inside `tx`; what it was, if it existed.
+pub async fn delete_rule(tx: &mut crate::Tx, id: i64) -> DbResult<Option<(String, i32, i32)>> {
+    let sql = "DELETE FROM recognition_rule WHERE id = $1 RETURNING education, level_rank, months";
+    Ok(crate::with_tx!(tx, c => sqlx::query_as(sql).bind(id).fetch_optional(&mut **c).await)?)
+}

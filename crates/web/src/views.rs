@@ -119,6 +119,7 @@ pub fn portal_nav(portal: Portal, path: &str) -> Nav {
         Portal::Admin => &[
             ("首页", Some("/admin")),
             ("工作日历", Some("/admin/calendar")),
+            ("认定条件", Some("/admin/recognition-rules")),
             ("审计日志", Some("/admin/audit")),
             ("短信发件箱", Some("/admin/outbox")),
             ("账号管理", Some("/admin/accounts")),

@@ -97,6 +97,7 @@ fn classify(path: &str, param: &str, slot: &str) -> Option<Fill> {
             "committees" => object(Kind::Committee),
             "accounts" => object(Kind::Account),
             "staff" => object(Kind::UnitStaff),
+            "recognition-rules" => object(Kind::RecognitionRule),
             _ => None,
         },
         _ => None,

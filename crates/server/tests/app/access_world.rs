@@ -34,6 +34,7 @@ pub(crate) enum Kind {
     Committee,
     Account,
     UnitStaff,
+    RecognitionRule,
 }
 
 /// A staff member of `org`, signed in on a browser of their own.
@@ -121,6 +122,10 @@ pub(crate) async fn arrange_objects(app: &TestApp) -> (BTreeMap<Kind, i64>, Seco
             id,
         )
         .await,
+    );
+    ids.insert(
+        Kind::RecognitionRule,
+        scalar(app, "SELECT MIN(id) FROM recognition_rule WHERE id > $1", 0).await,
     );
     ids.insert(
         Kind::UnitStaff,

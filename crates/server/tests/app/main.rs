@@ -35,6 +35,7 @@ mod platform;
 mod proxies;
 mod public_crawl;
 mod recognition;
+mod recognition_rules;
 mod recovery;
 mod result_publicity;
 mod review_chain;

@@ -23,7 +23,7 @@ fn option(doc: &scraper::Html, select: &str, needle: &str) -> String {
 }
 
 /// `YYYY-MM` of the month `back` months before this China month.
-fn months_ago(back: i32) -> String {
+pub(crate) fn months_ago(back: i32) -> String {
     let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
     let total = today.year() * 12 + today.month0() as i32 - back;
     format!(
@@ -33,7 +33,7 @@ fn months_ago(back: i32) -> String {
     )
 }
 
-async fn basic(app: &TestApp, id: i64, graduated: &str) -> reqwest::Response {
+pub(crate) async fn basic(app: &TestApp, id: i64, graduated: &str) -> reqwest::Response {
     let site = app.site();
     site.post(
         &format!("/my/applications/{id}/parts/rc_basic"),
@@ -52,7 +52,7 @@ async fn basic(app: &TestApp, id: i64, graduated: &str) -> reqwest::Response {
 }
 
 /// A 认定 draft for 工程系列/助理级/助理工程师 sent to the 南宁 职改办.
-async fn created(app: &TestApp) -> i64 {
+pub(crate) async fn created(app: &TestApp) -> i64 {
     app.login_applicant().await;
     let (_, doc) = app.get_html("/my/applications").await;
     let qualification = option(

@@ -43,6 +43,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/outbox", get(outbox_page))
         .merge(crate::routes::admin_accounts::routes())
         .merge(crate::routes::admin_orgs::routes())
+        .merge(crate::routes::admin_recognition::routes())
         .route_layer(middleware::from_fn_with_state(
             (state, Portal::Admin),
             require_portal,

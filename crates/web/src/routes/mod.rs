@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 pub mod admin_accounts;
 pub mod admin_orgs;
+pub mod admin_recognition;
 pub mod applicant_auth;
 pub mod application_section_forms;
 pub mod application_sections;
