@@ -22,6 +22,9 @@ use crate::{
 pub enum OfficeDecision {
     /// 审核通过 (主管部门) / 初审通过 (职改办), with the opinion.
     Pass(String),
+    /// 初审通过 of a 认定 that does not meet the 认定条件, accepted as an exception (职改办
+    /// only), with the reason as the opinion; audited apart.
+    PassAsException(String),
     /// 退回 to the unit or the applicant, with a reason per section.
     Return(ReturnTo, Vec<(String, String)>),
     /// 初审不通过 (职改办 only; final), with the reason.
@@ -117,10 +120,53 @@ pub async fn decide(
     let org_name = zc_db::reference::org_name(db, "office", office_id)
         .await?
         .unwrap_or_default();
+    // A 认定 short of its conditions passes only as an exception, with its reason.
+    let shortfall = match desk {
+        Desk::Office(_) => {
+            let parts = crate::application_parts::dossier(db, &app).await?;
+            let today = zc_domain::calendar::china_date(chrono::Utc::now());
+            crate::recognition::shortfall(db, &app, &parts, today, None).await?
+        }
+        Desk::Department(_) => None,
+    };
+    let decision = match (decision, &shortfall) {
+        (OfficeDecision::Pass(_), Some(why)) => {
+            return Err(FieldErrors::one(
+                "opinion",
+                format!(
+                    "该申报不符合认定条件（{why}）。如同意按特殊情况认定，请勾选“同意按特殊情况认定”并写明理由"
+                ),
+            ));
+        }
+        (OfficeDecision::PassAsException(o), Some(why)) => {
+            if o.trim().chars().count() < 10 {
+                return Err(FieldErrors::one(
+                    "opinion",
+                    "按特殊情况认定须写明理由（至少10个字）",
+                ));
+            }
+            &OfficeDecision::PassAsException(format!("按特殊情况认定（{why}）：{}", o.trim()))
+        }
+        // Nothing to excuse: an ordinary pass.
+        (OfficeDecision::PassAsException(o), None) => &OfficeDecision::Pass(o.clone()),
+        (d, _) => d,
+    };
     let (event, opinion, reasons, action) = match (decision, desk) {
         (OfficeDecision::Pass(o), _) if o.trim().chars().count() < 2 => {
             return Err(FieldErrors::one("opinion", "请填写审核意见"));
         }
+        (OfficeDecision::PassAsException(_), Desk::Department(_)) => {
+            return Err(ServiceError::refused(
+                "not_yours",
+                "按特殊情况认定由职改办决定",
+            ));
+        }
+        (OfficeDecision::PassAsException(o), Desk::Office(_)) => (
+            Event::OfficePass { fee_online: false },
+            o.clone(),
+            &[][..],
+            "application.office_pass_exception",
+        ),
         (OfficeDecision::Pass(o), Desk::Department(_)) => (
             Event::DepartmentPass,
             o.clone(),

@@ -106,6 +106,75 @@ pub(crate) async fn created(app: &TestApp) -> i64 {
     to.split('/').nth(3).unwrap().parse().unwrap()
 }
 
+/// Uploads the photo (confirming the crop, which returns to `section`) and `n` pictures
+/// into each other slot.
+pub(crate) async fn upload_all(app: &TestApp, id: i64, section: &str, slots: &[(&str, usize)]) {
+    let site = app.site();
+    let res = site.upload(id, "photo", vec![picture(900, 1200)]).await;
+    let res = site.post(&location_of(&res), &[]).await;
+    let back = location_of(&res);
+    assert!(
+        back.contains(&format!("/sections/{section}?saved=photo")),
+        "{back}"
+    );
+    for (slot, n) in slots {
+        let res = site
+            .upload(id, slot, (0..*n).map(|_| picture(1000, 700)).collect())
+            .await;
+        assert!(location_of(&res).contains("saved="), "{slot}");
+    }
+}
+
+/// Fills every section of 认定 draft `id` so that it meets the conditions, and submits it.
+pub(crate) async fn filled_and_submitted(app: &TestApp, id: i64) {
+    let site = app.site();
+    for (path, fields) in [
+        (
+            format!("/my/applications/{id}/parts/rc_info"),
+            vec![
+                ("specialty", "建筑工程"),
+                ("identity", "企业人员"),
+                ("contact_phone", "13800771234"),
+            ],
+        ),
+        (
+            format!("/my/applications/{id}/summary"),
+            vec![(
+                "summary",
+                "本科毕业后从事建筑施工技术工作，参与两个住宅项目。",
+            )],
+        ),
+    ] {
+        assert!(
+            location_of(&site.post(&path, &fields).await).contains("saved="),
+            "{path}"
+        );
+    }
+    assert!(location_of(&basic(app, id, &months_ago(14)).await).contains("saved="));
+    upload_all(
+        app,
+        id,
+        "rc_uploads",
+        &[
+            ("id_card", 2),
+            ("diploma", 2),
+            ("employment", 1),
+            ("probation", 1),
+        ],
+    )
+    .await;
+    let res = site
+        .post(
+            &format!("/my/applications/{id}/submit"),
+            &[("pledge", "on"), ("token", "filled")],
+        )
+        .await;
+    assert_eq!(
+        location_of(&res),
+        format!("/my/applications/{id}/progress?submitted=1")
+    );
+}
+
 #[tokio::test]
 async fn a_graduate_applies_for_recognition_and_is_issued_a_certificate() {
     let app = spawn_app().await;
@@ -248,25 +317,18 @@ async fn a_graduate_applies_for_recognition_and_is_issued_a_certificate() {
     ] {
         assert!(page.contains(label), "slot {label}");
     }
-    let res = site.upload(id, "photo", vec![picture(900, 1200)]).await;
-    let crop = location_of(&res);
-    let res = site.post(&crop, &[]).await;
-    assert!(
-        location_of(&res).contains("/sections/rc_uploads?saved=photo"),
-        "{}",
-        location_of(&res)
-    );
-    for (slot, n) in [
-        ("id_card", 2),
-        ("diploma", 2),
-        ("employment", 1),
-        ("probation", 1),
-    ] {
-        let res = site
-            .upload(id, slot, (0..n).map(|_| picture(1000, 700)).collect())
-            .await;
-        assert!(location_of(&res).contains("saved="), "{slot}");
-    }
+    upload_all(
+        &app,
+        id,
+        "rc_uploads",
+        &[
+            ("id_card", 2),
+            ("diploma", 2),
+            ("employment", 1),
+            ("probation", 1),
+        ],
+    )
+    .await;
 
     // Not yet eligible: the submission page lists why, and 同意并报送 is refused.
     let (_, doc) = app.get_html(&format!("/my/applications/{id}/submit")).await;
@@ -471,20 +533,18 @@ async fn a_title_held_elsewhere_is_reconfirmed_and_the_certificate_names_the_ori
         )
         .await,
     );
-    let res = site.upload(id, "photo", vec![picture(900, 1200)]).await;
-    let res = site.post(&location_of(&res), &[]).await;
-    assert!(location_of(&res).contains("/sections/rf_uploads?saved=photo"));
-    for (slot, n) in [
-        ("id_card", 2),
-        ("original_cert", 1),
-        ("original_basis", 1),
-        ("employment", 1),
-    ] {
-        let res = site
-            .upload(id, slot, (0..n).map(|_| picture(1000, 700)).collect())
-            .await;
-        assert!(location_of(&res).contains("saved="), "{slot}");
-    }
+    upload_all(
+        &app,
+        id,
+        "rf_uploads",
+        &[
+            ("id_card", 2),
+            ("original_cert", 1),
+            ("original_basis", 1),
+            ("employment", 1),
+        ],
+    )
+    .await;
     let res = site
         .post(
             &format!("/my/applications/{id}/submit"),

@@ -111,3 +111,92 @@ async fn the_system_admin_changes_a_condition_and_it_applies_at_once() {
         .await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
 }
+
+#[tokio::test]
+async fn a_dossier_short_of_the_conditions_passes_the_office_only_as_a_reasoned_exception() {
+    let app = spawn_app().await;
+    let id = created(&app).await;
+    crate::recognition::filled_and_submitted(&app, id).await;
+    // The province raises the bar after submission: 14 months worked, 24 now needed.
+    let admin = spawn_second_browser(&app).await;
+    admin.login_as(&app, "sysadmin").await;
+    admin
+        .post(
+            "/admin/recognition-rules",
+            &[("education", "本科"), ("level", "2"), ("months", "24")],
+        )
+        .await;
+
+    let unit = spawn_second_browser(&app).await;
+    unit.login_as(&app, "shenhe").await;
+    crate::unit_review::forward_by_unit(&app, &unit, id).await;
+    let office = crate::unit_review::office_staff_for(&app, id, "exoffice").await;
+    let path = format!("/office/applications/{id}");
+    let doc = html(&office.get(&path).await.text().await.unwrap());
+    assert_eq!(
+        texts(&doc, "#shortfall"),
+        ["不符合认定条件：本科毕业满2年方可认定助理级，您还差10个月"]
+    );
+
+    // A plain pass is refused, with the opinion kept.
+    let decision = format!("{path}/decision");
+    let doc = html(
+        &office
+            .post(&decision, &[("decision", "pass"), ("opinion", "材料齐全")])
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(texts(&doc, "#pass .field-msg")[0].contains("请勾选“同意按特殊情况认定”"));
+    assert_eq!(texts(&doc, "#f-opinion"), ["材料齐全"]);
+    // An exception needs a reason of ten characters.
+    let doc = html(
+        &office
+            .post(
+                &decision,
+                &[
+                    ("decision", "pass"),
+                    ("exception", "1"),
+                    ("opinion", "同意"),
+                ],
+            )
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        texts(&doc, "#pass .field-msg"),
+        ["按特殊情况认定须写明理由（至少10个字）"]
+    );
+    assert!(attr(&doc, "#pass input[name=exception]", "checked").is_some());
+    let res = office
+        .post(
+            &decision,
+            &[
+                ("decision", "pass"),
+                ("exception", "1"),
+                (
+                    "opinion",
+                    "申请人在重点工程连续工作，单位出具证明，同意认定",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let status = zc_db::applications::find(&app.db, id)
+        .await
+        .unwrap()
+        .unwrap()
+        .status;
+    assert_eq!(status.code(), "awaiting_confirmation");
+    let detail: String = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
+        "SELECT detail FROM audit_event WHERE action = 'application.office_pass_exception'").fetch_one(p).await)
+    .unwrap();
+    assert!(
+        detail.contains("按特殊情况认定（本科毕业满2年方可认定助理级")
+            && detail.contains("单位出具证明"),
+        "{detail}"
+    );
+}

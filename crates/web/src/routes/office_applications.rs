@@ -139,6 +139,8 @@ struct DossierPage {
     message: Option<String>,
     /// What a refused decision form held, to fill it in again.
     typed: Posted,
+    /// A 认定 short of its conditions: why (the 职改办 may pass it only as an exception).
+    shortfall: Option<String>,
 }
 
 async fn render(
@@ -152,7 +154,19 @@ async fn render(
     let app = office_review::in_scope(&state.db, desk, id).await?;
     let (parts, files) = dossier_view(state, &app).await?;
     let applicant = applicant_heading(state, &app).await?;
+    let shortfall = match desk {
+        Desk::Office(_) => {
+            let dossier = zc_services::application_parts::dossier(&state.db, &app).await?;
+            let birth =
+                zc_services::recognition::birth_of(&state.db, &state.vault, app.applicant_id)
+                    .await?;
+            let today = crate::views::today_cst();
+            zc_services::recognition::shortfall(&state.db, &app, &dossier, today, birth).await?
+        }
+        Desk::Department(_) => None,
+    };
     Ok(DossierPage {
+        shortfall,
         nav: portal_nav(Portal::Office, "/office/applications"),
         pending: app.status == desk.pending(),
         is_office: matches!(desk, Desk::Office(_)),
@@ -190,6 +204,9 @@ async fn decision(
     let posted = Posted(fields);
     let value = |k: &str| posted.value(k);
     let decision = match value("decision").as_str() {
+        "pass" if !value("exception").is_empty() => {
+            OfficeDecision::PassAsException(value("opinion"))
+        }
         "pass" => OfficeDecision::Pass(value("opinion")),
         "return" => OfficeDecision::Return(
             if value("to") == "unit" {
