@@ -12,7 +12,7 @@ use crate::{
 };
 
 /// Sets a field's value as a person would by choosing it (selects included).
-async fn set(client: &Client, id: &str, value: &str) {
+pub(crate) async fn set(client: &Client, id: &str, value: &str) {
     let script = format!(
         "var e = document.getElementById({id:?}); e.value = {value:?}; \
          e.dispatchEvent(new Event('change', {{bubbles: true}})); return e.value;"
@@ -21,7 +21,7 @@ async fn set(client: &Client, id: &str, value: &str) {
     assert_eq!(got.as_str(), Some(value), "#{id}");
 }
 
-async fn save_part(
+pub(crate) async fn save_part(
     client: &Client,
     base: &str,
     section: &str,

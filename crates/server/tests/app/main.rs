@@ -15,6 +15,7 @@ mod browser;
 mod browser_application;
 mod browser_committee;
 mod browser_fees;
+mod browser_recognition;
 mod browser_review;
 mod certificates;
 mod committee;

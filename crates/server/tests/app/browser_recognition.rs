@@ -1,0 +1,220 @@
+//! 职称认定 in headless Chromium at 360 px, as a graduate would do it on a phone: 我要申报
+//! → 职称认定 with 申报级别 and 报送职改办, the four sections (the 认定条件 shown as dates are
+//! entered, the 700-character counter in the seed's words), the uploads, 同意并报送 with
+//! the seed's message; then the unit and the 职改办 pass it, the certificate is issued,
+//! and the public check shows it, with no sideways scroll and no console error.
+
+use fantoccini::{Client, Locator};
+
+use crate::{
+    browser::{applicant_sign_in, click, console_errors, heading, js, open_browser, start_driver},
+    browser_application::{save_part, set},
+    helpers::spawn_app,
+    recognition::months_ago,
+    unit_review::passed_by_office,
+};
+
+async fn text_of(client: &Client, css: &str) -> String {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .text()
+        .await
+        .unwrap()
+}
+
+async fn no_sideways_scroll(client: &Client, what: &str) {
+    let wide = js(
+        client,
+        "return document.documentElement.scrollWidth > window.innerWidth;",
+    )
+    .await;
+    assert_eq!(wide.as_bool(), Some(false), "{what} scrolls sideways");
+}
+
+/// Picks the option of select `id` whose label contains `needle`.
+async fn choose(client: &Client, id: &str, needle: &str) {
+    let value = js(
+        client,
+        &format!(
+            "var o = Array.from(document.getElementById({id:?}).options)\
+             .find(function (o) {{ return o.text.indexOf({needle:?}) >= 0; }}); return o ? o.value : null;"
+        ),
+    )
+    .await;
+    let value = value
+        .as_str()
+        .unwrap_or_else(|| panic!("#{id} offers {needle}"));
+    set(client, id, value).await;
+}
+
+#[tokio::test]
+async fn a_graduate_applies_for_recognition_on_a_phone_and_the_certificate_is_found() {
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    let app = spawn_app().await;
+    let client = open_browser(&driver, 360).await;
+    applicant_sign_in(&client, &app).await;
+
+    client.goto(&app.url("/my/applications")).await.unwrap();
+    no_sideways_scroll(&client, "申报职称").await;
+    choose(
+        &client,
+        "f-recognition-qualification",
+        "工程系列/助理级/助理工程师",
+    )
+    .await;
+    choose(
+        &client,
+        "f-recognition-office",
+        "南宁市职称改革工作领导小组办公室",
+    )
+    .await;
+    click(&client, "#create-recognition button[type=submit]").await;
+    assert!(heading(&client).await.contains("职称认定"));
+    let url = client.current_url().await.unwrap();
+    let base = url
+        .as_str()
+        .rsplit_once("/sections/")
+        .unwrap()
+        .0
+        .to_string();
+    let id: i64 = base.rsplit('/').next().unwrap().parse().unwrap();
+
+    save_part(
+        &client,
+        &base,
+        "rc_info",
+        "rc_info",
+        &[
+            ("specialty", "建筑工程"),
+            ("identity", "企业人员"),
+            ("contact_phone", "13800771234"),
+        ],
+    )
+    .await;
+    let graduated = months_ago(14);
+    save_part(
+        &client,
+        &base,
+        "rc_basic",
+        "rc_basic",
+        &[
+            ("gender", "男"),
+            ("ethnicity", "壮族"),
+            ("political", "群众"),
+            ("education", "本科"),
+            ("school", "广西大学"),
+            ("major", "土木工程"),
+            ("graduated", &graduated),
+            ("work_start", &graduated),
+        ],
+    )
+    .await;
+    assert_eq!(
+        text_of(&client, "#eligibility").await,
+        "认定条件：符合助理级认定条件"
+    );
+    no_sideways_scroll(&client, "基本情况").await;
+
+    client
+        .goto(&format!("{base}/sections/summary"))
+        .await
+        .unwrap();
+    let editor = client.find(Locator::Css(".rich-editor")).await.unwrap();
+    editor.click().await.unwrap();
+    editor
+        .send_keys("本人本科毕业后从事建筑施工技术工作。")
+        .await
+        .unwrap();
+    let counter = text_of(&client, "#part-summary .counter").await;
+    assert!(
+        counter.starts_with("当前已输入18个字符，您还可以输入682个字符"),
+        "{counter}"
+    );
+    click(&client, "#part-summary form button[type=submit]").await;
+
+    let dir = tempfile::tempdir().unwrap();
+    let photo = dir.path().join("IMG_0001.png");
+    std::fs::write(
+        &photo,
+        crate::helpers::test_image(900, 1200, image::ImageFormat::Png),
+    )
+    .unwrap();
+    let scan = dir.path().join("scan.jpg");
+    std::fs::write(
+        &scan,
+        crate::helpers::test_image(1200, 900, image::ImageFormat::Jpeg),
+    )
+    .unwrap();
+    client
+        .goto(&format!("{base}/sections/rc_uploads"))
+        .await
+        .unwrap();
+    no_sideways_scroll(&client, "资料上传").await;
+    client
+        .find(Locator::Id("f-upload-photo"))
+        .await
+        .unwrap()
+        .send_keys(photo.to_str().unwrap())
+        .await
+        .unwrap();
+    click(&client, "#slot-photo form button[type=submit]").await;
+    click(&client, "#crop-form button[type=submit]").await;
+    for (slot, n) in [
+        ("id_card", 2),
+        ("diploma", 2),
+        ("employment", 1),
+        ("probation", 1),
+    ] {
+        for _ in 0..n {
+            client
+                .find(Locator::Id(&format!("f-upload-{slot}")))
+                .await
+                .unwrap()
+                .send_keys(scan.to_str().unwrap())
+                .await
+                .unwrap();
+            click(&client, &format!("#slot-{slot} form button[type=submit]")).await;
+        }
+    }
+    assert_eq!(text_of(&client, "#section-progress").await, "已完成 4/4");
+
+    client.goto(&format!("{base}/submit")).await.unwrap();
+    client
+        .find(Locator::Css("input[name=pledge]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    click(&client, "form[action$='/submit'] button[type=submit]").await;
+    assert_eq!(
+        text_of(&client, "#submitted").await,
+        "您的职称认定申报已成功提交，请等待单位工作人员审核。"
+    );
+
+    let office = passed_by_office(&app, id, "broffice").await;
+    office
+        .post(
+            &format!("/office/applications/{id}/issue"),
+            &[("doc_number", "桂职改〔2026〕51号")],
+        )
+        .await;
+    let number: String = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
+        "SELECT number FROM certificate WHERE application_id = $1").bind(id).fetch_one(p).await)
+    .unwrap();
+
+    client.goto(&app.url("/verify")).await.unwrap();
+    crate::browser::fill(&client, "f-number", &number).await;
+    crate::browser::fill(&client, "f-name", "张三").await;
+    click(&client, "form[action='/verify'] button[type=submit]").await;
+    assert_eq!(text_of(&client, "#verify-number").await, number);
+    assert_eq!(text_of(&client, "#verify-way").await, "职称认定");
+    no_sideways_scroll(&client, "证书查验").await;
+    let errors = console_errors(&driver, &client).await;
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+    client.close().await.unwrap();
+}
