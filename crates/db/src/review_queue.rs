@@ -104,6 +104,7 @@ pub struct QueueRow {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RosterRow {
     pub id: i64,
+    pub kind: String,
     pub applicant_name: String,
     pub id_number_masked: String,
     pub id_number_sealed: String,
@@ -223,7 +224,7 @@ pub async fn roster(
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT a.id, p.name AS applicant_name, p.id_number_masked, p.id_number_sealed, \
          p.phone_masked, p.phone_sealed, u.name AS unit_name, s.name AS series_name, \
-         a.level_rank, a.title_name, c.name AS committee_name, a.year, a.status, a.submitted_at \
+         a.level_rank, a.title_name, c.name AS committee_name, a.year, a.status, a.submitted_at, a.kind \
          {FROM} {} ORDER BY {} LIMIT $14 OFFSET $15",
         where_clause(scope),
         filter.sort.order_by()

@@ -43,7 +43,12 @@ pub async fn status_changed(
     what: &str,
     opinion: &str,
 ) -> ServiceResult<()> {
-    let title = format!("申报 #{} {}：{}", app.id, what, to.label());
+    // 职称评审 keeps the plain word; the other kinds say which they are.
+    let noun = match app.kind {
+        zc_domain::application::ApplicationKind::Evaluation => "申报",
+        kind => kind.name(),
+    };
+    let title = format!("{noun} #{} {}：{}", app.id, what, to.label());
     let body = if opinion.trim().is_empty() {
         format!(
             "{}系列/{}，当前状态：{}。",
@@ -73,7 +78,7 @@ pub async fn status_changed(
             "unit" => format!("/unit/applications/{}", app.id),
             _ => format!("/office/applications/{}", app.id),
         };
-        let staff_title = format!("申报 #{} 待处理：{}", app.id, to.label());
+        let staff_title = format!("{noun} #{} 待处理：{}", app.id, to.label());
         for staff in zc_db::messages::staff_of(&mut *tx, kind, org, roles).await? {
             if staff != app.applicant_id {
                 zc_db::messages::insert_in(tx, staff, &staff_title, &body, &staff_link).await?;

@@ -34,8 +34,9 @@ const KEEP_DAYS: i64 = 7;
 const CHUNK: i64 = 2_000;
 
 /// A column a roster may have: code, header, ticked by default.
-pub const ROSTER_COLUMNS: [(&str, &str, bool); 12] = [
+pub const ROSTER_COLUMNS: [(&str, &str, bool); 13] = [
     ("number", "申报编号", true),
+    ("kind", "申报类型", true),
     ("name", "姓名", true),
     ("id_number", "证件号码", true),
     ("phone", "手机号码", false),
@@ -266,6 +267,9 @@ fn cell(vault: &PiiVault, req: &RosterRequest, row: &RosterRow, column: &str) ->
         "id_number" => opened(&row.id_number_sealed, &row.id_number_masked),
         "phone" => opened(&row.phone_sealed, &row.phone_masked),
         "unit" => row.unit_name.clone(),
+        "kind" => zc_domain::application::ApplicationKind::from_code(&row.kind)
+            .map_or("", |k| k.name())
+            .to_string(),
         "series" => row.series_name.clone(),
         "level" => TitleLevel::from_rank(row.level_rank)
             .map_or("", TitleLevel::name)

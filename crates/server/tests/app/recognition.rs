@@ -373,6 +373,13 @@ async fn a_graduate_applies_for_recognition_and_is_issued_a_certificate() {
         texts(&doc, "#submitted"),
         ["您的职称认定申报已成功提交，请等待单位工作人员审核。"]
     );
+    let titles: Vec<String> = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
+        "SELECT title FROM message ORDER BY id").fetch_all(p).await)
+    .unwrap();
+    assert!(
+        titles.contains(&format!("职称认定 #{id} 已报送：单位受理中")),
+        "the applicant is told which kind: {titles:?}"
+    );
 
     // The unit returns 基本情况 with a reason; the applicant sees it and sends it again.
     let unit = crate::helpers::spawn_second_browser(&app).await;
