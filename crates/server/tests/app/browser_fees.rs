@@ -29,7 +29,8 @@ async fn wait_for_path(client: &Client, path: &str) {
     );
 }
 
-async fn no_sideways_scroll(client: &Client, what: &str) {
+/// The page fits the window's width (no sideways scrolling on a phone).
+pub(crate) async fn no_sideways_scroll(client: &Client, what: &str) {
     let scroll = js(client, "return document.documentElement.scrollWidth;")
         .await
         .as_f64()

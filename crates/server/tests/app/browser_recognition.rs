@@ -9,6 +9,7 @@ use fantoccini::{Client, Locator};
 use crate::{
     browser::{applicant_sign_in, click, console_errors, heading, js, open_browser, start_driver},
     browser_application::{save_part, set},
+    browser_fees::no_sideways_scroll,
     helpers::spawn_app,
     recognition::months_ago,
     unit_review::passed_by_office,
@@ -22,15 +23,6 @@ async fn text_of(client: &Client, css: &str) -> String {
         .text()
         .await
         .unwrap()
-}
-
-async fn no_sideways_scroll(client: &Client, what: &str) {
-    let wide = js(
-        client,
-        "return document.documentElement.scrollWidth > window.innerWidth;",
-    )
-    .await;
-    assert_eq!(wide.as_bool(), Some(false), "{what} scrolls sideways");
 }
 
 /// Picks the option of select `id` whose label contains `needle`.

@@ -51,6 +51,28 @@ pub(crate) async fn basic(app: &TestApp, id: i64, graduated: &str) -> reqwest::R
     .await
 }
 
+/// 我要申报 of `kind` (`recognition` or `reconfirmation`); lands on its first section.
+async fn open_kind(app: &TestApp, kind: &str, qualification: &str, office: &str) -> i64 {
+    let res = app
+        .post_form(
+            "/my/applications",
+            &[
+                ("kind", kind),
+                ("qualification", qualification),
+                ("office", office),
+            ],
+        )
+        .await;
+    let to = location(&res);
+    let first = if kind == "recognition" {
+        "rc_info"
+    } else {
+        "rf_info"
+    };
+    assert!(to.ends_with(&format!("/sections/{first}")), "{to}");
+    to.split('/').nth(3).unwrap().parse().unwrap()
+}
+
 /// A 认定 draft for 工程系列/助理级/助理工程师 sent to the 南宁 职改办.
 pub(crate) async fn created(app: &TestApp) -> i64 {
     app.login_applicant().await;
@@ -91,19 +113,7 @@ pub(crate) async fn created(app: &TestApp) -> i64 {
         Some(qualification.as_str())
     );
 
-    let res = app
-        .post_form(
-            "/my/applications",
-            &[
-                ("kind", "recognition"),
-                ("qualification", &qualification),
-                ("office", &office),
-            ],
-        )
-        .await;
-    let to = location(&res);
-    assert!(to.ends_with("/sections/rc_info"), "{to}");
-    to.split('/').nth(3).unwrap().parse().unwrap()
+    open_kind(app, "recognition", &qualification, &office).await
 }
 
 /// Uploads the photo (confirming the crop, which returns to `section`) and `n` pictures
@@ -163,16 +173,7 @@ pub(crate) async fn filled_and_submitted(app: &TestApp, id: i64) {
         ],
     )
     .await;
-    let res = site
-        .post(
-            &format!("/my/applications/{id}/submit"),
-            &[("pledge", "on"), ("token", "filled")],
-        )
-        .await;
-    assert_eq!(
-        location_of(&res),
-        format!("/my/applications/{id}/progress?submitted=1")
-    );
+    crate::applications::submit_with(app, id, "filled").await;
 }
 
 #[tokio::test]
@@ -413,16 +414,7 @@ async fn a_graduate_applies_for_recognition_and_is_issued_a_certificate() {
         .get_html(&format!("/my/applications/{id}/sections/rc_basic"))
         .await;
     assert!(texts(&doc, "#return-reasons li")[0].contains("请核对毕业时间，与毕业证书不一致"));
-    let res = site
-        .post(
-            &format!("/my/applications/{id}/submit"),
-            &[("pledge", "on"), ("token", "t-3")],
-        )
-        .await;
-    assert_eq!(
-        location_of(&res),
-        format!("/my/applications/{id}/progress?submitted=1")
-    );
+    crate::applications::submit_with(&app, id, "t-3").await;
 
     // The unit's queue shows the type and filters by it.
     for (kind, listed) in [("recognition", true), ("evaluation", false)] {
@@ -493,19 +485,7 @@ async fn a_title_held_elsewhere_is_reconfirmed_and_the_certificate_names_the_ori
         "#f-reconfirmation-office",
         "南宁市职称改革工作领导小组办公室",
     );
-    let res = app
-        .post_form(
-            "/my/applications",
-            &[
-                ("kind", "reconfirmation"),
-                ("qualification", &qualification),
-                ("office", &office),
-            ],
-        )
-        .await;
-    let to = location(&res);
-    assert!(to.ends_with("/sections/rf_info"), "{to}");
-    let id: i64 = to.split('/').nth(3).unwrap().parse().unwrap();
+    let id = open_kind(&app, "reconfirmation", &qualification, &office).await;
 
     let site = app.site();
     let saved = |res: reqwest::Response| {
@@ -552,16 +532,7 @@ async fn a_title_held_elsewhere_is_reconfirmed_and_the_certificate_names_the_ori
         ],
     )
     .await;
-    let res = site
-        .post(
-            &format!("/my/applications/{id}/submit"),
-            &[("pledge", "on"), ("token", "rf-1")],
-        )
-        .await;
-    assert_eq!(
-        location_of(&res),
-        format!("/my/applications/{id}/progress?submitted=1")
-    );
+    crate::applications::submit_with(&app, id, "rf-1").await;
 
     let office = passed_by_office(&app, id, "rfoffice").await;
     let res = office

@@ -9,6 +9,24 @@ use crate::{
     recognition::{basic, created, months_ago},
 };
 
+/// Saves the 本科 → 助理级 condition (every series) with `months` as typed; the page.
+async fn save_rule(admin: &crate::helpers::SecondBrowser, months: &str) -> scraper::Html {
+    let fields = [
+        ("series", ""),
+        ("education", "本科"),
+        ("level", "2"),
+        ("months", months),
+    ];
+    html(
+        &admin
+            .post("/admin/recognition-rules", &fields)
+            .await
+            .text()
+            .await
+            .unwrap(),
+    )
+}
+
 #[tokio::test]
 async fn the_system_admin_changes_a_condition_and_it_applies_at_once() {
     let app = spawn_app().await;
@@ -24,22 +42,7 @@ async fn the_system_admin_changes_a_condition_and_it_applies_at_once() {
 
     let admin = spawn_second_browser(&app).await;
     admin.login_as(&app, "sysadmin").await;
-    let doc = html(
-        &admin
-            .post(
-                "/admin/recognition-rules",
-                &[
-                    ("series", ""),
-                    ("education", "本科"),
-                    ("level", "2"),
-                    ("months", "六个月"),
-                ],
-            )
-            .await
-            .text()
-            .await
-            .unwrap(),
-    );
+    let doc = save_rule(&admin, "六个月").await;
     assert_eq!(
         texts(&doc, "#months-error"),
         ["请填写0–240之间的整月数，例如12表示满1年"]
@@ -47,22 +50,7 @@ async fn the_system_admin_changes_a_condition_and_it_applies_at_once() {
     assert_eq!(attr(&doc, "#f-months", "value").as_deref(), Some("六个月"));
     assert!(attr(&doc, "#f-education option[value=本科]", "selected").is_some());
 
-    let doc = html(
-        &admin
-            .post(
-                "/admin/recognition-rules",
-                &[
-                    ("series", ""),
-                    ("education", "本科"),
-                    ("level", "2"),
-                    ("months", "6"),
-                ],
-            )
-            .await
-            .text()
-            .await
-            .unwrap(),
-    );
+    let doc = save_rule(&admin, "6").await;
     assert_eq!(texts(&doc, "p.notice-success"), ["已保存。"]);
     let rows = texts(&doc, "tbody tr");
     assert_eq!(
@@ -120,12 +108,7 @@ async fn a_dossier_short_of_the_conditions_passes_the_office_only_as_a_reasoned_
     // The province raises the bar after submission: 14 months worked, 24 now needed.
     let admin = spawn_second_browser(&app).await;
     admin.login_as(&app, "sysadmin").await;
-    admin
-        .post(
-            "/admin/recognition-rules",
-            &[("education", "本科"), ("level", "2"), ("months", "24")],
-        )
-        .await;
+    save_rule(&admin, "24").await;
 
     let unit = spawn_second_browser(&app).await;
     unit.login_as(&app, "shenhe").await;

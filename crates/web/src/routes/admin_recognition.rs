@@ -15,7 +15,6 @@ use serde::Deserialize;
 use zc_domain::{Role, TitleLevel, application::recognition::EDUCATION};
 use zc_services::{
     FieldErrors, ServiceError,
-    accounts::Actor,
     recognition_rules::{RuleInput, delete, save},
 };
 
@@ -149,7 +148,7 @@ async fn save_rule(
         level: f.level.clone(),
         months: f.months.clone(),
     };
-    match save(&state.db, &input, actor(&user, &ip)).await {
+    match save(&state.db, &input, user.actor(&ip)).await {
         Ok(()) => Ok(render(
             &state,
             ctx,
@@ -174,14 +173,6 @@ async fn delete_rule(
 ) -> AppResult<Response> {
     let user = admin(&ctx)?;
     let ip = addr.ip().to_string();
-    delete(&state.db, id, actor(&user, &ip)).await?;
+    delete(&state.db, id, user.actor(&ip)).await?;
     Ok(Redirect::to("/admin/recognition-rules").into_response())
-}
-
-fn actor<'a>(user: &crate::auth::SessionUser, ip: &'a str) -> Actor<'a> {
-    Actor {
-        account_id: Some(user.id),
-        role: Some(user.role),
-        ip: Some(ip),
-    }
 }

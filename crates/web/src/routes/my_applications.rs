@@ -164,8 +164,7 @@ struct ListPage {
     cards: Vec<Card>,
     choices: Vec<ChoiceItem>,
     /// The 职称认定 and 重新确认 parts of 我要申报.
-    recognition: RecognitionChoices,
-    reconfirmation: RecognitionChoices,
+    office_kinds: Vec<RecognitionChoices>,
     typed: CreateForm,
     errors: FieldErrors,
     refusal: Option<String>,
@@ -192,6 +191,10 @@ impl ChangePage {
 struct RecognitionChoices {
     /// The kind's code, which also keeps the two forms' field ids apart.
     kind: &'static str,
+    /// The kind's name, e.g. 职称认定.
+    name: &'static str,
+    /// Who may apply, in a sentence.
+    hint: &'static str,
     offices: Vec<(String, String)>,
     qualifications: Vec<(String, String)>,
 }
@@ -201,6 +204,15 @@ impl RecognitionChoices {
         let open = zc_services::recognition::choices(&state.db, kind, chrono::Utc::now()).await?;
         Ok(RecognitionChoices {
             kind: kind.code(),
+            name: kind.name(),
+            hint: match kind {
+                ApplicationKind::Reconfirmation => {
+                    "在外省或其他系统取得专业技术资格、现在广西工作的，可申请重新确认。请选择原资格对应的级别及报送职改办。"
+                }
+                _ => {
+                    "毕业后从事专业技术工作满规定年限的，可申请认定员级、助理级或中级职称。请选择申报级别及报送职改办。"
+                }
+            },
             offices: open
                 .offices
                 .iter()
@@ -270,8 +282,10 @@ async fn render_list(
         ctx,
         cards,
         choices,
-        recognition: RecognitionChoices::load(state, ApplicationKind::Recognition).await?,
-        reconfirmation: RecognitionChoices::load(state, ApplicationKind::Reconfirmation).await?,
+        office_kinds: vec![
+            RecognitionChoices::load(state, ApplicationKind::Recognition).await?,
+            RecognitionChoices::load(state, ApplicationKind::Reconfirmation).await?,
+        ],
         typed,
         errors,
         refusal,
