@@ -117,3 +117,46 @@ pub async fn delete_rule(tx: &mut crate::Tx, id: i64) -> DbResult<Option<(String
     let sql = "DELETE FROM recognition_rule WHERE id = $1 RETURNING education, level_rank, months";
     Ok(crate::with_tx!(tx, c => sqlx::query_as(sql).bind(id).fetch_optional(&mut **c).await)?)
 }
+
+/// A 职改办's 认定 and 重新确认 window for a year, with its online fee.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct WindowRow {
+    pub office_id: i64,
+    pub year: i32,
+    pub apply_from: DateTime<Utc>,
+    pub apply_until: DateTime<Utc>,
+    pub fee_name: String,
+    /// 0: no online fee.
+    pub fee_fen: i64,
+    pub pay_until: Option<chrono::NaiveDate>,
+}
+
+/// The window of `office_id` in `year`.
+pub async fn window_of(
+    conn: impl Into<crate::Conn<'_>>,
+    office_id: i64,
+    year: i32,
+) -> DbResult<Option<WindowRow>> {
+    let sql = "SELECT office_id, year, apply_from, apply_until, fee_name, fee_fen, pay_until \
+               FROM recognition_window WHERE office_id = $1 AND year = $2";
+    Ok(
+        crate::with_conn!(conn, p => sqlx::query_as(sql).bind(office_id).bind(year).fetch_optional(p).await)?,
+    )
+}
+
+/// Sets the online fee of a window inside `tx`; false when the office has no window that
+/// year.
+pub async fn set_fee(
+    tx: &mut crate::Tx,
+    office_id: i64,
+    year: i32,
+    fee_name: &str,
+    fee_fen: i64,
+    pay_until: Option<chrono::NaiveDate>,
+) -> DbResult<bool> {
+    let sql = "UPDATE recognition_window SET fee_name = $3, fee_fen = $4, pay_until = $5 \
+               WHERE office_id = $1 AND year = $2";
+    let n = crate::with_tx!(tx, c => sqlx::query(sql).bind(office_id).bind(year).bind(fee_name)
+        .bind(fee_fen).bind(pay_until).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}

@@ -32,6 +32,7 @@ pub mod payments;
 pub mod pii;
 pub mod profile;
 pub mod recognition;
+pub mod recognition_fee;
 pub mod recognition_rules;
 pub mod recovery;
 pub mod registration;

@@ -188,7 +188,10 @@ pub async fn decide(
                             .await?
                             .is_some_and(|c| c.charges_online),
                     },
-                    None => false,
+                    // 认定 and 重新确认: the 职改办's own window decides.
+                    None => zc_db::recognition::window_of(db, app.office_id, app.year)
+                        .await?
+                        .is_some_and(|w| w.fee_fen > 0),
                 };
             (
                 Event::OfficePass { fee_online },

@@ -102,6 +102,7 @@ pub fn portal_nav(portal: Portal, path: &str) -> Nav {
             ("受理审核", Some("/office/applications")),
             ("退回理由模板", Some("/office/return-templates")),
             ("阶段时间", Some("/office/stage-windows")),
+            ("认定受理与缴费", Some("/office/recognition")),
             ("我的导出", Some("/exports")),
             ("缴费管理", Some("/office/fees")),
             ("证书发放", Some("/office/certificates")),

@@ -1,4 +1,5 @@
--- 职称认定 受理: the 职改办 that accept 认定 in a year (报送职改办), and when.
+-- 职称认定 and 重新确认 受理: the 职改办 that accept them in a year (报送职改办), when,
+-- and what they charge online.
 CREATE TABLE recognition_window (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
     office_id   INTEGER NOT NULL REFERENCES office (id),
@@ -6,6 +7,11 @@ CREATE TABLE recognition_window (
     apply_from  TEXT NOT NULL,
     apply_until TEXT NOT NULL,
     created_at  TEXT NOT NULL,
+    -- 网上缴费 after 初审通过: the item and amount (0: no online fee) and the last China
+    -- day it can be paid.
+    fee_name    TEXT    NOT NULL DEFAULT '',
+    fee_fen     INTEGER NOT NULL DEFAULT 0 CHECK (fee_fen >= 0),
+    pay_until   TEXT,
     UNIQUE (office_id, year)
 );
 

@@ -36,6 +36,7 @@ mod platform;
 mod proxies;
 mod public_crawl;
 mod recognition;
+mod recognition_fees;
 mod recognition_rules;
 mod recovery;
 mod result_publicity;

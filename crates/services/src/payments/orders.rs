@@ -30,7 +30,8 @@ pub async fn open_for_dossier(
         .unwrap_or("该级别");
     let plan = match app.committee_id {
         Some(c) => zc_db::review_plans::for_year(&mut *tx, c, app.year).await?,
-        None => None,
+        // 认定 and 重新确认 pay what their 职改办 charges.
+        None => return open_office_fee(tx, app, now).await.map(|id| vec![id]),
     };
     let items: Vec<_> = match &plan {
         Some(p) => zc_db::fee_items::of_plan(&mut *tx, p.id)
@@ -84,6 +85,45 @@ pub async fn open_for_dossier(
         ids.push(id);
     }
     Ok(ids)
+}
+
+/// The order of a dossier decided by its 职改办 alone, from the office's 认定 window.
+async fn open_office_fee(
+    tx: &mut Tx,
+    app: &ApplicationRow,
+    now: DateTime<Utc>,
+) -> ServiceResult<i64> {
+    let window = zc_db::recognition::window_of(&mut *tx, app.office_id, app.year)
+        .await?
+        .filter(|w| w.fee_fen > 0)
+        .ok_or_else(|| {
+            ServiceError::refused("no_fee_item", "本职改办没有设置网上缴费的收费项目")
+        })?;
+    let today = china_date(now);
+    let pay_until = window.pay_until.filter(|d| *d >= today).ok_or_else(|| {
+        ServiceError::refused(
+            "fee_window_over",
+            "本职改办的缴费时间未设置或已截止，请先在“认定受理与缴费”中调整缴费时间再审核",
+        )
+    })?;
+    let id = zc_db::payment_orders::insert(
+        tx,
+        &zc_db::payment_orders::NewOrder {
+            account_id: app.applicant_id,
+            application_id: Some(app.id),
+            office_id: app.office_id,
+            committee_id: None,
+            fee_item_id: None,
+            item_name: &window.fee_name,
+            amount_fen: window.fee_fen,
+            status: OrderStatus::Pending.code(),
+            pay_before: china_day_start(pay_until + Duration::days(1)),
+            created_at: now,
+        },
+    )
+    .await?;
+    zc_db::payment_orders::set_number(tx, id, &order_number(now, id as u64)).await?;
+    Ok(id)
 }
 
 /// The order, if it is the person's own.

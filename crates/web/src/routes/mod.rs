@@ -28,6 +28,7 @@ pub mod office_applications;
 pub mod office_certificates;
 pub mod office_counter;
 pub mod office_fees;
+pub mod office_recognition;
 pub mod office_stage_windows;
 pub mod office_units;
 pub mod payment_notify;

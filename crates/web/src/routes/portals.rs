@@ -60,6 +60,7 @@ pub fn router(state: AppState) -> Router<AppState> {
                     .merge(crate::routes::office_units::routes())
                     .merge(crate::routes::office_applications::routes())
                     .merge(crate::routes::office_fees::routes())
+                    .merge(crate::routes::office_recognition::routes())
                     .merge(crate::routes::office_counter::routes()),
                 Portal::Office,
             ),
