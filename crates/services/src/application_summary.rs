@@ -108,7 +108,14 @@ pub async fn save_summary(
     if chars > limit {
         return Err(FieldErrors::one(
             "summary",
-            format!("专业技术工作总结不能超过{limit}个字符（现有{chars}个）"),
+            format!(
+                "{}不能超过{limit}个字符（现有{chars}个），请删减{}个字符",
+                match app.kind {
+                    zc_domain::application::ApplicationKind::Evaluation => "专业技术工作总结",
+                    _ => "工作小结",
+                },
+                chars - limit
+            ),
         ));
     }
     let owner = Owner::Application {

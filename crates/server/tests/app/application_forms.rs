@@ -339,7 +339,7 @@ async fn the_summary_limit_comes_from_configuration() {
     let doc = html(&res.text().await.unwrap());
     assert_eq!(
         texts(&doc, ".error-summary li"),
-        ["专业技术工作总结不能超过100个字符（现有150个）"]
+        ["专业技术工作总结不能超过100个字符（现有150个），请删减50个字符"]
     );
     assert_eq!(texts(&doc, "#f-summary"), [long], "what was typed stays");
 }

@@ -286,6 +286,17 @@ async fn a_graduate_applies_for_recognition_and_is_issued_a_certificate() {
         StatusCode::SEE_OTHER,
         "701 characters are refused"
     );
+    let doc = html(&res.text().await.unwrap());
+    assert!(
+        texts(&doc, "#part-summary .field-msg")[0]
+            .contains("工作小结不能超过700个字符（现有701个），请删减1个字符"),
+        "said beside the editor"
+    );
+    assert_eq!(
+        texts(&doc, "#f-summary"),
+        [long.clone()],
+        "what was typed is kept"
+    );
     saved(
         site.post(
             &format!("/my/applications/{id}/summary"),
