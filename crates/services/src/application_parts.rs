@@ -282,6 +282,7 @@ pub async fn save_single(
     owner: Owner,
     part_code: &str,
     raw: &Values,
+    birth: Option<chrono::NaiveDate>,
 ) -> ServiceResult<()> {
     let spec = spec_of(part_code, false)?;
     guard(db, owner, part_code).await?;
@@ -289,7 +290,8 @@ pub async fn save_single(
     // Dates that cannot be true are refused beside their fields, with what was typed.
     let today = zc_domain::calendar::china_date(chrono::Utc::now());
     let mut errors = FieldErrors::default();
-    for (key, message) in zc_domain::application::recognition::date_errors(part_code, &clean, today)
+    for (key, message) in
+        zc_domain::application::recognition::date_errors(part_code, &clean, today, birth)
     {
         errors.add(key, message);
     }

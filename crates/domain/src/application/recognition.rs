@@ -219,12 +219,14 @@ pub fn check(
     Ok(())
 }
 
-/// The months of 基本情况 that lie after this month, as `(field, message)`; nothing for
-/// other parts. Blank months are the incomplete-part list's business.
+/// The months of 基本情况 that cannot be true, as `(field, message)`: after this month, or
+/// not after the month of birth (when known); nothing for other parts. Blank months are
+/// the incomplete-part list's business.
 pub fn date_errors(
     part: &str,
     values: &super::sections::Values,
     today: NaiveDate,
+    birth: Option<NaiveDate>,
 ) -> Vec<(&'static str, String)> {
     if part != BASIC_PART {
         return Vec::new();
@@ -235,21 +237,28 @@ pub fn date_errors(
         ("work_start", "参加专业技术工作时间"),
     ]
     .into_iter()
-    .filter(|(key, _)| {
-        values
-            .get(*key)
-            .and_then(|v| NaiveDate::parse_from_str(&format!("{v}-01"), "%Y-%m-%d").ok())
-            .is_some_and(|m| (m.year(), m.month()) > this_month)
-    })
-    .map(|(key, label)| {
-        (
-            key,
-            format!(
-                "{label}不能晚于本月（{}年{}月）",
-                today.year(),
-                today.month()
-            ),
-        )
+    .filter_map(|(key, label)| {
+        let month = values
+            .get(key)
+            .and_then(|v| NaiveDate::parse_from_str(&format!("{v}-01"), "%Y-%m-%d").ok())?;
+        let month = (month.year(), month.month());
+        if month > this_month {
+            Some((
+                key,
+                format!(
+                    "{label}不能晚于本月（{}年{}月）",
+                    today.year(),
+                    today.month()
+                ),
+            ))
+        } else if let Some(b) = birth.filter(|b| month <= (b.year(), b.month())) {
+            Some((
+                key,
+                format!("{label}不能早于出生年月（{}年{}月）", b.year(), b.month()),
+            ))
+        } else {
+            None
+        }
     })
     .collect()
 }
@@ -330,10 +339,18 @@ mod tests {
         v.insert("graduated".into(), "2026-05".into());
         v.insert("work_start".into(), "2026-04".into());
         assert_eq!(
-            date_errors(BASIC_PART, &v, d(2026, 4, 15)),
+            date_errors(BASIC_PART, &v, d(2026, 4, 15), None),
             [("graduated", "毕业时间不能晚于本月（2026年4月）".to_string())]
         );
-        assert!(date_errors("rc_info", &v, d(2026, 4, 15)).is_empty());
+        assert!(date_errors("rc_info", &v, d(2026, 4, 15), None).is_empty());
+        v.insert("graduated".into(), "1987-11".into());
+        assert_eq!(
+            date_errors(BASIC_PART, &v, d(2026, 4, 15), Some(d(1988, 6, 12))),
+            [(
+                "graduated",
+                "毕业时间不能早于出生年月（1988年6月）".to_string()
+            )]
+        );
     }
 
     #[test]

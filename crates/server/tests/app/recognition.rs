@@ -263,6 +263,12 @@ async fn a_graduate_applies_for_recognition_and_is_issued_a_certificate() {
         attr(&doc, "#f-rc_basic-school", "value").as_deref(),
         Some("广西大学")
     );
+    // Before the birth in the ID number (1988-06): refused beside the field too.
+    let doc = html(&basic(&app, id, "1987-07").await.text().await.unwrap());
+    assert_eq!(
+        texts(&doc, "#e-rc_basic-graduated"),
+        ["毕业时间不能早于出生年月（1988年6月）"]
+    );
     // Graduated four months ago: a bachelor must have worked a year first.
     saved(basic(&app, id, &months_ago(4)).await);
     let (_, doc) = app

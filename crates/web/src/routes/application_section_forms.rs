@@ -131,7 +131,13 @@ async fn do_save_single(
     let section = section_of_part(&part_code)?;
     let values = posted(fields);
     let owner = scope.owner(user.id);
-    let result = application_parts::save_single(&state.db, owner, &part_code, &values).await;
+    // Dates of 基本情况 are checked against the birth date in the sealed ID number.
+    let birth = if part_code == zc_domain::application::recognition::BASIC_PART {
+        zc_services::recognition::birth_of(&state.db, &state.vault, user.id).await?
+    } else {
+        None
+    };
+    let result = application_parts::save_single(&state.db, owner, &part_code, &values, birth).await;
     if autosave {
         return autosave_answer(result);
     }
