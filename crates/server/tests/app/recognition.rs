@@ -299,8 +299,8 @@ async fn a_graduate_applies_for_recognition_and_is_issued_a_certificate() {
         "said beside the editor"
     );
     assert_eq!(
-        texts(&doc, "#f-summary"),
-        [long.clone()],
+        texts(&doc, "#f-summary").concat(),
+        long,
         "what was typed is kept"
     );
     saved(
