@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 use zc_db::{Db, applications};
-use zc_domain::application::sections::{PartData, PartShape, PartSpec, Values, part};
+use zc_domain::application::{
+    form::FieldKind,
+    sections::{PartData, PartShape, PartSpec, Values, part},
+};
 
 use crate::{FieldErrors, ServiceError, ServiceResult};
 
@@ -290,6 +293,22 @@ pub async fn save_single(
     // Dates that cannot be true are refused beside their fields, with what was typed.
     let today = zc_domain::calendar::china_date(chrono::Utc::now());
     let mut errors = FieldErrors::default();
+    // Names from the 职称目录 must be in it.
+    for f in spec
+        .fields
+        .iter()
+        .filter(|f| matches!(f.kind, FieldKind::Catalogue { .. }))
+    {
+        let typed = clean.get(f.key).map(String::as_str).unwrap_or("");
+        if !typed.is_empty()
+            && !zc_db::recognition::qualifications(db, 5)
+                .await?
+                .iter()
+                .any(|q| q.title_name == typed)
+        {
+            errors.add(f.key, format!("请从职称目录中选择{}", f.label));
+        }
+    }
     for (key, message) in
         zc_domain::application::recognition::date_errors(part_code, &clean, today, birth)
     {

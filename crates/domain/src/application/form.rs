@@ -26,6 +26,9 @@ pub enum FieldKind {
     Phone,
     /// An e-mail address.
     Email,
+    /// A title name from the 职称目录 (the database's catalogue, which the service checks),
+    /// up to `max` characters.
+    Catalogue { max: usize },
 }
 
 /// One field.
@@ -111,7 +114,7 @@ impl FieldSpec {
         }
         let label = self.label;
         match self.kind {
-            FieldKind::Text { max } | FieldKind::Note { max } => {
+            FieldKind::Text { max } | FieldKind::Note { max } | FieldKind::Catalogue { max } => {
                 let n = v.chars().count();
                 if n > max {
                     Err(format!("{label}不能超过{max}个字（现有{n}个）"))

@@ -90,7 +90,11 @@ pub const RECONFIRMATION_SECTIONS: &[SectionSpec] = &[
             shape: PartShape::Single,
             help: "填写在外省或其他系统取得的专业技术资格；拟确认的资格和报送职改办取自创建申报时的选择。",
             fields: &[
-                F::req("original_title", "原专业技术资格名称", K::Text { max: 40 }),
+                F::req(
+                    "original_title",
+                    "原专业技术资格名称",
+                    K::Catalogue { max: 40 },
+                ),
                 F::req("original_major", "原专业名称", K::Text { max: 40 }),
                 F::req("original_cert_no", "原证书编号", K::Text { max: 40 }),
                 F::req(

@@ -509,6 +509,44 @@ async fn a_title_held_elsewhere_is_reconfirmed_and_the_certificate_names_the_ori
         let to = location_of(&res);
         assert!(to.contains("saved="), "saved: {to}");
     };
+    // 原专业技术资格名称 comes from the 职称目录: offered as suggestions, checked on save.
+    let (_, doc) = app
+        .get_html(&format!("/my/applications/{id}/sections/rf_info"))
+        .await;
+    assert_eq!(
+        attr(&doc, "#f-rf_info-original_title", "list").as_deref(),
+        Some("title-catalogue")
+    );
+    assert!(attr(&doc, "#title-catalogue option[value=高级工程师]", "value").is_some());
+    let doc = html(
+        &site
+            .post(
+                &format!("/my/applications/{id}/parts/rf_info"),
+                &[
+                    ("original_title", "火星工程师"),
+                    ("original_major", "建筑工程"),
+                    ("original_cert_no", "粤高职2019001234"),
+                    ("original_issuer", "广东省人力资源和社会保障厅"),
+                    ("original_obtained", "2019-12"),
+                    ("custom_specialty", "否"),
+                    ("specialty", "建筑工程"),
+                    ("identity", "企业人员"),
+                    ("contact_phone", "13800771234"),
+                ],
+            )
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        texts(&doc, "#e-rf_info-original_title"),
+        ["请从职称目录中选择原专业技术资格名称"]
+    );
+    assert_eq!(
+        attr(&doc, "#f-rf_info-original_cert_no", "value").as_deref(),
+        Some("粤高职2019001234")
+    );
     saved(
         site.post(
             &format!("/my/applications/{id}/parts/rf_info"),

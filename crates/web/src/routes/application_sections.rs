@@ -48,6 +48,8 @@ pub struct FieldView {
     pub hint: Option<&'static str>,
     pub choices: &'static [&'static str],
     pub long: bool,
+    /// Offer the 职称目录 as suggestions (the page's `title-catalogue` list).
+    pub catalogue: bool,
     pub value: String,
     pub error: Option<String>,
 }
@@ -159,6 +161,8 @@ struct SectionPage {
     reasons: Vec<(String, String)>,
     /// 认定条件 on 申报信息 and 基本情况: `Ok(met)` or `Err(why not yet)`.
     eligibility: Option<Result<String, String>>,
+    /// The 职称目录's title names, when a field of this section picks from it.
+    catalogue: Vec<String>,
 }
 
 impl SectionPage {
@@ -191,6 +195,10 @@ fn field_views(spec: &PartSpec, values: &Values, errors: &FieldErrors) -> Vec<Fi
             hint: f.hint(),
             choices: f.choices(),
             long: matches!(f.kind, zc_domain::application::form::FieldKind::Note { .. }),
+            catalogue: matches!(
+                f.kind,
+                zc_domain::application::form::FieldKind::Catalogue { .. }
+            ),
             value: values.get(f.key).cloned().unwrap_or_default(),
             error: errors.get(f.key).map(str::to_string),
         })
@@ -376,9 +384,29 @@ pub(crate) async fn render(
         }
         _ => None,
     };
+    let picks_title = current.parts.iter().any(|p| {
+        p.fields.iter().any(|f| {
+            matches!(
+                f.kind,
+                zc_domain::application::form::FieldKind::Catalogue { .. }
+            )
+        })
+    });
+    let mut catalogue: Vec<String> = if picks_title {
+        zc_db::recognition::qualifications(&state.db, 5)
+            .await?
+            .into_iter()
+            .map(|q| q.title_name)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    catalogue.sort();
+    catalogue.dedup();
     let page = SectionPage {
         reasons,
         eligibility,
+        catalogue,
         slots,
         nav: portal_nav(
             Portal::My,
