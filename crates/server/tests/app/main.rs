@@ -38,6 +38,7 @@ mod public_crawl;
 mod recognition;
 mod recognition_fees;
 mod recognition_rules;
+mod reconfirmation;
 mod recovery;
 mod result_publicity;
 mod review_chain;

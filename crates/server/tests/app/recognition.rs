@@ -13,7 +13,7 @@ use crate::{
 };
 
 /// The option of `select` whose label contains `needle`.
-fn option(doc: &scraper::Html, select: &str, needle: &str) -> String {
+pub(crate) fn option(doc: &scraper::Html, select: &str, needle: &str) -> String {
     let sel = scraper::Selector::parse(&format!("{select} option")).unwrap();
     doc.select(&sel)
         .find(|o| o.text().collect::<String>().contains(needle))
@@ -52,7 +52,7 @@ pub(crate) async fn basic(app: &TestApp, id: i64, graduated: &str) -> reqwest::R
 }
 
 /// 我要申报 of `kind` (`recognition` or `reconfirmation`); lands on its first section.
-async fn open_kind(app: &TestApp, kind: &str, qualification: &str, office: &str) -> i64 {
+pub(crate) async fn open_kind(app: &TestApp, kind: &str, qualification: &str, office: &str) -> i64 {
     let res = app
         .post_form(
             "/my/applications",
@@ -484,135 +484,5 @@ async fn a_graduate_applies_for_recognition_and_is_issued_a_certificate() {
     assert!(
         page.contains(&number) && page.contains("职称认定"),
         "verified"
-    );
-}
-
-#[tokio::test]
-async fn a_title_held_elsewhere_is_reconfirmed_and_the_certificate_names_the_original() {
-    let app = spawn_app().await;
-    app.login_applicant().await;
-    let (_, doc) = app.get_html("/my/applications").await;
-    let qualification = option(
-        &doc,
-        "#f-reconfirmation-qualification",
-        "工程系列/副高级/高级工程师",
-    );
-    let office = option(
-        &doc,
-        "#f-reconfirmation-office",
-        "南宁市职称改革工作领导小组办公室",
-    );
-    let id = open_kind(&app, "reconfirmation", &qualification, &office).await;
-
-    let site = app.site();
-    let saved = |res: reqwest::Response| {
-        let to = location_of(&res);
-        assert!(to.contains("saved="), "saved: {to}");
-    };
-    // 原专业技术资格名称 comes from the 职称目录: offered as suggestions, checked on save.
-    let (_, doc) = app
-        .get_html(&format!("/my/applications/{id}/sections/rf_info"))
-        .await;
-    assert_eq!(
-        attr(&doc, "#f-rf_info-original_title", "list").as_deref(),
-        Some("title-catalogue")
-    );
-    assert!(attr(&doc, "#title-catalogue option[value=高级工程师]", "value").is_some());
-    let doc = html(
-        &site
-            .post(
-                &format!("/my/applications/{id}/parts/rf_info"),
-                &[
-                    ("original_title", "火星工程师"),
-                    ("original_major", "建筑工程"),
-                    ("original_cert_no", "粤高职2019001234"),
-                    ("original_issuer", "广东省人力资源和社会保障厅"),
-                    ("original_obtained", "2019-12"),
-                    ("custom_specialty", "否"),
-                    ("specialty", "建筑工程"),
-                    ("identity", "企业人员"),
-                    ("contact_phone", "13800771234"),
-                ],
-            )
-            .await
-            .text()
-            .await
-            .unwrap(),
-    );
-    assert_eq!(
-        texts(&doc, "#e-rf_info-original_title"),
-        ["请从职称目录中选择原专业技术资格名称"]
-    );
-    assert_eq!(
-        attr(&doc, "#f-rf_info-original_cert_no", "value").as_deref(),
-        Some("粤高职2019001234")
-    );
-    saved(
-        site.post(
-            &format!("/my/applications/{id}/parts/rf_info"),
-            &[
-                ("original_title", "高级工程师"),
-                ("original_major", "建筑工程"),
-                ("original_cert_no", "粤高职2019001234"),
-                ("original_issuer", "广东省人力资源和社会保障厅"),
-                ("original_obtained", "2019-12"),
-                ("custom_specialty", "否"),
-                ("specialty", "建筑工程"),
-                ("identity", "企业人员"),
-                ("contact_phone", "13800771234"),
-            ],
-        )
-        .await,
-    );
-    saved(basic(&app, id, "2008-07").await);
-    saved(
-        site.post(
-            &format!("/my/applications/{id}/summary"),
-            &[(
-                "summary",
-                "2019年在广东取得高级工程师资格，2025年调入广西工作。",
-            )],
-        )
-        .await,
-    );
-    upload_all(
-        &app,
-        id,
-        "rf_uploads",
-        &[
-            ("id_card", 2),
-            ("original_cert", 1),
-            ("original_basis", 1),
-            ("employment", 1),
-        ],
-    )
-    .await;
-    crate::applications::submit_with(&app, id, "rf-1").await;
-
-    let office = passed_by_office(&app, id, "rfoffice").await;
-    let res = office
-        .post(
-            &format!("/office/applications/{id}/issue"),
-            &[("doc_number", "桂职改〔2026〕41号")],
-        )
-        .await;
-    assert_eq!(location(&res), "/office/certificates");
-    let number: String = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
-        "SELECT number FROM certificate WHERE application_id = $1").bind(id).fetch_one(p).await)
-    .unwrap();
-    let doc = html(
-        &crate::helpers::new_client()
-            .get(app.url(&format!("/verify?number={number}&name=张三")))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-    );
-    assert_eq!(texts(&doc, "#verify-way"), ["重新确认"]);
-    assert_eq!(
-        texts(&doc, "#verify-original"),
-        ["原证书编号 粤高职2019001234，高级工程师，广东省人力资源和社会保障厅授予"]
     );
 }
