@@ -51,6 +51,40 @@ pub(crate) async fn basic(app: &TestApp, id: i64, graduated: &str) -> reqwest::R
     .await
 }
 
+/// The unit (`shenhe`) opens dossier `id`, is offered exactly `sections` to return, and
+/// returns `section` with `reason`; its browser.
+pub(crate) async fn unit_returns(
+    app: &TestApp,
+    id: i64,
+    sections: &[&str],
+    section: &str,
+    reason: &str,
+) -> crate::helpers::SecondBrowser {
+    let unit = crate::helpers::spawn_second_browser(app).await;
+    unit.login_as(app, "shenhe").await;
+    let doc = html(
+        &unit
+            .get(&format!("/unit/applications/{id}"))
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        crate::helpers::attrs(&doc, "input[name=section]", "value"),
+        sections
+    );
+    let key = format!("reason_{section}");
+    let res = unit
+        .post(
+            &format!("/unit/applications/{id}/decision"),
+            &[("decision", "return"), ("section", section), (&key, reason)],
+        )
+        .await;
+    assert_eq!(location(&res), "/unit/applications");
+    unit
+}
+
 /// 我要申报 of `kind` (`recognition` or `reconfirmation`); lands on its first section.
 pub(crate) async fn open_kind(app: &TestApp, kind: &str, qualification: &str, office: &str) -> i64 {
     let res = app
@@ -400,33 +434,14 @@ async fn a_graduate_applies_for_recognition_and_is_issued_a_certificate() {
     );
 
     // The unit returns 基本情况 with a reason; the applicant sees it and sends it again.
-    let unit = crate::helpers::spawn_second_browser(&app).await;
-    unit.login_as(&app, "shenhe").await;
-    let doc = html(
-        &unit
-            .get(&format!("/unit/applications/{id}"))
-            .await
-            .text()
-            .await
-            .unwrap(),
-    );
-    let offered: Vec<String> = crate::helpers::attrs(&doc, "input[name=section]", "value");
-    assert_eq!(
-        offered,
-        ["rc_info", "rc_basic", "summary", "rc_uploads"],
-        "the 认定 sections"
-    );
-    let res = unit
-        .post(
-            &format!("/unit/applications/{id}/decision"),
-            &[
-                ("decision", "return"),
-                ("section", "rc_basic"),
-                ("reason_rc_basic", "请核对毕业时间，与毕业证书不一致"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let unit = unit_returns(
+        &app,
+        id,
+        &["rc_info", "rc_basic", "summary", "rc_uploads"],
+        "rc_basic",
+        "请核对毕业时间，与毕业证书不一致",
+    )
+    .await;
     let (_, doc) = app
         .get_html(&format!("/my/applications/{id}/sections/rc_basic"))
         .await;

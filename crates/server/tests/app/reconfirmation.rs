@@ -5,7 +5,7 @@
 use crate::{
     dossier::location_of,
     helpers::{attr, html, location, spawn_app, texts},
-    recognition::{basic, open_kind, option, upload_all},
+    recognition::{basic, open_kind, option, unit_returns, upload_all},
     unit_review::passed_by_office,
 };
 
@@ -112,31 +112,14 @@ async fn a_title_held_elsewhere_is_reconfirmed_and_the_certificate_names_the_ori
     crate::applications::submit_with(&app, id, "rf-1").await;
 
     // The unit returns 申报信息 (the 重新确认 sections are offered); it comes back.
-    let unit = crate::helpers::spawn_second_browser(&app).await;
-    unit.login_as(&app, "shenhe").await;
-    let doc = html(
-        &unit
-            .get(&format!("/unit/applications/{id}"))
-            .await
-            .text()
-            .await
-            .unwrap(),
-    );
-    assert_eq!(
-        crate::helpers::attrs(&doc, "input[name=section]", "value"),
-        ["rf_info", "rc_basic", "summary", "rf_uploads"]
-    );
-    let res = unit
-        .post(
-            &format!("/unit/applications/{id}/decision"),
-            &[
-                ("decision", "return"),
-                ("section", "rf_info"),
-                ("reason_rf_info", "请核对原证书编号与证书原件是否一致"),
-            ],
-        )
-        .await;
-    assert_eq!(location(&res), "/unit/applications");
+    unit_returns(
+        &app,
+        id,
+        &["rf_info", "rc_basic", "summary", "rf_uploads"],
+        "rf_info",
+        "请核对原证书编号与证书原件是否一致",
+    )
+    .await;
     crate::applications::submit_with(&app, id, "rf-2").await;
 
     let office = passed_by_office(&app, id, "rfoffice").await;
