@@ -146,8 +146,20 @@ pub fn part_missing(part: &PartSpec, data: &PartData) -> Vec<String> {
                 out.push(format!("{}至少需要填写{min_rows}条", part.title));
             }
             for (i, row) in rows.iter().enumerate() {
-                if check_values(part.fields, row).is_err() {
-                    out.push(format!("{}第{}条信息不完整", part.title, i + 1));
+                // Name the fields, so the person knows what to open the row for.
+                if let Err(errors) = check_values(part.fields, row) {
+                    let labels: Vec<&str> = part
+                        .fields
+                        .iter()
+                        .filter(|f| errors.iter().any(|(k, _)| *k == f.key))
+                        .map(|f| f.label)
+                        .collect();
+                    out.push(format!(
+                        "{}第{}条信息不完整，请补充或更正：{}",
+                        part.title,
+                        i + 1,
+                        labels.join("、")
+                    ));
                 }
             }
             out
@@ -238,9 +250,10 @@ mod tests {
         assert!(part_missing(edu, &PartData::Rows(vec![row.clone()])).is_empty());
         let mut broken = row;
         broken.remove("school");
+        broken.remove("major");
         assert_eq!(
             part_missing(edu, &PartData::Rows(vec![broken])),
-            ["2 学历情况第1条信息不完整"]
+            ["2 学历情况第1条信息不完整，请补充或更正：毕业学校、专业"]
         );
         let (_, awards) = part("awards").unwrap();
         assert!(
