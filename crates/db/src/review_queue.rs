@@ -170,6 +170,21 @@ macro_rules! bind_filter {
     }};
 }
 
+/// The applicant's name of dossier `id`, if it lies in `scope` (for a desk's own notices).
+pub async fn applicant_name_in_scope(
+    db: &Db,
+    scope: QueueScope,
+    id: i64,
+) -> DbResult<Option<String>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT p.name {FROM} WHERE {} AND a.id = $2",
+        scope.condition()
+    ));
+    Ok(
+        with_pool!(db, p => sqlx::query_scalar(sql).bind(scope.id()).bind(id).fetch_optional(p).await)?,
+    )
+}
+
 /// A page of the queue.
 pub async fn queue(
     db: &Db,

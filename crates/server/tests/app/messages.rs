@@ -36,7 +36,10 @@ async fn each_status_change_reaches_the_applicant_and_the_next_desk() {
             ],
         )
         .await;
-    assert_eq!(crate::helpers::location(&res), "/unit/applications");
+    assert_eq!(
+        crate::helpers::location(&res),
+        format!("/unit/applications?returned={id}")
+    );
     let (_, doc) = app.get_html("/my").await;
     let unread: i64 = texts(&doc, "#messages-link .badge")[0].parse().unwrap();
     assert_eq!(unread, 2, "submitted, then returned");

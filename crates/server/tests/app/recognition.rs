@@ -81,7 +81,14 @@ pub(crate) async fn unit_returns(
             &[("decision", "return"), ("section", section), (&key, reason)],
         )
         .await;
-    assert_eq!(location(&res), "/unit/applications");
+    let to = location(&res);
+    assert_eq!(to, format!("/unit/applications?returned={id}"));
+    // The reviewer is told it went back, and to whom.
+    let doc = html(&unit.get(&to).await.text().await.unwrap());
+    assert_eq!(
+        texts(&doc, "#returned"),
+        ["已退回 张三 的申报，已通知申报人。"]
+    );
     unit
 }
 

@@ -103,7 +103,10 @@ async fn a_department_passes_and_returns_and_every_change_messages_the_applicant
         ("reason_achievements", "单位推荐意见请写明具体业绩"),
     ])
     .await;
-    assert_eq!(location(&res), "/office/applications");
+    assert_eq!(
+        location(&res),
+        format!("/office/applications?returned={id}")
+    );
     assert_eq!(status(&app, id).await, "returned_to_unit");
     assert_eq!(location(&forward().await), "/unit/applications");
     let res = decide(vec![("decision", "pass"), ("opinion", "同意报送职改办")]).await;

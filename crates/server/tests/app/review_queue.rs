@@ -505,7 +505,7 @@ async fn return_templates_are_the_units_own_and_the_reviewer_sees_what_changed_s
             ],
         )
         .await;
-    assert_eq!(location(&res), "/unit/applications");
+    assert_eq!(location(&res), format!("/unit/applications?returned={id}"));
     let (_, doc) = app
         .get_html(&format!("/my/applications/{id}/sections/basic"))
         .await;

@@ -94,7 +94,7 @@ async fn a_unit_returns_with_section_reasons_then_forwards_after_its_publicity()
             ],
         )
         .await;
-    assert_eq!(location(&res), "/unit/applications");
+    assert_eq!(location(&res), format!("/unit/applications?returned={id}"));
 
     // The applicant sees both sections marked, each with its reason.
     let (_, doc) = app
@@ -360,7 +360,10 @@ async fn the_office_returns_to_the_unit_then_passes_and_only_one_of_two_reviewer
             ],
         )
         .await;
-    assert_eq!(location(&res), "/office/applications");
+    assert_eq!(
+        location(&res),
+        format!("/office/applications?returned={id}")
+    );
     let doc = html(
         &unit
             .get("/unit/applications?status=returned_to_unit")

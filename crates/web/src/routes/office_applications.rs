@@ -220,7 +220,11 @@ async fn decision(
         _ => return Err(AppError::NotFound),
     };
     let actor = user.actor(&ip);
+    let returned = matches!(decision, OfficeDecision::Return(..));
     match office_review::decide(&state.db, actor, id, &decision).await {
+        Ok(_) if returned => {
+            Ok(Redirect::to(&format!("/office/applications?returned={id}")).into_response())
+        }
         Ok(_) => Ok(Redirect::to("/office/applications").into_response()),
         Err(e) => {
             let (errors, message) = shown_on_page(e)?;

@@ -46,6 +46,8 @@ pub(crate) struct QueueQuery {
     /// After a batch: how many were decided and how many had already moved on.
     pub done: Option<u64>,
     pub skipped: Option<u64>,
+    /// After a 退回: the dossier returned, for the confirmation.
+    pub returned: Option<i64>,
     /// Left undone because the database was too busy.
     pub unfinished: Option<u64>,
 }
@@ -271,6 +273,8 @@ pub(crate) struct QueuePage {
     pub total: u64,
     /// After a batch: done, skipped, and left undone because the system was busy.
     pub batch_result: Option<(u64, u64, u64)>,
+    /// After a 退回: whose dossier went back (only when it is this desk's).
+    pub returned_name: Option<String>,
     /// 花名册 columns: code, header, ticked.
     pub roster_columns: Vec<(&'static str, &'static str, bool)>,
     /// The person may ask for full identifiers (a 负责人).
@@ -378,7 +382,12 @@ pub(crate) async fn queue_page(
             .is_some_and(zc_domain::organisation::Duty::may_reveal_identity),
         None => false,
     };
+    let returned_name = match q.returned {
+        Some(id) => zc_db::review_queue::applicant_name_in_scope(&state.db, scope, id).await?,
+        None => None,
+    };
     Ok(QueuePage {
+        returned_name,
         batch,
         batch_label: batch_label.unwrap_or(""),
         total,

@@ -252,7 +252,11 @@ async fn decision(
         "forward" => UnitDecision::Forward(value("opinion")),
         _ => return Err(AppError::NotFound),
     };
+    let returned = matches!(decision, UnitDecision::Return(_));
     match unit_review::decide(&state.db, actor(&ctx, &ip)?, id, &decision).await {
+        Ok(_) if returned => {
+            Ok(Redirect::to(&format!("/unit/applications?returned={id}")).into_response())
+        }
         Ok(_) => Ok(Redirect::to("/unit/applications").into_response()),
         Err(e) => {
             let (errors, message) = shown_on_page(e)?;
