@@ -136,7 +136,11 @@ async fn a_closed_unit_stage_refuses_until_the_office_reopens_that_dossier() {
             .iter()
             .any(|t| t.contains("个案重开（单位审核）") && t.contains("单位因系统维护未能按时审核"))
     );
-    assert_eq!(location(&decide().await), "/unit/applications", "reopened");
+    assert_eq!(
+        location(&decide().await),
+        format!("/unit/applications?returned={id}"),
+        "reopened"
+    );
     let audited: i64 = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
         "SELECT COUNT(*) FROM audit_event WHERE action IN ('stage_window.set', 'application.reopen_stage')")
         .fetch_one(p).await).unwrap();
