@@ -121,13 +121,14 @@ pub async fn decide(
         .await?
         .unwrap_or_default();
     // A 认定 short of its conditions passes only as an exception, with its reason.
+    // Only 认定 has conditions; a batch of 评审 passes never loads a dossier for this.
     let shortfall = match desk {
-        Desk::Office(_) => {
+        Desk::Office(_) if app.kind == zc_domain::application::ApplicationKind::Recognition => {
             let parts = crate::application_parts::dossier(db, &app).await?;
             let today = zc_domain::calendar::china_date(chrono::Utc::now());
             crate::recognition::shortfall(db, &app, &parts, today, None).await?
         }
-        Desk::Department(_) => None,
+        _ => None,
     };
     let decision = match (decision, &shortfall) {
         (OfficeDecision::Pass(_), Some(why)) => {

@@ -155,13 +155,8 @@ async fn a_graduate_applies_for_recognition_on_a_phone_and_the_certificate_is_fo
         .unwrap();
     click(&client, "#slot-photo form button[type=submit]").await;
     click(&client, "#crop-form button[type=submit]").await;
-    for (slot, n) in [
-        ("id_card", 2),
-        ("diploma", 2),
-        ("employment", 1),
-        ("probation", 1),
-    ] {
-        for _ in 0..n {
+    for (slot, n) in crate::recognition::RC_SLOTS {
+        for _ in 0..*n {
             client
                 .find(Locator::Id(&format!("f-upload-{slot}")))
                 .await

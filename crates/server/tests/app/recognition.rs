@@ -92,6 +92,20 @@ pub(crate) async fn unit_returns(
     unit
 }
 
+/// The public check of certificate `number` held by 张三, as a visitor sees it.
+pub(crate) async fn public_check(app: &TestApp, number: &str) -> scraper::Html {
+    html(
+        &crate::helpers::new_client()
+            .get(app.url(&format!("/verify?number={number}&name=张三")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    )
+}
+
 /// 我要申报 of `kind` (`recognition` or `reconfirmation`); lands on its first section.
 pub(crate) async fn open_kind(app: &TestApp, kind: &str, qualification: &str, office: &str) -> i64 {
     let res = app
@@ -157,6 +171,14 @@ pub(crate) async fn created(app: &TestApp) -> i64 {
     open_kind(app, "recognition", &qualification, &office).await
 }
 
+/// The 认定 slots besides the photo, with the number of pictures each needs.
+pub(crate) const RC_SLOTS: &[(&str, usize)] = &[
+    ("id_card", 2),
+    ("diploma", 2),
+    ("employment", 1),
+    ("probation", 1),
+];
+
 /// Uploads the photo (confirming the crop, which returns to `section`) and `n` pictures
 /// into each other slot.
 pub(crate) async fn upload_all(app: &TestApp, id: i64, section: &str, slots: &[(&str, usize)]) {
@@ -202,18 +224,7 @@ pub(crate) async fn filled_and_submitted(app: &TestApp, id: i64) {
         );
     }
     assert!(location_of(&basic(app, id, &months_ago(14)).await).contains("saved="));
-    upload_all(
-        app,
-        id,
-        "rc_uploads",
-        &[
-            ("id_card", 2),
-            ("diploma", 2),
-            ("employment", 1),
-            ("probation", 1),
-        ],
-    )
-    .await;
+    upload_all(app, id, "rc_uploads", RC_SLOTS).await;
     crate::applications::submit_with(app, id, "filled").await;
 }
 
@@ -376,18 +387,7 @@ async fn a_graduate_applies_for_recognition_and_is_issued_a_certificate() {
     ] {
         assert!(page.contains(label), "slot {label}");
     }
-    upload_all(
-        &app,
-        id,
-        "rc_uploads",
-        &[
-            ("id_card", 2),
-            ("diploma", 2),
-            ("employment", 1),
-            ("probation", 1),
-        ],
-    )
-    .await;
+    upload_all(&app, id, "rc_uploads", RC_SLOTS).await;
 
     // Not yet eligible: the submission page lists why, and 同意并报送 is refused.
     let (_, doc) = app.get_html(&format!("/my/applications/{id}/submit")).await;
@@ -492,16 +492,7 @@ async fn a_graduate_applies_for_recognition_and_is_issued_a_certificate() {
         "SELECT number, way FROM certificate WHERE application_id = $1").bind(id).fetch_one(p).await)
     .unwrap();
     assert_eq!(way, "职称认定");
-    let doc = html(
-        &crate::helpers::new_client()
-            .get(app.url(&format!("/verify?number={number}&name=张三")))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-    );
+    let doc = public_check(&app, &number).await;
     let page = doc.root_element().text().collect::<String>();
     assert!(
         page.contains(&number) && page.contains("职称认定"),

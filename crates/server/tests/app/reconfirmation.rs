@@ -5,7 +5,7 @@
 use crate::{
     dossier::location_of,
     helpers::{attr, html, location, spawn_app, texts},
-    recognition::{basic, open_kind, option, unit_returns, upload_all},
+    recognition::{basic, open_kind, option, public_check, unit_returns, upload_all},
     unit_review::passed_by_office,
 };
 
@@ -133,16 +133,7 @@ async fn a_title_held_elsewhere_is_reconfirmed_and_the_certificate_names_the_ori
     let number: String = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
         "SELECT number FROM certificate WHERE application_id = $1").bind(id).fetch_one(p).await)
     .unwrap();
-    let doc = html(
-        &crate::helpers::new_client()
-            .get(app.url(&format!("/verify?number={number}&name=张三")))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-    );
+    let doc = public_check(&app, &number).await;
     assert_eq!(texts(&doc, "#verify-way"), ["重新确认"]);
     assert_eq!(
         texts(&doc, "#verify-original"),

@@ -154,8 +154,9 @@ async fn render(
     let app = office_review::in_scope(&state.db, desk, id).await?;
     let (parts, files) = dossier_view(state, &app).await?;
     let applicant = applicant_heading(state, &app).await?;
+    // Only 认定 has conditions: no dossier load nor identity opening for the others.
     let shortfall = match desk {
-        Desk::Office(_) => {
+        Desk::Office(_) if app.kind == zc_domain::application::ApplicationKind::Recognition => {
             let dossier = zc_services::application_parts::dossier(&state.db, &app).await?;
             let birth =
                 zc_services::recognition::birth_of(&state.db, &state.vault, app.applicant_id)
@@ -163,7 +164,7 @@ async fn render(
             let today = crate::views::today_cst();
             zc_services::recognition::shortfall(&state.db, &app, &dossier, today, birth).await?
         }
-        Desk::Department(_) => None,
+        _ => None,
     };
     Ok(DossierPage {
         shortfall,
