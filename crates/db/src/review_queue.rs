@@ -15,13 +15,22 @@ pub enum QueueScope {
 }
 
 impl QueueScope {
-    fn id(self) -> i64 {
+    pub(crate) fn id(self) -> i64 {
         match self {
             Self::Unit(id) | Self::Office(id) | Self::Department(id) => id,
         }
     }
 
-    fn condition(self) -> &'static str {
+    /// The desk kind as the counts table names it.
+    pub(crate) fn tally_kind(self) -> &'static str {
+        match self {
+            Self::Unit(_) => "unit",
+            Self::Office(_) => "office",
+            Self::Department(_) => "department",
+        }
+    }
+
+    pub(crate) fn condition(self) -> &'static str {
         match self {
             Self::Unit(_) => "a.unit_id = $1",
             Self::Office(_) => "a.office_id = $1",
@@ -84,6 +93,13 @@ pub struct QueueFilter {
     pub sort: QueueSort,
 }
 
+/// Where a keyset page starts: after the line with this submission time and number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct After {
+    pub submitted_at: DateTime<Utc>,
+    pub id: i64,
+}
+
 /// A queue line.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct QueueRow {
@@ -120,11 +136,11 @@ pub struct RosterRow {
     pub submitted_at: Option<DateTime<Utc>>,
 }
 
-const FROM: &str = "FROM application a JOIN applicant p ON p.account_id = a.applicant_id \
+pub(crate) const FROM: &str = "FROM application a JOIN applicant p ON p.account_id = a.applicant_id \
      JOIN series s ON s.id = a.series_id JOIN unit u ON u.id = a.unit_id \
      LEFT JOIN committee c ON c.id = a.committee_id";
 
-fn where_clause(scope: QueueScope) -> String {
+pub(crate) fn where_clause(scope: QueueScope) -> String {
     format!(
         "WHERE {} AND a.status = $2 AND ($3 IS NULL OR a.year = $3) \
          AND ($4 IS NULL OR a.series_id = $4) AND ($5 IS NULL OR a.level_rank = $5) \
@@ -136,7 +152,7 @@ fn where_clause(scope: QueueScope) -> String {
     )
 }
 
-fn contains(part: &str) -> String {
+pub(crate) fn contains(part: &str) -> String {
     if part.is_empty() {
         String::new()
     } else {
@@ -169,6 +185,7 @@ macro_rules! bind_filter {
             .bind(f.kind.clone())
     }};
 }
+pub(crate) use bind_filter;
 
 /// The applicant's name of dossier `id`, if it lies in `scope` (for a desk's own notices).
 pub async fn applicant_name_in_scope(
@@ -185,28 +202,68 @@ pub async fn applicant_name_in_scope(
     )
 }
 
+/// Where a page of the queue starts: so many lines in, or after a line (keyset paging,
+/// which reads a deep page as fast as the first; for the sorts by submission and number).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageStart {
+    Offset(i64),
+    After(After),
+}
+
+/// The page query: the filter as `$1`–`$13`, limit and offset as `$14`, `$15`, and when
+/// `after` the keyset position as `$16`, `$17` (not for the sort by name).
+pub(crate) fn queue_sql(scope: QueueScope, filter: &QueueFilter, after: bool) -> String {
+    let keyset = match (after, filter.sort) {
+        (false, _) | (true, QueueSort::Name) => "",
+        (true, QueueSort::SubmittedAsc) => {
+            "AND (a.submitted_at > $16 OR (a.submitted_at = $16 AND a.id > $17))"
+        }
+        (true, QueueSort::SubmittedDesc) => {
+            "AND (a.submitted_at < $16 OR (a.submitted_at = $16 AND a.id < $17))"
+        }
+        (true, QueueSort::Number) => "AND $16 IS NOT NULL AND a.id > $17",
+    };
+    format!(
+        "SELECT a.id, p.name AS applicant_name, p.id_number_masked, u.name AS unit_name, \
+         s.name AS series_name, a.level_rank, a.title_name, a.status, a.submitted_at, a.kind {FROM} {} \
+         {keyset} ORDER BY {} LIMIT $14 OFFSET $15",
+        where_clause(scope),
+        filter.sort.order_by()
+    )
+}
+
 /// A page of the queue.
 pub async fn queue(
     db: &Db,
     scope: QueueScope,
     filter: &QueueFilter,
     limit: i64,
-    offset: i64,
+    start: PageStart,
 ) -> DbResult<Vec<QueueRow>> {
-    let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT a.id, p.name AS applicant_name, p.id_number_masked, u.name AS unit_name, \
-         s.name AS series_name, a.level_rank, a.title_name, a.status, a.submitted_at, a.kind {FROM} {} \
-         ORDER BY {} LIMIT $14 OFFSET $15",
-        where_clause(scope),
-        filter.sort.order_by()
-    ));
-    Ok(
-        with_pool!(db, p => bind_filter!(sqlx::query_as(sql), scope, filter)
-        .bind(limit).bind(offset).fetch_all(p).await)?,
-    )
+    let (offset, after) = match start {
+        PageStart::Offset(n) => (n, None),
+        PageStart::After(a) => (0, Some(a)),
+    };
+    let sql = sqlx::AssertSqlSafe(queue_sql(scope, filter, after.is_some()));
+    let keyset = after.is_some() && filter.sort != QueueSort::Name;
+    let (at, id) = match after {
+        Some(a) if keyset => (Some(a.submitted_at), a.id),
+        _ => (None, 0),
+    };
+    Ok(with_pool!(db, p => {
+        let query = bind_filter!(sqlx::query_as(sql), scope, filter)
+            .bind(limit)
+            .bind(offset);
+        if keyset {
+            query.bind(at).bind(id).fetch_all(p).await
+        } else {
+            query.fetch_all(p).await
+        }
+    })?)
 }
 
-/// How many lines match the filter.
+/// How many lines match the filter, counted exactly (a batch over "all matching" checks
+/// the number the person confirmed).
 pub async fn queue_count(db: &Db, scope: QueueScope, filter: &QueueFilter) -> DbResult<i64> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {FROM} {}", where_clause(scope)));
     Ok(
@@ -248,14 +305,4 @@ pub async fn roster(
         with_pool!(db, p => bind_filter!(sqlx::query_as(sql), scope, filter)
         .bind(limit).bind(offset).fetch_all(p).await)?,
     )
-}
-
-/// Counts per status in a scope (the tabs).
-pub async fn status_counts(db: &Db, scope: QueueScope) -> DbResult<Vec<(String, i64)>> {
-    let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT a.status, COUNT(*) FROM application a JOIN unit u ON u.id = a.unit_id \
-         WHERE {} GROUP BY a.status",
-        scope.condition()
-    ));
-    Ok(with_pool!(db, p => sqlx::query_as(sql).bind(scope.id()).fetch_all(p).await)?)
 }

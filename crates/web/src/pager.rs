@@ -23,6 +23,11 @@ pub struct Pager {
     pub path: String,
     /// The list's other query parameters (filters), kept on every link.
     pub params: Vec<(String, String)>,
+    /// `total` is only a lower bound: more lines match than were counted.
+    pub more: bool,
+    /// Keyset position of the line after which the next page starts (`after=`), so that
+    /// 下一页 reads as fast at page 5,000 as at page 1.
+    pub next_after: Option<String>,
 }
 
 impl Pager {
@@ -43,9 +48,24 @@ impl Pager {
             per_page,
             path: path.to_string(),
             params,
+            more: false,
+            next_after: None,
         };
         pager.page = page.unwrap_or(1).clamp(1, pager.pages());
         pager
+    }
+
+    /// A pager over a list counted only up to `counted` lines (`more`: others follow), whose
+    /// page `page` was read after a keyset position; pages past the count are reached by
+    /// 下一页, which carries `next_after` on when there is a next page.
+    #[must_use]
+    pub fn keyset(mut self, more: bool, page: Option<u64>, next_after: Option<String>) -> Self {
+        self.more = more;
+        if more && let Some(p) = page {
+            self.page = p.max(1);
+        }
+        self.next_after = next_after;
+        self
     }
 
     /// Number of pages (at least 1, so an empty list still shows page 1).
@@ -76,14 +96,24 @@ impl Pager {
         (self.page > 1).then(|| self.href(self.page - 1))
     }
 
-    /// Next page link, if any.
+    /// Next page link, if any: by keyset position when the page knows it.
     pub fn next(&self) -> Option<String> {
-        (self.page < self.pages()).then(|| self.href(self.page + 1))
+        if self.page >= self.pages() && !(self.more && self.next_after.is_some()) {
+            return None;
+        }
+        Some(match &self.next_after {
+            Some(after) => format!(
+                "{}&{}",
+                self.href(self.page + 1),
+                serde_urlencoded::to_string([("after", after)]).unwrap_or_default()
+            ),
+            None => self.href(self.page + 1),
+        })
     }
 
     /// First, last, and two pages either side of the current one, with gaps between.
     pub fn links(&self) -> Vec<PageLink> {
-        let last = self.pages();
+        let last = self.pages().max(self.page);
         let mut out = Vec::new();
         let mut previous = 0;
         for n in 1..=last {
@@ -152,6 +182,24 @@ mod tests {
         assert!(p.next().is_none());
         let empty = Pager::new(0, Some(0), None, "/x", vec![]);
         assert_eq!((empty.page, empty.pages()), (1, 1));
+    }
+
+    #[test]
+    fn a_bounded_count_pages_on_by_keyset() {
+        let p = Pager::new(1000, Some(25), Some(50), "/q", vec![]).keyset(
+            true,
+            Some(25),
+            Some("77.9".into()),
+        );
+        assert_eq!(p.page, 25, "a page past the count is kept, not clamped");
+        assert_eq!(p.next().unwrap(), "/q?page=26&per_page=50&after=77.9");
+        assert_eq!(numbers(&p).last().unwrap(), "25");
+        let exact = Pager::new(100, Some(2), Some(50), "/q", vec![]).keyset(
+            false,
+            Some(2),
+            Some("1.2".into()),
+        );
+        assert!(exact.next().is_none(), "the last page has no next page");
     }
 
     #[test]

@@ -35,6 +35,7 @@ mod pages;
 mod platform;
 mod proxies;
 mod public_crawl;
+mod queue_scale;
 mod recognition;
 mod recognition_fees;
 mod recognition_rules;

@@ -8,7 +8,10 @@ use askama_web::WebTemplate;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Duration, NaiveDate};
 use serde::Deserialize;
-use zc_db::review_queue::{Keyword, QueueFilter, QueueScope, QueueSort};
+use zc_db::{
+    queue_tally::QueueTotal,
+    review_queue::{After, Keyword, PageStart, QueueFilter, QueueScope, QueueSort},
+};
 use zc_domain::{
     TitleLevel,
     application::{ApplicationKind, ApplicationStatus, queue_keyword::QueueKeyword},
@@ -50,6 +53,9 @@ pub(crate) struct QueueQuery {
     pub returned: Option<i64>,
     /// Left undone because the database was too busy.
     pub unfinished: Option<u64>,
+    /// Keyset position the page starts after (`{nanoseconds}.{id}` of the last line of the
+    /// page before), set by 下一页.
+    pub after: Option<String>,
 }
 
 /// The sorts offered, with their address codes.
@@ -266,6 +272,8 @@ pub(crate) struct QueuePage {
     pub params: Vec<(String, String)>,
     pub lines: Vec<Line>,
     pub pager: Pager,
+    /// `total` is a lower bound (see [`QueueTotal::AtLeast`]).
+    pub more: bool,
     /// Batch approval is offered (the desk's own pending tab).
     pub batch: bool,
     /// What the batch button says (审核通过并报送 for a unit, 通过 for the offices).
@@ -299,7 +307,7 @@ pub(crate) async fn queue_page(
         batch_label,
     } = desk;
     let read = q.read(state, tabs);
-    let counts = zc_db::review_queue::status_counts(&state.db, scope).await?;
+    let counts = zc_db::queue_tally::status_counts(&state.db, scope).await?;
     let tab_views = tabs
         .iter()
         .map(|s| Tab {
@@ -312,32 +320,45 @@ pub(crate) async fn queue_page(
             current: *s == read.status,
         })
         .collect();
-    let total = zc_db::review_queue::queue_count(&state.db, scope, &read.filter).await? as u64;
+    let (total, more) =
+        match zc_db::queue_tally::queue_total(&state.db, scope, &read.filter).await? {
+            QueueTotal::Exact(n) => (n as u64, false),
+            QueueTotal::AtLeast(n) => (n as u64, true),
+        };
     let pager = Pager::new(total, q.page, q.per_page, base, read.params.clone());
-    let lines = zc_db::review_queue::queue(
-        &state.db,
-        scope,
-        &read.filter,
-        pager.per_page as i64,
-        pager.offset() as i64,
-    )
-    .await?
-    .into_iter()
-    .map(|r| Line {
-        id: r.id,
-        name: r.applicant_name,
-        id_number: r.id_number_masked,
-        unit: r.unit_name,
-        qualification: format!(
-            "{}：{}系列/{}/{}",
-            ApplicationKind::from_code(&r.kind).map_or("", ApplicationKind::name),
-            r.series_name,
-            TitleLevel::from_rank(r.level_rank).map_or("", TitleLevel::name),
-            r.title_name
-        ),
-        submitted: r.submitted_at.map(format_time).unwrap_or_default(),
-    })
-    .collect();
+    let after = q.after.as_deref().and_then(parse_after);
+    let start = match after {
+        Some(a) if read.filter.sort != QueueSort::Name => PageStart::After(a),
+        _ => PageStart::Offset(pager.offset() as i64),
+    };
+    let rows =
+        zc_db::review_queue::queue(&state.db, scope, &read.filter, pager.per_page as i64, start)
+            .await?;
+    let next_after = match rows.last() {
+        Some(last) if rows.len() as u64 == pager.per_page => last
+            .submitted_at
+            .and_then(|t| t.timestamp_nanos_opt())
+            .map(|t| format!("{t}.{}", last.id)),
+        _ => None,
+    };
+    let pager = pager.keyset(more, q.page, next_after);
+    let lines = rows
+        .into_iter()
+        .map(|r| Line {
+            id: r.id,
+            name: r.applicant_name,
+            id_number: r.id_number_masked,
+            unit: r.unit_name,
+            qualification: format!(
+                "{}：{}系列/{}/{}",
+                ApplicationKind::from_code(&r.kind).map_or("", ApplicationKind::name),
+                r.series_name,
+                TitleLevel::from_rank(r.level_rank).map_or("", TitleLevel::name),
+                r.title_name
+            ),
+            submitted: r.submitted_at.map(format_time).unwrap_or_default(),
+        })
+        .collect();
     let series = zc_db::organisations::series(&state.db).await?;
     let committees = zc_db::reference::committees(&state.db).await?;
     let f = &read.filter;
@@ -387,6 +408,7 @@ pub(crate) async fn queue_page(
         None => None,
     };
     Ok(QueuePage {
+        more,
         returned_name,
         batch,
         batch_label: batch_label.unwrap_or(""),
@@ -408,6 +430,15 @@ pub(crate) async fn queue_page(
         may_reveal,
         reveal_reason: String::new(),
         roster_error: None,
+    })
+}
+
+/// Reads a keyset position `{nanoseconds}.{id}`; anything else is ignored (first page).
+fn parse_after(raw: &str) -> Option<After> {
+    let (nanos, id) = raw.split_once('.')?;
+    Some(After {
+        submitted_at: chrono::DateTime::from_timestamp_nanos(nanos.parse().ok()?),
+        id: id.parse().ok()?,
     })
 }
 

@@ -1,0 +1,122 @@
+//! 队列计数 — how many dossiers a desk holds: the tabs and the usual filters read the
+//! counts that triggers keep in `queue_tally` (migration 0027); a filter that names a
+//! person, a unit or dates is counted from the dossiers, but only up to a bound, so no
+//! page counts a million rows.
+
+use crate::{
+    Db, DbResult,
+    review_queue::{FROM, Keyword, QueueFilter, QueueScope, bind_filter, contains, where_clause},
+    with_pool,
+};
+
+/// How many lines match: exactly, or at least this many when counting further would cost
+/// more than the page itself (the filter names a person, a unit or dates).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueTotal {
+    Exact(i64),
+    AtLeast(i64),
+}
+
+/// How far a count that the kept counts cannot answer goes before it stops.
+pub const COUNT_BOUND: i64 = 1000;
+
+impl QueueFilter {
+    /// True when the kept counts answer "how many match" exactly: no name, unit-name or
+    /// date part, which only the dossiers themselves can tell.
+    pub(crate) fn tallied(&self) -> bool {
+        self.keyword == Keyword::Any
+            && self.unit_name.is_none()
+            && self.submitted_from.is_none()
+            && self.submitted_before.is_none()
+    }
+}
+
+/// How many lines match the filter: from the kept counts when they can tell, otherwise
+/// counted up to [`COUNT_BOUND`].
+pub async fn queue_total(db: &Db, scope: QueueScope, filter: &QueueFilter) -> DbResult<QueueTotal> {
+    if filter.tallied() {
+        let sql = "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM queue_tally \
+                   WHERE scope_kind = $1 AND scope_id = $2 AND status = $3 \
+                   AND ($4 IS NULL OR year = $4) AND ($5 IS NULL OR series_id = $5) \
+                   AND ($6 IS NULL OR level_rank = $6) AND ($7 IS NULL OR committee_id = $7) \
+                   AND ($8 = '' OR kind = $8)";
+        let n: i64 = with_pool!(db, p => sqlx::query_scalar(sql)
+            .bind(scope.tally_kind()).bind(scope.id()).bind(filter.status.clone())
+            .bind(filter.year).bind(filter.series_id).bind(filter.level_rank)
+            .bind(filter.committee_id).bind(filter.kind.clone())
+            .fetch_one(p).await)?;
+        return Ok(QueueTotal::Exact(n));
+    }
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM (SELECT 1 {FROM} {} LIMIT $14) AS m",
+        where_clause(scope)
+    ));
+    let n: i64 = with_pool!(db, p => bind_filter!(sqlx::query_scalar(sql), scope, filter)
+        .bind(COUNT_BOUND + 1).fetch_one(p).await)?;
+    Ok(if n > COUNT_BOUND {
+        QueueTotal::AtLeast(COUNT_BOUND)
+    } else {
+        QueueTotal::Exact(n)
+    })
+}
+
+/// Counts per status in a scope (the tabs), from the counts the triggers keep.
+pub async fn status_counts(db: &Db, scope: QueueScope) -> DbResult<Vec<(String, i64)>> {
+    let sql = "SELECT status, CAST(SUM(n) AS BIGINT) FROM queue_tally \
+               WHERE scope_kind = $1 AND scope_id = $2 GROUP BY status";
+    Ok(
+        with_pool!(db, p => sqlx::query_as(sql).bind(scope.tally_kind()).bind(scope.id())
+        .fetch_all(p).await)?,
+    )
+}
+
+/// Counts per status in a scope, counted from the dossiers themselves: what the kept
+/// counts must always equal (for tests and `verify`-style checks).
+pub async fn status_counts_counted(db: &Db, scope: QueueScope) -> DbResult<Vec<(String, i64)>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT a.status, COUNT(*) FROM application a JOIN unit u ON u.id = a.unit_id \
+         WHERE {} GROUP BY a.status ORDER BY a.status",
+        scope.condition()
+    ));
+    Ok(with_pool!(db, p => sqlx::query_as(sql).bind(scope.id()).fetch_all(p).await)?)
+}
+
+/// The plan the database picks for the first page of the queue, one line per step, with
+/// scans that the index could serve forbidden on PostgreSQL (so a small test database
+/// shows the plan a large one gets): for a test that proves the indexes.
+pub async fn explain_first_page(
+    db: &Db,
+    scope: QueueScope,
+    filter: &QueueFilter,
+) -> DbResult<Vec<String>> {
+    let page = crate::review_queue::queue_sql(scope, filter, false);
+    let mut tx = db.begin_write().await?;
+    let lines: Vec<String> = match &mut tx.inner {
+        crate::TxInner::Sqlite(c) => {
+            let sql = sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {page}"));
+            let rows: Vec<(i64, i64, i64, String)> =
+                bind_filter!(sqlx::query_as(sql), scope, filter)
+                    .bind(50_i64)
+                    .bind(0_i64)
+                    .fetch_all(&mut **c)
+                    .await?;
+            rows.into_iter().map(|r| r.3).collect()
+        }
+        crate::TxInner::Postgres(c) => {
+            sqlx::query("SET LOCAL enable_seqscan = off")
+                .execute(&mut **c)
+                .await?;
+            sqlx::query("SET LOCAL enable_sort = off")
+                .execute(&mut **c)
+                .await?;
+            let sql = sqlx::AssertSqlSafe(format!("EXPLAIN {page}"));
+            bind_filter!(sqlx::query_scalar(sql), scope, filter)
+                .bind(50_i64)
+                .bind(0_i64)
+                .fetch_all(&mut **c)
+                .await?
+        }
+    };
+    drop(tx); // rolled back: the settings above end with it
+    Ok(lines)
+}
