@@ -23,6 +23,8 @@ pub struct Account {
     pub password_changed_at: DateTime<Utc>,
     /// The password was set by an administrator and must be changed at sign-in.
     pub initial_password: bool,
+    /// 职务 of unit and office staff (负责人 may reveal identity numbers).
+    pub duty: Option<String>,
 }
 
 /// Fields of a new account.
@@ -41,7 +43,7 @@ pub struct NewAccount<'a> {
 const COLUMNS: &str = "id, login_name, display_name, password_hash, role, org_kind, org_id, \
                        disabled, created_at, totp_secret_sealed, \
                        COALESCE(password_changed_at, created_at) AS password_changed_at, \
-                       initial_password";
+                       initial_password, duty";
 
 /// Inserts an account inside `tx`; a taken login name surfaces as a unique violation.
 pub async fn insert(tx: &mut Tx, a: &NewAccount<'_>) -> DbResult<i64> {

@@ -31,6 +31,7 @@ pub mod messages;
 pub mod organisations;
 pub mod payment_notifies;
 pub mod payment_orders;
+pub mod portal_home;
 pub mod queue_tally;
 pub mod recognition;
 pub mod reference;

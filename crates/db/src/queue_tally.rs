@@ -31,20 +31,74 @@ impl QueueFilter {
     }
 }
 
-/// How many lines match the filter: from the kept counts when they can tell, otherwise
-/// counted up to [`COUNT_BOUND`].
-pub async fn queue_total(db: &Db, scope: QueueScope, filter: &QueueFilter) -> DbResult<QueueTotal> {
-    if filter.tallied() {
-        let sql = "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM queue_tally \
-                   WHERE scope_kind = $1 AND scope_id = $2 AND status = $3 \
-                   AND ($4 IS NULL OR year = $4) AND ($5 IS NULL OR series_id = $5) \
-                   AND ($6 IS NULL OR level_rank = $6) AND ($7 IS NULL OR committee_id = $7) \
-                   AND ($8 = '' OR kind = $8)";
-        let n: i64 = with_pool!(db, p => sqlx::query_scalar(sql)
-            .bind(scope.tally_kind()).bind(scope.id()).bind(filter.status.clone())
-            .bind(filter.year).bind(filter.series_id).bind(filter.level_rank)
-            .bind(filter.committee_id).bind(filter.kind.clone())
-            .fetch_one(p).await)?;
+/// One kept count: the dossiers of a desk in one status and filter cell.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Tally {
+    pub status: String,
+    pub year: i32,
+    pub kind: String,
+    pub series_id: i64,
+    pub level_rank: i32,
+    /// 0 when the dossiers have no committee.
+    pub committee_id: i64,
+    pub n: i64,
+}
+
+/// Every kept count of a desk: a page reads them once for its tabs and its total.
+#[derive(Debug, Clone, Default)]
+pub struct DeskCounts(pub Vec<Tally>);
+
+impl DeskCounts {
+    /// Dossiers per status (the tabs).
+    pub fn by_status(&self) -> Vec<(String, i64)> {
+        let mut out: Vec<(String, i64)> = Vec::new();
+        for t in &self.0 {
+            match out.iter_mut().find(|(s, _)| *s == t.status) {
+                Some((_, n)) => *n += t.n,
+                None => out.push((t.status.clone(), t.n)),
+            }
+        }
+        out
+    }
+
+    /// Dossiers matching `filter`, when the counts can tell (no name, unit or dates).
+    pub fn matching(&self, filter: &QueueFilter) -> Option<i64> {
+        filter.tallied().then(|| {
+            self.0
+                .iter()
+                .filter(|t| {
+                    t.status == filter.status
+                        && filter.year.is_none_or(|y| t.year == y)
+                        && filter.series_id.is_none_or(|s| t.series_id == s)
+                        && filter.level_rank.is_none_or(|l| t.level_rank == l)
+                        && filter.committee_id.is_none_or(|c| t.committee_id == c)
+                        && (filter.kind.is_empty() || t.kind == filter.kind)
+                })
+                .map(|t| t.n)
+                .sum()
+        })
+    }
+}
+
+/// The kept counts of a desk (cells that are not empty).
+pub async fn desk_counts(db: &Db, scope: QueueScope) -> DbResult<DeskCounts> {
+    let sql = "SELECT status, year, kind, series_id, level_rank, committee_id, n FROM queue_tally \
+               WHERE scope_kind = $1 AND scope_id = $2 AND n <> 0";
+    Ok(DeskCounts(
+        with_pool!(db, p => sqlx::query_as(sql).bind(scope.tally_kind()).bind(scope.id())
+        .fetch_all(p).await)?,
+    ))
+}
+
+/// How many lines match the filter: from the desk's kept counts when they can tell,
+/// otherwise counted up to [`COUNT_BOUND`].
+pub async fn queue_total(
+    db: &Db,
+    scope: QueueScope,
+    filter: &QueueFilter,
+    counts: &DeskCounts,
+) -> DbResult<QueueTotal> {
+    if let Some(n) = counts.matching(filter) {
         return Ok(QueueTotal::Exact(n));
     }
     let sql = sqlx::AssertSqlSafe(format!(
@@ -58,16 +112,6 @@ pub async fn queue_total(db: &Db, scope: QueueScope, filter: &QueueFilter) -> Db
     } else {
         QueueTotal::Exact(n)
     })
-}
-
-/// Counts per status in a scope (the tabs), from the counts the triggers keep.
-pub async fn status_counts(db: &Db, scope: QueueScope) -> DbResult<Vec<(String, i64)>> {
-    let sql = "SELECT status, CAST(SUM(n) AS BIGINT) FROM queue_tally \
-               WHERE scope_kind = $1 AND scope_id = $2 GROUP BY status";
-    Ok(
-        with_pool!(db, p => sqlx::query_as(sql).bind(scope.tally_kind()).bind(scope.id())
-        .fetch_all(p).await)?,
-    )
 }
 
 /// Counts per status in a scope, counted from the dossiers themselves: what the kept

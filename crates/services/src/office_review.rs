@@ -46,6 +46,11 @@ impl Desk {
         let staff = zc_db::accounts::find(db, staff_id)
             .await?
             .ok_or(ServiceError::NotFound)?;
+        Self::of_account(&staff)
+    }
+
+    /// The desk of an account already read.
+    pub fn of_account(staff: &zc_db::accounts::Account) -> ServiceResult<Desk> {
         let office = staff
             .org_id
             .filter(|_| staff.org_kind.as_deref() == Some("office"))

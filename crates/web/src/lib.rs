@@ -10,6 +10,7 @@ pub mod auth;
 pub mod context;
 pub mod error;
 pub mod files;
+pub mod fresh;
 pub mod metrics;
 pub mod middleware;
 pub mod pager;
@@ -17,6 +18,7 @@ pub mod route_catalogue;
 pub mod router;
 pub mod routes;
 pub mod state;
+pub mod today;
 pub mod views;
 
 pub use router::router;

@@ -89,6 +89,10 @@ pub struct AppState {
     pub payments: Arc<dyn zc_services::payments::PaymentGateway>,
     /// Forms kept across a sign-in, per address (each is a session row until then).
     pub kept_posts: crate::middleware::rate_limit::AddressLimit,
+    /// Today's calendar facts for the home pages, recomputed once a minute.
+    pub today: Arc<crate::fresh::Fresh<crate::today::TodayFacts>>,
+    /// The series and committees the filter forms offer, read once a minute.
+    pub filter_choices: Arc<crate::fresh::Fresh<crate::routes::review_queue::FilterChoices>>,
 }
 
 impl AppState {
@@ -116,6 +120,8 @@ impl AppState {
             mailer: Arc::new(zc_services::mail::OutboxMailer),
             payments: Arc::new(zc_services::payments::Unconfigured),
             kept_posts: crate::middleware::rate_limit::AddressLimit::per_minute(10, 10),
+            today: Arc::default(),
+            filter_choices: Arc::default(),
         }
     }
 }

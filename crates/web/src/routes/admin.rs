@@ -28,8 +28,8 @@ use crate::{
     context::PageContext,
     error::{AppError, AppResult},
     pager::Pager,
-    routes::portals::{TodayFacts, today_facts},
     state::AppState,
+    today::{TodayFacts, today_facts},
     views::{Nav, format_date, format_time, portal_nav, today_cst},
 };
 
@@ -72,7 +72,7 @@ struct Overview {
     nav: Nav,
     counts: reference::ReferenceCounts,
     committees: Vec<reference::CommitteeRow>,
-    facts: TodayFacts,
+    facts: std::sync::Arc<TodayFacts>,
 }
 
 async fn overview(State(state): State<AppState>, ctx: PageContext) -> AppResult<Overview> {
@@ -233,6 +233,7 @@ async fn calendar_save(
     let ip = addr.ip().to_string();
     match save_day(&state.db, &input, actor(&user, &ip)).await {
         Ok(day) => {
+            state.today.forget();
             let q = CalendarQuery {
                 year: Some(day.date.year()),
                 ..Default::default()
@@ -279,6 +280,7 @@ async fn calendar_delete(
     let user = user_with(&ctx, &[Role::SystemAdmin])?;
     let ip = addr.ip().to_string();
     let date = delete_day(&state.db, &f.date, actor(&user, &ip)).await?;
+    state.today.forget();
     Ok(Redirect::to(&format!("/admin/calendar?year={}", date.year())).into_response())
 }
 

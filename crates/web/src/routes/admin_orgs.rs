@@ -217,6 +217,7 @@ async fn committee_create(
     let me = admin(&ctx)?;
     let ip = addr.ip().to_string();
     let result = zc_services::organisations::create_committee(&state.db, me.actor(&ip), &f).await;
+    state.filter_choices.forget();
     match settle(result)? {
         Ok(()) => Ok(Redirect::to("/admin/orgs").into_response()),
         Err(errors) => Ok(render_tree(
@@ -366,6 +367,7 @@ async fn committee_update(
     let ip = addr.ip().to_string();
     let result =
         zc_services::organisations::update_committee(&state.db, me.actor(&ip), id, &f).await;
+    state.filter_choices.forget();
     match settle(result)? {
         Ok(()) => Ok(Redirect::to("/admin/orgs").into_response()),
         Err(errors) => Ok(render_committee(&state, ctx, id, Some(f), errors)

@@ -86,7 +86,12 @@ async fn desk(state: &AppState, ctx: &PageContext) -> AppResult<Desk> {
 }
 
 async fn queue_desk(state: &AppState, ctx: &PageContext) -> AppResult<QueueDesk> {
-    let (scope, tabs): (QueueScope, &'static [ApplicationStatus]) = match desk(state, ctx).await? {
+    let user = ctx.user.as_ref().ok_or(AppError::Forbidden)?;
+    let staff = zc_db::accounts::find(&state.db, user.id)
+        .await?
+        .ok_or(AppError::Forbidden)?;
+    let desk = Desk::of_account(&staff).map_err(|_| AppError::Forbidden)?;
+    let (scope, tabs): (QueueScope, &'static [ApplicationStatus]) = match desk {
         Desk::Office(id) => (QueueScope::Office(id), &OFFICE_TABS),
         Desk::Department(id) => (QueueScope::Department(id), &DEPARTMENT_TABS),
     };
@@ -96,6 +101,7 @@ async fn queue_desk(state: &AppState, ctx: &PageContext) -> AppResult<QueueDesk>
         scope,
         tabs,
         batch_label: Some("通过所选申报"),
+        may_reveal: QueueDesk::may_reveal(&staff),
     })
 }
 

@@ -4,16 +4,16 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{Router, extract::State, middleware, routing::get};
-use chrono::{Datelike, Weekday};
-use zc_db::{accounts, calendar, reference, seed::GUANGXI};
-use zc_domain::{CountFrom, Portal};
+
+use zc_domain::Portal;
 
 use crate::{
     auth::require_portal,
     context::PageContext,
     error::{AppError, AppResult},
     state::AppState,
-    views::{Nav, format_date, portal_nav, today_cst},
+    today::{TodayFacts, today_facts},
+    views::{Nav, portal_nav},
 };
 
 /// Routers of the applicant, unit, office and committee portals.
@@ -79,41 +79,6 @@ pub fn router(state: AppState) -> Router<AppState> {
         )
 }
 
-/// What the calendar says about today.
-pub struct TodayFacts {
-    pub today: String,
-    pub weekday: &'static str,
-    pub working: bool,
-    /// The end of 3 and 5 working days counted from today (today not counted).
-    pub after_3: String,
-    pub after_5: String,
-}
-
-fn weekday_name(w: Weekday) -> &'static str {
-    [
-        "星期一",
-        "星期二",
-        "星期三",
-        "星期四",
-        "星期五",
-        "星期六",
-        "星期日",
-    ][w.num_days_from_monday() as usize]
-}
-
-/// Today's facts from the Guangxi calendar.
-pub async fn today_facts(state: &AppState) -> AppResult<TodayFacts> {
-    let cal = calendar::working_calendar(&state.db, GUANGXI).await?;
-    let today = today_cst();
-    Ok(TodayFacts {
-        today: format_date(today),
-        weekday: weekday_name(today.weekday()),
-        working: cal.is_working_day(today),
-        after_3: format_date(cal.add_working_days(today, 3, CountFrom::NextDay)),
-        after_5: format_date(cal.add_working_days(today, 5, CountFrom::NextDay)),
-    })
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "portal/home.html")]
 struct PortalHome {
@@ -121,7 +86,7 @@ struct PortalHome {
     nav: Nav,
     portal: Portal,
     org_name: Option<String>,
-    facts: TodayFacts,
+    facts: std::sync::Arc<TodayFacts>,
     /// `(status, return reason)` of the unit, for unit staff.
     unit_status: Option<(String, String)>,
     /// 评审专家 membership of an applicant who serves today.
@@ -131,28 +96,15 @@ struct PortalHome {
 async fn portal_home(State(state): State<AppState>, ctx: PageContext) -> AppResult<PortalHome> {
     let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let portal = user.role.portal();
-    let account = accounts::find(&state.db, user.id)
+    let home = zc_db::portal_home::facts(&state.db, user.id)
         .await?
         .ok_or(AppError::Forbidden)?;
-    let org_name = match (account.org_kind.as_deref(), account.org_id) {
-        (Some(kind), Some(id)) => reference::org_name(&state.db, kind, id).await?,
-        // An applicant's organisation is the unit they chose.
-        _ => match zc_db::applicants::find(&state.db, user.id)
-            .await?
-            .and_then(|a| a.unit_id)
-        {
-            Some(unit) => reference::org_name(&state.db, "unit", unit).await?,
-            None => None,
-        },
-    };
     let facts = today_facts(&state).await?;
     // A unit's staff see where their registration stands until it is approved.
-    let unit_status = match (account.org_kind.as_deref(), account.org_id) {
-        (Some("unit"), Some(id)) => zc_db::units::find(&state.db, id)
-            .await?
-            .map(|u| (u.status, u.review_note)),
-        _ => None,
-    };
+    let unit_status = home
+        .unit_status
+        .map(|s| (s, home.unit_note.unwrap_or_default()));
+    let org_name = home.org_name;
     let expert = if user.role == zc_domain::Role::Applicant {
         zc_services::experts::serving(&state.db, user.id, crate::views::today_cst()).await?
     } else {

@@ -305,9 +305,11 @@ pub(crate) async fn queue_page(
         scope,
         tabs,
         batch_label,
+        may_reveal,
     } = desk;
     let read = q.read(state, tabs);
-    let counts = zc_db::queue_tally::status_counts(&state.db, scope).await?;
+    let desk_counts = zc_db::queue_tally::desk_counts(&state.db, scope).await?;
+    let counts = desk_counts.by_status();
     let tab_views = tabs
         .iter()
         .map(|s| Tab {
@@ -320,20 +322,31 @@ pub(crate) async fn queue_page(
             current: *s == read.status,
         })
         .collect();
-    let (total, more) =
-        match zc_db::queue_tally::queue_total(&state.db, scope, &read.filter).await? {
-            QueueTotal::Exact(n) => (n as u64, false),
-            QueueTotal::AtLeast(n) => (n as u64, true),
-        };
+    let (total, more) = match zc_db::queue_tally::queue_total(
+        &state.db,
+        scope,
+        &read.filter,
+        &desk_counts,
+    )
+    .await?
+    {
+        QueueTotal::Exact(n) => (n as u64, false),
+        QueueTotal::AtLeast(n) => (n as u64, true),
+    };
     let pager = Pager::new(total, q.page, q.per_page, base, read.params.clone());
     let after = q.after.as_deref().and_then(parse_after);
     let start = match after {
         Some(a) if read.filter.sort != QueueSort::Name => PageStart::After(a),
         _ => PageStart::Offset(pager.offset() as i64),
     };
-    let rows =
+    // An empty count needs no page read (a filter on an empty cell would otherwise walk
+    // the whole status in submission order looking for a first line).
+    let rows = if total == 0 && !more {
+        Vec::new()
+    } else {
         zc_db::review_queue::queue(&state.db, scope, &read.filter, pager.per_page as i64, start)
-            .await?;
+            .await?
+    };
     let next_after = match rows.last() {
         Some(last) if rows.len() as u64 == pager.per_page => last
             .submitted_at
@@ -359,8 +372,9 @@ pub(crate) async fn queue_page(
             submitted: r.submitted_at.map(format_time).unwrap_or_default(),
         })
         .collect();
-    let series = zc_db::organisations::series(&state.db).await?;
-    let committees = zc_db::reference::committees(&state.db).await?;
+    let offered = filter_choices(state).await?;
+    let series = offered.series.iter().cloned();
+    let committees = offered.committees.iter().cloned();
     let f = &read.filter;
     let shown = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_default();
     let form = FilterForm {
@@ -396,13 +410,6 @@ pub(crate) async fn queue_page(
         problems: read.problems,
     };
     let batch = batch_label.is_some() && read.status == tabs[0];
-    let may_reveal = match &ctx.user {
-        Some(u) => zc_db::accounts::duty(&state.db, u.id)
-            .await?
-            .and_then(|d| zc_domain::organisation::Duty::from_code(&d))
-            .is_some_and(zc_domain::organisation::Duty::may_reveal_identity),
-        None => false,
-    };
     let returned_name = match q.returned {
         Some(id) => zc_db::review_queue::applicant_name_in_scope(&state.db, scope, id).await?,
         None => None,
@@ -431,6 +438,24 @@ pub(crate) async fn queue_page(
         reveal_reason: String::new(),
         roster_error: None,
     })
+}
+
+/// What the filter form offers: every series and committee.
+#[derive(Debug, Clone)]
+pub struct FilterChoices {
+    pub series: Vec<zc_db::organisations::SeriesChoice>,
+    pub committees: Vec<zc_db::reference::CommitteeRow>,
+}
+
+/// The filter form's choices, read at most once a minute ([`crate::fresh`]).
+async fn filter_choices(state: &AppState) -> AppResult<std::sync::Arc<FilterChoices>> {
+    if let Some(c) = state.filter_choices.get(|_| true) {
+        return Ok(c);
+    }
+    Ok(state.filter_choices.keep(FilterChoices {
+        series: zc_db::organisations::series(&state.db).await?,
+        committees: zc_db::reference::committees(&state.db).await?,
+    }))
 }
 
 /// Reads a keyset position `{nanoseconds}.{id}`; anything else is ignored (first page).
@@ -546,6 +571,19 @@ pub(crate) struct QueueDesk {
     pub scope: QueueScope,
     pub tabs: &'static [ApplicationStatus],
     pub batch_label: Option<&'static str>,
+    /// The person may ask for full identifiers (a 负责人), read with the desk.
+    pub may_reveal: bool,
+}
+
+impl QueueDesk {
+    /// Whether `staff` may ask for full identifiers.
+    pub fn may_reveal(staff: &zc_db::accounts::Account) -> bool {
+        staff
+            .duty
+            .as_deref()
+            .and_then(zc_domain::organisation::Duty::from_code)
+            .is_some_and(zc_domain::organisation::Duty::may_reveal_identity)
+    }
 }
 
 /// 生成花名册: queues the export of the posted filter and sends the person to their

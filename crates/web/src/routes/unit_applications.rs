@@ -83,12 +83,17 @@ async fn unit_id(state: &AppState, ctx: &PageContext) -> AppResult<i64> {
 }
 
 async fn desk(state: &AppState, ctx: &PageContext) -> AppResult<QueueDesk> {
+    let (staff_id, _) = unit_of(ctx)?;
+    let staff = zc_db::accounts::find(&state.db, staff_id)
+        .await?
+        .ok_or(AppError::Forbidden)?;
     Ok(QueueDesk {
         nav: portal_nav(Portal::Unit, "/unit/applications"),
         base: "/unit/applications",
-        scope: QueueScope::Unit(unit_id(state, ctx).await?),
+        scope: QueueScope::Unit(staff.org_id.ok_or(AppError::Forbidden)?),
         tabs: &TABS,
         batch_label: Some("审核通过并报送所选申报"),
+        may_reveal: QueueDesk::may_reveal(&staff),
     })
 }
 
