@@ -8,7 +8,10 @@
 
 use std::io::Cursor;
 
-use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits, imageops::FilterType};
+use image::{
+    DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits, imageops::FilterType,
+    metadata::Orientation,
+};
 
 /// Largest upload accepted at all, before any processing.
 pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
@@ -89,17 +92,10 @@ pub fn normalise(bytes: &[u8], spec: ImageSpec) -> Result<NormalisedImage, Image
         return Err(ImageRefusal::TooLarge);
     }
     let format = sniff(bytes).ok_or(ImageRefusal::NotAnImage)?;
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_SIDE);
-    limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(MAX_DECODE_BYTES);
-    reader.limits(limits);
-    let mut decoder = reader.into_decoder().map_err(refusal)?;
-    let orientation = decoder.orientation().map_err(refusal)?;
-    let mut rgb = DynamicImage::from_decoder(decoder)
-        .map_err(refusal)?
-        .into_rgb8();
+    let (mut rgb, orientation) = match reduced_jpeg(bytes, format, spec)? {
+        Some(decoded) => decoded,
+        None => decode_whole(bytes, format)?,
+    };
     // Cropping and scaling are symmetric, so they run before turning the picture upright:
     // the rotation then moves the small picture, not the 12-megapixel one.
     if spec.square {
@@ -115,6 +111,82 @@ pub fn normalise(bytes: &[u8], spec: ImageSpec) -> Result<NormalisedImage, Image
     picture.apply_orientation(orientation);
     encode_under(&picture.into_rgb8(), spec)
 }
+
+/// Decodes the whole picture (zune-jpeg for JPEG, the fastest full decode here).
+fn decode_whole(
+    bytes: &[u8],
+    format: ImageFormat,
+) -> Result<(image::RgbImage, Orientation), ImageRefusal> {
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    reader.limits(limits);
+    let mut decoder = reader.into_decoder().map_err(refusal)?;
+    let orientation = decoder.orientation().map_err(refusal)?;
+    let rgb = DynamicImage::from_decoder(decoder)
+        .map_err(refusal)?
+        .into_rgb8();
+    Ok((rgb, orientation))
+}
+
+/// A JPEG much larger than the slot allows is decoded at a reduced DCT scale (1/2, 1/4
+/// or 1/8), which skips most of the decoding work: the largest reduction that still
+/// leaves the long side at [`REDUCED_AT_LEAST`] of the slot's limit. A 12-megapixel phone
+/// photo for a 2400 px slot is decoded at 2000 × 1500 and needs no further scaling; one
+/// for a 256 px avatar at 500 × 375. `None` when no reduction applies (the picture is
+/// decoded whole) or the JPEG is of a kind this decoder does not scale (CMYK).
+fn reduced_jpeg(
+    bytes: &[u8],
+    format: ImageFormat,
+    spec: ImageSpec,
+) -> Result<Option<(image::RgbImage, Orientation)>, ImageRefusal> {
+    if format != ImageFormat::Jpeg {
+        return Ok(None);
+    }
+    let mut decoder = jpeg_decoder::Decoder::new(Cursor::new(bytes));
+    decoder.read_info().map_err(|_| ImageRefusal::Unreadable)?;
+    let info = decoder.info().ok_or(ImageRefusal::Unreadable)?;
+    let (w, h) = (u32::from(info.width), u32::from(info.height));
+    if w.max(h) > MAX_SIDE {
+        return Err(ImageRefusal::TooManyPixels);
+    }
+    let long = w.max(h);
+    let wanted = (u64::from(spec.max_side) * REDUCED_AT_LEAST.0 / REDUCED_AT_LEAST.1) as u32;
+    if long < wanted.saturating_mul(2) || !matches!(
+        info.pixel_format,
+        jpeg_decoder::PixelFormat::RGB24 | jpeg_decoder::PixelFormat::L8
+    ) {
+        return Ok(None);
+    }
+    let request = |side: u32| -> u16 {
+        u16::try_from((u64::from(side) * u64::from(wanted)).div_ceil(u64::from(long)))
+            .unwrap_or(u16::MAX)
+    };
+    let (sw, sh) = decoder
+        .scale(request(w), request(h))
+        .map_err(|_| ImageRefusal::Unreadable)?;
+    let pixels = decoder.decode().map_err(|_| ImageRefusal::Unreadable)?;
+    let orientation = decoder
+        .exif_data()
+        .and_then(Orientation::from_exif_chunk)
+        .unwrap_or(Orientation::NoTransforms);
+    let (sw, sh) = (u32::from(sw), u32::from(sh));
+    let rgb = match info.pixel_format {
+        jpeg_decoder::PixelFormat::L8 => {
+            DynamicImage::ImageLuma8(
+                image::GrayImage::from_raw(sw, sh, pixels).ok_or(ImageRefusal::Unreadable)?,
+            )
+            .into_rgb8()
+        }
+        _ => image::RgbImage::from_raw(sw, sh, pixels).ok_or(ImageRefusal::Unreadable)?,
+    };
+    Ok(Some((rgb, orientation)))
+}
+
+/// How far a reduced decode may go below the slot's limit: 5/6 of it (2000 of 2400 px).
+const REDUCED_AT_LEAST: (u64, u64) = (5, 6);
 
 /// Scales so that the long side is `max_side`, with a Lanczos3 filter (SIMD, by
 /// fast_image_resize; the same filter Pillow's LANCZOS uses).
@@ -300,6 +372,39 @@ mod tests {
             bottom[2] > 200 && bottom[0] < 60,
             "bottom is blue: {bottom:?}"
         );
+    }
+
+    #[test]
+    fn a_much_larger_jpeg_is_decoded_reduced_and_still_turned_upright() {
+        // 2000 px for a 400 px slot: decoded at a quarter (500 px), then scaled to 400.
+        let photo = jpeg_with_exif(2000, 1000, 6);
+        let spec = ImageSpec {
+            max_side: 400,
+            max_kb: 200,
+            square: false,
+        };
+        let out = normalise(&photo, spec).unwrap();
+        assert_eq!((out.width, out.height), (200, 400), "rotated upright");
+        let decoded = image::load_from_memory(&out.jpeg).unwrap().to_rgb8();
+        let (top, bottom) = (decoded.get_pixel(100, 40), decoded.get_pixel(100, 360));
+        assert!(top[0] > 200 && top[2] < 60, "top is red: {top:?}");
+        assert!(bottom[2] > 200 && bottom[0] < 60, "bottom is blue: {bottom:?}");
+        assert!(!out.jpeg.windows(4).any(|w| w == b"Exif"), "EXIF removed");
+    }
+
+    #[test]
+    fn a_reduced_decode_stops_at_five_sixths_of_the_limit() {
+        // 1200 px for a 720 px slot: half is 600 px, 5/6 of the limit, and is kept as is;
+        // 1000 px for the same slot is decoded whole and scaled to 720.
+        let spec = ImageSpec {
+            max_side: 720,
+            max_kb: 300,
+            square: false,
+        };
+        let out = normalise(&jpeg_with_exif(1200, 900, 1), spec).unwrap();
+        assert_eq!((out.width, out.height), (600, 450));
+        let out = normalise(&jpeg_with_exif(1000, 750, 1), spec).unwrap();
+        assert_eq!((out.width, out.height), (720, 540));
     }
 
     #[test]
