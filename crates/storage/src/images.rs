@@ -154,10 +154,12 @@ fn reduced_jpeg(
     }
     let long = w.max(h);
     let wanted = (u64::from(spec.max_side) * REDUCED_AT_LEAST.0 / REDUCED_AT_LEAST.1) as u32;
-    if long < wanted.saturating_mul(2) || !matches!(
-        info.pixel_format,
-        jpeg_decoder::PixelFormat::RGB24 | jpeg_decoder::PixelFormat::L8
-    ) {
+    if long < wanted.saturating_mul(2)
+        || !matches!(
+            info.pixel_format,
+            jpeg_decoder::PixelFormat::RGB24 | jpeg_decoder::PixelFormat::L8
+        )
+    {
         return Ok(None);
     }
     let request = |side: u32| -> u16 {
@@ -174,12 +176,10 @@ fn reduced_jpeg(
         .unwrap_or(Orientation::NoTransforms);
     let (sw, sh) = (u32::from(sw), u32::from(sh));
     let rgb = match info.pixel_format {
-        jpeg_decoder::PixelFormat::L8 => {
-            DynamicImage::ImageLuma8(
-                image::GrayImage::from_raw(sw, sh, pixels).ok_or(ImageRefusal::Unreadable)?,
-            )
-            .into_rgb8()
-        }
+        jpeg_decoder::PixelFormat::L8 => DynamicImage::ImageLuma8(
+            image::GrayImage::from_raw(sw, sh, pixels).ok_or(ImageRefusal::Unreadable)?,
+        )
+        .into_rgb8(),
         _ => image::RgbImage::from_raw(sw, sh, pixels).ok_or(ImageRefusal::Unreadable)?,
     };
     Ok(Some((rgb, orientation)))
@@ -388,7 +388,10 @@ mod tests {
         let decoded = image::load_from_memory(&out.jpeg).unwrap().to_rgb8();
         let (top, bottom) = (decoded.get_pixel(100, 40), decoded.get_pixel(100, 360));
         assert!(top[0] > 200 && top[2] < 60, "top is red: {top:?}");
-        assert!(bottom[2] > 200 && bottom[0] < 60, "bottom is blue: {bottom:?}");
+        assert!(
+            bottom[2] > 200 && bottom[0] < 60,
+            "bottom is blue: {bottom:?}"
+        );
         assert!(!out.jpeg.windows(4).any(|w| w == b"Exif"), "EXIF removed");
     }
 

@@ -19,6 +19,7 @@ mod browser_recognition;
 mod browser_review;
 mod certificates;
 mod committee;
+mod crash;
 mod dossier;
 mod expert_enrolment;
 mod expert_pool;
