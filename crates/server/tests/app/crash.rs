@@ -44,7 +44,7 @@ fn free_port() -> u16 {
 
 /// The server binary on `dir`, answering at `port` once this returns.
 async fn start(dir: &std::path::Path, port: u16) -> Child {
-    let child = Command::new(env!("CARGO_BIN_EXE_zhicheng"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zhicheng"))
         .env("ZC_DATA_DIR", dir)
         .env("ZC_BIND", format!("127.0.0.1:{port}"))
         .env("ZC_LOG_LEVEL", "error")
@@ -63,6 +63,8 @@ async fn start(dir: &std::path::Path, port: u16) -> Child {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("the server did not answer at {health}");
 }
 
