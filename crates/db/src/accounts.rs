@@ -207,7 +207,7 @@ pub async fn list_staff(
     };
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT a.id, a.login_name, a.display_name, a.role, COALESCE(o.name, u.name, c.name) AS org_name, \
-         a.disabled, a.totp_secret_sealed IS NOT NULL AS has_totp, a.duty {LIST_FROM} ORDER BY a.id LIMIT $3 OFFSET $4"
+         a.disabled, a.totp_secret_sealed IS NOT NULL AS has_totp, a.duty {LIST_FROM} ORDER BY a.id LIMIT CAST($3 AS BIGINT) OFFSET $4"
     ));
     Ok(
         with_pool!(db, p => sqlx::query_as(sql).bind(role).bind(&pattern).bind(limit).bind(offset).fetch_all(p).await)?,

@@ -145,7 +145,7 @@ pub async fn record(db: &Db, e: &AuditEvent<'_>) -> DbResult<()> {
 /// The newest events first.
 pub async fn recent(db: &Db, limit: i64) -> DbResult<Vec<AuditRow>> {
     let sql = "SELECT id, at, actor_id, actor_role, action, object, result, detail, ip \
-               FROM audit_event ORDER BY at DESC, id DESC LIMIT $1";
+               FROM audit_event ORDER BY at DESC, id DESC LIMIT CAST($1 AS BIGINT)";
     Ok(with_pool!(db, p => sqlx::query_as(sql).bind(limit).fetch_all(p).await)?)
 }
 
@@ -284,7 +284,7 @@ pub async fn page(
     offset: i64,
 ) -> DbResult<Vec<AuditRow>> {
     let sql = "SELECT id, at, actor_id, actor_role, action, object, result, detail, ip \
-               FROM audit_event WHERE action LIKE $1 ORDER BY at DESC, id DESC LIMIT $2 OFFSET $3";
+               FROM audit_event WHERE action LIKE $1 ORDER BY at DESC, id DESC LIMIT CAST($2 AS BIGINT) OFFSET $3";
     let pattern = format!("{action_prefix}%");
     Ok(
         with_pool!(db, p => sqlx::query_as(sql).bind(pattern).bind(limit).bind(offset)

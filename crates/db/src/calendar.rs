@@ -41,7 +41,7 @@ pub async fn rows_between(
     offset: i64,
 ) -> DbResult<Vec<CalendarRow>> {
     let sql = "SELECT day, kind, name, region FROM calendar_day WHERE day >= $1 AND day <= $2 \
-               ORDER BY day LIMIT $3 OFFSET $4";
+               ORDER BY day LIMIT CAST($3 AS BIGINT) OFFSET $4";
     Ok(
         with_pool!(db, p => sqlx::query_as(sql).bind(from).bind(to).bind(limit).bind(offset)
         .fetch_all(p).await)?,

@@ -134,7 +134,7 @@ pub async fn record_view(tx: &mut Tx, id: i64, channel: &str) -> DbResult<()> {
 /// The latest views of a certificate.
 pub async fn views(db: &Db, id: i64, limit: i64) -> DbResult<Vec<(String, DateTime<Utc>)>> {
     let sql = "SELECT channel, viewed_at FROM certificate_view WHERE certificate_id = $1 \
-               ORDER BY id DESC LIMIT $2";
+               ORDER BY id DESC LIMIT CAST($2 AS BIGINT)";
     Ok(with_pool!(db, p => sqlx::query_as(sql).bind(id).bind(limit).fetch_all(p).await)?)
 }
 
@@ -153,7 +153,7 @@ pub async fn of_office(
     offset: i64,
 ) -> DbResult<Vec<CertificateRow>> {
     let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM certificate WHERE office_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3"
+        "SELECT {COLUMNS} FROM certificate WHERE office_id = $1 ORDER BY id DESC LIMIT CAST($2 AS BIGINT) OFFSET $3"
     ));
     Ok(
         with_pool!(db, p => sqlx::query_as(sql).bind(office_id).bind(limit).bind(offset).fetch_all(p).await)?,

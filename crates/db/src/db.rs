@@ -131,7 +131,11 @@ impl Db {
         };
         if url.starts_with("sqlite:") {
             // The measured settings from architecture.md: WAL, NORMAL sync, 256 MB mmap and
-            // a busy timeout; never ANALYZE (STAT4 re-plans cached statements).
+            // a busy timeout; never ANALYZE (STAT4 re-plans cached statements). For the same
+            // reason every `LIMIT` parameter is written `LIMIT CAST($n AS BIGINT)`: SQLite
+            // plans a bare LIMIT parameter for the value bound, so each new binding threw the
+            // cached statement away and parsed it again (a fifth of a queue page's time);
+            // tests/sql_conventions.rs keeps it so.
             let options = SqliteConnectOptions::from_str(url)
                 .map_err(connect_err)?
                 .create_if_missing(true)

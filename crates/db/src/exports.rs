@@ -50,7 +50,7 @@ pub async fn find(db: &Db, id: i64) -> DbResult<Option<ExportRow>> {
 /// A person's exports, newest first.
 pub async fn for_account(db: &Db, account_id: i64, limit: i64) -> DbResult<Vec<ExportRow>> {
     let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM export_file WHERE account_id = $1 ORDER BY id DESC LIMIT $2"
+        "SELECT {COLUMNS} FROM export_file WHERE account_id = $1 ORDER BY id DESC LIMIT CAST($2 AS BIGINT)"
     ));
     Ok(with_pool!(db, p => sqlx::query_as(sql).bind(account_id).bind(limit).fetch_all(p).await)?)
 }

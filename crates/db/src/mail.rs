@@ -33,7 +33,7 @@ pub struct MailRow {
 
 /// The newest messages first.
 pub async fn outbox_recent(db: &Db, limit: i64) -> DbResult<Vec<MailRow>> {
-    let sql = "SELECT id, to_address, subject, body, created_at FROM mail_outbox ORDER BY id DESC LIMIT $1";
+    let sql = "SELECT id, to_address, subject, body, created_at FROM mail_outbox ORDER BY id DESC LIMIT CAST($1 AS BIGINT)";
     Ok(with_pool!(db, p => sqlx::query_as(sql).bind(limit).fetch_all(p).await)?)
 }
 

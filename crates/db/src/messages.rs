@@ -32,7 +32,7 @@ pub struct MessageRow {
 /// A person's messages, newest first, paged.
 pub async fn page(db: &Db, account_id: i64, limit: i64, offset: i64) -> DbResult<Vec<MessageRow>> {
     let sql = "SELECT id, title, body, link, read_at, created_at FROM message WHERE account_id = $1 \
-               ORDER BY id DESC LIMIT $2 OFFSET $3";
+               ORDER BY id DESC LIMIT CAST($2 AS BIGINT) OFFSET $3";
     Ok(
         with_pool!(db, p => sqlx::query_as(sql).bind(account_id).bind(limit).bind(offset)
         .fetch_all(p).await)?,

@@ -88,7 +88,7 @@ pub async fn differences_of_office(
                FROM reconciliation_difference d \
                LEFT JOIN payment_trade t ON t.out_trade_no = d.out_trade_no \
                LEFT JOIN payment_order o ON o.id = t.order_id \
-               WHERE o.office_id = $1 OR o.id IS NULL ORDER BY d.bill_date DESC, d.id DESC LIMIT $2";
+               WHERE o.office_id = $1 OR o.id IS NULL ORDER BY d.bill_date DESC, d.id DESC LIMIT CAST($2 AS BIGINT)";
     Ok(with_pool!(db, p => sqlx::query_as(sql).bind(office_id).bind(limit).fetch_all(p).await)?)
 }
 

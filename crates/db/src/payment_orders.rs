@@ -189,7 +189,7 @@ pub async fn set_invoice(tx: &mut Tx, id: i64, number: &str, link: &str) -> DbRe
 pub async fn window_ended(db: &Db, now: DateTime<Utc>, limit: i64) -> DbResult<Vec<OrderRow>> {
     let sql = sqlx::AssertSqlSafe(format!(
         "{SELECT} WHERE o.status IN ('pending', 'paying') AND o.pay_before <= $1 \
-         ORDER BY o.id LIMIT $2"
+         ORDER BY o.id LIMIT CAST($2 AS BIGINT)"
     ));
     Ok(with_pool!(db, p => sqlx::query_as(sql).bind(now).bind(limit).fetch_all(p).await)?)
 }
@@ -197,7 +197,7 @@ pub async fn window_ended(db: &Db, now: DateTime<Utc>, limit: i64) -> DbResult<V
 /// Orders 支付中 whose trade started before `before`: the gateway is asked about them.
 pub async fn paying_since(db: &Db, before: DateTime<Utc>, limit: i64) -> DbResult<Vec<OrderRow>> {
     let sql = sqlx::AssertSqlSafe(format!(
-        "{SELECT} WHERE o.status = 'paying' AND o.trade_started <= $1 ORDER BY o.id LIMIT $2"
+        "{SELECT} WHERE o.status = 'paying' AND o.trade_started <= $1 ORDER BY o.id LIMIT CAST($2 AS BIGINT)"
     ));
     Ok(with_pool!(db, p => sqlx::query_as(sql).bind(before).bind(limit).fetch_all(p).await)?)
 }
@@ -283,7 +283,7 @@ pub async fn list(
     offset: i64,
 ) -> DbResult<Vec<OrderRow>> {
     let sql = sqlx::AssertSqlSafe(format!(
-        "{SELECT} {} ORDER BY o.created_at DESC, o.id DESC LIMIT $10 OFFSET $11",
+        "{SELECT} {} ORDER BY o.created_at DESC, o.id DESC LIMIT CAST($10 AS BIGINT) OFFSET $11",
         where_clause(scope)
     ));
     Ok(

@@ -5,7 +5,7 @@
 
 use crate::{
     Db, DbResult,
-    review_queue::{FROM, Keyword, QueueFilter, QueueScope, bind_filter, contains, where_clause},
+    review_queue::{FROM, Keyword, QueueFilter, QueueScope, bind_filter, where_clause},
     with_pool,
 };
 
@@ -102,8 +102,8 @@ pub async fn queue_total(
         return Ok(QueueTotal::Exact(n));
     }
     let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT COUNT(*) FROM (SELECT 1 {FROM} {} LIMIT $14) AS m",
-        where_clause(scope)
+        "SELECT COUNT(*) FROM (SELECT 1 {FROM} {} LIMIT CAST($14 AS BIGINT)) AS m",
+        where_clause(scope, db.backend())
     ));
     let n: i64 = with_pool!(db, p => bind_filter!(sqlx::query_scalar(sql), scope, filter)
         .bind(COUNT_BOUND + 1).fetch_one(p).await)?;
@@ -133,7 +133,7 @@ pub async fn explain_first_page(
     scope: QueueScope,
     filter: &QueueFilter,
 ) -> DbResult<Vec<String>> {
-    let page = crate::review_queue::queue_sql(scope, filter, false);
+    let page = crate::review_queue::queue_sql(scope, filter, false, db.backend());
     let mut tx = db.begin_write().await?;
     let lines: Vec<String> = match &mut tx.inner {
         crate::TxInner::Sqlite(c) => {

@@ -16,7 +16,7 @@ pub struct Notice {
 /// The newest notices.
 pub async fn latest_notices(db: &Db, limit: i64) -> DbResult<Vec<Notice>> {
     let sql = "SELECT id, title, body, published_at FROM notice \
-               ORDER BY published_at DESC, id DESC LIMIT $1";
+               ORDER BY published_at DESC, id DESC LIMIT CAST($1 AS BIGINT)";
     Ok(with_pool!(db, p => sqlx::query_as(sql).bind(limit).fetch_all(p).await)?)
 }
 
@@ -132,7 +132,7 @@ pub async fn search_approved_units(
 ) -> DbResult<Vec<UnitChoice>> {
     let sql = "SELECT u.id, u.name, u.kind, r.name AS region_name FROM unit u \
                JOIN region r ON r.code = u.region_code \
-               WHERE u.status = 'approved' AND u.name LIKE $1 ORDER BY u.name, u.id LIMIT $2 OFFSET $3";
+               WHERE u.status = 'approved' AND u.name LIKE $1 ORDER BY u.name, u.id LIMIT CAST($2 AS BIGINT) OFFSET $3";
     let pattern = format!("%{}%", escape_like(keyword));
     Ok(
         with_pool!(db, p => sqlx::query_as(sql).bind(pattern).bind(limit).bind(offset).fetch_all(p).await)?,

@@ -43,7 +43,7 @@ const LINES: &str = "SELECT r.application_id, a.committee_id, p.name AS applican
 /// The results under publicity now, paged.
 pub async fn current(db: &Db, limit: i64, offset: i64) -> DbResult<Vec<PublicLine>> {
     let sql = sqlx::AssertSqlSafe(format!(
-        "{LINES} WHERE a.status = 'in_publicity' ORDER BY r.starts_on DESC, r.application_id LIMIT $1 OFFSET $2"
+        "{LINES} WHERE a.status = 'in_publicity' ORDER BY r.starts_on DESC, r.application_id LIMIT CAST($1 AS BIGINT) OFFSET $2"
     ));
     Ok(with_pool!(db, p => sqlx::query_as(sql).bind(limit).bind(offset).fetch_all(p).await)?)
 }

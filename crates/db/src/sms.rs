@@ -128,6 +128,6 @@ pub async fn outbox_count(db: &Db) -> DbResult<i64> {
 /// One page of the outbox, newest first.
 pub async fn outbox_page(db: &Db, limit: i64, offset: i64) -> DbResult<Vec<OutboxRow>> {
     let sql = "SELECT id, phone_sealed, phone_masked, template, body, provider, status, created_at \
-               FROM sms_outbox ORDER BY created_at DESC, id DESC LIMIT $1 OFFSET $2";
+               FROM sms_outbox ORDER BY created_at DESC, id DESC LIMIT CAST($1 AS BIGINT) OFFSET $2";
     Ok(with_pool!(db, p => sqlx::query_as(sql).bind(limit).bind(offset).fetch_all(p).await)?)
 }

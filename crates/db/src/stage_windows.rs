@@ -114,6 +114,6 @@ pub async fn reopenings_of_office(
 ) -> DbResult<Vec<ReopeningRow>> {
     let sql = "SELECT r.application_id, r.stage, r.reason, r.until_at, r.created_at \
                FROM stage_reopening r JOIN application a ON a.id = r.application_id \
-               WHERE a.office_id = $1 ORDER BY r.id DESC LIMIT $2";
+               WHERE a.office_id = $1 ORDER BY r.id DESC LIMIT CAST($2 AS BIGINT)";
     Ok(with_pool!(db, p => sqlx::query_as(sql).bind(office_id).bind(limit).fetch_all(p).await)?)
 }

@@ -78,7 +78,7 @@ pub async fn for_office(
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM unit u JOIN region r ON r.code = u.region_code \
          WHERE u.office_id = $1 AND u.status = $2 ORDER BY COALESCE(u.submitted_at, u.created_at), u.id \
-         LIMIT $3 OFFSET $4"
+         LIMIT CAST($3 AS BIGINT) OFFSET $4"
     ));
     Ok(
         with_pool!(db, p => sqlx::query_as(sql).bind(office_id).bind(status).bind(limit).bind(offset)

@@ -65,7 +65,7 @@ async fn gather(
 async fn my_fees(base: &str, db: &zc_db::Db, people: usize, seconds: u64) -> anyhow::Result<()> {
     let payers: Vec<(i64, String)> = zc_db::with_pool!(db, p => sqlx::query_as(
         "SELECT o.account_id, a.email FROM payment_order o JOIN applicant a ON a.account_id = o.account_id \
-         ORDER BY o.id LIMIT $1").bind(people as i64).fetch_all(p).await)?;
+         ORDER BY o.id LIMIT CAST($1 AS BIGINT)").bind(people as i64).fetch_all(p).await)?;
     let hash = zc_services::password_hash::hash(PASSWORD.to_string()).await?;
     let mut clients = Vec::new();
     for (account, email) in &payers {
@@ -163,7 +163,7 @@ async fn notifies(
 ) -> anyhow::Result<()> {
     let open: Vec<(i64, i64, i64)> = zc_db::with_pool!(db, p => sqlx::query_as(
         "SELECT id, account_id, amount_fen FROM payment_order WHERE status = 'pending' \
-         ORDER BY id DESC LIMIT $1").bind(count as i64).fetch_all(p).await)?;
+         ORDER BY id DESC LIMIT CAST($1 AS BIGINT)").bind(count as i64).fetch_all(p).await)?;
     let back = ReturnTo {
         return_url: "http://127.0.0.1/my/fees/return",
         quit_url: "http://127.0.0.1/my/fees",

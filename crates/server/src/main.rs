@@ -6,6 +6,9 @@ use std::{collections::BTreeMap, process::ExitCode};
 use clap::Parser;
 use zhicheng::{Config, cli, telemetry};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let env: BTreeMap<String, String> = std::env::vars().collect();
