@@ -28,6 +28,11 @@ pub struct Pager {
     /// Keyset position of the line after which the next page starts (`after=`), so that
     /// 下一页 reads as fast at page 5,000 as at page 1.
     pub next_after: Option<String>,
+    /// The last page reached by its number; later pages only by 下一页 (see
+    /// [`Pager::jumps_up_to`]).
+    pub max_jump: Option<u64>,
+    /// A page past `max_jump` was asked for by number and this page shown instead.
+    pub clamped: bool,
 }
 
 impl Pager {
@@ -50,9 +55,33 @@ impl Pager {
             params,
             more: false,
             next_after: None,
+            max_jump: None,
+            clamped: false,
         };
         pager.page = page.unwrap_or(1).clamp(1, pager.pages());
         pager
+    }
+
+    /// Pages are reached by number only while they start within `rows` lines: a page
+    /// further in makes the database step over every line before it (a jump to page 2,000
+    /// of a 100,000-line queue took seconds). Later pages are reached by 下一页, which
+    /// starts after the last line shown; a deeper page asked for by number shows the last
+    /// one reachable, and says so.
+    #[must_use]
+    pub fn jumps_up_to(mut self, rows: u64) -> Self {
+        let last = (rows / self.per_page).max(1);
+        self.max_jump = Some(last);
+        if self.page > last {
+            self.page = last;
+            self.clamped = true;
+        }
+        self
+    }
+
+    /// The highest page number the 前往 box accepts.
+    pub fn last_jump(&self) -> u64 {
+        self.max_jump
+            .map_or(self.pages(), |m| m.min(self.pages()).max(1))
     }
 
     /// A pager over a list counted only up to `counted` lines (`more`: others follow), whose
@@ -61,7 +90,7 @@ impl Pager {
     #[must_use]
     pub fn keyset(mut self, more: bool, page: Option<u64>, next_after: Option<String>) -> Self {
         self.more = more;
-        if more && let Some(p) = page {
+        if let Some(p) = page {
             self.page = p.max(1);
         }
         self.next_after = next_after;
@@ -118,7 +147,8 @@ impl Pager {
         let mut previous = 0;
         for n in 1..=last {
             let near = n + 2 >= self.page && n <= self.page + 2;
-            if n == 1 || n == last || near {
+            let reachable = self.max_jump.is_none_or(|m| n <= m) || n == self.page;
+            if reachable && (n == 1 || n == last || near) {
                 if n > previous + 1 {
                     out.push(PageLink {
                         number: 0,
@@ -200,6 +230,20 @@ mod tests {
             Some("1.2".into()),
         );
         assert!(exact.next().is_none(), "the last page has no next page");
+    }
+
+    #[test]
+    fn deep_pages_are_not_offered_by_number() {
+        let p = Pager::new(100_000, Some(2000), Some(50), "/q", vec![]).jumps_up_to(5_000);
+        assert_eq!((p.page, p.clamped, p.last_jump()), (100, true, 100));
+        assert_eq!(numbers(&p), ["1", "…", "98", "99", "100"]);
+        let shallow = Pager::new(100_000, Some(3), Some(50), "/q", vec![]).jumps_up_to(5_000);
+        assert_eq!((shallow.page, shallow.clamped), (3, false));
+        assert_eq!(
+            numbers(&shallow).last().unwrap(),
+            "5",
+            "no link to page 2,000"
+        );
     }
 
     #[test]

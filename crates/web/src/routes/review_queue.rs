@@ -333,10 +333,17 @@ pub(crate) async fn queue_page(
         QueueTotal::Exact(n) => (n as u64, false),
         QueueTotal::AtLeast(n) => (n as u64, true),
     };
-    let pager = Pager::new(total, q.page, q.per_page, base, read.params.clone());
-    let after = q.after.as_deref().and_then(parse_after);
+    let after = q
+        .after
+        .as_deref()
+        .and_then(parse_after)
+        .filter(|_| read.filter.sort != QueueSort::Name);
+    let mut pager = Pager::new(total, q.page, q.per_page, base, read.params.clone());
+    if after.is_none() {
+        pager = pager.jumps_up_to(JUMP_ROWS);
+    }
     let start = match after {
-        Some(a) if read.filter.sort != QueueSort::Name => PageStart::After(a),
+        Some(a) => PageStart::After(a),
         _ => PageStart::Offset(pager.offset() as i64),
     };
     // An empty count needs no page read (a filter on an empty cell would otherwise walk
@@ -354,7 +361,7 @@ pub(crate) async fn queue_page(
             .map(|t| format!("{t}.{}", last.id)),
         _ => None,
     };
-    let pager = pager.keyset(more, q.page, next_after);
+    let pager = pager.keyset(more, after.and(q.page), next_after);
     let lines = rows
         .into_iter()
         .map(|r| Line {
@@ -439,6 +446,9 @@ pub(crate) async fn queue_page(
         roster_error: None,
     })
 }
+
+/// How deep a queue page may start when asked for by number (see [`Pager::jumps_up_to`]).
+const JUMP_ROWS: u64 = 5_000;
 
 /// What the filter form offers: every series and committee.
 #[derive(Debug, Clone)]
