@@ -43,6 +43,12 @@ fn bench(c: &mut Criterion) {
     };
     let out = normalise(&jpeg, spec).expect("normalises");
     assert!(out.jpeg.len() <= 500 * 1024);
+    println!(
+        "stored: {} × {}, {} KB",
+        out.width,
+        out.height,
+        out.jpeg.len() / 1024
+    );
     let mut group = c.benchmark_group("normalise");
     group.sample_size(10);
     group.bench_function("12mp_phone_jpeg_to_500kb", |b| {
