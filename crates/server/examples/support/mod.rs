@@ -24,10 +24,7 @@ pub fn csrf(page: &str) -> anyhow::Result<String> {
 
 /// A browser: cookies kept, redirects not followed (so they can be checked).
 pub fn browser() -> anyhow::Result<reqwest::Client> {
-    Ok(reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()?)
+    Ok(dossier::browser())
 }
 
 /// Signs a staff member in at `/login`, answering the TOTP step with the demo secret.
@@ -81,21 +78,7 @@ pub async fn applicant_sign_in(
     identifier: &str,
     password: &str,
 ) -> anyhow::Result<reqwest::Client> {
-    let client = browser()?;
-    let site = dossier::Site {
-        client: &client,
-        base,
-    };
-    let res = site
-        .post(
-            "/my/login",
-            &[("identifier", identifier), ("password", password)],
-        )
-        .await;
-    anyhow::ensure!(
-        dossier::location_of(&res) == "/my",
-        "{identifier} did not sign in: {}",
-        res.status()
-    );
-    Ok(client)
+    dossier::applicant_signed_in(base, identifier, password)
+        .await
+        .ok_or_else(|| anyhow::anyhow!("{identifier} did not sign in"))
 }

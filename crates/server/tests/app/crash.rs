@@ -68,14 +68,6 @@ async fn start(dir: &std::path::Path, port: u16) -> Child {
     panic!("the server did not answer at {health}");
 }
 
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
 /// A signed-in applicant in front of the 报送 form of their complete draft.
 struct Press {
     client: reqwest::Client,
@@ -85,19 +77,9 @@ struct Press {
 }
 
 async fn sign_in(base: &str, identifier: &str, password: &str) -> reqwest::Client {
-    let client = browser();
-    let site = Site {
-        client: &client,
-        base,
-    };
-    let res = site
-        .post(
-            "/my/login",
-            &[("identifier", identifier), ("password", password)],
-        )
-        .await;
-    assert_eq!(location_of(&res), "/my", "{identifier} signs in");
-    client
+    dossier::applicant_signed_in(base, identifier, password)
+        .await
+        .unwrap_or_else(|| panic!("{identifier} signs in"))
 }
 
 #[tokio::test]

@@ -29,6 +29,36 @@ pub fn csrf_in(page: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+/// A browser: cookies kept, redirects not followed (so they can be checked).
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("HTTP client")
+}
+
+/// A browser signed in at `/my/login` with an ID number, phone or e-mail; `None` when the
+/// sign-in did not land on `/my`.
+pub async fn applicant_signed_in(
+    base: &str,
+    identifier: &str,
+    password: &str,
+) -> Option<reqwest::Client> {
+    let client = browser();
+    let site = Site {
+        client: &client,
+        base,
+    };
+    let res = site
+        .post(
+            "/my/login",
+            &[("identifier", identifier), ("password", password)],
+        )
+        .await;
+    (location_of(&res) == "/my").then_some(client)
+}
+
 impl Site<'_> {
     /// Absolute URL of a path.
     pub fn url(&self, path: &str) -> String {

@@ -9,16 +9,10 @@ use zc_db::{
 use zc_domain::application::ApplicationStatus;
 use zc_services::bulk_seed::SeedShape;
 
-use crate::helpers::{SecondBrowser, TestApp, attr, html, spawn_app, spawn_second_browser, texts};
-
-async fn org_of(app: &TestApp, login: &str) -> i64 {
-    zc_db::accounts::find_by_login(&app.db, login)
-        .await
-        .unwrap()
-        .unwrap()
-        .org_id
-        .unwrap()
-}
+use crate::{
+    helpers::{SecondBrowser, TestApp, attr, spawn_app, spawn_second_browser, texts},
+    review_queue::{org_of, page},
+};
 
 /// The demo unit, the demo 职改办 and the demo unit's 主管部门.
 async fn desks(app: &TestApp) -> [QueueScope; 3] {
@@ -76,14 +70,7 @@ async fn kept_counts_equal_the_dossiers_after_seeding_and_a_batch_and_answer_the
     // transaction, and the counts follow each move.
     let office = spawn_second_browser(&app).await;
     office.login_as(&app, "zhigaiban").await;
-    let doc = html(
-        &office
-            .get("/office/applications")
-            .await
-            .text()
-            .await
-            .unwrap(),
-    );
+    let doc = page(&office, "/office/applications").await;
     let expected = attr(&doc, "#batch input[name=expected]", "value").unwrap();
     assert!(
         expected.parse::<i64>().unwrap() > 1,
@@ -105,14 +92,7 @@ async fn kept_counts_equal_the_dossiers_after_seeding_and_a_batch_and_answer_the
         .await;
     assert!(res.status().is_success() || res.status().is_redirection());
     assert_counts_kept(&app, "after the batch").await;
-    let doc = html(
-        &office
-            .get("/office/applications")
-            .await
-            .text()
-            .await
-            .unwrap(),
-    );
+    let doc = page(&office, "/office/applications").await;
     assert_ne!(tab(&doc), before, "the tabs show the moved counts");
     assert!(
         doc.root_element()
@@ -174,7 +154,7 @@ async fn walk(b: &SecondBrowser, path: &str) -> (Vec<String>, Vec<String>) {
     let (mut seen, mut links) = (Vec::new(), Vec::new());
     let mut next = Some(path.to_string());
     while let Some(p) = next {
-        let doc = html(&b.get(&p).await.text().await.unwrap());
+        let doc = page(b, &p).await;
         seen.extend(ids(&doc));
         next = attr(&doc, ".pager a[rel=next]", "href");
         links.extend(next.clone());
@@ -206,14 +186,7 @@ async fn deep_pages_follow_the_keyset_and_a_filter_the_counts_cannot_answer_is_b
     unit.login_as(&app, "shenhe").await;
 
     // Without a filter the tab's count is exact.
-    let doc = html(
-        &unit
-            .get("/unit/applications?per_page=100")
-            .await
-            .text()
-            .await
-            .unwrap(),
-    );
+    let doc = page(&unit, "/unit/applications?per_page=100").await;
     assert_eq!(
         texts(&doc, ".pager-total"),
         [format!("共 {} 条", all.len())]
@@ -222,7 +195,7 @@ async fn deep_pages_follow_the_keyset_and_a_filter_the_counts_cannot_answer_is_b
     // A date filter is counted only up to 1,000, said as such, and offers no "select all";
     // 下一页 still reaches every line, once, in order.
     let path = "/unit/applications?per_page=100&from=2000-01-01";
-    let doc = html(&unit.get(path).await.text().await.unwrap());
+    let doc = page(&unit, path).await;
     assert_eq!(texts(&doc, ".pager-total"), ["超过 1000 条"]);
     let body = doc.root_element().text().collect::<String>();
     assert!(body.contains("超过 1000 件符合筛选条件"), "{body}");

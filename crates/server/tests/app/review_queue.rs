@@ -16,7 +16,7 @@ async fn seed(app: &TestApp, count: u64) {
         .expect("seeded");
 }
 
-async fn org_of(app: &TestApp, login: &str) -> i64 {
+pub(crate) async fn org_of(app: &TestApp, login: &str) -> i64 {
     zc_db::accounts::find_by_login(&app.db, login)
         .await
         .unwrap()
@@ -38,7 +38,7 @@ fn ids(doc: &scraper::Html) -> Vec<String> {
     texts(doc, "tbody td[data-label=编号]")
 }
 
-async fn page(b: &SecondBrowser, path: &str) -> scraper::Html {
+pub(crate) async fn page(b: &SecondBrowser, path: &str) -> scraper::Html {
     html(&b.get(path).await.text().await.unwrap())
 }
 
