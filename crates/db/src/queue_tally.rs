@@ -125,15 +125,18 @@ pub async fn status_counts_counted(db: &Db, scope: QueueScope) -> DbResult<Vec<(
     Ok(with_pool!(db, p => sqlx::query_as(sql).bind(scope.id()).fetch_all(p).await)?)
 }
 
-/// The plan the database picks for the first page of the queue, one line per step, with
+/// The plan the database picks for a page of the queue (the first, or with `after` one
+/// reached by 下一页), one line per step, with
 /// scans that the index could serve forbidden on PostgreSQL (so a small test database
 /// shows the plan a large one gets): for a test that proves the indexes.
-pub async fn explain_first_page(
+pub async fn explain_page(
     db: &Db,
     scope: QueueScope,
     filter: &QueueFilter,
+    after: Option<crate::review_queue::After>,
 ) -> DbResult<Vec<String>> {
-    let page = crate::review_queue::queue_sql(scope, filter, false, db.backend());
+    let page = crate::review_queue::queue_sql(scope, filter, after.is_some(), db.backend());
+    let (at, id) = after.map_or((None, 0), |a| (Some(a.submitted_at), a.id));
     let mut tx = db.begin_write().await?;
     let lines: Vec<String> = match &mut tx.inner {
         crate::TxInner::Sqlite(c) => {
@@ -142,6 +145,8 @@ pub async fn explain_first_page(
                 bind_filter!(sqlx::query_as(sql), scope, filter)
                     .bind(50_i64)
                     .bind(0_i64)
+                    .bind(at)
+                    .bind(id)
                     .fetch_all(&mut **c)
                     .await?;
             rows.into_iter().map(|r| r.3).collect()
@@ -157,6 +162,8 @@ pub async fn explain_first_page(
             bind_filter!(sqlx::query_scalar(sql), scope, filter)
                 .bind(50_i64)
                 .bind(0_i64)
+                .bind(at)
+                .bind(id)
                 .fetch_all(&mut **c)
                 .await?
         }

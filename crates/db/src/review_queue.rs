@@ -219,7 +219,8 @@ pub enum PageStart {
 }
 
 /// The page query: the filter as `$1`–`$13`, limit and offset as `$14`, `$15`, and when
-/// `after` the keyset position as `$16`, `$17` (not for the sort by name).
+/// `after` the keyset position as `$16`, `$17` (not for the sort by name). The position is
+/// a row-value comparison, which both databases turn into a range on the index.
 pub(crate) fn queue_sql(
     scope: QueueScope,
     filter: &QueueFilter,
@@ -228,12 +229,8 @@ pub(crate) fn queue_sql(
 ) -> String {
     let keyset = match (after, filter.sort) {
         (false, _) | (true, QueueSort::Name) => "",
-        (true, QueueSort::SubmittedAsc) => {
-            "AND (a.submitted_at > $16 OR (a.submitted_at = $16 AND a.id > $17))"
-        }
-        (true, QueueSort::SubmittedDesc) => {
-            "AND (a.submitted_at < $16 OR (a.submitted_at = $16 AND a.id < $17))"
-        }
+        (true, QueueSort::SubmittedAsc) => "AND (a.submitted_at, a.id) > ($16, $17)",
+        (true, QueueSort::SubmittedDesc) => "AND (a.submitted_at, a.id) < ($16, $17)",
         (true, QueueSort::Number) => "AND $16 IS NOT NULL AND a.id > $17",
     };
     format!(

@@ -226,14 +226,30 @@ async fn the_busiest_queue_reads_its_index_in_submission_order_without_sorting()
             series_id: Some(1),
             ..Default::default()
         };
-        let plan = queue_tally::explain_first_page(&app.db, scope, &filter)
-            .await
-            .unwrap()
-            .join("\n");
-        assert!(plan.contains(index), "{scope:?} uses {index}:\n{plan}");
-        assert!(
-            !plan.contains("TEMP B-TREE") && !plan.contains("Sort"),
-            "{scope:?} reads in order, no sort step:\n{plan}"
-        );
+        let after = zc_db::review_queue::After {
+            submitted_at: chrono::Utc::now(),
+            id: 7,
+        };
+        for (page, start) in [("first page", None), ("下一页", Some(after))] {
+            let plan = queue_tally::explain_page(&app.db, scope, &filter, start)
+                .await
+                .unwrap()
+                .join("\n");
+            assert!(
+                plan.contains(index),
+                "{scope:?} {page} uses {index}:\n{plan}"
+            );
+            assert!(
+                !plan.contains("TEMP B-TREE") && !plan.contains("Sort"),
+                "{scope:?} {page} reads in order, no sort step:\n{plan}"
+            );
+            if start.is_some() {
+                // The position bounds the index range instead of filtering row by row.
+                assert!(
+                    plan.contains("submitted_at>?") || plan.contains("ROW(submitted_at, id) >"),
+                    "{scope:?} 下一页 starts inside the index:\n{plan}"
+                );
+            }
+        }
     }
 }
