@@ -497,3 +497,51 @@ async fn initial_passwords_are_replaced_first_and_only_the_security_admin_manage
             .disabled
     );
 }
+
+#[tokio::test]
+async fn a_holiday_saved_here_shows_at_once_in_the_days_counted_on_the_home_pages() {
+    use zc_domain::CountFrom;
+    let app = spawn_app().await;
+    app.login_as("sysadmin").await;
+    let after_5 = |doc: &scraper::Html| {
+        let line = texts(doc, "main p")
+            .into_iter()
+            .find(|t| t.contains("5 个工作日后为"))
+            .expect("the overview counts five working days");
+        line.split("5 个工作日后为 ")
+            .nth(1)
+            .unwrap()
+            .trim_end_matches('。')
+            .to_string()
+    };
+    let (_, doc) = app.get_html("/admin").await;
+    let before = after_5(&doc); // read, and kept for a minute by this server
+    let today = zc_web::views::today_cst();
+    let cal = zc_db::calendar::working_calendar(&app.db, "广西")
+        .await
+        .unwrap();
+    let next = cal.add_working_days(today, 1, CountFrom::NextDay);
+    assert_eq!(
+        before,
+        zc_web::views::format_date(cal.add_working_days(today, 5, CountFrom::NextDay))
+    );
+    let res = app
+        .post_form(
+            "/admin/calendar",
+            &[
+                ("date", &zc_web::views::format_date(next)),
+                ("kind", "holiday"),
+                ("name", "临时休假"),
+                ("region", "全国"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let (_, doc) = app.get_html("/admin").await;
+    let cal = zc_db::calendar::working_calendar(&app.db, "广西")
+        .await
+        .unwrap();
+    let expected = zc_web::views::format_date(cal.add_working_days(today, 5, CountFrom::NextDay));
+    assert_ne!(expected, before, "the holiday moves the fifth working day");
+    assert_eq!(after_5(&doc), expected, "not the minute-old facts");
+}

@@ -35,6 +35,8 @@ pub mod payment_notify;
 pub mod portals;
 pub mod prefs;
 pub mod public;
+pub mod queue_batch;
+pub mod queue_query;
 pub mod recovery;
 pub mod result_publicity;
 pub mod return_templates;
