@@ -143,10 +143,11 @@ pub async fn set_password_hash(tx: &mut Tx, account_id: i64, hash: &str) -> DbRe
 /// Ends every session of an account inside `tx` (password reset, disabling).
 pub async fn end_sessions_in(tx: &mut Tx, account_id: i64) -> DbResult<u64> {
     let sql = "DELETE FROM session WHERE account_id = $1";
-    Ok(
-        with_tx!(tx, c => sqlx::query(sql).bind(account_id).execute(&mut **c).await
-        .map(|r| r.rows_affected()))?,
-    )
+    let ended = with_tx!(tx, c => sqlx::query(sql).bind(account_id).execute(&mut **c).await
+        .map(|r| r.rows_affected()))?;
+    tx.forget_on_commit(crate::memo::Forget::SessionsOf(account_id))
+        .await?;
+    Ok(ended)
 }
 
 /// Failed logins from an address since `since`.

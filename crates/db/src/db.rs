@@ -10,7 +10,11 @@ use sqlx::{
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use crate::{DbError, DbResult, held_transactions::HeldTx};
+use crate::{
+    DbError, DbResult,
+    held_transactions::HeldTx,
+    memo::{Forget, Memo},
+};
 
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -27,8 +31,8 @@ pub enum Backend {
 pub enum Db {
     /// SQLite has one writer at a time; [`WriteGate`] queues this process's writers fairly
     /// before they take a connection.
-    Sqlite(SqlitePool, WriteGate, AuditKey),
-    Postgres(PgPool, AuditKey),
+    Sqlite(SqlitePool, WriteGate, AuditKey, Arc<Memo>),
+    Postgres(PgPool, AuditKey, Arc<Memo>),
 }
 
 /// The key the audit chain is computed with (HMAC-SHA256). It lives outside the database
@@ -78,6 +82,9 @@ pub struct Tx {
     pub inner: TxInner,
     /// The audit chain's key, for events written in this transaction.
     pub(crate) audit_key: AuditKey,
+    memo: Arc<Memo>,
+    /// What this transaction changed that servers may remember; forgotten here on commit.
+    forgets: Vec<Forget>,
     // Dropped after the transaction: the next writer goes once this one is rolled back.
     _gate: Option<OwnedSemaphorePermit>,
     _held: HeldTx,
@@ -155,7 +162,13 @@ impl Db {
                 permits: Arc::new(Semaphore::new(1)),
                 wait: opts.acquire_timeout,
             };
-            Ok(Db::Sqlite(pool, gate, opts.audit_key.clone()))
+            // One process owns a SQLite file's traffic, so its memory needs no listener.
+            Ok(Db::Sqlite(
+                pool,
+                gate,
+                opts.audit_key.clone(),
+                Arc::new(Memo::new(true)),
+            ))
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let lock_timeout = format!("{}ms", opts.busy_timeout.as_millis());
             let options = PgConnectOptions::from_str(url)
@@ -168,7 +181,12 @@ impl Db {
                 .connect_with(options)
                 .await
                 .map_err(connect_err)?;
-            Ok(Db::Postgres(pool, opts.audit_key.clone()))
+            // Memory is trusted once `memo::follow_forgets` listens for other servers' writes.
+            Ok(Db::Postgres(
+                pool,
+                opts.audit_key.clone(),
+                Arc::new(Memo::new(false)),
+            ))
         } else {
             Err(DbError::UnsupportedUrl(redact_url(url)))
         }
@@ -185,7 +203,14 @@ impl Db {
     /// The audit chain's key.
     pub fn audit_key(&self) -> &AuditKey {
         match self {
-            Db::Sqlite(_, _, k) | Db::Postgres(_, k) => k,
+            Db::Sqlite(_, _, k, _) | Db::Postgres(_, k, _) => k,
+        }
+    }
+
+    /// This server's memory of sessions and unread counts.
+    pub fn memo(&self) -> &Memo {
+        match self {
+            Db::Sqlite(.., m) | Db::Postgres(.., m) => m,
         }
     }
 
@@ -194,7 +219,7 @@ impl Db {
     pub async fn migrate(&self) -> DbResult<()> {
         match self {
             Db::Sqlite(p, ..) => SQLITE_MIGRATOR.run(p).await?,
-            Db::Postgres(p, _) => {
+            Db::Postgres(p, ..) => {
                 // Another server may be migrating: wait for its advisory lock as long as it
                 // takes, not the requests' lock timeout.
                 let mut conn = p.acquire().await?;
@@ -219,7 +244,7 @@ impl Db {
     pub async fn begin_write(&self) -> DbResult<Tx> {
         crate::held_transactions::assert_none_held();
         Ok(match self {
-            Db::Sqlite(p, gate, key) => {
+            Db::Sqlite(p, gate, key, memo) => {
                 let permit = tokio::time::timeout(gate.wait, gate.permits.clone().acquire_owned())
                     .await
                     .map_err(|_| DbError::Busy("等待写入超时"))?
@@ -227,13 +252,17 @@ impl Db {
                 Tx {
                     inner: TxInner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
                     audit_key: key.clone(),
+                    memo: memo.clone(),
+                    forgets: Vec::new(),
                     _gate: Some(permit),
                     _held: HeldTx::enter(),
                 }
             }
-            Db::Postgres(p, key) => Tx {
+            Db::Postgres(p, key, memo) => Tx {
                 inner: TxInner::Postgres(p.begin().await?),
                 audit_key: key.clone(),
+                memo: memo.clone(),
+                forgets: Vec::new(),
                 _gate: None,
                 _held: HeldTx::enter(),
             },
@@ -253,12 +282,30 @@ impl Db {
 }
 
 impl Tx {
-    /// Commits the transaction.
+    /// Commits the transaction, then forgets here what it changed.
     pub async fn commit(self) -> DbResult<()> {
         match self.inner {
             TxInner::Sqlite(t) => t.commit().await?,
             TxInner::Postgres(t) => t.commit().await?,
         }
+        for what in &self.forgets {
+            self.memo.forget(what);
+        }
+        Ok(())
+    }
+
+    /// Names something this transaction changes that servers may remember. Other servers
+    /// hear of it when the transaction commits (`pg_notify` is transactional), this one
+    /// in [`Tx::commit`]; a rollback tells no one.
+    pub async fn forget_on_commit(&mut self, what: Forget) -> DbResult<()> {
+        if let TxInner::Postgres(t) = &mut self.inner {
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(crate::memo::CHANNEL)
+                .bind(what.payload())
+                .execute(&mut **t)
+                .await?;
+        }
+        self.forgets.push(what);
         Ok(())
     }
 }

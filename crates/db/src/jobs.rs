@@ -87,7 +87,7 @@ pub async fn claim(db: &Db, worker: &str) -> DbResult<Option<Job>> {
             .fetch_optional(p)
             .await?
         }
-        Db::Postgres(p, _) => {
+        Db::Postgres(p, ..) => {
             sqlx::query_as(
                 "UPDATE job SET status = 'running', attempts = attempts + 1, locked_by = $1, \
                  locked_at = $2 WHERE id = (SELECT id FROM job WHERE status = 'queued' \

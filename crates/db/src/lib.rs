@@ -27,6 +27,7 @@ pub mod fee_items;
 pub mod jobs;
 pub mod mail;
 pub mod meetings;
+pub mod memo;
 pub mod messages;
 pub mod organisations;
 pub mod payment_notifies;
@@ -78,7 +79,7 @@ macro_rules! with_pool {
         $crate::held_transactions::assert_none_held();
         match $db {
             $crate::Db::Sqlite($p, ..) => $body,
-            $crate::Db::Postgres($p, _) => $body,
+            $crate::Db::Postgres($p, ..) => $body,
         }
     }};
 }

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::{Db, DbResult, Tx, with_pool, with_tx};
+use crate::{Db, DbResult, Tx, memo::Forget, with_pool, with_tx};
 
 /// Adds a message inside `tx`.
 pub async fn insert_in(
@@ -15,7 +15,7 @@ pub async fn insert_in(
     let sql = "INSERT INTO message (account_id, title, body, link, created_at) VALUES ($1, $2, $3, $4, $5)";
     with_tx!(tx, c => sqlx::query(sql).bind(account_id).bind(title).bind(body).bind(link)
         .bind(Utc::now()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
-    Ok(())
+    tx.forget_on_commit(Forget::Unread(account_id)).await
 }
 
 /// A message as listed.
@@ -45,10 +45,20 @@ pub async fn count(db: &Db, account_id: i64) -> DbResult<i64> {
     Ok(with_pool!(db, p => sqlx::query_scalar(sql).bind(account_id).fetch_one(p).await)?)
 }
 
-/// How many are unread.
+/// How many are unread; shown on every signed-in page, so served from the server's memory
+/// when it holds the count (every change to it announces itself).
 pub async fn unread(db: &Db, account_id: i64) -> DbResult<i64> {
+    let memo = db.memo();
+    if let Some(n) = memo.unread(account_id) {
+        return Ok(n);
+    }
+    let ticket = memo.ticket();
     let sql = "SELECT COUNT(*) FROM message WHERE account_id = $1 AND read_at IS NULL";
-    Ok(with_pool!(db, p => sqlx::query_scalar(sql).bind(account_id).fetch_one(p).await)?)
+    let n = with_pool!(db, p => sqlx::query_scalar(sql).bind(account_id).fetch_one(p).await)?;
+    if let Some(ticket) = ticket {
+        memo.keep_unread(ticket, account_id, n);
+    }
+    Ok(n)
 }
 
 /// Marks every message of a person read.
@@ -56,7 +66,7 @@ pub async fn mark_all_read(db: &Db, account_id: i64) -> DbResult<()> {
     let sql = "UPDATE message SET read_at = $2 WHERE account_id = $1 AND read_at IS NULL";
     with_pool!(db, p => sqlx::query(sql).bind(account_id).bind(Utc::now()).execute(p).await
         .map(|r| r.rows_affected()))?;
-    Ok(())
+    db.announce(Forget::Unread(account_id)).await
 }
 
 /// Active staff accounts of an organisation with one of `roles`.

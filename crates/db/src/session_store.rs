@@ -1,5 +1,9 @@
 //! Server-side session storage over [`Db`], so that any number of stateless servers can
 //! share sessions and logout really ends a session everywhere.
+//!
+//! Loads are served from the server's [`crate::memo`] when it holds the record; every
+//! write here announces the change, so a session saved or ended on one server is
+//! forgotten on all of them.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -9,7 +13,7 @@ use tower_sessions::{
     session_store::{self, ExpiredDeletion},
 };
 
-use crate::{Db, with_pool};
+use crate::{Db, memo::Forget, with_pool};
 
 /// A [`SessionStore`] that keeps records in the `session` table.
 #[derive(Clone, Debug)]
@@ -29,6 +33,7 @@ impl DbSessionStore {
         let sql = "DELETE FROM session WHERE account_id = $1";
         let done = with_pool!(&self.db, p => sqlx::query(sql).bind(account_id).execute(p).await
             .map(|r| r.rows_affected()))?;
+        announce(&self.db, Forget::SessionsOf(account_id)).await?;
         Ok(done)
     }
 }
@@ -46,6 +51,15 @@ fn to_chrono(t: time::OffsetDateTime) -> DateTime<Utc> {
 
 fn backend(e: impl std::fmt::Display) -> session_store::Error {
     session_store::Error::Backend(e.to_string())
+}
+
+/// Tells every server that a session changed. If the notification cannot be sent the
+/// write has still happened, so the error is the caller's to report.
+async fn announce(db: &Db, what: Forget) -> Result<(), sqlx::Error> {
+    db.announce(what).await.map_err(|e| match e {
+        crate::DbError::Sqlx(e) => e,
+        other => sqlx::Error::Protocol(other.to_string()),
+    })
 }
 
 #[async_trait]
@@ -79,7 +93,9 @@ impl SessionStore for DbSessionStore {
             .bind(account_of(record)).bind(&data)
             .bind(to_chrono(record.expiry_date)).execute(p).await.map(|r| r.rows_affected()));
         match saved {
-            Ok(_) => Ok(()),
+            Ok(_) => announce(&self.db, Forget::Session(record.id.to_string()))
+                .await
+                .map_err(backend),
             // The save runs after the handler answered, perhaps after its change committed:
             // a busy database must not turn that answer into an error page. The stored
             // session stays valid until its previous expiry; only this refresh is lost.
@@ -92,6 +108,11 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn load(&self, session_id: &Id) -> session_store::Result<Option<Record>> {
+        let memo = self.db.memo();
+        if let Some(record) = memo.session(&session_id.to_string()) {
+            return Ok(Some(record));
+        }
+        let ticket = memo.ticket();
         let sql = "SELECT data, expiry_date FROM session WHERE id = $1 AND expiry_date > $2";
         let row: Option<(String, DateTime<Utc>)> = with_pool!(&self.db, p =>
             sqlx::query_as(sql).bind(session_id.to_string()).bind(Utc::now())
@@ -102,18 +123,24 @@ impl SessionStore for DbSessionStore {
         };
         let expiry_date =
             time::OffsetDateTime::from_unix_timestamp(expiry.timestamp()).map_err(backend)?;
-        Ok(Some(Record {
+        let record = Record {
             id: *session_id,
             data: serde_json::from_str(&data).map_err(backend)?,
             expiry_date,
-        }))
+        };
+        if let Some(ticket) = ticket {
+            memo.keep_session(ticket, &record);
+        }
+        Ok(Some(record))
     }
 
     async fn delete(&self, session_id: &Id) -> session_store::Result<()> {
         let sql = "DELETE FROM session WHERE id = $1";
         with_pool!(&self.db, p => sqlx::query(sql).bind(session_id.to_string()).execute(p).await.map(|r| r.rows_affected()))
             .map_err(backend)?;
-        Ok(())
+        announce(&self.db, Forget::Session(session_id.to_string()))
+            .await
+            .map_err(backend)
     }
 }
 

@@ -328,7 +328,7 @@ async fn columns(db: &Db) -> BTreeSet<(String, String)> {
         .fetch_all(p)
         .await
         .unwrap(),
-        Db::Postgres(p, _) => sqlx::query_as(
+        Db::Postgres(p, ..) => sqlx::query_as(
             "SELECT table_name::text, column_name::text FROM information_schema.columns \
              WHERE table_schema = 'public' AND table_name <> '_sqlx_migrations'",
         )

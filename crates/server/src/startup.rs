@@ -236,6 +236,7 @@ impl Application {
                     .run(stop_rx.clone()),
             )
         });
+        let forgets = tokio::spawn(zc_db::memo::follow_forgets(db.clone(), stop_rx.clone()));
         let sweep = tokio::spawn(sweep_expired(
             db.clone(),
             self.state.payments.clone(),
@@ -261,6 +262,7 @@ impl Application {
             let _ = w.await;
         }
         let _ = sweep.await;
+        let _ = forgets.await;
         db.close().await;
         result.context("HTTP server failed")
     }

@@ -258,6 +258,7 @@ async fn a_form_sent_after_the_session_expired_is_kept_until_the_person_signs_in
     // The session ends on the server (idle timeout) while the form is open.
     zc_db::with_pool!(&app.db, p => sqlx::query("DELETE FROM session").execute(p).await.map(|_| ()))
         .unwrap();
+    app.db.announce(zc_db::memo::Forget::All).await.unwrap();
     let res = app
         .post_form(
             &format!("/my/applications/{id}/parts/exams"),

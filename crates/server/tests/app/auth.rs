@@ -179,6 +179,8 @@ async fn a_session_older_than_twelve_hours_is_ended_whatever_the_activity() {
     zc_db::with_pool!(&app.db, p => sqlx::query("UPDATE session SET data = $1 WHERE id = $2")
         .bind(value.to_string()).bind(id).execute(p).await.map(|_| ()))
     .unwrap();
+    // Written behind the servers' backs, so they are told, as the platform's own writes do.
+    app.db.announce(zc_db::memo::Forget::All).await.unwrap();
 
     let res = app.get("/office").await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);

@@ -31,7 +31,7 @@ pub(crate) async fn opened_in_one_transaction(app: &TestApp, meeting: i64) {
         "SELECT COUNT(*) FROM sealed_ballot WHERE meeting_id = $1").bind(meeting).fetch_one(p).await)
     .unwrap();
     assert_eq!(left, 0);
-    if let zc_db::Db::Postgres(p, _) = &app.db {
+    if let zc_db::Db::Postgres(p, ..) = &app.db {
         let writers: i64 = sqlx::query_scalar(
             "SELECT COUNT(DISTINCT xmin::text) FROM ballot WHERE meeting_id = $1",
         )

@@ -109,6 +109,16 @@ impl TestApp {
         self._data_dir.path().join("keys")
     }
 
+    /// The server's data folder (keys, uploads), for a second server beside this one.
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._data_dir.path()
+    }
+
+    /// The PostgreSQL database this app runs on, if it runs on one.
+    pub fn postgres_database(&self) -> Option<String> {
+        self._pg.as_ref().map(|t| t.url.clone())
+    }
+
     /// This client as a [`crate::dossier::Site`].
     pub fn site(&self) -> crate::dossier::Site<'_> {
         crate::dossier::Site {

@@ -51,5 +51,6 @@ mod security;
 mod simultaneous;
 mod stage_windows;
 mod startup;
+mod two_servers;
 mod unit_review;
 mod units;

@@ -328,7 +328,7 @@ async fn hold_every_connection(app: &TestApp, n: usize) -> Vec<Box<dyn std::any:
     for _ in 0..n {
         match &app.db {
             zc_db::Db::Sqlite(p, ..) => held.push(Box::new(p.acquire().await.unwrap())),
-            zc_db::Db::Postgres(p, _) => held.push(Box::new(p.acquire().await.unwrap())),
+            zc_db::Db::Postgres(p, ..) => held.push(Box::new(p.acquire().await.unwrap())),
         }
     }
     held
@@ -440,6 +440,7 @@ async fn signed_in_pages_move_the_idle_deadline_at_most_once_a_minute() {
     zc_db::with_pool!(&app.db, p => sqlx::query("UPDATE session SET data = $1, expiry_date = $2 WHERE expiry_date = $3")
         .bind(old.to_string()).bind(soon).bind(deadline).execute(p).await.map(|_| ()))
     .unwrap();
+    app.db.announce(zc_db::memo::Forget::All).await.unwrap();
     assert_eq!(
         app.get("/my").await.status(),
         StatusCode::OK,

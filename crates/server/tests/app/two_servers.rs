@@ -1,0 +1,189 @@
+//! Two servers on one PostgreSQL, as a province runs them behind a proxy. Each serves
+//! sessions and unread counts from its own memory; a change made through one server (or
+//! by any other writer) must be seen through the other at once, not when a cache expires.
+
+use std::time::{Duration, Instant};
+
+use reqwest::{StatusCode, header};
+use zhicheng::{Application, Config};
+
+use crate::helpers::{TestApp, html, location, new_client, spawn_app, texts};
+
+/// A second server on the first one's database, data folder and keys.
+struct Beside {
+    address: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for Beside {
+    fn drop(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+async fn server_beside(app: &TestApp) -> Option<Beside> {
+    let Some(url) = app.postgres_database() else {
+        eprintln!("skipped: servers share one database only on PostgreSQL (set TEST_DATABASE_URL)");
+        return None;
+    };
+    let config = Config {
+        bind: "127.0.0.1:0".into(),
+        data_dir: app.data_dir().to_path_buf(),
+        database_url: url,
+        worker: false,
+        ..Config::default()
+    };
+    let (server, _) = Application::build(&config)
+        .await
+        .expect("second server builds");
+    let address = format!("http://127.0.0.1:{}", server.port());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(server.run_until_stopped(async move {
+        let _ = rx.await;
+    }));
+    Some(Beside {
+        address,
+        stop: Some(tx),
+    })
+}
+
+fn session_cookie(res: &reqwest::Response) -> String {
+    res.headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("zc_session="))
+        .and_then(|c| c.split(';').next())
+        .expect("a session cookie at sign-in")
+        .to_string()
+}
+
+/// A page fetched with exactly this cookie (no cookie jar that sign-out could empty).
+async fn page(base: &str, path: &str, cookie: &str) -> reqwest::Response {
+    new_client()
+        .get(format!("{base}{path}"))
+        .header(header::COOKIE, cookie)
+        .send()
+        .await
+        .expect("GET")
+}
+
+/// Asks `base` until `seen` holds, for at most a second: a notification crosses servers in
+/// milliseconds, while a remembered value would stay a minute.
+async fn within_a_second<F, Fut>(mut seen: F) -> Duration
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let start = Instant::now();
+    while !seen().await {
+        assert!(
+            start.elapsed() < Duration::from_secs(1),
+            "the other server still served what it remembered"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    start.elapsed()
+}
+
+#[tokio::test]
+async fn signing_out_through_one_server_ends_the_session_on_the_other_at_once() {
+    let app = spawn_app().await;
+    let Some(b) = server_beside(&app).await else {
+        return;
+    };
+    let cookie = session_cookie(&app.login_applicant().await);
+    // Both servers now remember the session.
+    for base in [&app.address, &b.address] {
+        for _ in 0..3 {
+            assert_eq!(page(base, "/my", &cookie).await.status(), StatusCode::OK);
+        }
+    }
+
+    let id = cookie.trim_start_matches("zc_session=");
+    assert!(
+        app.db.memo().session(id).is_some(),
+        "server A serves the session from memory"
+    );
+
+    // The person's browser (session and CSRF cookies) signs out through B.
+    let token = app.csrf_token().await;
+    let res = app
+        .client
+        .post(format!("{}/logout", b.address))
+        .form(&[("_csrf", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "signed out through B");
+
+    let took = within_a_second(|| async {
+        let res = page(&app.address, "/my", &cookie).await;
+        res.status() == StatusCode::SEE_OTHER && location(&res).starts_with("/my/login")
+    })
+    .await;
+    eprintln!("server A forgot the session {took:?} after sign-out on B");
+}
+
+#[tokio::test]
+async fn a_message_written_elsewhere_shows_in_the_header_of_both_servers() {
+    let app = spawn_app().await;
+    let Some(b) = server_beside(&app).await else {
+        return;
+    };
+    let cookie = session_cookie(&app.login_applicant().await);
+    let unread = |base: String| {
+        let cookie = cookie.clone();
+        async move {
+            let doc = html(&page(&base, "/my", &cookie).await.text().await.unwrap());
+            texts(&doc, "#messages-link .badge")
+        }
+    };
+    let url = app.postgres_database().expect("on PostgreSQL");
+    let elsewhere = zc_db::Db::connect(&url, &zc_db::DbOptions::default())
+        .await
+        .unwrap();
+    let account: i64 = zc_db::with_pool!(&elsewhere, p => sqlx::query_scalar(
+        "SELECT account_id FROM session WHERE id = $1")
+        .bind(cookie.trim_start_matches("zc_session=")).fetch_one(p).await)
+    .unwrap();
+
+    // Sign-in's own messages and notifications may still be arriving; wait until server A
+    // shows a count it holds in memory.
+    let was = std::sync::atomic::AtomicI64::new(-1);
+    within_a_second(|| async {
+        let shown = unread(app.address.clone()).await;
+        let shown = shown.first().map_or(0, |n| n.parse::<i64>().unwrap());
+        was.store(shown, std::sync::atomic::Ordering::SeqCst);
+        app.db.memo().unread(account) == Some(shown)
+    })
+    .await;
+    let was = was.into_inner();
+
+    // A third writer (another server's job, say) adds a message in its own transaction.
+    let mut tx = elsewhere.begin_write().await.unwrap();
+    zc_db::messages::insert_in(
+        &mut tx,
+        account,
+        "材料已受理",
+        "单位已受理您的申报。",
+        "/my",
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    let expected = vec![(was + 1).to_string()];
+    for base in [app.address.clone(), b.address.clone()] {
+        within_a_second(|| {
+            let expected = expected.clone();
+            let base = base.clone();
+            let unread = &unread;
+            async move { unread(base).await == expected }
+        })
+        .await;
+    }
+    elsewhere.close().await;
+}
