@@ -52,6 +52,15 @@ pub enum Command {
         #[arg(long)]
         one_unit: bool,
     },
+    /// 写入可登录、尚未申报的测试申报人（seed编号@example.test），供负载测试逐人创建、填写和报送；密码从标准输入读取一行
+    SeedApplicants {
+        /// 人数
+        #[arg(long, default_value_t = 10_000)]
+        count: u64,
+        /// 起始编号（与 seed-applications 的编号错开）
+        #[arg(long, default_value_t = 5_000_000)]
+        first: u64,
+    },
 }
 
 /// Admin subcommands.
@@ -129,6 +138,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::SeedApplicants { count, first } => seed_applicants(config, count, first).await,
         Command::Demo => {
             let config = Config {
                 demo: true,
@@ -266,4 +276,27 @@ pub fn print_banner(report: &StartupReport, serving: bool) {
         );
     }
     println!();
+}
+
+/// `seed-applicants`: people for a load test, each signing in with the password given.
+async fn seed_applicants(config: Config, count: u64, first: u64) -> anyhow::Result<()> {
+    eprintln!("请输入测试申报人的登录密码，回车结束：");
+    let mut password = String::new();
+    std::io::stdin().lock().read_line(&mut password)?;
+    let password = password.trim_end_matches(['\r', '\n']).to_string();
+    let config = Config {
+        demo: true,
+        bind: "127.0.0.1:0".into(),
+        ..config
+    };
+    let (app, _) = Application::build(&config).await?;
+    let written =
+        zc_services::bulk_seed::seed_applicants(&app.db(), &app.vault(), first, count, &password)
+            .await
+            .map_err(|e| anyhow::anyhow!("测试账号写入失败：{e:?}"))?;
+    println!(
+        "已写入 {written} 名测试申报人：seed{first}@example.test 至 seed{}@example.test",
+        first + written.saturating_sub(1)
+    );
+    Ok(())
 }

@@ -137,6 +137,46 @@ pub async fn seed_applications(
     Ok(written)
 }
 
+/// Seeds `count` applicants who sign in with `password` (as [`seeded_email`]), each in an
+/// approved unit and without an application, numbered from `first`: the people of a load
+/// test who create, fill and submit a dossier of their own. Returns how many were written.
+pub async fn seed_applicants(
+    db: &Db,
+    vault: &PiiVault,
+    first: u64,
+    count: u64,
+    password: &str,
+) -> ServiceResult<u64> {
+    if let Err(why) = zc_domain::password::check_password(password, &[]) {
+        return Err(ServiceError::refused(
+            "weak_password",
+            format!("测试账号的密码不符合要求：{why}"),
+        ));
+    }
+    let units = approved_units(db).await?;
+    if units.is_empty() {
+        return Err(ServiceError::refused(
+            "nothing_open",
+            "没有审核通过的单位，无法生成测试账号（请先以演示模式启动一次）",
+        ));
+    }
+    let hash = crate::password_hash::hash(password.to_string()).await?;
+    let mut written = 0;
+    while written < count {
+        let mut tx = db.begin_write().await?;
+        let end = (written + 500).min(count);
+        while written < end {
+            let i = first + written;
+            let account_id = insert_applicant(&mut tx, vault, i, &hash).await?;
+            let (unit_id, _) = units[(i as usize) % units.len()];
+            zc_db::applicants::set_unit(&mut tx, account_id, unit_id).await?;
+            written += 1;
+        }
+        tx.commit().await?;
+    }
+    Ok(written)
+}
+
 /// Writes seeded applicant number `i` (account, sealed identifiers) inside `tx`.
 async fn insert_applicant(
     tx: &mut zc_db::Tx,

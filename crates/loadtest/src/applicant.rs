@@ -1,0 +1,247 @@
+//! 申报人 at the deadline: each simulated applicant signs in as a seeded person with no
+//! dossier yet, creates one, fills every section (each save is the form's autosave),
+//! uploads pictures, looks at the home page in between, then presses 同意并报送. One in
+//! ten withdraws afterwards (撤回). Then the browser signs out and the next person sits down.
+//!
+//! Every acknowledged submission (the answer that sends the person to the progress page)
+//! is written to the acknowledgement file, so a run with a crash in the middle can check
+//! afterwards that none was lost.
+
+use goose::prelude::*;
+
+use crate::{
+    browse::{attr_in, csrf_in, open_browser, page, person, send, stuck, upload},
+    plan,
+};
+
+/// The scenario, weighted as applicants are among deadline-day traffic.
+pub fn scenario(weight: usize) -> Result<Scenario, GooseError> {
+    Ok(scenario!("applicants")
+        .set_weight(weight)?
+        .set_wait_time(plan().pause_min, plan().pause_max)?
+        .register_transaction(transaction!(open_browser).set_on_start().set_sequence(1))
+        .register_transaction(transaction!(sign_in).set_on_start().set_sequence(2))
+        .register_transaction(
+            transaction!(dashboard)
+                .set_name("applicant home")
+                .set_weight(4)?,
+        )
+        .register_transaction(transaction!(work).set_name("fill in").set_weight(4)?)
+        .register_transaction(transaction!(submit).set_name("submit").set_weight(1)?))
+}
+
+/// The 基本信息 part and the rows after it, as a careful applicant fills them.
+const PARTS: &[(&str, &[(&str, &str)])] = &[
+    (
+        "basic",
+        &[
+            ("gender", "男"),
+            ("ethnicity", "壮族"),
+            ("native_place", "广西南宁"),
+            ("political", "群众"),
+            ("identity", "企业人员"),
+            ("work_start", "2010-07"),
+            ("specialty", "建筑工程"),
+            ("apply_way", "正常晋升"),
+            ("first_time", "是"),
+            ("archive_place", "南宁市人才服务中心"),
+            ("contact_phone", "13800771234"),
+            ("address", "南宁市青秀区民族大道1号"),
+        ],
+    ),
+    (
+        "education/rows",
+        &[
+            ("graduated", "2010-07"),
+            ("item", "最高学历"),
+            ("level", "本科"),
+            ("school", "广西大学"),
+            ("major", "土木工程"),
+            ("form", "全日制"),
+            ("years", "4"),
+            ("degree", "学士"),
+        ],
+    ),
+    ("exception", &[("exceptional", "否")]),
+    (
+        "exams",
+        &[("language", "不作要求"), ("computer", "不作要求")],
+    ),
+    (
+        "training/rows",
+        &[
+            ("year", "2025"),
+            ("public_required", "30"),
+            ("professional", "40.5"),
+        ],
+    ),
+    (
+        "resume/rows",
+        &[
+            ("from", "2010-07"),
+            ("employer", "广西壮美建设工程有限公司"),
+            ("post", "技术员"),
+        ],
+    ),
+    (
+        "experience/rows",
+        &[
+            ("from", "2015-03"),
+            ("to", "2018-06"),
+            ("employer", "广西壮美建设工程有限公司"),
+            ("content", "南宁某住宅小区主体结构施工技术负责"),
+            ("role", "技术负责人"),
+        ],
+    ),
+    (
+        "achievements/rows",
+        &[
+            ("from", "2016-01"),
+            ("name", "高层住宅铝模施工工法"),
+            ("level", "市厅级"),
+            ("rank", "第一"),
+        ],
+    ),
+];
+
+/// Signs in as the next seeded person who has not applied yet.
+async fn sign_in(user: &mut GooseUser) -> TransactionResult {
+    let number = plan().next_applicant();
+    person(user).number = number;
+    let html = page(user, "/my/login", "sign-in page").await?;
+    person(user).csrf = csrf_in(&html).ok_or_else(|| stuck("no CSRF token"))?;
+    let email = format!("seed{number}@example.test");
+    let password = plan().password.clone();
+    send(
+        user,
+        "/my/login",
+        "sign in",
+        &[("identifier", &email), ("password", &password)],
+        |to| to == "/my",
+    )
+    .await?;
+    dashboard(user).await
+}
+
+/// 首页: the person's home page with their dossier's state and messages.
+async fn dashboard(user: &mut GooseUser) -> TransactionResult {
+    let html = page(user, "/my", "applicant home").await?;
+    if let Some(token) = csrf_in(&html) {
+        person(user).csrf = token;
+    }
+    Ok(())
+}
+
+/// One sitting at the forms: the first creates and fills the whole dossier; later ones
+/// save a section again or add a picture, as people do while they check their work.
+async fn work(user: &mut GooseUser) -> TransactionResult {
+    let Some(id) = person(user).dossier else {
+        return create_and_fill(user).await;
+    };
+    let base = format!("/my/applications/{id}");
+    if person(user).saves.is_multiple_of(2) {
+        send(
+            user,
+            &format!("{base}/parts/exams"),
+            "autosave a section",
+            &[("language", "不作要求"), ("computer", "不作要求")],
+            |to| to.contains("saved="),
+        )
+        .await?;
+    } else {
+        let picture = plan().picture.clone();
+        upload(user, id, "achievement", &picture, |to| {
+            to.contains("saved=")
+        })
+        .await?;
+    }
+    person(user).saves += 1;
+    Ok(())
+}
+
+async fn create_and_fill(user: &mut GooseUser) -> TransactionResult {
+    let html = page(user, "/my/applications", "my applications").await?;
+    let choice = attr_in(&html, "input[name=choice]", "value")
+        .ok_or_else(|| stuck("no committee open for applications"))?;
+    let to = send(
+        user,
+        "/my/applications",
+        "create a dossier",
+        &[("choice", &choice)],
+        |to| to.ends_with("/sections/basic"),
+    )
+    .await?;
+    let id: i64 = to
+        .trim_start_matches("/my/applications/")
+        .split('/')
+        .next()
+        .and_then(|id| id.parse().ok())
+        .ok_or_else(|| stuck("no dossier id"))?;
+    person(user).dossier = Some(id);
+    person(user).saves = 0;
+    let base = format!("/my/applications/{id}");
+    page(user, &format!("{base}/sections/basic"), "a section").await?;
+    for (part, fields) in PARTS {
+        send(
+            user,
+            &format!("{base}/parts/{part}"),
+            "autosave a section",
+            fields,
+            |to| to.contains("saved="),
+        )
+        .await?;
+    }
+    send(
+        user,
+        &format!("{base}/summary"),
+        "save the summary",
+        &[(
+            "summary",
+            "本人从事建筑施工技术工作十五年。\n主持完成多项工程。",
+        )],
+        |to| to.contains("saved="),
+    )
+    .await?;
+    let picture = plan().picture.clone();
+    let crop = upload(user, id, "photo", &picture, |to| to.ends_with("/crop")).await?;
+    send(user, &crop, "confirm the photo", &[], |to| {
+        to.contains("saved=photo")
+    })
+    .await?;
+    for slot in ["diploma", "achievement"] {
+        upload(user, id, slot, &picture, |to| to.contains("saved=")).await?;
+    }
+    Ok(())
+}
+
+/// 同意并报送 once the dossier is filled, then (one in ten) 撤回; then the next person.
+async fn submit(user: &mut GooseUser) -> TransactionResult {
+    let Some(id) = person(user).dossier else {
+        return Ok(());
+    };
+    let base = format!("/my/applications/{id}");
+    let html = page(user, &format!("{base}/submit"), "submit page").await?;
+    let token =
+        attr_in(&html, "input[name=token]", "value").ok_or_else(|| stuck("not ready to submit"))?;
+    let progress = format!("{base}/progress?submitted=1");
+    send(
+        user,
+        &format!("{base}/submit"),
+        "同意并报送",
+        &[("token", &token), ("pledge", "yes")],
+        |to| to == progress,
+    )
+    .await?;
+    plan().acknowledge("submitted", id);
+    page(user, &progress, "progress").await?;
+    if id % 10 == 0 {
+        send(user, &format!("{base}/withdraw"), "撤回", &[], |to| {
+            to == "/my/applications"
+        })
+        .await?;
+        plan().acknowledge("withdrawn", id);
+    }
+    send(user, "/logout", "sign out", &[], |_| true).await?;
+    person(user).dossier = None;
+    sign_in(user).await
+}
