@@ -227,8 +227,13 @@ pub async fn follow_forgets(db: Db, mut stop: tokio::sync::watch::Receiver<bool>
     };
     let memo = db.memo();
     loop {
+        // A connection of its own, outside the pool: the listener holds it for as long as
+        // the server runs, and the pool's size is what requests were promised.
+        let own = sqlx::postgres::PgPoolOptions::new()
+            .max_connections(1)
+            .connect_lazy_with((*pool.connect_options()).clone());
         let connected = async {
-            let mut listener = sqlx::postgres::PgListener::connect_with(pool).await?;
+            let mut listener = sqlx::postgres::PgListener::connect_with(&own).await?;
             listener.listen(CHANNEL).await?;
             Ok::<_, sqlx::Error>(listener)
         };
