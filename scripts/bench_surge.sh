@@ -17,7 +17,7 @@ BACKEND=${3:-sqlite}
 DOSSIERS=${DOSSIERS:-100000}
 RATE=$(python3 -c "print(round(400 * $MULTIPLE))")
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}"
-cargo build --release -p zhicheng --bin zhicheng --example hello_axum -p zc-loadtest
+cargo build --release -p zhicheng -p zc-loadtest --bins --example hello_axum
 BIN="$CARGO_TARGET_DIR/release"
 DIR=$(mktemp -d)
 export ZC_DATA_DIR="$DIR" ZC_LOG_LEVEL=warn ZC_BIND=127.0.0.1:8180 ZC_TRUSTED_PROXIES=127.0.0.1
@@ -49,7 +49,8 @@ sleep 0.5
 HELLO_RPS=$(wrk -t2 -c64 -d5s http://127.0.0.1:8190/ | awk '/Requests\/sec/ {print $2}')
 kill $HELLO
 
-# Five reviewers, one per account (a 动态口令 counts once per step), ten users in fifty.
+# Five reviewers, one per account (a 动态口令 counts once per step): one user in twenty
+# by default (WEIGHTS=applicants:public:reviewers); USERS raises the load that can be offered.
 STAFF="danwei:$(secret danwei):/unit/applications?status=unit_pending"
 STAFF+=",shenhe:$(secret shenhe):/unit/applications?status=unit_pending"
 STAFF+=",zhuguan:$(secret zhuguan):/office/applications?status=department_pending"
@@ -65,8 +66,8 @@ watch_rss() {
 watch_rss &
 WATCH=$!
 ZC_LOAD_PASSWORD="$PASSWORD" ZC_LOAD_FIRST=5000000 ZC_LOAD_STAFF="$STAFF" \
-ZC_LOAD_ACKS="$DIR/acks.txt" ZC_LOAD_PAUSE_MS=${PAUSE_MS:-0-100} \
-  "$BIN/zc-loadtest" --host http://127.0.0.1:8180 --users "${USERS:-50}" --increase-rate 25 \
+ZC_LOAD_ACKS="$DIR/acks.txt" ZC_LOAD_PAUSE_MS=${PAUSE_MS:-0-100} ZC_LOAD_WEIGHTS=${WEIGHTS:-12:7:1} \
+  "$BIN/zc-loadtest" --host http://127.0.0.1:8180 --users "${USERS:-100}" --increase-rate 25 \
   --run-time "${MINUTES}m" --throttle-requests "$RATE" --quiet --no-print-metrics \
   --report-file "$DIR/report.json" --report-file "$DIR/report.md" > "$DIR/goose.log" 2>&1 &
 LOAD=$!
@@ -79,7 +80,10 @@ fi
 wait $LOAD || true
 kill $WATCH 2>/dev/null || true
 
-cat "$DIR/report.md" | sed -n '1,80p'
+if [ ! -s "$DIR/report.md" ]; then echo "the load test wrote no report:"; tail -20 "$DIR/goose.log"; exit 1; fi
+sed -n '/## Request Metrics/,/## Transaction Metrics/p' "$DIR/report.md"
+cp "$DIR/report.md" "${REPORT:-/tmp/zc-surge-report.md}"
+echo "(the whole goose report: ${REPORT:-/tmp/zc-surge-report.md})"
 echo "hello_axum in the same run: $HELLO_RPS req/s"
 echo "server peak RSS: $(( $(cat "$DIR/rss" 2>/dev/null || echo 0) / 1024 )) MiB"
 SUBMITTED=$(awk '$1=="submitted" {print $2}' "$DIR/acks.txt" 2>/dev/null | sort -u)

@@ -11,7 +11,9 @@
 //! - `ZC_LOAD_STAFF`: reviewers as `login:TOTP-secret:queue-tab`, comma-separated, e.g.
 //!   `zhigaiban:SECRET:/office/applications?status=office_pending`;
 //! - `ZC_LOAD_ACKS`: a file that receives one line per acknowledged submission or withdrawal;
-//! - `ZC_LOAD_PAUSE_MS`: the pause between a person's steps, `min-max` (default 500-3000).
+//! - `ZC_LOAD_PAUSE_MS`: the pause between a person's steps, `min-max` (default 500-3000);
+//! - `ZC_LOAD_WEIGHTS`: users given to applicants, the public and reviewers, `a:p:r`
+//!   (default 12:7:1); keep reviewers at most the staff accounts given.
 
 mod applicant;
 mod browse;
@@ -127,6 +129,16 @@ fn pauses(spec: &str) -> anyhow::Result<(Duration, Duration)> {
     ))
 }
 
+fn weights(spec: &str) -> anyhow::Result<[usize; 3]> {
+    let parts: Vec<usize> = spec
+        .split(':')
+        .map(|w| w.trim().parse())
+        .collect::<Result<_, _>>()?;
+    parts
+        .try_into()
+        .map_err(|_| anyhow::anyhow!("ZC_LOAD_WEIGHTS: expected applicants:public:reviewers"))
+}
+
 fn picture() -> anyhow::Result<Vec<u8>> {
     let img = image::RgbImage::from_fn(900, 1200, |x, y| {
         image::Rgb([(x % 251) as u8, (y % 241) as u8, ((x + y) % 256) as u8])
@@ -161,16 +173,21 @@ async fn main() -> anyhow::Result<()> {
         pause_min,
         pause_max,
     };
-    let reviewers = usize::from(!plan.staff.is_empty());
+    let [applicants, public, mut reviewers] =
+        weights(&var("ZC_LOAD_WEIGHTS").unwrap_or("12:7:1".into()))?;
+    if plan.staff.is_empty() {
+        reviewers = 0;
+    }
     if PLAN.set(plan).is_err() {
         anyhow::bail!("the plan was set twice");
     }
-    GooseAttack::initialize()?
-        .register_scenario(applicant::scenario(6)?)
-        .register_scenario(public::scenario(3)?)
-        .register_scenario(reviewer::scenario(reviewers)?)
-        .execute()
-        .await?;
+    let mut attack = GooseAttack::initialize()?
+        .register_scenario(applicant::scenario(applicants)?)
+        .register_scenario(public::scenario(public)?);
+    if reviewers > 0 {
+        attack = attack.register_scenario(reviewer::scenario(reviewers)?);
+    }
+    attack.execute().await?;
     Ok(())
 }
 
@@ -190,5 +207,7 @@ mod tests {
             (Duration::from_millis(100), Duration::from_millis(200))
         );
         assert!(pauses("100").is_err());
+        assert_eq!(weights("12:7:1").unwrap(), [12, 7, 1]);
+        assert!(weights("12:7").is_err());
     }
 }

@@ -124,7 +124,10 @@ async fn decide(user: &mut GooseUser) -> TransactionResult {
     let desk = tab.split('?').next().unwrap_or_default().to_string();
     let html = page(user, &tab, "review queue").await?;
     if desk.starts_with("/unit") {
-        let Some(link) = attr_in(&html, "td a[href*='/applications/']", "href") else {
+        // Any line, not the first: two colleagues at one unit would otherwise take the same
+        // dossier and the second be told it was already handled.
+        let links = attrs_in(&html, "td a[href*='/applications/']", "href");
+        let Some(link) = links.choose(&mut rand::rng()).cloned() else {
             return Ok(());
         };
         page(user, &link, "a dossier").await?;
