@@ -56,11 +56,16 @@ STAFF+=",shenhe:$(secret shenhe):/unit/applications?status=unit_pending"
 STAFF+=",zhuguan:$(secret zhuguan):/office/applications?status=department_pending"
 STAFF+=",zhigaiban:$(secret zhigaiban):/office/applications?status=office_pending"
 STAFF+=",nanning:$(secret nanning):/office/applications?status=office_pending"
-PEAK_RSS=0
+# Resident memory every two seconds, at its highest: all of it, and the part that is the
+# process's own (anonymous) memory rather than the database file mapped in (mmap_size).
 watch_rss() {
+  local all=0 anon=0 a b
   while sleep 2; do
-    local kb; kb=$(awk '/VmRSS/ {print $2}' "/proc/$SERVER/status" 2>/dev/null || echo 0)
-    [ "$kb" -gt "$PEAK_RSS" ] && PEAK_RSS=$kb && echo "$kb" > "$DIR/rss"
+    a=$(awk '/VmRSS/ {print $2}' "/proc/$SERVER/status" 2>/dev/null || echo 0)
+    b=$(awk '/RssAnon/ {print $2}' "/proc/$SERVER/status" 2>/dev/null || echo 0)
+    [ "${a:-0}" -gt "$all" ] && all=$a
+    [ "${b:-0}" -gt "$anon" ] && anon=$b
+    echo "$all $anon" > "$DIR/rss"
   done
 }
 watch_rss &
@@ -85,7 +90,8 @@ sed -n '/## Request Metrics/,/## Transaction Metrics/p' "$DIR/report.md"
 cp "$DIR/report.md" "${REPORT:-/tmp/zc-surge-report.md}"
 echo "(the whole goose report: ${REPORT:-/tmp/zc-surge-report.md})"
 echo "hello_axum in the same run: $HELLO_RPS req/s"
-echo "server peak RSS: $(( $(cat "$DIR/rss" 2>/dev/null || echo 0) / 1024 )) MiB"
+read -r ALL ANON < "$DIR/rss" || true
+echo "server peak RSS: $(( ${ALL:-0} / 1024 )) MiB, of which its own (anonymous) memory: $(( ${ANON:-0} / 1024 )) MiB"
 SUBMITTED=$(awk '$1=="submitted" {print $2}' "$DIR/acks.txt" 2>/dev/null | sort -u)
 WITHDRAWN=$(awk '$1=="withdrawn" {print $2}' "$DIR/acks.txt" 2>/dev/null | sort -u)
 KEPT=$(comm -23 <(echo "$SUBMITTED") <(echo "$WITHDRAWN") | grep -c . || true)

@@ -13,7 +13,7 @@
 //! - `ZC_LOAD_ACKS`: a file that receives one line per acknowledged submission or withdrawal;
 //! - `ZC_LOAD_PAUSE_MS`: the pause between a person's steps, `min-max` (default 500-3000);
 //! - `ZC_LOAD_WEIGHTS`: users given to applicants, the public and reviewers, `a:p:r`
-//!   (default 12:7:1); keep reviewers at most the staff accounts given.
+//!   (default 4:15:1); keep reviewers at most the staff accounts given.
 
 mod applicant;
 mod browse;
@@ -174,16 +174,21 @@ async fn main() -> anyhow::Result<()> {
         pause_max,
     };
     let [applicants, public, mut reviewers] =
-        weights(&var("ZC_LOAD_WEIGHTS").unwrap_or("12:7:1".into()))?;
+        weights(&var("ZC_LOAD_WEIGHTS").unwrap_or("4:15:1".into()))?;
     if plan.staff.is_empty() {
         reviewers = 0;
     }
     if PLAN.set(plan).is_err() {
         anyhow::bail!("the plan was set twice");
     }
-    let mut attack = GooseAttack::initialize()?
-        .register_scenario(applicant::scenario(applicants)?)
-        .register_scenario(public::scenario(public)?);
+    // A weight of 0 leaves that kind of person out (e.g. `64:0:0`, applicants only).
+    let mut attack = GooseAttack::initialize()?;
+    if applicants > 0 {
+        attack = attack.register_scenario(applicant::scenario(applicants)?);
+    }
+    if public > 0 {
+        attack = attack.register_scenario(public::scenario(public)?);
+    }
     if reviewers > 0 {
         attack = attack.register_scenario(reviewer::scenario(reviewers)?);
     }

@@ -143,3 +143,10 @@ impl zc_db::jobs::JobHandler for SmsNoticeJob {
             .map_err(|e| anyhow::anyhow!("{e}"))
     }
 }
+
+/// 全部标为已读: the person has seen every message. The header's count changes on every
+/// server at once (the write announces itself).
+pub async fn mark_all_read(db: &Db, account_id: i64) -> ServiceResult<()> {
+    zc_db::messages::mark_all_read(db, account_id).await?;
+    Ok(())
+}

@@ -48,10 +48,17 @@ async fn each_status_change_reaches_the_applicant_and_the_next_desk() {
     assert_eq!(titles[0], format!("申报 #{id} 退回：退回（待修改）"));
     assert!(texts(&doc, ".message-list p")[0].contains("请补充学位证书编号"));
     let (_, doc) = app.get_html("/my").await;
-    assert!(
-        texts(&doc, "#messages-link .badge").is_empty(),
-        "read once seen"
+    assert_eq!(
+        texts(&doc, "#messages-link .badge"),
+        ["2"],
+        "reading the list changes nothing"
     );
+    let res = app.post_form("/messages/read", &[]).await;
+    assert_eq!(crate::helpers::location(&res), "/messages");
+    let (_, doc) = app.get_html("/messages").await;
+    assert!(texts(&doc, "#messages-link .badge").is_empty(), "all read");
+    assert!(texts(&doc, "#mark-read").is_empty(), "nothing left to mark");
+    assert!(texts(&doc, ".message-list .tag").is_empty());
 
     let mut sent = None;
     for _ in 0..40 {

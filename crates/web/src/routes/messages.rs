@@ -1,5 +1,5 @@
-//! `/messages` — 消息中心 for everyone signed in: newest first, paged; opening the page
-//! marks them read.
+//! `/messages` — 消息中心 for everyone signed in: newest first, paged. Reading the page
+//! changes nothing (a GET never writes); 全部标为已读 is a form of its own.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -7,7 +7,7 @@ use axum::{
     Router,
     extract::{Query, State},
     response::{IntoResponse, Redirect, Response},
-    routing::get,
+    routing::{get, post},
 };
 use serde::Deserialize;
 
@@ -21,7 +21,9 @@ use crate::{
 
 /// The message centre's route.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/messages", get(page))
+    Router::new()
+        .route("/messages", get(page))
+        .route("/messages/read", post(mark_all_read))
 }
 
 /// A message as listed.
@@ -40,6 +42,8 @@ struct MessagesPage {
     nav: Nav,
     items: Vec<Item>,
     pager: Pager,
+    /// Whether 全部标为已读 is offered.
+    any_unread: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -74,16 +78,23 @@ async fn page(
         at: format_time(m.created_at),
     })
     .collect();
-    // Shown is read; the list above still marks what was new on this visit.
-    zc_db::messages::mark_all_read(&state.db, user.id).await?;
     let nav = portal_nav(user.role.portal(), "/messages");
-    let mut ctx = ctx;
-    ctx.unread = 0;
+    let any_unread = ctx.unread > 0;
     Ok(MessagesPage {
         ctx,
         nav,
         items,
         pager,
+        any_unread,
     }
     .into_response())
+}
+
+/// 全部标为已读, then back to the list.
+async fn mark_all_read(State(state): State<AppState>, ctx: PageContext) -> AppResult<Response> {
+    let Some(user) = ctx.user else {
+        return Ok(Redirect::to("/login?next=%2Fmessages").into_response());
+    };
+    zc_services::messages::mark_all_read(&state.db, user.id).await?;
+    Ok(Redirect::to("/messages").into_response())
 }
