@@ -12,6 +12,7 @@
 //!   `zhigaiban:SECRET:/office/applications?status=office_pending`;
 //! - `ZC_LOAD_ACKS`: a file that receives one line per acknowledged submission or withdrawal;
 //! - `ZC_LOAD_PAUSE_MS`: the pause between a person's steps, `min-max` (default 500-3000);
+//! - `ZC_LOAD_STRAIGHT=1`: applicants only create, fill, upload and submit, back to back;
 //! - `ZC_LOAD_WEIGHTS`: users given to applicants, the public and reviewers, `a:p:r`
 //!   (default 4:15:1); keep reviewers at most the staff accounts given.
 
@@ -184,7 +185,8 @@ async fn main() -> anyhow::Result<()> {
     // A weight of 0 leaves that kind of person out (e.g. `64:0:0`, applicants only).
     let mut attack = GooseAttack::initialize()?;
     if applicants > 0 {
-        attack = attack.register_scenario(applicant::scenario(applicants)?);
+        let straight = var("ZC_LOAD_STRAIGHT").is_some_and(|v| v == "1");
+        attack = attack.register_scenario(applicant::scenario(applicants, straight)?);
     }
     if public > 0 {
         attack = attack.register_scenario(public::scenario(public)?);
