@@ -6,14 +6,14 @@
 //! the report. Settings come from the environment; goose's own options (`--host`,
 //! `--users`, `--run-time`, `--throttle-requests`, `--report-file` …) from the command line.
 //!
-//! - `ZC_LOAD_PASSWORD`: the password of the seeded applicants and the demo staff;
-//! - `ZC_LOAD_FIRST`: the number of the first seeded applicant (`seed-applicants --first`);
-//! - `ZC_LOAD_STAFF`: reviewers as `login:TOTP-secret:queue-tab`, comma-separated, e.g.
+//! - `LOADTEST_PASSWORD`: the password of the seeded applicants and the demo staff;
+//! - `LOADTEST_FIRST`: the number of the first seeded applicant (`seed-applicants --first`);
+//! - `LOADTEST_STAFF`: reviewers as `login:TOTP-secret:queue-tab`, comma-separated, e.g.
 //!   `zhigaiban:SECRET:/office/applications?status=office_pending`;
-//! - `ZC_LOAD_ACKS`: a file that receives one line per acknowledged submission or withdrawal;
-//! - `ZC_LOAD_PAUSE_MS`: the pause between a person's steps, `min-max` (default 500-3000);
-//! - `ZC_LOAD_STRAIGHT=1`: applicants only create, fill, upload and submit, back to back;
-//! - `ZC_LOAD_WEIGHTS`: users given to applicants, the public and reviewers, `a:p:r`
+//! - `LOADTEST_ACKS`: a file that receives one line per acknowledged submission or withdrawal;
+//! - `LOADTEST_PAUSE_MS`: the pause between a person's steps, `min-max` (default 500-3000);
+//! - `LOADTEST_STRAIGHT=1`: applicants only create, fill, upload and submit, back to back;
+//! - `LOADTEST_WEIGHTS`: users given to applicants, the public and reviewers, `a:p:r`
 //!   (default 4:15:1); keep reviewers at most the staff accounts given.
 
 mod applicant;
@@ -114,7 +114,7 @@ fn staff_from(list: &str) -> anyhow::Result<Vec<Staff>> {
                     secret: secret.into(),
                     desk: desk.into(),
                 }),
-                _ => anyhow::bail!("ZC_LOAD_STAFF: expected login:secret:desk, got {s}"),
+                _ => anyhow::bail!("LOADTEST_STAFF: expected login:secret:desk, got {s}"),
             }
         })
         .collect()
@@ -123,7 +123,7 @@ fn staff_from(list: &str) -> anyhow::Result<Vec<Staff>> {
 fn pauses(spec: &str) -> anyhow::Result<(Duration, Duration)> {
     let (a, b) = spec
         .split_once('-')
-        .ok_or_else(|| anyhow::anyhow!("ZC_LOAD_PAUSE_MS: expected min-max"))?;
+        .ok_or_else(|| anyhow::anyhow!("LOADTEST_PAUSE_MS: expected min-max"))?;
     Ok((
         Duration::from_millis(a.trim().parse()?),
         Duration::from_millis(b.trim().parse()?),
@@ -137,7 +137,7 @@ fn weights(spec: &str) -> anyhow::Result<[usize; 3]> {
         .collect::<Result<_, _>>()?;
     parts
         .try_into()
-        .map_err(|_| anyhow::anyhow!("ZC_LOAD_WEIGHTS: expected applicants:public:reviewers"))
+        .map_err(|_| anyhow::anyhow!("LOADTEST_WEIGHTS: expected applicants:public:reviewers"))
 }
 
 fn picture() -> anyhow::Result<Vec<u8>> {
@@ -154,8 +154,8 @@ fn picture() -> anyhow::Result<Vec<u8>> {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let (pause_min, pause_max) = pauses(&var("ZC_LOAD_PAUSE_MS").unwrap_or("500-3000".into()))?;
-    let acks = match var("ZC_LOAD_ACKS") {
+    let (pause_min, pause_max) = pauses(&var("LOADTEST_PAUSE_MS").unwrap_or("500-3000".into()))?;
+    let acks = match var("LOADTEST_ACKS") {
         Some(path) => Some(Mutex::new(
             std::fs::OpenOptions::new()
                 .create(true)
@@ -165,17 +165,18 @@ async fn main() -> anyhow::Result<()> {
         None => None,
     };
     let plan = Plan {
-        password: var("ZC_LOAD_PASSWORD").ok_or_else(|| anyhow::anyhow!("set ZC_LOAD_PASSWORD"))?,
+        password: var("LOADTEST_PASSWORD")
+            .ok_or_else(|| anyhow::anyhow!("set LOADTEST_PASSWORD"))?,
         next_staff: AtomicU64::new(0),
-        next_applicant: AtomicU64::new(var("ZC_LOAD_FIRST").map_or(Ok(5_000_000), |v| v.parse())?),
-        staff: staff_from(&var("ZC_LOAD_STAFF").unwrap_or_default())?,
+        next_applicant: AtomicU64::new(var("LOADTEST_FIRST").map_or(Ok(5_000_000), |v| v.parse())?),
+        staff: staff_from(&var("LOADTEST_STAFF").unwrap_or_default())?,
         picture: picture()?,
         acks,
         pause_min,
         pause_max,
     };
     let [applicants, public, mut reviewers] =
-        weights(&var("ZC_LOAD_WEIGHTS").unwrap_or("4:15:1".into()))?;
+        weights(&var("LOADTEST_WEIGHTS").unwrap_or("4:15:1".into()))?;
     if plan.staff.is_empty() {
         reviewers = 0;
     }
@@ -185,7 +186,7 @@ async fn main() -> anyhow::Result<()> {
     // A weight of 0 leaves that kind of person out (e.g. `64:0:0`, applicants only).
     let mut attack = GooseAttack::initialize()?;
     if applicants > 0 {
-        let straight = var("ZC_LOAD_STRAIGHT").is_some_and(|v| v == "1");
+        let straight = var("LOADTEST_STRAIGHT").is_some_and(|v| v == "1");
         attack = attack.register_scenario(applicant::scenario(applicants, straight)?);
     }
     if public > 0 {

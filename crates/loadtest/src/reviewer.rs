@@ -37,8 +37,13 @@ fn staff(user: &mut GooseUser) -> Option<crate::Staff> {
 /// Takes the next staff account in turn: one reviewer per account as long as there are
 /// enough (a 动态口令 counts once per step and account).
 async fn sign_in(user: &mut GooseUser) -> TransactionResult {
-    person(user).number = plan().next_staff();
-    let who = staff(user).ok_or_else(|| stuck("no staff accounts given (ZC_LOAD_STAFF)"))?;
+    let turn = plan().next_staff();
+    person(user).number = turn;
+    let who = staff(user).ok_or_else(|| stuck("no staff accounts given (LOADTEST_STAFF)"))?;
+    // Colleagues sharing an account sign in a code step apart: a code counts once per step,
+    // and wrong codes count towards locking the account.
+    let round = turn / plan().staff.len() as u64;
+    tokio::time::sleep(Duration::from_secs(31 * round)).await;
     let html = page(user, "/login", "sign-in page").await?;
     person(user).csrf = csrf_in(&html).ok_or_else(|| stuck("no CSRF token"))?;
     let password = plan().password.clone();
