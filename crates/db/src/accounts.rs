@@ -52,7 +52,7 @@ pub async fn insert(tx: &mut Tx, a: &NewAccount<'_>) -> DbResult<i64> {
                VALUES ($1, $2, $3, $4, $5, $6, FALSE, $7, $8, $7) \
                RETURNING id";
     let id = with_tx!(tx, c => sqlx::query_scalar(sql).bind(a.login_name).bind(a.display_name)
-        .bind(a.password_hash).bind(a.role).bind(a.org_kind).bind(a.org_id).bind(Utc::now())
+        .bind(a.password_hash).bind(a.role).bind(a.org_kind).bind(a.org_id).bind(tx.clock.now())
         .bind(a.duty).fetch_one(&mut **c).await)?;
     Ok(id)
 }
@@ -95,7 +95,7 @@ pub async fn count(db: &Db) -> DbResult<i64> {
 /// Records a failed login for `login_key` (the normalised login name).
 pub async fn record_failure(db: &Db, login_key: &str, ip: Option<&str>) -> DbResult<()> {
     let sql = "INSERT INTO login_failure (login_key, ip, at) VALUES ($1, $2, $3)";
-    with_pool!(db, p => sqlx::query(sql).bind(login_key).bind(ip).bind(Utc::now())
+    with_pool!(db, p => sqlx::query(sql).bind(login_key).bind(ip).bind(db.now())
         .execute(p).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
@@ -135,7 +135,7 @@ pub async fn clear_failures(db: &Db, login_key: &str) -> DbResult<()> {
 pub async fn set_password_hash(tx: &mut Tx, account_id: i64, hash: &str) -> DbResult<()> {
     let sql = "UPDATE account SET password_hash = $2, password_changed_at = $3, \
                initial_password = FALSE WHERE id = $1";
-    with_tx!(tx, c => sqlx::query(sql).bind(account_id).bind(hash).bind(Utc::now()).execute(&mut **c).await
+    with_tx!(tx, c => sqlx::query(sql).bind(account_id).bind(hash).bind(tx.clock.now()).execute(&mut **c).await
         .map(|r| r.rows_affected()))?;
     Ok(())
 }

@@ -56,7 +56,7 @@ pub async fn insert(tx: &mut Tx, a: &NewApplicant<'_>) -> DbResult<()> {
         .bind(a.id_number_sealed).bind(a.id_number_index).bind(a.id_number_masked)
         .bind(a.phone_sealed).bind(a.phone_index).bind(a.phone_masked).bind(a.email)
         .bind(a.email_key).bind(a.security_question).bind(a.security_answer_hash)
-        .bind(Utc::now()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        .bind(tx.clock.now()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 

@@ -101,7 +101,7 @@ pub async fn insert(tx: &mut Tx, f: &NewFile<'_>) -> DbResult<i64> {
     Ok(
         with_tx!(tx, c => sqlx::query_scalar(sql).bind(f.application_id).bind(f.slot)
         .bind(f.file_key).bind(f.width).bind(f.height).bind(f.bytes).bind(f.confirmed)
-        .bind(Utc::now()).fetch_one(&mut **c).await)?,
+        .bind(tx.clock.now()).fetch_one(&mut **c).await)?,
     )
 }
 

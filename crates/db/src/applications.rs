@@ -75,7 +75,7 @@ pub async fn insert(tx: &mut Tx, a: &NewApplication<'_>) -> DbResult<i64> {
     Ok(
         with_tx!(tx, c => sqlx::query_scalar(sql).bind(a.kind).bind(a.applicant_id).bind(a.unit_id)
         .bind(a.year).bind(a.series_id).bind(a.level_rank).bind(a.title_name).bind(a.committee_id)
-        .bind(a.office_id).bind(Utc::now()).fetch_one(&mut **c).await)?,
+        .bind(a.office_id).bind(tx.clock.now()).fetch_one(&mut **c).await)?,
     )
 }
 
@@ -83,7 +83,7 @@ pub async fn insert(tx: &mut Tx, a: &NewApplication<'_>) -> DbResult<i64> {
 /// longer `from` (someone else acted first).
 pub async fn set_status(tx: &mut Tx, id: i64, from: &str, to: &str) -> DbResult<bool> {
     let sql = "UPDATE application SET status = $3, updated_at = $4 WHERE id = $1 AND status = $2";
-    let n = with_tx!(tx, c => sqlx::query(sql).bind(id).bind(from).bind(to).bind(Utc::now())
+    let n = with_tx!(tx, c => sqlx::query(sql).bind(id).bind(from).bind(to).bind(tx.clock.now())
         .execute(&mut **c).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
@@ -93,7 +93,7 @@ pub async fn set_status(tx: &mut Tx, id: i64, from: &str, to: &str) -> DbResult<
 pub async fn record_submission(tx: &mut Tx, id: i64, token: &str, snapshot: &str) -> DbResult<()> {
     let sql =
         "UPDATE application SET submit_token = $2, snapshot = $3, submitted_at = $4 WHERE id = $1";
-    with_tx!(tx, c => sqlx::query(sql).bind(id).bind(token).bind(snapshot).bind(Utc::now())
+    with_tx!(tx, c => sqlx::query(sql).bind(id).bind(token).bind(snapshot).bind(tx.clock.now())
         .execute(&mut **c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
@@ -134,7 +134,7 @@ pub async fn put_part(tx: &mut Tx, id: i64, part: &str, data: &str) -> DbResult<
     let sql = "INSERT INTO application_part (application_id, part, data, updated_at) \
                VALUES ($1, $2, $3, $4) ON CONFLICT (application_id, part) \
                DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at";
-    with_tx!(tx, c => sqlx::query(sql).bind(id).bind(part).bind(data).bind(Utc::now())
+    with_tx!(tx, c => sqlx::query(sql).bind(id).bind(part).bind(data).bind(tx.clock.now())
         .execute(&mut **c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
@@ -162,7 +162,7 @@ pub struct NewEvent<'a> {
 pub async fn insert_event(tx: &mut Tx, e: &NewEvent<'_>) -> DbResult<()> {
     let sql = "INSERT INTO application_event (application_id, at, step, action, opinion, actor_id, \
                org_name, from_status, to_status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
-    with_tx!(tx, c => sqlx::query(sql).bind(e.application_id).bind(Utc::now()).bind(e.step)
+    with_tx!(tx, c => sqlx::query(sql).bind(e.application_id).bind(tx.clock.now()).bind(e.step)
         .bind(e.action).bind(e.opinion).bind(e.actor_id).bind(e.org_name).bind(e.from_status)
         .bind(e.to_status).execute(&mut **c).await.map(|r| r.rows_affected()))?;
     Ok(())
@@ -229,7 +229,7 @@ pub async fn upsert_plan(
                ON CONFLICT (committee_id, year) \
                DO UPDATE SET apply_from = excluded.apply_from, apply_until = excluded.apply_until";
     with_pool!(db, p => sqlx::query(sql).bind(committee_id).bind(year).bind(from).bind(until)
-        .bind(Utc::now()).execute(p).await.map(|r| r.rows_affected()))?;
+        .bind(db.now()).execute(p).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -247,7 +247,7 @@ pub async fn set_choice(
     let sql = "UPDATE application SET series_id = $2, level_rank = $3, title_name = $4, \
                committee_id = $5, office_id = $6, updated_at = $7 WHERE id = $1 AND status = 'draft'";
     let n = with_tx!(tx, c => sqlx::query(sql).bind(id).bind(series_id).bind(level_rank)
-        .bind(title_name).bind(committee_id).bind(office_id).bind(Utc::now())
+        .bind(title_name).bind(committee_id).bind(office_id).bind(tx.clock.now())
         .execute(&mut **c).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }

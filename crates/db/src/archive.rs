@@ -1,7 +1,5 @@
 //! 个人资料 rows: one JSON document per part, like an application's parts.
 
-use chrono::Utc;
-
 use crate::{DbResult, Tx, with_tx};
 
 /// Every part of an applicant's archive.
@@ -18,7 +16,7 @@ pub async fn put_part(tx: &mut Tx, account_id: i64, part: &str, data: &str) -> D
     let sql = "INSERT INTO archive_part (account_id, part, data, updated_at) VALUES ($1, $2, $3, $4) \
                ON CONFLICT (account_id, part) DO UPDATE SET data = excluded.data, \
                updated_at = excluded.updated_at";
-    with_tx!(tx, c => sqlx::query(sql).bind(account_id).bind(part).bind(data).bind(Utc::now())
+    with_tx!(tx, c => sqlx::query(sql).bind(account_id).bind(part).bind(data).bind(tx.clock.now())
         .execute(&mut **c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }

@@ -125,7 +125,7 @@ pub async fn record_in(tx: &mut Tx, e: &AuditEvent<'_>) -> DbResult<()> {
                 .await?
         }
     };
-    let at = Utc::now().trunc_subsecs(6);
+    let at = tx.clock.now().trunc_subsecs(6);
     let hash = chain_mac(&tx.audit_key, &prev, at, &AuditFields::from(e));
     with_tx!(tx, c => sqlx::query(INSERT).bind(at).bind(e.actor_id).bind(e.actor_role)
         .bind(e.action).bind(e.object).bind(e.result).bind(e.detail).bind(e.ip).bind(&prev)

@@ -22,7 +22,7 @@ pub async fn insert(
 pub async fn png(db: &Db, id: &str) -> DbResult<Option<Vec<u8>>> {
     let sql = "SELECT png FROM captcha WHERE id = $1 AND expires_at > $2";
     Ok(
-        with_pool!(db, p => sqlx::query_scalar(sql).bind(id).bind(Utc::now()).fetch_optional(p).await)?,
+        with_pool!(db, p => sqlx::query_scalar(sql).bind(id).bind(db.now()).fetch_optional(p).await)?,
     )
 }
 
@@ -31,13 +31,13 @@ pub async fn take(db: &Db, id: &str) -> DbResult<Option<String>> {
     let sql = "DELETE FROM captcha WHERE id = $1 RETURNING answer, expires_at";
     let row: Option<(String, DateTime<Utc>)> =
         with_pool!(db, p => sqlx::query_as(sql).bind(id).fetch_optional(p).await)?;
-    Ok(row.filter(|(_, exp)| *exp > Utc::now()).map(|(a, _)| a))
+    Ok(row.filter(|(_, exp)| *exp > db.now()).map(|(a, _)| a))
 }
 
 /// Deletes expired captchas.
 pub async fn sweep(db: &Db) -> DbResult<u64> {
     let sql = "DELETE FROM captcha WHERE expires_at <= $1";
     Ok(
-        with_pool!(db, p => sqlx::query(sql).bind(Utc::now()).execute(p).await.map(|r| r.rows_affected()))?,
+        with_pool!(db, p => sqlx::query(sql).bind(db.now()).execute(p).await.map(|r| r.rows_affected()))?,
     )
 }

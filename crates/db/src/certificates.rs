@@ -54,7 +54,7 @@ pub async fn insert(tx: &mut Tx, c: &NewCertificate<'_>) -> DbResult<i64> {
         .bind(c.seq).bind(c.application_id).bind(c.holder_id).bind(c.holder_name)
         .bind(c.id_number_masked).bind(c.unit_name).bind(c.series_name).bind(c.level_rank)
         .bind(c.title_name).bind(c.committee_name).bind(c.way).bind(c.doc_number)
-        .bind(c.issued_on).bind(c.token).bind(Utc::now()).bind(c.original_ref)
+        .bind(c.issued_on).bind(c.token).bind(tx.clock.now()).bind(c.original_ref)
         .fetch_one(&mut **c2).await)?,
     )
 }
@@ -127,7 +127,7 @@ pub async fn record_view(tx: &mut Tx, id: i64, channel: &str) -> DbResult<()> {
     with_tx!(tx, c => sqlx::query("UPDATE certificate SET view_count = view_count + 1 WHERE id = $1")
         .bind(id).execute(&mut **c).await.map(|r| r.rows_affected()))?;
     with_tx!(tx, c => sqlx::query("INSERT INTO certificate_view (certificate_id, channel, viewed_at) VALUES ($1, $2, $3)")
-        .bind(id).bind(channel).bind(Utc::now()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        .bind(id).bind(channel).bind(tx.clock.now()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 

@@ -8,7 +8,9 @@ use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
 
+use chrono::{DateTime, NaiveDate, Utc};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use zc_domain::Clock;
 
 use crate::{
     DbError, DbResult,
@@ -31,8 +33,16 @@ pub enum Backend {
 pub enum Db {
     /// SQLite has one writer at a time; [`WriteGate`] queues this process's writers fairly
     /// before they take a connection.
-    Sqlite(SqlitePool, WriteGate, AuditKey, Arc<Memo>),
-    Postgres(PgPool, AuditKey, Arc<Memo>),
+    Sqlite(SqlitePool, WriteGate, Arc<Shared>),
+    Postgres(PgPool, Arc<Shared>),
+}
+
+/// What every handle to one database shares besides its pool.
+#[derive(Debug)]
+pub struct Shared {
+    audit_key: AuditKey,
+    memo: Memo,
+    clock: Clock,
 }
 
 /// The key the audit chain is computed with (HMAC-SHA256). It lives outside the database
@@ -82,7 +92,10 @@ pub struct Tx {
     pub inner: TxInner,
     /// The audit chain's key, for events written in this transaction.
     pub(crate) audit_key: AuditKey,
-    memo: Arc<Memo>,
+    /// The handle's shared part, whose memory this transaction's changes are forgotten in.
+    shared: Arc<Shared>,
+    /// The platform's clock, for times this transaction writes.
+    pub(crate) clock: Clock,
     /// What this transaction changed that servers may remember; forgotten here on commit.
     forgets: Vec<Forget>,
     // Dropped after the transaction: the next writer goes once this one is rolled back.
@@ -112,6 +125,8 @@ pub struct DbOptions {
     pub busy_timeout: Duration,
     /// The audit chain's key.
     pub audit_key: AuditKey,
+    /// Where every "now" and "today" comes from (tests set it).
+    pub clock: Clock,
 }
 
 impl Default for DbOptions {
@@ -124,6 +139,7 @@ impl Default for DbOptions {
             acquire_timeout: Duration::from_secs(5),
             busy_timeout: Duration::from_secs(5),
             audit_key: AuditKey::default(),
+            clock: Clock::system(),
         }
     }
 }
@@ -163,12 +179,7 @@ impl Db {
                 wait: opts.acquire_timeout,
             };
             // One process owns a SQLite file's traffic, so its memory needs no listener.
-            Ok(Db::Sqlite(
-                pool,
-                gate,
-                opts.audit_key.clone(),
-                Arc::new(Memo::new(true)),
-            ))
+            Ok(Db::Sqlite(pool, gate, Shared::new(opts, Memo::new(true))))
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let lock_timeout = format!("{}ms", opts.busy_timeout.as_millis());
             let options = PgConnectOptions::from_str(url)
@@ -182,11 +193,7 @@ impl Db {
                 .await
                 .map_err(connect_err)?;
             // Memory is trusted once `memo::follow_forgets` listens for other servers' writes.
-            Ok(Db::Postgres(
-                pool,
-                opts.audit_key.clone(),
-                Arc::new(Memo::new(false)),
-            ))
+            Ok(Db::Postgres(pool, Shared::new(opts, Memo::new(false))))
         } else {
             Err(DbError::UnsupportedUrl(redact_url(url)))
         }
@@ -200,18 +207,35 @@ impl Db {
         }
     }
 
+    fn shared(&self) -> &Arc<Shared> {
+        match self {
+            Db::Sqlite(.., s) | Db::Postgres(.., s) => s,
+        }
+    }
+
     /// The audit chain's key.
     pub fn audit_key(&self) -> &AuditKey {
-        match self {
-            Db::Sqlite(_, _, k, _) | Db::Postgres(_, k, _) => k,
-        }
+        &self.shared().audit_key
     }
 
     /// This server's memory of sessions and unread counts.
     pub fn memo(&self) -> &Memo {
-        match self {
-            Db::Sqlite(.., m) | Db::Postgres(.., m) => m,
-        }
+        &self.shared().memo
+    }
+
+    /// The platform's clock.
+    pub fn clock(&self) -> &Clock {
+        &self.shared().clock
+    }
+
+    /// Now, by the platform's clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.shared().clock.now()
+    }
+
+    /// Today's date in China, by the platform's clock.
+    pub fn today(&self) -> NaiveDate {
+        self.shared().clock.today()
     }
 
     /// Applies the embedded migrations. On PostgreSQL sqlx holds an advisory lock while
@@ -244,24 +268,26 @@ impl Db {
     pub async fn begin_write(&self) -> DbResult<Tx> {
         crate::held_transactions::assert_none_held();
         Ok(match self {
-            Db::Sqlite(p, gate, key, memo) => {
+            Db::Sqlite(p, gate, shared) => {
                 let permit = tokio::time::timeout(gate.wait, gate.permits.clone().acquire_owned())
                     .await
                     .map_err(|_| DbError::Busy("等待写入超时"))?
                     .map_err(|_| DbError::Busy("写入队列已关闭"))?;
                 Tx {
                     inner: TxInner::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
-                    audit_key: key.clone(),
-                    memo: memo.clone(),
+                    audit_key: shared.audit_key.clone(),
+                    clock: shared.clock.clone(),
+                    shared: shared.clone(),
                     forgets: Vec::new(),
                     _gate: Some(permit),
                     _held: HeldTx::enter(),
                 }
             }
-            Db::Postgres(p, key, memo) => Tx {
+            Db::Postgres(p, shared) => Tx {
                 inner: TxInner::Postgres(p.begin().await?),
-                audit_key: key.clone(),
-                memo: memo.clone(),
+                audit_key: shared.audit_key.clone(),
+                clock: shared.clock.clone(),
+                shared: shared.clone(),
                 forgets: Vec::new(),
                 _gate: None,
                 _held: HeldTx::enter(),
@@ -289,7 +315,7 @@ impl Tx {
             TxInner::Postgres(t) => t.commit().await?,
         }
         for what in &self.forgets {
-            self.memo.forget(what);
+            self.shared.memo.forget(what);
         }
         Ok(())
     }
@@ -307,6 +333,26 @@ impl Tx {
         }
         self.forgets.push(what);
         Ok(())
+    }
+
+    /// Now, by the platform's clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Today's date in China, by the platform's clock.
+    pub fn today(&self) -> NaiveDate {
+        self.clock.today()
+    }
+}
+
+impl Shared {
+    fn new(opts: &DbOptions, memo: Memo) -> Arc<Shared> {
+        Arc::new(Shared {
+            audit_key: opts.audit_key.clone(),
+            memo,
+            clock: opts.clock.clone(),
+        })
     }
 }
 

@@ -32,7 +32,7 @@ pub async fn insert(tx: &mut Tx, e: &NewEnrolment<'_>) -> DbResult<i64> {
         with_tx!(tx, c => sqlx::query_scalar(sql).bind(e.account_id).bind(e.series_id)
         .bind(e.specialty).bind(e.title_name).bind(e.title_obtained_on).bind(e.unit_name)
         .bind(e.post).bind(e.research_field).bind(e.phone_sealed).bind(e.phone_masked)
-        .bind(e.recusal_note).bind(e.recusal_indexes).bind(Utc::now()).fetch_one(&mut **c).await)?,
+        .bind(e.recusal_note).bind(e.recusal_indexes).bind(tx.clock.now()).fetch_one(&mut **c).await)?,
     )
 }
 
@@ -91,6 +91,6 @@ pub async fn decide(tx: &mut Tx, id: i64, status: &str, reason: &str, by: i64) -
     let sql = "UPDATE expert_enrolment SET status = $2, reason = $3, decided_by = $4, decided_at = $5 \
                WHERE id = $1 AND status = 'pending'";
     let n = with_tx!(tx, c => sqlx::query(sql).bind(id).bind(status).bind(reason).bind(by)
-        .bind(Utc::now()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        .bind(tx.clock.now()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }

@@ -1,6 +1,6 @@
 //! 评审专家库 rows.
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 
 use crate::{Db, DbResult, Tx, with_pool, with_tx};
 
@@ -25,7 +25,7 @@ pub async fn upsert(tx: &mut Tx, e: &NewExpert<'_>) -> DbResult<()> {
                term_start = excluded.term_start, term_end = excluded.term_end, \
                granted_by = excluded.granted_by";
     with_tx!(tx, c => sqlx::query(sql).bind(e.account_id).bind(e.series_id).bind(e.specialty)
-        .bind(e.title_name).bind(e.term_start).bind(e.term_end).bind(e.granted_by).bind(Utc::now())
+        .bind(e.title_name).bind(e.term_start).bind(e.term_end).bind(e.granted_by).bind(tx.clock.now())
         .execute(&mut **c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }

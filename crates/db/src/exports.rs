@@ -37,7 +37,7 @@ pub async fn insert(
                VALUES ($1, $2, $3, $4, 'pending', $5, $6) RETURNING id";
     Ok(
         with_tx!(tx, c => sqlx::query_scalar(sql).bind(account_id).bind(kind).bind(title)
-        .bind(request).bind(Utc::now()).bind(expires_at).fetch_one(&mut **c).await)?,
+        .bind(request).bind(tx.clock.now()).bind(expires_at).fetch_one(&mut **c).await)?,
     )
 }
 
@@ -59,7 +59,7 @@ pub async fn for_account(db: &Db, account_id: i64, limit: i64) -> DbResult<Vec<E
 pub async fn mark_ready(db: &Db, id: i64, file_key: &str, rows: i64) -> DbResult<()> {
     let sql = "UPDATE export_file SET status = 'ready', file_key = $2, row_count = $3, \
                finished_at = $4 WHERE id = $1";
-    with_pool!(db, p => sqlx::query(sql).bind(id).bind(file_key).bind(rows).bind(Utc::now())
+    with_pool!(db, p => sqlx::query(sql).bind(id).bind(file_key).bind(rows).bind(db.now())
         .execute(p).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
@@ -68,7 +68,7 @@ pub async fn mark_ready(db: &Db, id: i64, file_key: &str, rows: i64) -> DbResult
 pub async fn mark_failed(db: &Db, id: i64, error: &str) -> DbResult<()> {
     let sql =
         "UPDATE export_file SET status = 'failed', error = $2, finished_at = $3 WHERE id = $1";
-    with_pool!(db, p => sqlx::query(sql).bind(id).bind(error).bind(Utc::now()).execute(p).await
+    with_pool!(db, p => sqlx::query(sql).bind(id).bind(error).bind(db.now()).execute(p).await
         .map(|r| r.rows_affected()))?;
     Ok(())
 }

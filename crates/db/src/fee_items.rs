@@ -45,7 +45,7 @@ pub async fn insert(tx: &mut Tx, f: &NewFeeItem<'_>) -> DbResult<i64> {
                VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
     Ok(
         with_tx!(tx, c => sqlx::query_scalar(sql).bind(f.plan_id).bind(f.level_rank).bind(f.name)
-        .bind(f.amount_fen).bind(f.pay_until).bind(Utc::now()).fetch_one(&mut **c).await)?,
+        .bind(f.amount_fen).bind(f.pay_until).bind(tx.clock.now()).fetch_one(&mut **c).await)?,
     )
 }
 
@@ -78,6 +78,6 @@ pub async fn seed_missing(
                AND NOT EXISTS (SELECT 1 FROM fee_item f WHERE f.plan_id = p.id)";
     Ok(
         with_pool!(db, p => sqlx::query(sql).bind(name).bind(amount_fen).bind(pay_until)
-        .bind(Utc::now()).execute(p).await.map(|r| r.rows_affected()))?,
+        .bind(db.now()).execute(p).await.map(|r| r.rows_affected()))?,
     )
 }

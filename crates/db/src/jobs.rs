@@ -35,7 +35,7 @@ pub struct Job {
 
 /// Adds a job to run as soon as a worker is free. Returns its id.
 pub async fn enqueue(db: &Db, kind: &str, payload: Value, max_attempts: i32) -> DbResult<i64> {
-    enqueue_at(db, kind, payload, max_attempts, Utc::now()).await
+    enqueue_at(db, kind, payload, max_attempts, db.now()).await
 }
 
 /// Adds a job inside `tx`, so it exists only if the change that asked for it commits.
@@ -48,7 +48,7 @@ pub async fn enqueue_in(
     let sql = "INSERT INTO job (kind, payload, status, attempts, max_attempts, run_at, created_at) \
                VALUES ($1, $2, $3, 0, $4, $5, $5) RETURNING id";
     let id = crate::with_tx!(tx, c => sqlx::query_scalar(sql).bind(kind).bind(Json(payload))
-        .bind(status::QUEUED).bind(max_attempts.max(1)).bind(Utc::now())
+        .bind(status::QUEUED).bind(max_attempts.max(1)).bind(tx.clock.now())
         .fetch_one(&mut **c).await)?;
     Ok(id)
 }
@@ -64,14 +64,14 @@ pub async fn enqueue_at(
     let sql = "INSERT INTO job (kind, payload, status, attempts, max_attempts, run_at, created_at) \
                VALUES ($1, $2, $3, 0, $4, $5, $6) RETURNING id";
     let id = with_pool!(db, p => sqlx::query_scalar(sql).bind(kind).bind(Json(payload))
-        .bind(status::QUEUED).bind(max_attempts.max(1)).bind(run_at).bind(Utc::now())
+        .bind(status::QUEUED).bind(max_attempts.max(1)).bind(run_at).bind(db.now())
         .fetch_one(p).await)?;
     Ok(id)
 }
 
 /// Takes the oldest runnable job for `worker`, if any.
 pub async fn claim(db: &Db, worker: &str) -> DbResult<Option<Job>> {
-    let now = Utc::now();
+    let now = db.now();
     crate::held_transactions::assert_none_held();
     let job = match db {
         // SQLite serialises writers, so the single UPDATE is already exclusive.
@@ -107,7 +107,7 @@ pub async fn claim(db: &Db, worker: &str) -> DbResult<Option<Job>> {
 pub async fn complete(db: &Db, job: &Job) -> DbResult<()> {
     let sql = "UPDATE job SET status = 'done', finished_at = $2, locked_by = NULL, \
                locked_at = NULL, last_error = NULL WHERE id = $1";
-    with_pool!(db, p => sqlx::query(sql).bind(job.id).bind(Utc::now()).execute(p).await.map(|r| r.rows_affected()))?;
+    with_pool!(db, p => sqlx::query(sql).bind(job.id).bind(db.now()).execute(p).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -120,7 +120,7 @@ pub fn backoff(attempts: i32) -> Duration {
 /// Records a failure: the job is queued again after [`backoff`] or, when its attempts
 /// are used up, parked as `failed` with the error kept for staff.
 pub async fn fail(db: &Db, job: &Job, error: &str) -> DbResult<()> {
-    let now = Utc::now();
+    let now = db.now();
     if job.attempts >= job.max_attempts {
         let sql = "UPDATE job SET status = 'failed', finished_at = $2, last_error = $3, \
                    locked_by = NULL, locked_at = NULL WHERE id = $1";
@@ -139,7 +139,7 @@ pub async fn fail(db: &Db, job: &Job, error: &str) -> DbResult<()> {
 /// Queues again the jobs whose worker has held them longer than `lease` (the worker
 /// died or lost its connection). Returns how many were released.
 pub async fn requeue_stale(db: &Db, lease: Duration) -> DbResult<u64> {
-    let cutoff = Utc::now() - lease;
+    let cutoff = db.now() - lease;
     let sql = "UPDATE job SET status = 'queued', locked_by = NULL, locked_at = NULL \
                WHERE status = 'running' AND locked_at < $1";
     let n = with_pool!(db, p => sqlx::query(sql).bind(cutoff).execute(p).await.map(|r| r.rows_affected()))?;

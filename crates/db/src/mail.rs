@@ -17,7 +17,7 @@ pub async fn insert_outbox(
                VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
     Ok(
         with_pool!(db, p => sqlx::query_scalar(sql).bind(to).bind(subject).bind(body).bind(provider)
-        .bind(status).bind(Utc::now()).fetch_one(p).await)?,
+        .bind(status).bind(db.now()).fetch_one(p).await)?,
     )
 }
 
@@ -48,7 +48,7 @@ pub async fn insert_token(
     let sql = "INSERT INTO email_token (account_id, purpose, token_hash, expires_at, created_at) \
                VALUES ($1, $2, $3, $4, $5)";
     with_pool!(db, p => sqlx::query(sql).bind(account_id).bind(purpose).bind(token_hash).bind(expires_at)
-        .bind(Utc::now()).execute(p).await.map(|r| r.rows_affected()))?;
+        .bind(db.now()).execute(p).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -72,7 +72,7 @@ pub async fn token_account(db: &Db, purpose: &str, token_hash: &str) -> DbResult
     let sql = "SELECT account_id FROM email_token WHERE token_hash = $1 AND purpose = $2 \
                AND used_at IS NULL AND expires_at > $3";
     Ok(
-        with_pool!(db, p => sqlx::query_scalar(sql).bind(token_hash).bind(purpose).bind(Utc::now())
+        with_pool!(db, p => sqlx::query_scalar(sql).bind(token_hash).bind(purpose).bind(db.now())
         .fetch_optional(p).await)?,
     )
 }
@@ -81,7 +81,7 @@ pub async fn token_account(db: &Db, purpose: &str, token_hash: &str) -> DbResult
 pub async fn use_token(db: &Db, purpose: &str, token_hash: &str) -> DbResult<bool> {
     let sql = "UPDATE email_token SET used_at = $3 WHERE token_hash = $1 AND purpose = $2 \
                AND used_at IS NULL AND expires_at > $3";
-    let n = with_pool!(db, p => sqlx::query(sql).bind(token_hash).bind(purpose).bind(Utc::now())
+    let n = with_pool!(db, p => sqlx::query(sql).bind(token_hash).bind(purpose).bind(db.now())
         .execute(p).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
@@ -97,7 +97,7 @@ pub async fn insert_email_change_token(
     let sql = "INSERT INTO email_token (account_id, purpose, token_hash, expires_at, created_at, new_email) \
                VALUES ($1, 'email_change', $2, $3, $4, $5)";
     with_pool!(db, p => sqlx::query(sql).bind(account_id).bind(token_hash).bind(expires_at)
-        .bind(Utc::now()).bind(new_email).execute(p).await.map(|r| r.rows_affected()))?;
+        .bind(db.now()).bind(new_email).execute(p).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -107,7 +107,7 @@ pub async fn email_change_pending(db: &Db, token_hash: &str) -> DbResult<Option<
                AND purpose = 'email_change' AND used_at IS NULL AND expires_at > $2 \
                AND new_email IS NOT NULL";
     Ok(
-        with_pool!(db, p => sqlx::query_as(sql).bind(token_hash).bind(Utc::now())
+        with_pool!(db, p => sqlx::query_as(sql).bind(token_hash).bind(db.now())
         .fetch_optional(p).await)?,
     )
 }
@@ -119,7 +119,7 @@ pub async fn take_email_change(tx: &mut Tx, token_hash: &str) -> DbResult<Option
                AND purpose = 'email_change' AND used_at IS NULL AND expires_at > $2 \
                AND new_email IS NOT NULL RETURNING account_id, new_email";
     Ok(
-        with_tx!(tx, c => sqlx::query_as(sql).bind(token_hash).bind(Utc::now())
+        with_tx!(tx, c => sqlx::query_as(sql).bind(token_hash).bind(tx.clock.now())
         .fetch_optional(&mut **c).await)?,
     )
 }

@@ -57,7 +57,7 @@ pub async fn insert(
                VALUES ($1, $2, $3, 'preparing', $4, $5) RETURNING id";
     Ok(
         with_tx!(tx, c => sqlx::query_scalar(sql).bind(plan_id).bind(name).bind(held_on)
-        .bind(created_by).bind(Utc::now()).fetch_one(&mut **c).await)?,
+        .bind(created_by).bind(tx.clock.now()).fetch_one(&mut **c).await)?,
     )
 }
 
@@ -189,7 +189,7 @@ pub async fn log_draw(tx: &mut Tx, d: &NewDraw<'_>) -> DbResult<i64> {
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
     Ok(
         with_tx!(tx, c => sqlx::query_scalar(sql).bind(d.meeting_id).bind(d.specialty).bind(d.kind)
-        .bind(d.seed).bind(d.inputs).bind(d.result).bind(d.drawn_by).bind(Utc::now())
+        .bind(d.seed).bind(d.inputs).bind(d.result).bind(d.drawn_by).bind(tx.clock.now())
         .fetch_one(&mut **c).await)?,
     )
 }
@@ -253,7 +253,7 @@ pub async fn set_member_status(
     let sql = "UPDATE meeting_expert SET status = $4, answered_at = $5 \
                WHERE meeting_id = $1 AND expert_id = $2 AND status = $3";
     let n = with_tx!(tx, c => sqlx::query(sql).bind(meeting_id).bind(expert_id).bind(from).bind(to)
-        .bind(Utc::now()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        .bind(tx.clock.now()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
 
@@ -289,7 +289,7 @@ pub async fn put_opinion(
                VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (meeting_id, application_id, expert_id) \
                DO UPDATE SET opinion = excluded.opinion, score = excluded.score, updated_at = excluded.updated_at";
     with_tx!(tx, c => sqlx::query(sql).bind(meeting_id).bind(application_id).bind(expert_id)
-        .bind(opinion).bind(score).bind(Utc::now()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        .bind(opinion).bind(score).bind(tx.clock.now()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 

@@ -14,7 +14,7 @@ pub async fn insert_in(
 ) -> DbResult<()> {
     let sql = "INSERT INTO message (account_id, title, body, link, created_at) VALUES ($1, $2, $3, $4, $5)";
     with_tx!(tx, c => sqlx::query(sql).bind(account_id).bind(title).bind(body).bind(link)
-        .bind(Utc::now()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        .bind(tx.clock.now()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
     tx.forget_on_commit(Forget::Unread(account_id)).await
 }
 
@@ -64,7 +64,7 @@ pub async fn unread(db: &Db, account_id: i64) -> DbResult<i64> {
 /// Marks every message of a person read.
 pub async fn mark_all_read(db: &Db, account_id: i64) -> DbResult<()> {
     let sql = "UPDATE message SET read_at = $2 WHERE account_id = $1 AND read_at IS NULL";
-    with_pool!(db, p => sqlx::query(sql).bind(account_id).bind(Utc::now()).execute(p).await
+    with_pool!(db, p => sqlx::query(sql).bind(account_id).bind(db.now()).execute(p).await
         .map(|r| r.rows_affected()))?;
     db.announce(Forget::Unread(account_id)).await
 }

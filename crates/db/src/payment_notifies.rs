@@ -25,7 +25,7 @@ pub async fn append(db: &Db, n: &NewNotify<'_>) -> DbResult<i64> {
     let sql = "INSERT INTO payment_notify (received_at, out_trade_no, notify_id, trade_status, \
                verified, outcome, raw) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
     Ok(
-        with_pool!(db, p => sqlx::query_scalar(sql).bind(Utc::now()).bind(n.out_trade_no)
+        with_pool!(db, p => sqlx::query_scalar(sql).bind(db.now()).bind(n.out_trade_no)
         .bind(n.notify_id).bind(n.trade_status).bind(n.verified).bind(n.outcome).bind(n.raw)
         .fetch_one(p).await)?,
     )
@@ -74,7 +74,7 @@ pub async fn record_difference(
                created_at) VALUES ($1, $2, $3, $4, $5) \
                ON CONFLICT (bill_date, out_trade_no, kind) DO NOTHING";
     let n = with_pool!(db, p => sqlx::query(sql).bind(bill_date).bind(out_trade_no).bind(kind)
-        .bind(detail).bind(Utc::now()).execute(p).await.map(|r| r.rows_affected()))?;
+        .bind(detail).bind(db.now()).execute(p).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
 

@@ -121,7 +121,7 @@ pub async fn set_number(tx: &mut Tx, id: i64, order_no: &str) -> DbResult<()> {
 /// `from` (someone else moved it first).
 pub async fn set_status(tx: &mut Tx, id: i64, from: &str, to: &str) -> DbResult<bool> {
     let sql = "UPDATE payment_order SET status = $3, updated_at = $4 WHERE id = $1 AND status = $2";
-    let n = with_tx!(tx, c => sqlx::query(sql).bind(id).bind(from).bind(to).bind(Utc::now())
+    let n = with_tx!(tx, c => sqlx::query(sql).bind(id).bind(from).bind(to).bind(tx.clock.now())
         .execute(&mut **c).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
@@ -162,7 +162,7 @@ pub async fn mark_paid(
     let sql = "UPDATE payment_order SET status = 'paid', trade_no = $3, channel = $4, \
                paid_at = $5, updated_at = $6 WHERE id = $1 AND status = $2";
     let n = with_tx!(tx, c => sqlx::query(sql).bind(id).bind(from).bind(trade_no).bind(channel)
-        .bind(paid_at).bind(Utc::now()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        .bind(paid_at).bind(tx.clock.now()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
 
@@ -171,7 +171,7 @@ pub async fn set_refund_due(tx: &mut Tx, id: i64, due: bool, trade_no: &str) -> 
     let sql = "UPDATE payment_order SET refund_due = $2, \
                trade_no = CASE WHEN trade_no = '' THEN $3 ELSE trade_no END, updated_at = $4 \
                WHERE id = $1";
-    with_tx!(tx, c => sqlx::query(sql).bind(id).bind(due).bind(trade_no).bind(Utc::now())
+    with_tx!(tx, c => sqlx::query(sql).bind(id).bind(due).bind(trade_no).bind(tx.clock.now())
         .execute(&mut **c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
@@ -180,7 +180,7 @@ pub async fn set_refund_due(tx: &mut Tx, id: i64, due: bool, trade_no: &str) -> 
 pub async fn set_invoice(tx: &mut Tx, id: i64, number: &str, link: &str) -> DbResult<()> {
     let sql = "UPDATE payment_order SET invoice_number = $2, invoice_link = $3, updated_at = $4 \
                WHERE id = $1";
-    with_tx!(tx, c => sqlx::query(sql).bind(id).bind(number).bind(link).bind(Utc::now())
+    with_tx!(tx, c => sqlx::query(sql).bind(id).bind(number).bind(link).bind(tx.clock.now())
         .execute(&mut **c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
@@ -356,7 +356,7 @@ pub async fn insert_refund(
                staff_id, created_at) VALUES ($1, $2, $3, $4, 'requested', $5, $6) RETURNING id";
     Ok(
         with_tx!(tx, c => sqlx::query_scalar(sql).bind(order_id).bind(out_request_no)
-        .bind(amount_fen).bind(reason).bind(staff_id).bind(Utc::now()).fetch_one(&mut **c).await)?,
+        .bind(amount_fen).bind(reason).bind(staff_id).bind(tx.clock.now()).fetch_one(&mut **c).await)?,
     )
 }
 
@@ -365,7 +365,7 @@ pub async fn insert_refund(
 pub async fn settle_refund(tx: &mut Tx, id: i64, status: &str) -> DbResult<bool> {
     let sql = "UPDATE payment_refund SET status = $2, settled_at = $3 \
                WHERE id = $1 AND status = 'requested'";
-    let n = with_tx!(tx, c => sqlx::query(sql).bind(id).bind(status).bind(Utc::now())
+    let n = with_tx!(tx, c => sqlx::query(sql).bind(id).bind(status).bind(tx.clock.now())
         .execute(&mut **c).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
@@ -376,6 +376,6 @@ pub async fn add_refunded(tx: &mut Tx, id: i64, from: &str, to: &str, fen: i64) 
                refund_due = FALSE, updated_at = $5 WHERE id = $1 AND status = $2 \
                AND refunded_fen + $4 <= amount_fen";
     let n = with_tx!(tx, c => sqlx::query(sql).bind(id).bind(from).bind(to).bind(fen)
-        .bind(Utc::now()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        .bind(tx.clock.now()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }

@@ -50,7 +50,7 @@ pub async fn upsert_window(
                VALUES ($1, $2, $3, $4, $5) ON CONFLICT (office_id, year) \
                DO UPDATE SET apply_from = excluded.apply_from, apply_until = excluded.apply_until";
     with_pool!(db, p => sqlx::query(sql).bind(office_id).bind(year).bind(from).bind(until)
-        .bind(Utc::now()).execute(p).await.map(|r| r.rows_affected()))?;
+        .bind(db.now()).execute(p).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 

@@ -1,6 +1,6 @@
 //! 评审结果公示 rows: the public list of passed results and the objections to them.
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 
 use crate::{Db, DbResult, Tx, with_pool, with_tx};
 
@@ -15,7 +15,7 @@ pub async fn insert(
     let sql = "INSERT INTO result_publicity (application_id, starts_on, ends_on, published_by, created_at) \
                VALUES ($1, $2, $3, $4, $5)";
     with_tx!(tx, c => sqlx::query(sql).bind(application_id).bind(starts_on).bind(ends_on)
-        .bind(published_by).bind(Utc::now()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        .bind(published_by).bind(tx.clock.now()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -82,7 +82,7 @@ pub async fn insert_objection(
                VALUES ($1, $2, $3, $4, 'open', $5) RETURNING id";
     Ok(
         with_pool!(db, p => sqlx::query_scalar(sql).bind(application_id).bind(name).bind(phone_sealed)
-        .bind(body).bind(Utc::now()).fetch_one(p).await)?,
+        .bind(body).bind(db.now()).fetch_one(p).await)?,
     )
 }
 
@@ -129,6 +129,6 @@ pub async fn resolve(
     let sql = "UPDATE objection SET status = $2, resolution = $3, resolved_by = $4, resolved_at = $5 \
                WHERE id = $1 AND status = 'open'";
     let n = with_tx!(tx, c => sqlx::query(sql).bind(id).bind(status).bind(resolution).bind(by)
-        .bind(Utc::now()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        .bind(tx.clock.now()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }

@@ -1,7 +1,5 @@
 //! 退回理由模板 rows: an organisation's reusable return reasons.
 
-use chrono::Utc;
-
 use crate::{Db, DbResult, Tx, with_pool, with_tx};
 
 /// A template; `section` is empty when it fits any section.
@@ -31,7 +29,7 @@ pub async fn insert(
                VALUES ($1, $2, $3, $4, $5) RETURNING id";
     Ok(
         with_tx!(tx, c => sqlx::query_scalar(sql).bind(org_kind).bind(org_id).bind(section)
-        .bind(body).bind(Utc::now()).fetch_one(&mut **c).await)?,
+        .bind(body).bind(tx.clock.now()).fetch_one(&mut **c).await)?,
     )
 }
 

@@ -69,6 +69,6 @@ pub async fn upsert(tx: &mut Tx, f: &PlanFields<'_>) -> DbResult<i64> {
     Ok(
         with_tx!(tx, c => sqlx::query_scalar(sql).bind(f.committee_id).bind(f.year)
         .bind(f.apply_from).bind(f.apply_until).bind(f.specialties).bind(f.charges_online)
-        .bind(Utc::now()).bind(f.levels).fetch_one(&mut **c).await)?,
+        .bind(tx.clock.now()).bind(f.levels).fetch_one(&mut **c).await)?,
     )
 }

@@ -113,6 +113,8 @@ impl SessionStore for DbSessionStore {
             return Ok(Some(record));
         }
         let ticket = memo.ticket();
+        // Expiry dates are set by tower-sessions from the system clock, so they are read
+        // against it too, not against the platform's (settable) clock.
         let sql = "SELECT data, expiry_date FROM session WHERE id = $1 AND expiry_date > $2";
         let row: Option<(String, DateTime<Utc>)> = with_pool!(&self.db, p =>
             sqlx::query_as(sql).bind(session_id.to_string()).bind(Utc::now())

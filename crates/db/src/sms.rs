@@ -28,7 +28,7 @@ pub async fn insert_code(
                created_at) VALUES ($1, $2, $3, 0, $4, $5, $6) RETURNING id";
     Ok(
         with_pool!(db, p => sqlx::query_scalar(sql).bind(phone_index).bind(purpose).bind(code_hash)
-        .bind(expires_at).bind(ip).bind(Utc::now()).fetch_one(p).await)?,
+        .bind(expires_at).bind(ip).bind(db.now()).fetch_one(p).await)?,
     )
 }
 
@@ -78,7 +78,7 @@ pub async fn take_attempt(db: &Db, id: i64, max: i32) -> DbResult<Option<i32>> {
 /// Marks a code used; false when it was already used (so a code works exactly once).
 pub async fn consume(db: &Db, id: i64) -> DbResult<bool> {
     let sql = "UPDATE sms_code SET consumed_at = $2 WHERE id = $1 AND consumed_at IS NULL";
-    let n = with_pool!(db, p => sqlx::query(sql).bind(id).bind(Utc::now()).execute(p).await
+    let n = with_pool!(db, p => sqlx::query(sql).bind(id).bind(db.now()).execute(p).await
         .map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
@@ -113,7 +113,7 @@ pub async fn insert_outbox(db: &Db, m: &NewOutbox<'_>) -> DbResult<i64> {
                status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
     Ok(
         with_pool!(db, p => sqlx::query_scalar(sql).bind(m.phone_sealed).bind(m.phone_masked)
-        .bind(m.template).bind(m.body).bind(m.provider).bind(m.status).bind(Utc::now())
+        .bind(m.template).bind(m.body).bind(m.provider).bind(m.status).bind(db.now())
         .fetch_one(p).await)?,
     )
 }

@@ -77,7 +77,7 @@ pub async fn insert_reopening(
     let sql = "INSERT INTO stage_reopening (application_id, stage, reason, until_at, reopened_by, created_at) \
                VALUES ($1, $2, $3, $4, $5, $6)";
     with_tx!(tx, c => sqlx::query(sql).bind(application_id).bind(stage).bind(reason)
-        .bind(until_at).bind(reopened_by).bind(Utc::now()).execute(&mut **c).await
+        .bind(until_at).bind(reopened_by).bind(tx.clock.now()).execute(&mut **c).await
         .map(|r| r.rows_affected()))?;
     Ok(())
 }

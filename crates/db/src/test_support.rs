@@ -25,6 +25,32 @@ pub fn postgres_url() -> Option<String> {
         .filter(|u| !u.trim().is_empty())
 }
 
+/// Says that a test did not run and why, where the person running the tests sees it:
+/// written to the process's stderr itself, past the test harness's capture, which hides
+/// `eprintln!` of passing tests.
+pub fn skip_notice(why: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "\nSKIPPED: {why}");
+}
+
+/// Says that a test did not run because something is missing; under CI (`CI` set), where
+/// everything is installed, that is a failure instead.
+pub fn skip_or_fail_under_ci(why: &str) {
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI must run this test, but: {why}"
+    );
+    skip_notice(why);
+}
+
+/// PostgreSQL for a test that needs it whichever backend the run is on:
+/// `TEST_DATABASE_URL`, or under CI the local server CI starts.
+pub fn postgres_url_or_ci() -> Option<String> {
+    postgres_url().or_else(|| {
+        std::env::var_os("CI").map(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
+    })
+}
+
 /// Which backend this test run uses.
 pub fn backend() -> Backend {
     if postgres_url().is_some() {

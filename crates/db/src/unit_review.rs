@@ -15,7 +15,7 @@ pub async fn insert_reason(
     let sql = "INSERT INTO return_reason (application_id, section, reason, returned_by, returned_at, resolved) \
                VALUES ($1, $2, $3, $4, $5, FALSE)";
     with_tx!(tx, c => sqlx::query(sql).bind(application_id).bind(section).bind(reason)
-        .bind(returned_by).bind(Utc::now()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        .bind(returned_by).bind(tx.clock.now()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -62,7 +62,7 @@ pub async fn put_publicity(
                VALUES ($1, $2, $3, $4, $5) ON CONFLICT (application_id) DO UPDATE SET \
                starts_on = excluded.starts_on, ends_on = excluded.ends_on, recorded_by = excluded.recorded_by";
     with_tx!(tx, c => sqlx::query(sql).bind(application_id).bind(starts_on).bind(ends_on)
-        .bind(recorded_by).bind(Utc::now()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        .bind(recorded_by).bind(tx.clock.now()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 

@@ -27,7 +27,7 @@ pub async fn insert_pending(tx: &mut Tx, u: &NewUnit<'_>) -> DbResult<i64> {
                licence_key, submitted_at) VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8, $9, $10, $11, $12, $6) RETURNING id";
     Ok(
         with_tx!(tx, c => sqlx::query_scalar(sql).bind(u.name).bind(u.credit_code).bind(u.kind)
-        .bind(u.region_code).bind(u.office_id).bind(Utc::now()).bind(u.address).bind(u.contact_name)
+        .bind(u.region_code).bind(u.office_id).bind(tx.clock.now()).bind(u.address).bind(u.contact_name)
         .bind(u.contact_phone_sealed).bind(u.contact_phone_masked).bind(u.credit_code_checked)
         .bind(u.licence_key).fetch_one(&mut **c).await)?,
     )
@@ -106,7 +106,7 @@ pub async fn decide(
     let sql = "UPDATE unit SET status = $2, review_note = $3, reviewed_by = $4, reviewed_at = $5 \
                WHERE id = $1 AND status = 'pending'";
     let n = with_tx!(tx, c => sqlx::query(sql).bind(id).bind(status).bind(note).bind(reviewer)
-        .bind(Utc::now()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        .bind(tx.clock.now()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
 
@@ -163,7 +163,7 @@ pub async fn resubmit(tx: &mut Tx, id: i64, u: &Resubmission<'_>) -> DbResult<bo
     let n = with_tx!(tx, c => sqlx::query(sql).bind(id).bind(u.name).bind(u.credit_code)
         .bind(u.credit_code_checked).bind(u.kind).bind(u.region_code).bind(u.office_id)
         .bind(u.address).bind(u.contact_name).bind(u.contact_phone_sealed)
-        .bind(u.contact_phone_masked).bind(u.licence_key).bind(Utc::now())
+        .bind(u.contact_phone_masked).bind(u.licence_key).bind(tx.clock.now())
         .execute(&mut **c).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }

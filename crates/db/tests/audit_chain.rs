@@ -196,7 +196,7 @@ async fn concurrent_audit_events_keep_one_chain() {
 async fn on_postgresql_the_app_role_can_only_append_to_the_audit_log() {
     let t = TestDb::new().await;
     let Db::Postgres(pool, ..) = &t.db else {
-        eprintln!("skipped on SQLite: roles are a PostgreSQL feature");
+        zc_db::test_support::skip_notice("on SQLite: roles are a PostgreSQL feature");
         return;
     };
     zc_db::audit::record(

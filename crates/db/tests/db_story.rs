@@ -9,7 +9,7 @@ use zc_db::{
     jobs::{self, Job, JobHandler, Worker},
     reference, seed,
     session_store::DbSessionStore,
-    test_support::{TestDb, postgres_url},
+    test_support::TestDb,
     with_pool,
 };
 
@@ -134,21 +134,21 @@ async fn sessions_round_trip_expire_and_end_per_account() {
     assert!(store.load(&record.id).await.unwrap().is_none());
 }
 
-/// Records each run of a job in a table so duplicates would show.
-struct RecordRun;
+/// Records each run of a job, and which server ran it, in a table so duplicates show.
+struct RecordRun(&'static str);
 
 #[async_trait]
 impl JobHandler for RecordRun {
     async fn run(&self, db: &Db, job: &Job) -> anyhow::Result<()> {
         tokio::time::sleep(Duration::from_millis(5)).await;
-        with_pool!(db, p => sqlx::query("INSERT INTO test_job_run (job_id) VALUES ($1)")
-            .bind(job.id).execute(p).await.map(|_| ()))?;
+        with_pool!(db, p => sqlx::query("INSERT INTO test_job_run (job_id, worker) VALUES ($1, $2)")
+            .bind(job.id).bind(self.0).execute(p).await.map(|_| ()))?;
         Ok(())
     }
 }
 
 async fn create_run_table(db: &Db) {
-    with_pool!(db, p => sqlx::query("CREATE TABLE test_job_run (job_id BIGINT NOT NULL)")
+    with_pool!(db, p => sqlx::query("CREATE TABLE test_job_run (job_id BIGINT NOT NULL, worker TEXT NOT NULL)")
         .execute(p).await.map(|_| ()))
     .unwrap();
 }
@@ -173,14 +173,18 @@ async fn two_workers_run_each_job_exactly_once() {
                 .unwrap(),
         );
     }
-    let a = Worker::new(t.db.clone(), "server-a").handle("record", Arc::new(RecordRun));
-    let b = Worker::new(other.clone(), "server-b").handle("record", Arc::new(RecordRun));
+    let a = Worker::new(t.db.clone(), "server-a").handle("record", Arc::new(RecordRun("a")));
+    let b = Worker::new(other.clone(), "server-b").handle("record", Arc::new(RecordRun("b")));
     tokio::join!(drain(a), drain(b));
 
     let runs: Vec<i64> = with_pool!(&t.db, p => sqlx::query_scalar(
         "SELECT job_id FROM test_job_run ORDER BY job_id").fetch_all(p).await)
     .unwrap();
     assert_eq!(runs.len(), 40, "every job ran once, none twice");
+    let workers: Vec<String> = with_pool!(&t.db, p => sqlx::query_scalar(
+        "SELECT DISTINCT worker FROM test_job_run ORDER BY worker").fetch_all(p).await)
+    .unwrap();
+    assert_eq!(workers, ["a", "b"], "both servers took jobs");
     assert_eq!(runs.iter().copied().collect::<BTreeSet<_>>(), ids);
     for id in ids {
         assert_eq!(jobs::status_of(&t.db, id).await.unwrap().unwrap().0, "done");
@@ -209,8 +213,8 @@ async fn a_dead_workers_job_is_taken_over_once() {
         jobs::requeue_stale(&other, lease)
     );
     assert_eq!(a.unwrap() + b.unwrap(), 1, "released once");
-    let b = Worker::new(t.db.clone(), "server-b").handle("record", Arc::new(RecordRun));
-    let c = Worker::new(other.clone(), "server-c").handle("record", Arc::new(RecordRun));
+    let b = Worker::new(t.db.clone(), "server-b").handle("record", Arc::new(RecordRun("b")));
+    let c = Worker::new(other.clone(), "server-c").handle("record", Arc::new(RecordRun("c")));
     tokio::join!(drain(b), drain(c));
     let runs: Vec<i64> = with_pool!(&t.db, p => sqlx::query_scalar(
         "SELECT job_id FROM test_job_run").fetch_all(p).await)
@@ -221,6 +225,36 @@ async fn a_dead_workers_job_is_taken_over_once() {
         ("done".to_string(), 2)
     );
     other.close().await;
+}
+
+#[tokio::test]
+async fn a_slow_workers_late_completion_keeps_the_job_from_running_again() {
+    let t = TestDb::new().await;
+    create_run_table(&t.db).await;
+    let id = jobs::enqueue(&t.db, "record", serde_json::json!({}), 3)
+        .await
+        .unwrap();
+    // Server A takes the job and is slow: its lease runs out and the job is released.
+    let taken = jobs::claim(&t.db, "server-a").await.unwrap().unwrap();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert_eq!(
+        jobs::requeue_stale(&t.db, Duration::from_millis(10))
+            .await
+            .unwrap(),
+        1
+    );
+    // A finishes after all, before anyone else took the job: it is done, and stays done.
+    jobs::complete(&t.db, &taken).await.unwrap();
+    let b = Worker::new(t.db.clone(), "server-b").handle("record", Arc::new(RecordRun("b")));
+    drain(b).await;
+    let runs: i64 = with_pool!(&t.db, p => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM test_job_run").fetch_one(p).await)
+    .unwrap();
+    assert_eq!(runs, 0, "nobody runs a finished job again");
+    assert_eq!(
+        jobs::status_of(&t.db, id).await.unwrap().unwrap(),
+        ("done".to_string(), 1)
+    );
 }
 
 /// Fails until its third attempt.
@@ -319,30 +353,94 @@ async fn concurrent_write_transactions_all_succeed() {
     assert_eq!(n, 64);
 }
 
-async fn columns(db: &Db) -> BTreeSet<(String, String)> {
-    let rows: Vec<(String, String)> = match db {
+/// The kind of value a declared column type holds, in terms both engines share: SQLite
+/// has no boolean, JSON or timestamp storage of its own, so those compare as what it
+/// stores them as.
+fn type_class(declared: &str) -> &'static str {
+    let t = declared.to_ascii_lowercase();
+    if t.contains("int") || t.contains("bool") {
+        "integer"
+    } else if t.contains("real")
+        || t.contains("floa")
+        || t.contains("doub")
+        || t.contains("numeric")
+    {
+        "real"
+    } else if t.contains("blob") || t.contains("bytea") {
+        "bytes"
+    } else if t.contains("timestamp") {
+        "timestamp"
+    } else if t == "date" {
+        "date"
+    } else {
+        "text"
+    }
+}
+
+/// Every column as `(table, column, type class, NOT NULL)`.
+async fn columns(db: &Db) -> BTreeSet<(String, String, &'static str, bool)> {
+    let rows: Vec<(String, String, String, bool)> = match db {
         Db::Sqlite(p, ..) => sqlx::query_as(
-            "SELECT m.name, c.name FROM sqlite_master m JOIN pragma_table_info(m.name) c \
+            "SELECT m.name, c.name, c.type, c.\"notnull\" OR c.pk > 0 FROM sqlite_master m \
+             JOIN pragma_table_info(m.name) c \
              WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '_sqlx_migrations'",
         )
         .fetch_all(p)
         .await
         .unwrap(),
         Db::Postgres(p, ..) => sqlx::query_as(
-            "SELECT table_name::text, column_name::text FROM information_schema.columns \
+            "SELECT table_name::text, column_name::text, data_type::text, is_nullable = 'NO' \
+             FROM information_schema.columns \
              WHERE table_schema = 'public' AND table_name <> '_sqlx_migrations'",
         )
         .fetch_all(p)
         .await
         .unwrap(),
     };
-    rows.into_iter().collect()
+    rows.into_iter()
+        .map(|(t, c, ty, not_null)| (t, c, type_class(&ty), not_null))
+        .collect()
+}
+
+/// Every index but the primary keys, as `(table, columns, UNIQUE)`; names differ between
+/// the engines (a UNIQUE constraint's index is named by each), what it covers must not.
+async fn indexes(db: &Db) -> BTreeSet<(String, String, bool)> {
+    let rows: Vec<(String, Option<String>, bool)> = match db {
+        Db::Sqlite(p, ..) => sqlx::query_as(
+            "SELECT m.name, (SELECT group_concat(ii.name, ',' ORDER BY ii.seqno) \
+                             FROM pragma_index_info(il.name) ii), il.\"unique\" = 1 \
+             FROM sqlite_master m JOIN pragma_index_list(m.name) il \
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' \
+               AND m.name <> '_sqlx_migrations' AND il.origin <> 'pk'",
+        )
+        .fetch_all(p)
+        .await
+        .unwrap(),
+        Db::Postgres(p, ..) => sqlx::query_as(
+            "SELECT t.relname::text, \
+                    (SELECT string_agg(a.attname, ',' ORDER BY k.ord) \
+                     FROM unnest(ix.indkey) WITH ORDINALITY AS k(attnum, ord) \
+                     JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum), \
+                    ix.indisunique \
+             FROM pg_index ix JOIN pg_class t ON t.oid = ix.indrelid \
+             JOIN pg_namespace n ON n.oid = t.relnamespace \
+             WHERE n.nspname = 'public' AND NOT ix.indisprimary AND t.relname <> '_sqlx_migrations'",
+        )
+        .fetch_all(p)
+        .await
+        .unwrap(),
+    };
+    rows.into_iter()
+        .map(|(t, c, u)| (t, c.unwrap_or_default(), u))
+        .collect()
 }
 
 #[tokio::test]
-async fn both_backends_have_the_same_tables_and_columns() {
-    let Some(pg_url) = postgres_url() else {
-        eprintln!("skipped: schema parity needs TEST_DATABASE_URL (PostgreSQL)");
+async fn both_backends_have_the_same_columns_types_nullability_and_indexes() {
+    let Some(pg_url) = zc_db::test_support::postgres_url_or_ci() else {
+        zc_db::test_support::skip_or_fail_under_ci(
+            "schema parity needs PostgreSQL (set TEST_DATABASE_URL)",
+        );
         return;
     };
     let sqlite = TestDb::sqlite().await;
@@ -353,7 +451,20 @@ async fn both_backends_have_the_same_tables_and_columns() {
     let only_pg: Vec<_> = b.difference(&a).collect();
     assert!(
         only_sqlite.is_empty() && only_pg.is_empty(),
-        "only in SQLite: {only_sqlite:?}; only in PostgreSQL: {only_pg:?}"
+        "columns (table, column, type, NOT NULL) only in SQLite: {only_sqlite:?}; \
+         only in PostgreSQL: {only_pg:?}"
+    );
+    let (a, b) = (indexes(&sqlite.db).await, indexes(&pg.db).await);
+    assert!(
+        a.iter().any(|(_, _, unique)| *unique),
+        "unique constraints are compared"
+    );
+    let only_sqlite: Vec<_> = a.difference(&b).collect();
+    let only_pg: Vec<_> = b.difference(&a).collect();
+    assert!(
+        only_sqlite.is_empty() && only_pg.is_empty(),
+        "indexes (table, columns, UNIQUE) only in SQLite: {only_sqlite:?}; \
+         only in PostgreSQL: {only_pg:?}"
     );
 }
 

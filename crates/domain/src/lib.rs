@@ -6,6 +6,7 @@
 
 pub mod application;
 pub mod calendar;
+pub mod clock;
 pub mod committee;
 pub mod credit_code;
 pub mod email;
@@ -20,5 +21,6 @@ pub mod phone;
 pub mod role;
 
 pub use calendar::{CalendarDay, CalendarDayKind, CountFrom, WorkingCalendar};
+pub use clock::Clock;
 pub use level::TitleLevel;
 pub use role::{Portal, Role};

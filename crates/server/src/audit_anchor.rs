@@ -45,7 +45,7 @@ pub async fn write(db: &Db, file: &Path) -> anyhow::Result<Option<Anchor>> {
     }
     let line = format!(
         "{}\t{}\t{}\n",
-        chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        db.now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         head.id,
         head.hash
     );

@@ -102,6 +102,10 @@ pub struct Config {
     pub alipay_root_cert_file: String,
     /// The address Alipay posts notifies to; empty means `public_url`.
     pub alipay_notify_base_url: String,
+    /// Where every "now" and "today" comes from: the system clock, which no file or
+    /// variable can change; tests start a server at a chosen instant.
+    #[serde(skip)]
+    pub clock: zc_domain::Clock,
 }
 
 impl Default for Config {
@@ -149,6 +153,7 @@ impl Default for Config {
             alipay_public_cert_file: String::new(),
             alipay_root_cert_file: String::new(),
             alipay_notify_base_url: String::new(),
+            clock: zc_domain::Clock::system(),
         }
     }
 }

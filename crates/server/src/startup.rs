@@ -69,6 +69,7 @@ pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
         acquire_timeout: wait,
         busy_timeout: wait,
         audit_key: keys.audit_key(),
+        clock: config.clock.clone(),
     };
     let db = Db::connect(&url, &opts).await.map_err(|e| {
         anyhow::anyhow!("{e}。请检查 database_url（ZC_DATABASE_URL）是否正确、数据库是否已启动")
@@ -292,7 +293,7 @@ async fn sweep_expired(
             Ok(n) => tracing::info!(ended = n, "result publicity periods ended"),
             Err(e) => tracing::warn!(error = ?e, "publicity sweep failed"),
         }
-        match zc_services::payments::sweep::run(&db, payments.as_ref(), chrono::Utc::now()).await {
+        match zc_services::payments::sweep::run(&db, payments.as_ref(), db.now()).await {
             Ok(r) if r == Default::default() => {}
             Ok(r) => tracing::info!(?r, "payment orders swept"),
             Err(e) => tracing::warn!(error = ?e, "payment sweep failed"),

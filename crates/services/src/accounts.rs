@@ -1,6 +1,5 @@
 //! 账号 — creating accounts and logging in with a password.
 
-use chrono::Utc;
 use zc_db::{
     Db, accounts, applicants,
     audit::{self, AuditEvent},
@@ -272,7 +271,7 @@ async fn check_with_lock(
 ) -> ServiceResult<accounts::Account> {
     // The try is taken before the password is checked, so parallel guesses share the
     // limit; a locked name costs no hashing at all.
-    let since = Utc::now() - chrono::Duration::minutes(LOCK_MINUTES);
+    let since = db.now() - chrono::Duration::minutes(LOCK_MINUTES);
     let taken = accounts::take_attempt(db, key, ip, since).await?;
     let audit_fail = |detail: &'static str| AuditEvent {
         actor_id: account.as_ref().map(|a| a.id),
@@ -339,7 +338,7 @@ pub async fn check_current_password(
         return Ok(false);
     }
     let key = login_key(&account.login_name);
-    let since = Utc::now() - chrono::Duration::minutes(LOCK_MINUTES);
+    let since = db.now() - chrono::Duration::minutes(LOCK_MINUTES);
     if accounts::take_attempt(db, &key, ip, since).await? > MAX_FAILURES {
         return Err(FieldErrors::one(
             "current_password",

@@ -291,7 +291,7 @@ pub async fn save_single(
     guard(db, owner, part_code).await?;
     let clean = check_for_save(spec, raw)?;
     // Dates that cannot be true are refused beside their fields, with what was typed.
-    let today = zc_domain::calendar::china_date(chrono::Utc::now());
+    let today = db.today();
     let mut errors = FieldErrors::default();
     // Names from the 职称目录 must be in it.
     for f in spec

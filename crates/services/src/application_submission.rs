@@ -25,7 +25,7 @@ pub async fn missing_items(db: &Db, id: i64) -> ServiceResult<Vec<Missing>> {
     let files = zc_db::application_files::for_application(db, id).await?;
     let mut uploads = crate::application_files::slots_missing(&slots, &files);
     let empty = PartData::Empty;
-    let today = zc_domain::calendar::china_date(chrono::Utc::now());
+    let today = db.today();
     // 认定条件 not met yet: said where the dates are entered.
     let shortfall = crate::recognition::shortfall(db, &app, &parts, today, None).await?;
     let mut missing: Vec<Missing> = sections_for(app.kind)

@@ -3,7 +3,7 @@
 //! review statuses, so that queues and exports can be measured at deadline-day size.
 //! Identity numbers and mobiles are sealed and indexed exactly as registration does.
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use zc_db::{
     Db,
     accounts::NewAccount,
@@ -65,8 +65,8 @@ pub async fn seed_applications(
     count: u64,
     shape: SeedShape,
 ) -> ServiceResult<u64> {
-    let year = chrono::Datelike::year(&zc_domain::calendar::china_date(Utc::now()));
-    let choices = zc_db::applications::open_choices(db, year, Utc::now()).await?;
+    let year = chrono::Datelike::year(&db.today());
+    let choices = zc_db::applications::open_choices(db, year, db.now()).await?;
     let mut units = approved_units(db).await?;
     if shape.one_unit {
         units.truncate(1);
@@ -89,7 +89,7 @@ pub async fn seed_applications(
     }
     // One hash for every seeded account: they are for measuring, not for signing in.
     let hash = crate::password_hash::hash(format!("seed-{}", rand::random::<u64>())).await?;
-    let now = Utc::now();
+    let now = db.now();
     let mut written = 0;
     let mut i = first;
     while written < count {
@@ -257,7 +257,7 @@ pub async fn seed_ready_drafts(
         .ok_or(ServiceError::NotFound)?
         .unit_id;
     let hash = crate::password_hash::hash(password.to_string()).await?;
-    let now = Utc::now();
+    let now = db.now();
     let mut out = Vec::with_capacity(count as usize);
     let mut tx = db.begin_write().await?;
     for i in first..first + count {

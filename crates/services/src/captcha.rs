@@ -2,7 +2,7 @@
 //! when configured). It is friction on top of the lockout, not authentication, and the
 //! SMS login is always offered beside it for people who cannot read it.
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use zc_db::{Db, accounts};
 
 use crate::ServiceResult;
@@ -29,7 +29,7 @@ pub async fn new_captcha(db: &Db) -> ServiceResult<String> {
     .map_err(anyhow::Error::from)?;
     let png = png.ok_or_else(|| anyhow::anyhow!("captcha image could not be encoded"))?;
     let id = format!("{:032x}", rand::random::<u128>());
-    zc_db::captcha::insert(db, &id, &answer, &png, Utc::now() + Duration::minutes(5)).await?;
+    zc_db::captcha::insert(db, &id, &answer, &png, db.now() + Duration::minutes(5)).await?;
     Ok(id)
 }
 
@@ -66,7 +66,7 @@ pub async fn captcha_required(
     if always {
         return Ok(true);
     }
-    let since = Utc::now() - Duration::minutes(crate::accounts::LOCK_MINUTES);
+    let since = db.now() - Duration::minutes(crate::accounts::LOCK_MINUTES);
     if accounts::failures_from_since(db, ip, since).await? >= ADDRESS_FAILURES_FOR_CAPTCHA {
         return Ok(true);
     }

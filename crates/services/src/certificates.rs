@@ -5,14 +5,12 @@
 //! Anyone can verify a certificate by number and name or by its QR token; every
 //! verification is counted and the holder sees when.
 
-use chrono::Utc;
 use zc_db::{
     Db, applications,
     certificates::{CertificateRow, NewCertificate},
 };
 use zc_domain::{
     application::{ApplicationStatus, Event, Party},
-    calendar::china_date,
     committee::certificate_number::{NumberParts, format},
 };
 
@@ -91,7 +89,7 @@ pub async fn confirm_and_issue(
             "该申报不在待发文确认状态，可能已由其他工作人员办理，请刷新后查看",
         )
     };
-    let today = china_date(Utc::now());
+    let today = db.today();
     let year = chrono::Datelike::year(&today);
     let token = format!("{:032x}", rand::random::<u128>());
     let doc = doc_number.trim();

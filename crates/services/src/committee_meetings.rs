@@ -6,13 +6,12 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use zc_db::{Db, meetings::MeetingRow};
 use zc_domain::{
     Role,
     application::{Event, Party},
-    calendar::china_date,
     committee::{
         draw::{Candidate, Conflicts, draw, redraw},
         minimum_size::MinimumSizes,
@@ -514,9 +513,4 @@ pub async fn close_vote(
     .await?;
     tx.commit().await?;
     Ok(results)
-}
-
-/// Today in China, for the publicity.
-pub fn today() -> NaiveDate {
-    china_date(Utc::now())
 }

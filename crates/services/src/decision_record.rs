@@ -66,7 +66,7 @@ pub async fn record(
     })?;
     if to == ApplicationStatus::AwaitingFee {
         // The order is born with the status that asks for it, or neither is.
-        crate::payments::orders::open_for_dossier(&mut tx, &app, chrono::Utc::now()).await?;
+        crate::payments::orders::open_for_dossier(&mut tx, &app, db.now()).await?;
     }
     if !d.reasons.is_empty() {
         applications::keep_returned_snapshot(&mut tx, d.application_id).await?;

@@ -199,8 +199,8 @@ pub async fn seed_demo(db: &Db, vault: &PiiVault, password: &str) -> ServiceResu
         return Ok(false);
     }
     seed::seed_reference_data(db).await?;
-    open_demo_windows(db, chrono::Utc::now()).await?;
-    let today = zc_domain::calendar::china_date(chrono::Utc::now());
+    open_demo_windows(db, db.now()).await?;
+    let today = db.today();
     for d in &DEMO_APPLICANTS {
         let applicant = RegistrationInput {
             name: d.name.into(),

@@ -5,10 +5,9 @@
 //! 评审专家 entry, or returns it with a reason. Declared conflicts become recusals that
 //! the draw honours.
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use zc_db::{Db, expert_enrolments::EnrolmentRow};
 use zc_domain::{
-    calendar::china_date,
     expert::{check_term, full_term_end},
     id_card::{DocumentKind, IdNumber},
     phone::Phone,
@@ -85,9 +84,7 @@ pub async fn submit(
     let obtained = NaiveDate::parse_from_str(input.title_obtained_on.trim(), "%Y-%m-%d").ok();
     match obtained {
         None => errors.add("title_obtained_on", "请填写职称取得时间，例如 2015-12-01"),
-        Some(d) if d > china_date(Utc::now()) => {
-            errors.add("title_obtained_on", "职称取得时间不能晚于今天")
-        }
+        Some(d) if d > db.today() => errors.add("title_obtained_on", "职称取得时间不能晚于今天"),
         Some(_) => {}
     }
     let unit = text(&mut errors, "unit_name", &input.unit_name, "工作单位", 60);
@@ -117,7 +114,7 @@ pub async fn submit(
         .map(str::trim)
         .filter(|l| !l.is_empty())
     {
-        match IdNumber::parse(DocumentKind::ResidentId, line, china_date(Utc::now())) {
+        match IdNumber::parse(DocumentKind::ResidentId, line, db.today()) {
             Ok(id) => indexes.push(vault.index("id", id.as_str())),
             Err(_) => {
                 errors.add("recusal_ids", format!("“{line}”不是有效的身份证号码"));
@@ -181,7 +178,7 @@ pub async fn approve(db: &Db, actor: Actor<'_>, id: i64, term_end: &str) -> Serv
         .await?
         .filter(|e| e.series_id == series && e.status == "pending")
         .ok_or(ServiceError::NotFound)?;
-    let start = china_date(Utc::now());
+    let start = db.today();
     let end = if term_end.trim().is_empty() {
         full_term_end(start)
     } else {

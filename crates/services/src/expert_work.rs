@@ -56,7 +56,7 @@ pub async fn assigned(
     if !matches!(meeting.status.as_str(), "drawn" | "voting") {
         return Err(ServiceError::NotFound);
     }
-    let today = zc_domain::calendar::china_date(chrono::Utc::now());
+    let today = db.today();
     let in_term = zc_db::experts::find(db, expert_id)
         .await?
         .is_some_and(|e| e.term_start <= today && today <= e.term_end);

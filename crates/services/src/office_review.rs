@@ -130,7 +130,7 @@ pub async fn decide(
     let shortfall = match desk {
         Desk::Office(_) if app.kind == zc_domain::application::ApplicationKind::Recognition => {
             let parts = crate::application_parts::dossier(db, &app).await?;
-            let today = zc_domain::calendar::china_date(chrono::Utc::now());
+            let today = db.today();
             crate::recognition::shortfall(db, &app, &parts, today, None).await?
         }
         _ => None,

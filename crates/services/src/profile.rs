@@ -1,7 +1,7 @@
 //! 我的账号 — what the owner sees of their own account (full identifiers, which nobody
 //! else sees), changing the e-mail by a link sent to the new address, and the avatar.
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use zc_db::{Db, accounts, applicants, audit::AuditEvent};
 use zc_domain::mask::mask_email;
 
@@ -155,7 +155,7 @@ pub async fn request_email_change(
         account_id,
         &vault.index("email-token", &token),
         email.as_str(),
-        Utc::now() + Duration::minutes(30),
+        db.now() + Duration::minutes(30),
     )
     .await?;
     let link = format!(

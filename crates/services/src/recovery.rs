@@ -142,13 +142,13 @@ pub async fn request_email_reset(
     };
     // However many addresses ask, one mailbox gets a few links an hour: the answer stays
     // the same, so nobody learns the limit was reached.
-    let hour_ago = chrono::Utc::now() - chrono::Duration::hours(1);
+    let hour_ago = db.now() - chrono::Duration::hours(1);
     if zc_db::mail::tokens_since(db, account_id, EMAIL_RESET, hour_ago).await? >= MAILS_PER_HOUR {
         tracing::info!(account_id, "password reset mail held back: hourly limit");
         return Ok(());
     }
     let token = hex::encode(rand::random::<[u8; 32]>());
-    let expires = chrono::Utc::now() + chrono::Duration::minutes(30);
+    let expires = db.now() + chrono::Duration::minutes(30);
     zc_db::mail::insert_token(
         db,
         account_id,

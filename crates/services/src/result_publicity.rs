@@ -13,7 +13,7 @@ use zc_domain::{
 use crate::{
     FieldErrors, ServiceError, ServiceResult,
     accounts::Actor,
-    committee_meetings::{committee_of, mine, today},
+    committee_meetings::{committee_of, mine},
     decision_record::{Move, move_in},
     pii::PiiVault,
 };
@@ -28,7 +28,7 @@ pub async fn ends_on(db: &Db, starts_on: NaiveDate) -> ServiceResult<NaiveDate> 
 pub async fn publish(db: &Db, actor: Actor<'_>, meeting_id: i64) -> ServiceResult<usize> {
     let staff_id = actor.account_id.ok_or(ServiceError::NotFound)?;
     let meeting = mine(db, staff_id, meeting_id).await?;
-    let starts = today();
+    let starts = db.today();
     let ends = ends_on(db, starts).await?;
     let passed: Vec<i64> = zc_db::meetings::agenda(db, meeting_id)
         .await?
@@ -89,7 +89,7 @@ pub async fn object(
         .await?
         .filter(|l| l.status == ApplicationStatus::InPublicity.code())
         .ok_or(ServiceError::NotFound)?;
-    let now = today();
+    let now = db.today();
     if now < line.starts_on || now > line.ends_on {
         return Err(ServiceError::refused(
             "closed",
@@ -207,7 +207,7 @@ async fn end_line(
     actor: Actor<'_>,
     line: &zc_db::result_publicity::PublicLine,
 ) -> ServiceResult<()> {
-    if today() <= line.ends_on {
+    if db.today() <= line.ends_on {
         return Err(ServiceError::refused(
             "running",
             format!("公示期至 {} 结束，期满后才能提交确认", line.ends_on),
@@ -255,7 +255,7 @@ pub async fn end_due(db: &Db) -> ServiceResult<usize> {
             return Ok(ended);
         }
         offset += lines.len() as i64;
-        for line in lines.iter().filter(|l| today() > l.ends_on) {
+        for line in lines.iter().filter(|l| db.today() > l.ends_on) {
             match end_line(db, Actor::default(), line).await {
                 Ok(()) => {
                     ended += 1;

@@ -2,9 +2,9 @@
 //! side opens and closes by, the specialties it reviews and whether fees are paid online.
 //! (The review stages' windows of the plan are set by the 职改办 at its stage-window page.)
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate};
 use zc_db::Db;
-use zc_domain::calendar::{china_date, china_day_start};
+use zc_domain::calendar::china_day_start;
 
 use crate::{
     FieldErrors, ServiceError, ServiceResult, accounts::Actor, committee_meetings::committee_of,
@@ -41,7 +41,7 @@ pub fn specialty_list(text: &str) -> Vec<String> {
 pub async fn save(db: &Db, actor: Actor<'_>, input: &PlanInput) -> ServiceResult<i64> {
     let staff_id = actor.account_id.ok_or(ServiceError::NotFound)?;
     let committee = committee_of(db, staff_id).await?;
-    let this_year = chrono::Datelike::year(&china_date(Utc::now()));
+    let this_year = chrono::Datelike::year(&db.today());
     let mut errors = FieldErrors::default();
     let year = input
         .year

@@ -6,7 +6,7 @@
 use std::{path::PathBuf, sync::Arc};
 
 use async_trait::async_trait;
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use zc_db::{
@@ -16,10 +16,7 @@ use zc_db::{
     review_queue::{QueueFilter, QueueScope, RosterRow},
 };
 use zc_domain::{
-    TitleLevel,
-    application::ApplicationStatus,
-    calendar::{china_date, format_china_time},
-    organisation::Duty,
+    TitleLevel, application::ApplicationStatus, calendar::format_china_time, organisation::Duty,
 };
 
 use crate::{ServiceError, ServiceResult, accounts::Actor, pii::PiiVault};
@@ -124,7 +121,7 @@ pub async fn request(
         "roster",
         &title,
         &body,
-        Utc::now() + Duration::days(KEEP_DAYS),
+        db.now() + Duration::days(KEEP_DAYS),
     )
     .await?;
     zc_db::jobs::enqueue_in(&mut tx, ROSTER_JOB, json!({ "export_id": id }), 3).await?;
@@ -155,7 +152,7 @@ pub async fn download(
 ) -> ServiceResult<(ExportRow, PathBuf)> {
     let staff_id = actor.account_id.ok_or(ServiceError::NotFound)?;
     let export = mine(db, staff_id, export_id).await?;
-    if export.expires_at < Utc::now() {
+    if export.expires_at < db.now() {
         return Err(ServiceError::refused(
             "expired",
             "该导出文件已超过7天有效期并已失效，请重新导出",
@@ -218,7 +215,7 @@ pub async fn write(
     let watermark = format!(
         "导出人：{}　导出时间：{}　{}　仅限职称评审工作使用，请勿外传",
         req.exported_by,
-        format_china_time(Utc::now()),
+        format_china_time(db.now()),
         if req.reveal {
             "含完整号码"
         } else {
@@ -283,9 +280,4 @@ fn cell(vault: &PiiVault, req: &RosterRequest, row: &RosterRow, column: &str) ->
         "submitted" => row.submitted_at.map(format_china_time).unwrap_or_default(),
         _ => String::new(),
     }
-}
-
-/// Today's date in China, for file names.
-pub fn file_date() -> String {
-    china_date(Utc::now()).format("%Y%m%d").to_string()
 }

@@ -7,7 +7,7 @@
 //! hash is stored.
 
 use async_trait::async_trait;
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use zc_db::{Db, sms};
 use zc_domain::{mask::mask_phone, phone::Phone};
 
@@ -264,7 +264,7 @@ pub async fn request_code(
     } = sms;
     let phone = parse_phone(phone_input, "phone")?;
     let phone_index = vault.index("phone", phone.as_str());
-    let now = Utc::now();
+    let now = db.now();
     if let Some(last) = sms::last_sent_to(db, &phone_index).await? {
         let wait = (last + policy.resend_after - now).num_seconds();
         if wait > 0 {
@@ -352,7 +352,7 @@ pub async fn verify_code(
     if row.consumed_at.is_some() {
         return Err(field_error("验证码已使用，请重新获取".into()));
     }
-    if row.expires_at <= Utc::now() {
+    if row.expires_at <= db.now() {
         return Err(field_error("验证码已过期，请重新获取".into()));
     }
     // The try is taken before the comparison, so parallel guesses share the limit.

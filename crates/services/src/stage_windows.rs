@@ -12,7 +12,7 @@ use zc_domain::{
         Party,
         stage_window::{Stage, StageShut, check},
     },
-    calendar::{china_date, china_day_start, format_china_time},
+    calendar::{china_day_start, format_china_time},
 };
 
 use crate::{FieldErrors, ServiceError, ServiceResult, accounts::Actor};
@@ -27,7 +27,7 @@ pub async fn check_open(db: &Db, app: &ApplicationRow, party: Party) -> ServiceR
         return Ok(());
     }
     let reopened = zc_db::stage_windows::reopened_until(db, app.id, stage.code()).await?;
-    check(window, reopened, Utc::now()).map_err(|shut| {
+    check(window, reopened, db.now()).map_err(|shut| {
         let message = match shut {
             StageShut::NotYet(at) => format!(
                 "{}环节将于{}开始，届时才能办理",
@@ -146,7 +146,7 @@ pub async fn reopen(
     if reason.chars().count() < 5 {
         errors.add("reason", "请写明重开的原因（至少5个字）");
     }
-    let today = china_date(Utc::now());
+    let today = db.today();
     let until = day(&input.until_on);
     match until {
         None => errors.add("until_on", "请填写重开截止日期，例如 2026-03-20"),

@@ -61,7 +61,7 @@ pub async fn verify(
     // Codes count toward the account's lock like passwords, and the try is taken before
     // the code is compared: five wrong codes end the pending sign-in and lock the name.
     let key = crate::accounts::login_key(&account.login_name);
-    let since = chrono::Utc::now() - chrono::Duration::minutes(crate::accounts::LOCK_MINUTES);
+    let since = db.now() - chrono::Duration::minutes(crate::accounts::LOCK_MINUTES);
     if accounts::take_attempt(db, &key, None, since).await? > crate::accounts::MAX_FAILURES {
         return Err(crate::accounts::locked());
     }

@@ -138,7 +138,7 @@ pub async fn decide(
                 return Err(FieldErrors::one("opinion", "请填写推荐意见（至少5个字）"));
             }
             let calendar = zc_db::calendar::working_calendar(db, zc_db::seed::GUANGXI).await?;
-            let today = zc_domain::calendar::china_date(chrono::Utc::now());
+            let today = db.today();
             match zc_db::unit_review::publicity(db, application_id).await? {
                 None => {
                     return Err(ServiceError::refused(

@@ -5,7 +5,7 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
 };
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tower_sessions::{Expiry, Session};
 use zc_db::{accounts::Account, session_store::ACCOUNT_ID_KEY};
@@ -70,7 +70,11 @@ impl SessionUser {
 
 /// Starts an authenticated session: a new session id (against fixation), the person, the
 /// login time for the absolute limit, and the role's idle timeout.
-pub async fn start_session(session: &Session, account: &Account) -> anyhow::Result<()> {
+pub async fn start_session(
+    session: &Session,
+    account: &Account,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
     let role = Role::from_code(&account.role).ok_or_else(|| {
         anyhow::anyhow!("account {} has unknown role {}", account.id, account.role)
     })?;
@@ -92,6 +96,7 @@ pub async fn start_session(session: &Session, account: &Account) -> anyhow::Resu
             },
         )
         .await?;
+    // The session's own timers run on the system clock, as tower-sessions' expiry does.
     session.insert(LOGIN_AT_KEY, Utc::now().timestamp()).await?;
     session
         .insert(
@@ -100,7 +105,7 @@ pub async fn start_session(session: &Session, account: &Account) -> anyhow::Resu
         )
         .await?;
     if account.initial_password
-        || zc_domain::password::must_change(role, account.password_changed_at, Utc::now())
+        || zc_domain::password::must_change(role, account.password_changed_at, now)
     {
         session.insert(MUST_CHANGE_PASSWORD_KEY, true).await?;
     }

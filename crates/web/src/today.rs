@@ -8,11 +8,7 @@ use chrono::{Datelike, NaiveDate, Weekday};
 use zc_db::{calendar, seed::GUANGXI};
 use zc_domain::CountFrom;
 
-use crate::{
-    error::AppResult,
-    state::AppState,
-    views::{format_date, today_cst},
-};
+use crate::{error::AppResult, state::AppState, views::format_date};
 
 /// What the calendar says about today.
 #[derive(Debug, Clone)]
@@ -41,7 +37,7 @@ fn weekday_name(w: Weekday) -> &'static str {
 
 /// Today's facts from the Guangxi calendar.
 pub async fn today_facts(state: &AppState) -> AppResult<Arc<TodayFacts>> {
-    let today = today_cst();
+    let today = state.db.today();
     if let Some(facts) = state.today.get(|f| f.date == today) {
         return Ok(facts);
     }

@@ -18,11 +18,6 @@ pub fn format_date(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
-/// Today's date in China.
-pub fn today_cst() -> NaiveDate {
-    Utc::now().with_timezone(&cst()).date_naive()
-}
-
 /// One entry of a portal menu; entries without a page yet are shown but not linked.
 #[derive(Debug, Clone)]
 pub struct NavItem {

@@ -10,7 +10,7 @@ pub mod regions;
 
 use std::collections::HashMap;
 
-use chrono::{Days, NaiveDate, Utc};
+use chrono::{Days, NaiveDate};
 
 use crate::{Db, DbResult, Tx, with_pool, with_tx};
 
@@ -180,7 +180,7 @@ async fn seed_units(
             "INSERT INTO unit (name, credit_code, kind, region_code, office_id, status, created_at) \
              VALUES ($1, $2, $3, $4, $5, 'approved', $6)")
             .bind(u.name).bind(u.credit_code).bind(u.kind).bind(u.region).bind(offices[u.office])
-            .bind(Utc::now()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+            .bind(tx.clock.now()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
         report.units += 1;
     }
     Ok(())
@@ -226,7 +226,7 @@ async fn seed_calendar(tx: &mut Tx, report: &mut SeedReport) -> DbResult<()> {
 
 async fn seed_notices(tx: &mut Tx) -> DbResult<()> {
     for (title, body, days_ago) in notices::NOTICES {
-        let at = Utc::now() - chrono::Duration::days(*days_ago);
+        let at = tx.clock.now() - chrono::Duration::days(*days_ago);
         with_tx!(tx, c => sqlx::query(
             "INSERT INTO notice (title, body, published_at) VALUES ($1, $2, $3)")
             .bind(*title).bind(*body).bind(at).execute(&mut **c).await.map(|r| r.rows_affected()))?;

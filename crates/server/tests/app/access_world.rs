@@ -148,7 +148,7 @@ pub(crate) async fn arrange_objects(app: &TestApp) -> (BTreeMap<Kind, i64>, Seco
         scalar(app, "SELECT MIN(id) FROM fee_item WHERE plan_id = $1", plan).await,
     );
 
-    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let today = app.db.today();
     let mut tx = app.db.begin_write().await.unwrap();
     let meeting = zc_db::meetings::insert(&mut tx, plan, "越权测试会议", today, office_account)
         .await

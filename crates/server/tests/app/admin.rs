@@ -516,7 +516,7 @@ async fn a_holiday_saved_here_shows_at_once_in_the_days_counted_on_the_home_page
     };
     let (_, doc) = app.get_html("/admin").await;
     let before = after_5(&doc); // read, and kept for a minute by this server
-    let today = zc_web::views::today_cst();
+    let today = app.db.today();
     let cal = zc_db::calendar::working_calendar(&app.db, "广西")
         .await
         .unwrap();

@@ -533,7 +533,7 @@ async fn a_committee_draws_votes_in_secret_publishes_and_an_objection_cancels_on
     let doc = html(&staff.post(&end, &[]).await.text().await.unwrap());
     assert!(texts(&doc, "#refusal")[0].contains("期满后才能提交确认"));
     zc_db::with_pool!(&app.db, p => sqlx::query("UPDATE result_publicity SET ends_on = $2 WHERE application_id = $1")
-        .bind(first).bind((chrono::Utc::now() + Duration::hours(8)).date_naive() - Duration::days(1))
+        .bind(first).bind(app.db.today() - Duration::days(1))
         .execute(p).await.map(|_| ())).unwrap();
     // The platform's sweep ends it (the staff button does the same by hand).
     assert_eq!(

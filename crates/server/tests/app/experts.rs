@@ -22,9 +22,7 @@ async fn a_demo_expert_sees_the_expert_entry_and_others_do_not() {
     let (status, doc) = app.get_html("/my/expert").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(texts(&doc, "#expert-series"), ["工程"]);
-    let today = chrono::Utc::now()
-        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
-        .date_naive();
+    let today = app.db.today();
     let end = zc_domain::expert::full_term_end(today);
     assert_eq!(texts(&doc, "#expert-term"), [format!("{today} 至 {end}")]);
 

@@ -5,10 +5,14 @@
 
 use std::sync::Arc;
 
+use chrono::{Duration, Utc};
 use reqwest::StatusCode;
 use tokio::sync::Barrier;
+use zc_domain::Clock;
 
-use crate::helpers::{TestApp, attr, html, location, spawn_app, spawn_second_browser, texts};
+use crate::helpers::{
+    TestApp, attr, html, location, spawn_app, spawn_app_with, spawn_second_browser, texts,
+};
 
 const LOCKED: &str = "登录失败次数过多，请15分钟后再试，或通过“忘记密码”重设密码";
 
@@ -49,7 +53,7 @@ fn form(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
 
 #[tokio::test]
 async fn twenty_wrong_passwords_at_once_are_checked_at_most_five_times() {
-    let app = spawn_app().await;
+    let app = spawn_app_with(|c| c.clock = Clock::starting_at(Utc::now())).await;
     let wrong = form(&[("login_name", "danwei"), ("password", "Wrong-Pass-1")]);
     let answers = at_once(&app, "/login", vec![wrong; 20]).await;
     let checked = answers
@@ -69,6 +73,25 @@ async fn twenty_wrong_passwords_at_once_are_checked_at_most_five_times() {
         .await;
     let doc = html(&res.text().await.unwrap());
     assert_eq!(texts(&doc, ".error-summary li"), [LOCKED]);
+
+    // A minute before the 15 are up it still holds; after them the right password opens.
+    app.db.clock().advance(Duration::minutes(14));
+    let res = app
+        .post_form(
+            "/login",
+            &[("login_name", "danwei"), ("password", &password)],
+        )
+        .await;
+    let doc = html(&res.text().await.unwrap());
+    assert_eq!(texts(&doc, ".error-summary li"), [LOCKED]);
+    app.db.clock().advance(Duration::minutes(2));
+    let res = app
+        .post_form(
+            "/login",
+            &[("login_name", "danwei"), ("password", &password)],
+        )
+        .await;
+    assert_eq!(location(&res), "/login/totp", "the lock has run out");
 }
 
 #[tokio::test]

@@ -18,6 +18,7 @@ mod browser_fees;
 mod browser_recognition;
 mod browser_review;
 mod certificates;
+mod china_clock;
 mod committee;
 mod crash;
 mod dossier;

@@ -24,7 +24,7 @@ pub(crate) fn option(doc: &scraper::Html, select: &str, needle: &str) -> String 
 
 /// `YYYY-MM` of the month `back` months before this China month.
 pub(crate) fn months_ago(back: i32) -> String {
-    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let today = zc_domain::calendar::china_date(chrono::Utc::now());
     let total = today.year() * 12 + today.month0() as i32 - back;
     format!(
         "{:04}-{:02}",
@@ -302,7 +302,7 @@ async fn a_graduate_applies_for_recognition_and_is_issued_a_certificate() {
     );
     // A graduation next month is refused beside the field, with everything typed kept.
     let doc = html(&basic(&app, id, &months_ago(-1)).await.text().await.unwrap());
-    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let today = app.db.today();
     assert_eq!(
         texts(&doc, "#e-rc_basic-graduated"),
         [format!(

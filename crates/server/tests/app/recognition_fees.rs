@@ -59,8 +59,7 @@ async fn an_office_charges_for_recognition_and_the_paid_dossier_goes_on() {
         attr(&doc, "#f-name", "value").as_deref(),
         Some("职称认定费")
     );
-    let last_day =
-        ((chrono::Utc::now() + Duration::hours(8)).date_naive() + Duration::days(30)).to_string();
+    let last_day = (app.db.today() + Duration::days(30)).to_string();
     let doc = html(
         &office
             .post(

@@ -165,9 +165,7 @@ async fn a_unit_batch_forwards_what_passed_publicity_and_skips_the_rest() {
         &[("starts_on", &start)],
     )
     .await;
-    let today = (chrono::Utc::now() + chrono::Duration::hours(8))
-        .format("%Y-%m-%d")
-        .to_string();
+    let today = app.db.today().to_string();
     unit.post(
         &format!("/unit/applications/{waiting}/publicity"),
         &[("starts_on", &today)],

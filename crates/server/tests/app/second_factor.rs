@@ -52,6 +52,16 @@ async fn demo_staff_need_their_code_after_the_password() {
         .await;
     let res = other.post("/login/totp", &[("code", &code)]).await;
     assert_eq!(res.status(), StatusCode::OK, "a replayed code is refused");
+    let doc = html(&res.text().await.unwrap());
+    assert_eq!(
+        texts(&doc, ".error-summary li"),
+        ["动态口令不正确或已使用，请输入验证器上显示的最新6位数字"]
+    );
+    let res = other.get("/office").await;
+    assert!(
+        location(&res).starts_with("/login"),
+        "the replaying browser is not signed in"
+    );
 }
 
 #[tokio::test]

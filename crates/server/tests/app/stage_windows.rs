@@ -9,10 +9,6 @@ use crate::{
     unit_review::office_staff_for,
 };
 
-fn today() -> chrono::NaiveDate {
-    (chrono::Utc::now() + Duration::hours(8)).date_naive()
-}
-
 #[tokio::test]
 async fn a_closed_unit_stage_refuses_until_the_office_reopens_that_dossier() {
     let app = spawn_app().await;
@@ -40,7 +36,10 @@ async fn a_closed_unit_stage_refuses_until_the_office_reopens_that_dossier() {
     assert!(attr(&doc, &format!("#window-{plan}-unit"), "action").is_some());
 
     // A close before the opening is refused, with the dates kept.
-    let (from, yesterday) = (today() - Duration::days(10), today() - Duration::days(1));
+    let (from, yesterday) = (
+        app.db.today() - Duration::days(10),
+        app.db.today() - Duration::days(1),
+    );
     let res = office
         .post(
             "/office/stage-windows",
@@ -106,7 +105,7 @@ async fn a_closed_unit_stage_refuses_until_the_office_reopens_that_dossier() {
                 ("application_id", &id.to_string()),
                 ("stage", "unit"),
                 ("reason", "短"),
-                ("until_on", &today().to_string()),
+                ("until_on", &app.db.today().to_string()),
             ],
         )
         .await;
@@ -123,7 +122,10 @@ async fn a_closed_unit_stage_refuses_until_the_office_reopens_that_dossier() {
                 ("application_id", &id.to_string()),
                 ("stage", "unit"),
                 ("reason", "单位因系统维护未能按时审核"),
-                ("until_on", &(today() + Duration::days(2)).to_string()),
+                (
+                    "until_on",
+                    &(app.db.today() + Duration::days(2)).to_string(),
+                ),
             ],
         )
         .await;
@@ -156,7 +158,7 @@ async fn a_closed_unit_stage_refuses_until_the_office_reopens_that_dossier() {
                 ("application_id", &id.to_string()),
                 ("stage", "office"),
                 ("reason", "试图越权重开他人的申报"),
-                ("until_on", &today().to_string()),
+                ("until_on", &app.db.today().to_string()),
             ],
         )
         .await;

@@ -25,7 +25,9 @@ impl Drop for Beside {
 
 async fn server_beside(app: &TestApp) -> Option<Beside> {
     let Some(url) = app.postgres_database() else {
-        eprintln!("skipped: servers share one database only on PostgreSQL (set TEST_DATABASE_URL)");
+        zc_db::test_support::skip_notice(
+            "servers share one database only on PostgreSQL (set TEST_DATABASE_URL)",
+        );
         return None;
     };
     let config = Config {

@@ -70,9 +70,7 @@ pub async fn add(
     let pay_until = NaiveDate::parse_from_str(input.pay_until.trim(), "%Y-%m-%d").ok();
     match pay_until {
         None => errors.add("pay_until", "请填写缴费截止日期，例如 2026-12-31"),
-        Some(d) if d < crate::committee_meetings::today() => {
-            errors.add("pay_until", "缴费截止日期不能早于今天")
-        }
+        Some(d) if d < db.today() => errors.add("pay_until", "缴费截止日期不能早于今天"),
         Some(_) => {}
     }
     errors.into_result()?;

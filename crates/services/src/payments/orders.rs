@@ -170,7 +170,7 @@ pub async fn pay(
     let status = status_of(&order)?;
     next_order_status(status, OrderEvent::StartPay)
         .map_err(|r| ServiceError::refused("not_payable", r.to_string()))?;
-    let now = Utc::now();
+    let now = db.now();
     if now >= order.pay_before {
         return Err(ServiceError::refused(
             "window_over",

@@ -2,7 +2,6 @@
 //! query confirming the same trade at once, or the same notify a hundred times, meet at
 //! the order's compare-and-set: one writes, the others find it paid.
 
-use chrono::Utc;
 use zc_db::{Db, payment_orders::OrderRow};
 use zc_domain::{
     application::{ApplicationStatus, Event, Party},
@@ -83,7 +82,7 @@ pub async fn paid(
         current.code(),
         trade_no,
         channel,
-        Utc::now(),
+        db.now(),
     )
     .await?
     {

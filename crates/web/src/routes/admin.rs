@@ -30,7 +30,7 @@ use crate::{
     pager::Pager,
     state::AppState,
     today::{TodayFacts, today_facts},
-    views::{Nav, format_date, format_time, portal_nav, today_cst},
+    views::{Nav, format_date, format_time, portal_nav},
 };
 
 /// Routes of the admin portal.
@@ -130,7 +130,7 @@ async fn render_calendar(
     errors: FieldErrors,
     saved: Option<String>,
 ) -> AppResult<CalendarPage> {
-    let this_year = today_cst().year();
+    let this_year = state.db.today().year();
     let year = q
         .year
         .filter(|y| (2000..=2100).contains(y))

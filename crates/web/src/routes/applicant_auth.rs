@@ -30,7 +30,7 @@ use crate::{
     error::{AppError, AppResult, form_errors},
     routes::login::NextQuery,
     state::AppState,
-    views::{Nav, public_nav, today_cst},
+    views::{Nav, public_nav},
 };
 
 /// Applicant sign-up and sign-in routes (outside the `/my` guard).
@@ -74,8 +74,9 @@ async fn signed_in(
     session: &Session,
     account: &zc_db::accounts::Account,
     next: Option<String>,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> AppResult<Response> {
-    auth::start_session(session, account).await?;
+    auth::start_session(session, account, now).await?;
     Ok(Redirect::to(next.as_deref().unwrap_or("/my")).into_response())
 }
 
@@ -212,7 +213,7 @@ async fn register_submit(
         &state.sms_policy,
         &input,
         &ip,
-        today_cst(),
+        state.db.today(),
     )
     .await
     {
@@ -220,7 +221,7 @@ async fn register_submit(
             let account = zc_db::accounts::find(&state.db, account_id)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            signed_in(&session, &account, Some("/my".into())).await
+            signed_in(&session, &account, Some("/my".into()), state.db.now()).await
         }
         Err(e) => {
             let errors = form_errors("id_number", e)?;
@@ -322,7 +323,7 @@ async fn login_submit(
     if let Some(resolved) = resolved.filter(|_| errors.is_empty()) {
         match authenticate_resolved_applicant(&state.db, resolved, &form.password, Some(&ip)).await
         {
-            Ok(account) => return signed_in(&session, &account, next).await,
+            Ok(account) => return signed_in(&session, &account, next, state.db.now()).await,
             Err(e) => errors = form_errors("password", e)?,
         }
     }
@@ -403,7 +404,7 @@ async fn sms_submit(
         )
         .await
         {
-            Ok(account) => return signed_in(&session, &account, next).await,
+            Ok(account) => return signed_in(&session, &account, next, state.db.now()).await,
             Err(e) => (form_errors("sms_code", e)?, None),
         }
     };

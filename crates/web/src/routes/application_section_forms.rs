@@ -97,10 +97,13 @@ async fn refused(
 /// A draft saved by the page's script a few seconds after a change (header
 /// `X-Autosave: 1`): answered with 204 and the time, or 422 and the messages, never with
 /// a page.
-fn autosave_answer(result: Result<(), ServiceError>) -> AppResult<Response> {
+fn autosave_answer(
+    result: Result<(), ServiceError>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<Response> {
     match result {
         Ok(()) => {
-            let at = chrono::Utc::now()
+            let at = now
                 .with_timezone(&crate::views::cst())
                 .format("%H:%M")
                 .to_string();
@@ -139,7 +142,7 @@ async fn do_save_single(
     };
     let result = application_parts::save_single(&state.db, owner, &part_code, &values, birth).await;
     if autosave {
-        return autosave_answer(result);
+        return autosave_answer(result, state.db.now());
     }
     match result {
         Ok(()) => Ok(saved_redirect(scope, section, &part_code)),
@@ -173,7 +176,7 @@ async fn do_save_row(
     let result = application_parts::save_row(&state.db, owner, &part_code, row, &values).await;
     if autosave {
         let index = result.as_ref().ok().copied();
-        let mut answer = autosave_answer(result.map(|_| ()))?;
+        let mut answer = autosave_answer(result.map(|_| ()), state.db.now())?;
         if let Some(i) = index
             && let Ok(v) = axum::http::HeaderValue::from_str(&i.to_string())
         {
@@ -367,7 +370,7 @@ async fn save_summary(
     )
     .await;
     if is_autosave(&headers) {
-        return autosave_answer(result);
+        return autosave_answer(result, state.db.now());
     }
     match result {
         Ok(()) => Ok(saved_redirect(Scope::Application(id), section, "summary")),

@@ -25,7 +25,7 @@ use crate::{
     error::{AppError, AppResult},
     routes::my_applications::Card,
     state::AppState,
-    views::{Nav, portal_nav, today_cst},
+    views::{Nav, portal_nav},
 };
 
 /// An entry of the left-hand list.
@@ -210,6 +210,7 @@ fn part_view(
     data: &PartData,
     typed: &Typed,
     edit: Option<usize>,
+    today: chrono::NaiveDate,
 ) -> PartView {
     let mine = typed.part == spec.code;
     let none = FieldErrors::default();
@@ -241,7 +242,7 @@ fn part_view(
             if spec.code == "basic" {
                 view.computed = stored
                     .get("work_start")
-                    .and_then(|m| years_of_work(m, today_cst()))
+                    .and_then(|m| years_of_work(m, today))
                     .map(|y| format!("专业技术工作年限：{y}年（按参加工作时间自动计算）"));
             }
         }
@@ -363,7 +364,7 @@ pub(crate) async fn render(
             let edit_row = edit
                 .filter(|(code, _)| *code == p.code)
                 .and_then(|(_, i)| i.parse().ok());
-            part_view(p, data_of(p.code), &typed, edit_row)
+            part_view(p, data_of(p.code), &typed, edit_row, state.db.today())
         })
         .collect();
     let slots = match &app {
@@ -379,7 +380,7 @@ pub(crate) async fn render(
         .collect();
     let eligibility = match &app {
         Some(a) if matches!(current.code, "rc_info" | "rc_basic") => {
-            let today = zc_domain::calendar::china_date(chrono::Utc::now());
+            let today = zc_domain::calendar::china_date(state.db.now());
             zc_services::recognition::eligibility_notice(&state.db, &state.vault, a, today).await?
         }
         _ => None,

@@ -21,7 +21,7 @@ use crate::{
     error::{AppError, AppResult, refusal_message},
     routes::review_form::Posted,
     state::AppState,
-    views::{Nav, format_time, portal_nav, today_cst},
+    views::{Nav, format_time, portal_nav},
 };
 
 /// Routes under `/committee` (the caller adds the portal guard).
@@ -92,7 +92,7 @@ async fn render_list(
         plans: zc_db::meetings::plans_of_committee(&state.db, committee).await?,
         typed,
         errors,
-        today: today_cst().to_string(),
+        today: state.db.today().to_string(),
         ctx,
     })
 }

@@ -24,7 +24,7 @@ use crate::{
         review_form::Posted,
     },
     state::AppState,
-    views::{Nav, portal_nav, today_cst},
+    views::{Nav, portal_nav},
 };
 
 /// Routes under `/my` (the caller adds the portal guard).
@@ -79,7 +79,7 @@ async fn render(
     message: Option<String>,
 ) -> AppResult<DeskPage> {
     let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
-    let expert = zc_services::experts::serving(&state.db, user.id, today_cst())
+    let expert = zc_services::experts::serving(&state.db, user.id, state.db.today())
         .await?
         .ok_or_else(|| {
             AppError::Refused(

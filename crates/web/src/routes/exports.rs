@@ -56,7 +56,7 @@ fn staff(ctx: &PageContext) -> AppResult<crate::auth::SessionUser> {
 
 async fn list(State(state): State<AppState>, ctx: PageContext) -> AppResult<ExportsPage> {
     let user = staff(&ctx)?;
-    let now = chrono::Utc::now();
+    let now = state.db.now();
     let items = zc_db::exports::for_account(&state.db, user.id, 50)
         .await?
         .into_iter()

@@ -106,7 +106,7 @@ async fn login_submit(
                     };
                     return Ok(Redirect::to(step).into_response());
                 }
-                return finish_login(&session, &account, next).await;
+                return finish_login(&session, &account, next, state.db.now()).await;
             }
             Err(ServiceError::Refused { message, .. }) => errors.add("password", message),
             Err(e) => return Err(AppError::from(e)),
@@ -128,8 +128,9 @@ pub async fn finish_login(
     session: &Session,
     account: &zc_db::accounts::Account,
     next: Option<String>,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> AppResult<Response> {
-    auth::start_session(session, account).await?;
+    auth::start_session(session, account, now).await?;
     let home = Role::from_code(&account.role)
         .map(|r| r.portal().path())
         .unwrap_or("/");

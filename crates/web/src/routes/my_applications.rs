@@ -201,7 +201,7 @@ struct RecognitionChoices {
 
 impl RecognitionChoices {
     async fn load(state: &AppState, kind: ApplicationKind) -> AppResult<RecognitionChoices> {
-        let open = zc_services::recognition::choices(&state.db, kind, chrono::Utc::now()).await?;
+        let open = zc_services::recognition::choices(&state.db, kind, state.db.now()).await?;
         Ok(RecognitionChoices {
             kind: kind.code(),
             name: kind.name(),
@@ -244,7 +244,7 @@ impl RecognitionChoices {
 
 /// The open choices as listed.
 async fn choice_items(state: &AppState) -> AppResult<Vec<ChoiceItem>> {
-    Ok(applications::open_choices(&state.db, chrono::Utc::now())
+    Ok(applications::open_choices(&state.db, state.db.now())
         .await?
         .iter()
         .map(|c: &OpenChoice| ChoiceItem {
@@ -332,7 +332,7 @@ async fn create(
     Form(f): Form<CreateForm>,
 ) -> AppResult<Response> {
     let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
-    let now = chrono::Utc::now();
+    let now = state.db.now();
     let kind = ApplicationKind::from_code(&f.kind).unwrap_or(ApplicationKind::Evaluation);
     let created = match kind {
         ApplicationKind::Evaluation => {
@@ -540,7 +540,7 @@ async fn change(
     Form(f): Form<CreateForm>,
 ) -> AppResult<Response> {
     let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
-    let now = chrono::Utc::now();
+    let now = state.db.now();
     let kind = ApplicationKind::from_code(&f.kind).unwrap_or(ApplicationKind::Evaluation);
     let changed = match kind {
         ApplicationKind::Evaluation => {

@@ -167,7 +167,7 @@ async fn render(
             let birth =
                 zc_services::recognition::birth_of(&state.db, &state.vault, app.applicant_id)
                     .await?;
-            let today = crate::views::today_cst();
+            let today = state.db.today();
             zc_services::recognition::shortfall(&state.db, &app, &dossier, today, birth).await?
         }
         _ => None,

@@ -29,7 +29,7 @@ use crate::{
     pager::Pager,
     routes::my_fees::{FeeQuery, OrderView, order_page, status_choices},
     state::AppState,
-    views::{Nav, format_date, format_time, portal_nav, today_cst},
+    views::{Nav, format_date, format_time, portal_nav},
 };
 
 /// Routes under `/office` and `/committee` (the caller adds the portal guard).
@@ -169,7 +169,7 @@ async fn render(
         is_office: matches!(scope, OrderScope::Office(_)),
         differences,
         reconcile_day: reconcile.as_ref().map_or_else(
-            || format_date(today_cst() - Duration::days(1)),
+            || format_date(state.db.today() - Duration::days(1)),
             |r| r.0.clone(),
         ),
         reconcile_error: reconcile.and_then(|r| r.1),
@@ -213,7 +213,7 @@ async fn export(
     let mut sheet = zc_docs::sheet::Sheet::new(
         "缴费订单",
         "缴费订单",
-        &format!("{} 导出 · {}", who, format_time(chrono::Utc::now())),
+        &format!("{} 导出 · {}", who, format_time(state.db.now())),
         &headers,
     )
     .map_err(|e| AppError::Internal(e.into()))?;
@@ -281,7 +281,7 @@ async fn reconcile(
         state.payments.as_ref(),
         user.actor(&ip),
         &f.day,
-        today_cst(),
+        state.db.today(),
     )
     .await;
     let (message, error) = match result {

@@ -23,7 +23,7 @@ use crate::{
     context::PageContext,
     error::{AppError, AppResult},
     state::AppState,
-    views::{Nav, format_time, portal_nav, today_cst},
+    views::{Nav, format_time, portal_nav},
 };
 
 /// Routes of the page.
@@ -66,7 +66,7 @@ async fn render(
     let Ok(Desk::Office(office)) = Desk::of(&state.db, user.id).await else {
         return Err(AppError::Forbidden);
     };
-    let year = chrono::Datelike::year(&today_cst());
+    let year = chrono::Datelike::year(&state.db.today());
     let current = zc_db::recognition::window_of(&state.db, office, year).await?;
     let form = typed.unwrap_or_else(|| match &current {
         Some(w) if w.fee_fen > 0 => FeeForm {
@@ -110,7 +110,7 @@ async fn save(
         amount: f.amount.clone(),
         pay_until: f.pay_until.clone(),
     };
-    match set(&state.db, user.actor(&ip), &input, today_cst()).await {
+    match set(&state.db, user.actor(&ip), &input, state.db.today()).await {
         Ok(()) => Ok(render(&state, ctx, None, FieldErrors::default(), true)
             .await?
             .into_response()),

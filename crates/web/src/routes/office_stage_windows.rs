@@ -146,7 +146,7 @@ async fn render(
         errors,
         failed,
         typed,
-        today: china_date(chrono::Utc::now()).to_string(),
+        today: china_date(state.db.now()).to_string(),
         ctx,
     })
 }

@@ -27,7 +27,7 @@ use crate::{
     error::{AppError, AppResult},
     pager::Pager,
     state::AppState,
-    views::{Nav, format_date, format_time, portal_nav, today_cst},
+    views::{Nav, format_date, format_time, portal_nav},
 };
 
 /// Routes under `/office` (the caller adds the portal guard).
@@ -133,7 +133,7 @@ async fn queue(
         vec![("status".into(), status.clone())],
     );
     let cal = zc_db::calendar::working_calendar(&state.db, zc_db::seed::GUANGXI).await?;
-    let today = today_cst();
+    let today = state.db.today();
     let rows = units::for_office(
         &state.db,
         office,

@@ -106,7 +106,7 @@ async fn portal_home(State(state): State<AppState>, ctx: PageContext) -> AppResu
         .map(|s| (s, home.unit_note.unwrap_or_default()));
     let org_name = home.org_name;
     let expert = if user.role == zc_domain::Role::Applicant {
-        zc_services::experts::serving(&state.db, user.id, crate::views::today_cst()).await?
+        zc_services::experts::serving(&state.db, user.id, state.db.today()).await?
     } else {
         None
     };

@@ -12,6 +12,7 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
+use chrono::NaiveDate;
 use serde::Deserialize;
 use zc_db::result_publicity::PublicLine;
 use zc_domain::{Portal, TitleLevel, mask::mask_name};
@@ -59,7 +60,7 @@ pub struct ResultLine {
 }
 
 impl ResultLine {
-    fn of(l: PublicLine, masked: bool) -> ResultLine {
+    fn of(l: PublicLine, masked: bool, today: NaiveDate) -> ResultLine {
         ResultLine {
             id: l.application_id,
             name: if masked {
@@ -74,7 +75,7 @@ impl ResultLine {
             period: format!("{} 至 {}", l.starts_on, l.ends_on),
             status: zc_domain::application::ApplicationStatus::from_code(&l.status)
                 .map_or("", |s| s.label()),
-            ended: zc_services::committee_meetings::today() > l.ends_on,
+            ended: today > l.ends_on,
         }
     }
 }
@@ -105,7 +106,7 @@ async fn public_list(
         zc_db::result_publicity::current(&state.db, pager.per_page as i64, pager.offset() as i64)
             .await?
             .into_iter()
-            .map(|l| ResultLine::of(l, true))
+            .map(|l| ResultLine::of(l, true, state.db.today()))
             .collect();
     let nav = crate::views::public_nav(&ctx.path);
     Ok(PublicPage {
@@ -145,7 +146,7 @@ async fn render_objection(
     Ok(ObjectionPage {
         ctx,
         nav,
-        line: ResultLine::of(line, true),
+        line: ResultLine::of(line, true, state.db.today()),
         typed,
         errors,
         message,
@@ -246,7 +247,7 @@ async fn render_committee(
     let lines = zc_db::result_publicity::of_committee(&state.db, committee)
         .await?
         .into_iter()
-        .map(|l| ResultLine::of(l, false))
+        .map(|l| ResultLine::of(l, false, state.db.today()))
         .collect();
     let objections = zc_db::result_publicity::objections_of_committee(&state.db, committee)
         .await?

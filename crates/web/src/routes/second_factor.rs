@@ -67,7 +67,7 @@ async fn pending(
     let Some(p) = session.get::<Pending>(PENDING_KEY).await.ok().flatten() else {
         return Ok(None);
     };
-    if Utc::now().timestamp() - p.at > PENDING_MINUTES * 60 {
+    if state.db.now().timestamp() - p.at > PENDING_MINUTES * 60 {
         let _ = session.remove::<Pending>(PENDING_KEY).await;
         return Ok(None);
     }
@@ -127,7 +127,7 @@ async fn code_submit(
     match totp::verify(&state.db, &state.vault, &account, &f.code).await {
         Ok(()) => {
             let _ = session.remove::<Pending>(PENDING_KEY).await;
-            finish_login(&session, &account, next).await
+            finish_login(&session, &account, next, state.db.now()).await
         }
         Err(ServiceError::Invalid(errors)) => Ok(CodePage {
             ctx,
@@ -222,7 +222,7 @@ async fn setup_submit(
         Ok(()) => {
             let _ = session.remove::<Pending>(PENDING_KEY).await;
             let _ = session.remove::<String>(SETUP_SECRET_KEY).await;
-            finish_login(&session, &account, next).await
+            finish_login(&session, &account, next, state.db.now()).await
         }
         Err(ServiceError::Invalid(errors)) => {
             let url = totp::otpauth_url(&secret, &account.login_name)?;

@@ -149,7 +149,7 @@ async fn password_submit(
             let account = zc_db::accounts::find(&state.db, user.id)
                 .await?
                 .ok_or(AppError::Forbidden)?;
-            auth::start_session(&session, &account).await?;
+            auth::start_session(&session, &account, state.db.now()).await?;
             Ok(page(ctx, FieldErrors::default(), true, None)?.into_response())
         }
         Err(ServiceError::Invalid(errors)) => {

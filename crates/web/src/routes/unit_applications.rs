@@ -35,7 +35,7 @@ use crate::{
         my_applications::Card,
     },
     state::AppState,
-    views::{Nav, format_time, portal_nav, today_cst},
+    views::{Nav, format_time, portal_nav},
 };
 
 /// Routes under `/unit` (the caller adds the portal guard).
@@ -174,7 +174,7 @@ async fn render(
     let calendar = zc_db::calendar::working_calendar(&state.db, zc_db::seed::GUANGXI).await?;
     let record = zc_db::unit_review::publicity(&state.db, id).await?;
     let may_forward = record.as_ref().is_some_and(|p| {
-        zc_domain::application::publicity::may_forward(&calendar, p.starts_on, today_cst())
+        zc_domain::application::publicity::may_forward(&calendar, p.starts_on, state.db.today())
     });
     Ok(DossierPage {
         nav: portal_nav(Portal::Unit, "/unit/applications"),
@@ -186,7 +186,7 @@ async fn render(
         history: history(state, id).await?,
         publicity: record.map(|p| (p.starts_on.to_string(), p.ends_on.to_string())),
         may_forward,
-        today: today_cst().to_string(),
+        today: state.db.today().to_string(),
         sections: section_choices(state, ctx.user.as_ref().map_or(0, |u| u.id), app.kind).await?,
         errors,
         message,
@@ -308,7 +308,7 @@ async fn sheet_lines(state: &AppState, ctx: &PageContext) -> AppResult<(String, 
     let unit = zc_db::reference::org_name(&state.db, "unit", unit_id)
         .await?
         .unwrap_or_default();
-    let lines = zc_db::unit_review::publicity_sheet(&state.db, unit_id, today_cst())
+    let lines = zc_db::unit_review::publicity_sheet(&state.db, unit_id, state.db.today())
         .await?
         .into_iter()
         .map(|l| SheetLine {
@@ -345,7 +345,7 @@ async fn publicity_xlsx(State(state): State<AppState>, ctx: PageContext) -> AppR
     let watermark = format!(
         "导出人：{}　导出时间：{}",
         user.display_name,
-        format_time(chrono::Utc::now())
+        format_time(state.db.now())
     );
     let mut sheet = zc_docs::Sheet::new(
         "公示表",

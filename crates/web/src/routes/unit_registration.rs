@@ -24,7 +24,7 @@ use crate::{
     error::{AppError, AppResult},
     files::store_image,
     state::AppState,
-    views::{Nav, format_date, public_nav, today_cst},
+    views::{Nav, format_date, public_nav},
 };
 
 /// `/unit/register` (public).
@@ -241,7 +241,7 @@ async fn submit(
             .await?
             .unwrap_or_default();
             let cal = zc_db::calendar::working_calendar(&state.db, zc_db::seed::GUANGXI).await?;
-            let deadline = format_date(review_deadline(&cal, today_cst()));
+            let deadline = format_date(review_deadline(&cal, state.db.today()));
             let nav = public_nav("/unit/register");
             Ok(DonePage {
                 ctx,

@@ -1,0 +1,53 @@
+//! Who is asking, stated in a handler's signature: [`SignedIn`] refuses anyone not signed
+//! in before the handler runs, and [`ClientIp`] is the address audit events and limits
+//! record (after the trusted-proxy middleware has put the client's own there).
+
+use std::{convert::Infallible, net::SocketAddr};
+
+use axum::{
+    extract::{ConnectInfo, FromRequestParts},
+    http::request::Parts,
+};
+
+use crate::{auth::SessionUser, context::PageContext, error::AppError, state::AppState};
+
+/// The client's address as text.
+#[derive(Debug, Clone)]
+pub struct ClientIp(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(addr)| addr.ip().to_string())
+                .unwrap_or_default(),
+        ))
+    }
+}
+
+/// A signed-in person and the page context; anyone else is answered 403 (the portal
+/// guards have already sent people without a session to the sign-in page).
+pub struct SignedIn {
+    pub ctx: PageContext,
+    pub user: SessionUser,
+}
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let ctx = match PageContext::from_request_parts(parts, state).await {
+            Ok(ctx) => ctx,
+            Err(never) => match never {},
+        };
+        let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+        Ok(SignedIn { ctx, user })
+    }
+}
