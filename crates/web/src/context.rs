@@ -87,6 +87,12 @@ impl PageContext {
         self.idle_limit
     }
 
+    /// The signed-in person, or 403 for a page that needs one (handlers take
+    /// [`crate::extract::SignedIn`] instead; this is for the helpers they call).
+    pub fn signed_in(&self) -> Result<auth::SessionUser, crate::error::AppError> {
+        self.user.clone().ok_or(crate::error::AppError::Forbidden)
+    }
+
     /// The role's name for the header, if someone is logged in.
     pub fn user_role_name(&self) -> &'static str {
         self.user.as_ref().map(|u| u.role.name()).unwrap_or("")

@@ -47,7 +47,7 @@ impl FromRequestParts<AppState> for SignedIn {
             Ok(ctx) => ctx,
             Err(never) => match never {},
         };
-        let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+        let user = ctx.signed_in()?;
         Ok(SignedIn { ctx, user })
     }
 }

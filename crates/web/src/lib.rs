@@ -9,6 +9,7 @@ pub mod assets;
 pub mod auth;
 pub mod context;
 pub mod error;
+pub mod extract;
 pub mod files;
 pub mod fresh;
 pub mod metrics;

@@ -1,13 +1,11 @@
 //! 我的账号 — `/account`: the owner's own identity in full, the avatar, and changing the
 //! e-mail by a link to the new address.
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Form, Router,
-    extract::{ConnectInfo, DefaultBodyLimit, Multipart, Query, State},
+    extract::{DefaultBodyLimit, Multipart, Query, State},
     http::header,
     response::{IntoResponse, Redirect, Response},
     routing::get,
@@ -19,6 +17,7 @@ use zc_services::{
 };
 use zc_storage::images::{ImageSpec, MAX_UPLOAD_BYTES};
 
+use crate::extract::{ClientIp, SignedIn};
 use crate::{
     context::PageContext,
     error::{AppError, AppResult},
@@ -127,12 +126,10 @@ pub struct RevealForm {
 /// Shows the owner's full ID number and mobile after they type their password again.
 async fn reveal(
     State(state): State<AppState>,
-    ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    SignedIn { ctx, user }: SignedIn,
+    ClientIp(ip): ClientIp,
     Form(f): Form<RevealForm>,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
-    let ip = addr.ip().to_string();
     let shown = match profile::reveal_own_identity(
         &state.db,
         &state.vault,
@@ -177,11 +174,10 @@ async fn avatar(State(state): State<AppState>, ctx: PageContext) -> AppResult<Re
 
 async fn avatar_submit(
     State(state): State<AppState>,
-    ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    SignedIn { ctx, user }: SignedIn,
+    ClientIp(ip): ClientIp,
     mut multipart: Multipart,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     // The last picture chosen counts, as the form has one file input.
     let upload = files::posted_files(&mut multipart, "avatar", usize::MAX)
         .await?
@@ -204,7 +200,6 @@ async fn avatar_submit(
             return overview_page(&state, ctx, shown).await;
         }
     };
-    let ip = addr.ip().to_string();
     let old = profile::set_avatar(&state.db, user.id, user.role.code(), &key, &ip).await?;
     if let Some(path) = old.and_then(|k| files::path_of(&state.config.files_dir, &k)) {
         // A leftover file is harmless; the database no longer points at it.
@@ -264,12 +259,10 @@ async fn email_form(State(state): State<AppState>, ctx: PageContext) -> AppResul
 
 async fn email_submit(
     State(state): State<AppState>,
-    ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    SignedIn { ctx, user }: SignedIn,
+    ClientIp(ip): ClientIp,
     Form(f): Form<EmailForm>,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
-    let ip = addr.ip().to_string();
     let request = EmailChangeRequest {
         account_id: user.id,
         new_email: &f.email,
@@ -349,10 +342,9 @@ async fn confirm_form(
 async fn confirm_submit(
     State(state): State<AppState>,
     ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Form(f): Form<TokenParam>,
 ) -> AppResult<ConfirmPage> {
-    let ip = addr.ip().to_string();
     let outcome = match profile::confirm_email_change(
         &state.db,
         &state.vault,

@@ -2,13 +2,11 @@
 //! see different things (三权分立): the system admin maintains data, the audit admin reads
 //! the audit log, the security admin neither edits data nor reads the log.
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Form, Router,
-    extract::{ConnectInfo, Query, State},
+    extract::{Query, State},
     middleware,
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
@@ -23,6 +21,7 @@ use zc_services::{
     calendar::{CalendarDayInput, REGIONS, delete_day, save_day},
 };
 
+use crate::extract::ClientIp;
 use crate::{
     auth::{SessionUser, require_portal},
     context::PageContext,
@@ -220,7 +219,7 @@ pub struct CalendarForm {
 async fn calendar_save(
     State(state): State<AppState>,
     ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Form(f): Form<CalendarForm>,
 ) -> AppResult<Response> {
     let user = user_with(&ctx, &[Role::SystemAdmin])?;
@@ -230,7 +229,6 @@ async fn calendar_save(
         name: f.name,
         region: f.region,
     };
-    let ip = addr.ip().to_string();
     match save_day(&state.db, &input, actor(&user, &ip)).await {
         Ok(day) => {
             state.today.forget();
@@ -274,11 +272,10 @@ pub struct DeleteForm {
 async fn calendar_delete(
     State(state): State<AppState>,
     ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Form(f): Form<DeleteForm>,
 ) -> AppResult<Response> {
     let user = user_with(&ctx, &[Role::SystemAdmin])?;
-    let ip = addr.ip().to_string();
     let date = delete_day(&state.db, &f.date, actor(&user, &ip)).await?;
     state.today.forget();
     Ok(Redirect::to(&format!("/admin/calendar?year={}", date.year())).into_response())

@@ -1,13 +1,11 @@
 //! `/admin/accounts` — staff accounts: the system admin creates, disables and enables
 //! them; the security admin unlocks them and resets second factors; the auditor only reads.
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Form, Router,
-    extract::{ConnectInfo, Path, Query, State},
+    extract::{Path, Query, State},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
@@ -16,6 +14,7 @@ use zc_db::{accounts, reference};
 use zc_domain::{Portal, Role, organisation::Duty};
 use zc_services::{FieldErrors, ServiceError, accounts::Actor, staff_admin};
 
+use crate::extract::ClientIp;
 use crate::{
     auth::SessionUser,
     context::PageContext,
@@ -43,12 +42,11 @@ pub struct DutyForm {
 async fn change_duty(
     State(state): State<AppState>,
     ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
     Form(f): Form<DutyForm>,
 ) -> AppResult<Response> {
     let me = admin(&ctx)?;
-    let ip = addr.ip().to_string();
     let actor = Actor {
         account_id: Some(me.id),
         role: Some(me.role),
@@ -237,7 +235,7 @@ async fn list(
 async fn create(
     State(state): State<AppState>,
     ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Form(f): Form<CreateForm>,
 ) -> AppResult<Response> {
     let me = admin(&ctx)?;
@@ -253,7 +251,6 @@ async fn create(
             .await?
             .into_response());
     }
-    let ip = addr.ip().to_string();
     let actor = Actor {
         account_id: Some(me.id),
         role: Some(me.role),
@@ -284,12 +281,11 @@ async fn create(
 async fn act(
     State(state): State<AppState>,
     ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Path((id, action)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let me = admin(&ctx)?;
     let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
-    let ip = addr.ip().to_string();
     let actor = Actor {
         account_id: Some(me.id),
         role: Some(me.role),

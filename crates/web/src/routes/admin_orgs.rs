@@ -1,13 +1,11 @@
 //! 机构管理 — `/admin/orgs`: the office tree with its committees; the system admin adds
 //! and edits offices and committees. Other admins read it.
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Form, Router,
-    extract::{ConnectInfo, Path, State},
+    extract::{Path, State},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
@@ -18,6 +16,7 @@ use zc_services::{
     organisations::{CommitteeInput, OfficeInput},
 };
 
+use crate::extract::ClientIp;
 use crate::{
     auth::SessionUser,
     context::PageContext,
@@ -187,11 +186,10 @@ fn settle<T>(result: ServiceResult<T>) -> AppResult<Result<(), FieldErrors>> {
 async fn office_create(
     State(state): State<AppState>,
     ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Form(f): Form<OfficeInput>,
 ) -> AppResult<Response> {
     let me = admin(&ctx)?;
-    let ip = addr.ip().to_string();
     let result = zc_services::organisations::create_office(&state.db, me.actor(&ip), &f).await;
     match settle(result)? {
         Ok(()) => Ok(Redirect::to("/admin/orgs").into_response()),
@@ -211,11 +209,10 @@ async fn office_create(
 async fn committee_create(
     State(state): State<AppState>,
     ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Form(f): Form<CommitteeInput>,
 ) -> AppResult<Response> {
     let me = admin(&ctx)?;
-    let ip = addr.ip().to_string();
     let result = zc_services::organisations::create_committee(&state.db, me.actor(&ip), &f).await;
     state.filter_choices.forget();
     match settle(result)? {
@@ -290,12 +287,11 @@ async fn office_edit(
 async fn office_update(
     State(state): State<AppState>,
     ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
     Form(f): Form<OfficeInput>,
 ) -> AppResult<Response> {
     let me = admin(&ctx)?;
-    let ip = addr.ip().to_string();
     let result = zc_services::organisations::update_office(&state.db, me.actor(&ip), id, &f).await;
     match settle(result)? {
         Ok(()) => Ok(Redirect::to("/admin/orgs").into_response()),
@@ -359,12 +355,11 @@ async fn committee_edit(
 async fn committee_update(
     State(state): State<AppState>,
     ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
     Form(f): Form<CommitteeInput>,
 ) -> AppResult<Response> {
     let me = admin(&ctx)?;
-    let ip = addr.ip().to_string();
     let result =
         zc_services::organisations::update_committee(&state.db, me.actor(&ip), id, &f).await;
     state.filter_choices.forget();

@@ -1,13 +1,11 @@
 //! `/admin/recognition-rules`: the 认定条件 table. Every admin may read it; the system admin
 //! changes it (audited by the service).
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Form, Router,
-    extract::{ConnectInfo, Path, State},
+    extract::{Path, State},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
@@ -18,6 +16,7 @@ use zc_services::{
     recognition_rules::{RuleInput, delete, save},
 };
 
+use crate::extract::ClientIp;
 use crate::{
     context::PageContext,
     error::{AppError, AppResult},
@@ -137,11 +136,10 @@ async fn page(State(state): State<AppState>, ctx: PageContext) -> AppResult<Rule
 async fn save_rule(
     State(state): State<AppState>,
     ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Form(f): Form<RuleForm>,
 ) -> AppResult<Response> {
     let user = admin(&ctx)?;
-    let ip = addr.ip().to_string();
     let input = RuleInput {
         series: f.series.clone(),
         education: f.education.clone(),
@@ -168,11 +166,10 @@ async fn save_rule(
 async fn delete_rule(
     State(state): State<AppState>,
     ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let user = admin(&ctx)?;
-    let ip = addr.ip().to_string();
     delete(&state.db, id, user.actor(&ip)).await?;
     Ok(Redirect::to("/admin/recognition-rules").into_response())
 }

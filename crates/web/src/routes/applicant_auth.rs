@@ -3,13 +3,11 @@
 //! JavaScript: 获取验证码 is a second submit button that re-renders the form with
 //! everything typed still there.
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Form, Router,
-    extract::{ConnectInfo, Query, State},
+    extract::{Query, State},
     response::{IntoResponse, Redirect, Response},
     routing::get,
 };
@@ -24,6 +22,7 @@ use zc_services::{
     sms::{CodePurpose, request_code},
 };
 
+use crate::extract::ClientIp;
 use crate::{
     auth::{self, safe_next},
     context::PageContext,
@@ -172,10 +171,9 @@ async fn register_submit(
     State(state): State<AppState>,
     ctx: PageContext,
     session: Session,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Form(mut form): Form<RegisterForm>,
 ) -> AppResult<Response> {
-    let ip = addr.ip().to_string();
     if form.action == "send_code" {
         let result =
             request_code(state.sms_context(), &form.phone, CodePurpose::Register, &ip).await;
@@ -247,14 +245,13 @@ struct LoginPage {
 async fn login_page(
     State(state): State<AppState>,
     ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Query(q): Query<NextQuery>,
 ) -> AppResult<Response> {
     if let Some(user) = &ctx.user {
         return Ok(Redirect::to(user.role.portal().path()).into_response());
     }
     let next = safe_next(q.next.as_deref()).unwrap_or_default();
-    let ip = addr.ip().to_string();
     let captcha = if captcha_required(&state.db, state.config.captcha_always, None, &ip).await? {
         Some(new_captcha(&state.db).await?)
     } else {
@@ -290,11 +287,10 @@ async fn login_submit(
     State(state): State<AppState>,
     ctx: PageContext,
     session: Session,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Form(form): Form<LoginForm>,
 ) -> AppResult<Response> {
     let next = safe_next(form.next.as_deref());
-    let ip = addr.ip().to_string();
     let mut errors = FieldErrors::default();
     if form.identifier.trim().is_empty() {
         errors.add("identifier", "请填写证件号码、手机号或电子邮箱");
@@ -379,10 +375,9 @@ async fn sms_submit(
     State(state): State<AppState>,
     ctx: PageContext,
     session: Session,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Form(form): Form<SmsForm>,
 ) -> AppResult<Response> {
-    let ip = addr.ip().to_string();
     let next = safe_next(form.next.as_deref());
     let (errors, sent) = if form.action == "send_code" {
         match request_code(state.sms_context(), &form.phone, CodePurpose::Login, &ip).await {

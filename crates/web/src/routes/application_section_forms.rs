@@ -16,6 +16,7 @@ use zc_services::{
     application_parts::{self, RowAction},
 };
 
+use crate::extract::SignedIn;
 use crate::{
     context::PageContext,
     error::{AppError, AppResult},
@@ -130,7 +131,7 @@ async fn do_save_single(
     fields: Vec<(String, String)>,
     autosave: bool,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let user = ctx.signed_in()?;
     let section = section_of_part(&part_code)?;
     let values = posted(fields);
     let owner = scope.owner(user.id);
@@ -165,7 +166,7 @@ async fn do_save_row(
     fields: Vec<(String, String)>,
     autosave: bool,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let user = ctx.signed_in()?;
     let section = section_of_part(&part_code)?;
     let row = fields
         .iter()
@@ -206,7 +207,7 @@ async fn do_row_action(
     index: usize,
     action: String,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let user = ctx.signed_in()?;
     let section = section_of_part(&part_code)?;
     let action = match action.as_str() {
         "delete" => RowAction::Delete,
@@ -332,10 +333,9 @@ async fn archive_row_action(
 /// 保存到个人资料 from an application's part.
 async fn save_to_archive(
     State(state): State<AppState>,
-    ctx: PageContext,
+    SignedIn { user, .. }: SignedIn,
     Path((id, part_code)): Path<(i64, String)>,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let section = section_of_part(&part_code)?;
     application_parts::save_to_archive(&state.db, user.id, id, &part_code).await?;
     Ok(Redirect::to(&format!(
@@ -354,12 +354,11 @@ pub struct SummaryForm {
 
 async fn save_summary(
     State(state): State<AppState>,
-    ctx: PageContext,
+    SignedIn { ctx, user }: SignedIn,
     headers: axum::http::HeaderMap,
     Path(id): Path<i64>,
     Form(f): Form<SummaryForm>,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let section = section_of_part("summary")?;
     let result = zc_services::application_summary::save_summary(
         &state.db,
@@ -400,7 +399,7 @@ async fn do_reorder(
     part_code: String,
     f: OrderForm,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let user = ctx.signed_in()?;
     let section = section_of_part(&part_code)?;
     let order: Vec<usize> = f
         .order

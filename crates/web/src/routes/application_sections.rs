@@ -310,7 +310,7 @@ pub(crate) async fn render(
     typed: Typed,
     q: ShowQuery,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let user = ctx.signed_in()?;
     let app = match scope {
         Scope::Application(id) => Some(applications::mine(&state.db, user.id, id).await?),
         Scope::Archive => None,

@@ -14,6 +14,7 @@ use zc_domain::Portal;
 use zc_services::{ServiceError, application_files};
 use zc_storage::images::{MAX_UPLOAD_BYTES, photo_frame};
 
+use crate::extract::SignedIn;
 use crate::{
     context::PageContext,
     error::{AppError, AppResult},
@@ -53,11 +54,10 @@ fn section_of_slot(section: &str) -> &'static str {
 
 async fn upload(
     State(state): State<AppState>,
-    ctx: PageContext,
+    SignedIn { ctx, user }: SignedIn,
     Path((id, slot)): Path<(i64, String)>,
     mut multipart: Multipart,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let app = zc_services::applications::mine(&state.db, user.id, id).await?;
     let slot_row = application_files::slots(&state.db, &app)
         .await?
@@ -123,20 +123,18 @@ async fn upload(
 /// The owner's file; `private, no-store` so a shared computer keeps nothing.
 async fn download(
     State(state): State<AppState>,
-    ctx: PageContext,
+    SignedIn { user, .. }: SignedIn,
     Path((id, file)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     application_files::file_of_mine(&state.db, user.id, id, file).await?;
     crate::routes::application_views::serve_file(&state, id, file).await
 }
 
 async fn delete(
     State(state): State<AppState>,
-    ctx: PageContext,
+    SignedIn { user, .. }: SignedIn,
     Path((id, file)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let row = application_files::file_of_mine(&state.db, user.id, id, file).await?;
     application_files::delete(&state.db, &state.config.files_dir, user.id, id, file).await?;
     let app = zc_services::applications::mine(&state.db, user.id, id).await?;
@@ -168,10 +166,9 @@ struct CropPage {
 
 async fn crop_page(
     State(state): State<AppState>,
-    ctx: PageContext,
+    SignedIn { ctx, user }: SignedIn,
     Path((id, file)): Path<(i64, i64)>,
 ) -> AppResult<CropPage> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let row = application_files::file_of_mine(&state.db, user.id, id, file).await?;
     if row.confirmed {
         return Err(AppError::NotFound);
@@ -200,11 +197,10 @@ pub struct CropForm {
 
 async fn crop(
     State(state): State<AppState>,
-    ctx: PageContext,
+    SignedIn { user, .. }: SignedIn,
     Path((id, file)): Path<(i64, i64)>,
     Form(f): Form<CropForm>,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let num = |v: &Option<String>| v.as_deref().and_then(|s| s.trim().parse::<f64>().ok());
     let frame = match (num(&f.x), num(&f.y), num(&f.w), num(&f.h)) {
         (Some(x), Some(y), Some(w), Some(h)) if x >= 0.0 && y >= 0.0 && w >= 1.0 && h >= 1.0 => {

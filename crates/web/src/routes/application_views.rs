@@ -15,6 +15,7 @@ use zc_domain::{
 };
 use zc_services::applications;
 
+use crate::extract::SignedIn;
 use crate::{
     context::PageContext,
     error::{AppError, AppResult},
@@ -67,11 +68,10 @@ struct ProgressQuery {
 
 async fn progress(
     State(state): State<AppState>,
-    ctx: PageContext,
+    SignedIn { ctx, user }: SignedIn,
     Path(id): Path<i64>,
     axum::extract::Query(q): axum::extract::Query<ProgressQuery>,
 ) -> AppResult<ProgressPage> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let app = applications::mine(&state.db, user.id, id).await?;
     let open = zc_db::payment_orders::open_of_payer(&state.db, user.id).await?;
     let card = Card::of(&app).with_fee(&open);
@@ -175,10 +175,9 @@ struct DetailPage {
 /// 详情 and 申报表: the dossier as submitted (or the draft so far), printable on A4.
 async fn detail(
     State(state): State<AppState>,
-    ctx: PageContext,
+    SignedIn { ctx, user }: SignedIn,
     Path(id): Path<i64>,
 ) -> AppResult<DetailPage> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let app = applications::mine(&state.db, user.id, id).await?;
     let (parts, files) = dossier_view(&state, &app).await?;
     let me = zc_db::applicants::find(&state.db, user.id)

@@ -3,19 +3,18 @@
 //! draw log checked by running it again, record who is present, close the secret vote
 //! (counts only) and publish the passed results.
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Form, Router,
-    extract::{ConnectInfo, Path, State},
+    extract::{Path, State},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
 use zc_domain::{Portal, TitleLevel};
 use zc_services::{ServiceError, committee_meetings as meetings, result_publicity};
 
+use crate::extract::ClientIp;
 use crate::{
     context::PageContext,
     error::{AppError, AppResult, refusal_message},
@@ -104,11 +103,10 @@ async fn list(State(state): State<AppState>, ctx: PageContext) -> AppResult<List
 async fn create(
     State(state): State<AppState>,
     ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let user = staff(&ctx)?;
-    let ip = addr.ip().to_string();
     let posted = Posted(fields);
     let plan = posted.value("plan_id").parse().unwrap_or(0);
     match meetings::create(
@@ -329,12 +327,11 @@ async fn detail(
 async fn act(
     State(state): State<AppState>,
     ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Path((id, action)): Path<(i64, String)>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let user = staff(&ctx)?;
-    let ip = addr.ip().to_string();
     let actor = user.actor(&ip);
     let posted = Posted(fields);
     let db = &state.db;

@@ -1,14 +1,12 @@
 //! `/committee/plans` — 评审计划: the committee's plan per year (application window,
 //! specialties, online fees), with the review stages' windows the 职改办 set.
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Form, Router,
     extract::Path,
-    extract::{ConnectInfo, State},
+    extract::State,
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
@@ -18,6 +16,7 @@ use zc_services::{
     review_plans::{self, PlanInput},
 };
 
+use crate::extract::{ClientIp, SignedIn};
 use crate::{
     context::PageContext,
     error::{AppError, AppResult},
@@ -94,7 +93,7 @@ async fn render_with(
     errors: FieldErrors,
     fee: FeeForm,
 ) -> AppResult<PlansPage> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let user = ctx.signed_in()?;
     let committee = zc_services::committee_meetings::committee_of(&state.db, user.id)
         .await
         .map_err(|_| AppError::Forbidden)?;
@@ -170,12 +169,10 @@ async fn render_with(
 
 async fn add_fee(
     State(state): State<AppState>,
-    ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    SignedIn { ctx, user }: SignedIn,
+    ClientIp(ip): ClientIp,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
-    let ip = addr.ip().to_string();
     let posted = Posted(fields);
     let Ok(plan_id) = posted.value("plan_id").parse::<i64>() else {
         let fee = FeeForm {
@@ -215,12 +212,10 @@ async fn add_fee(
 
 async fn remove_fee(
     State(state): State<AppState>,
-    ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    SignedIn { ctx, user }: SignedIn,
+    ClientIp(ip): ClientIp,
     Path((plan, item)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
-    let ip = addr.ip().to_string();
     match zc_services::payments::fee_items::remove(&state.db, user.actor(&ip), plan, item).await {
         Ok(()) => Ok(Redirect::to("/committee/plans#fees").into_response()),
         Err(e) => {
@@ -244,12 +239,10 @@ async fn page(State(state): State<AppState>, ctx: PageContext) -> AppResult<Plan
 
 async fn save(
     State(state): State<AppState>,
-    ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    SignedIn { ctx, user }: SignedIn,
+    ClientIp(ip): ClientIp,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
-    let ip = addr.ip().to_string();
     let posted = Posted(fields);
     let input = PlanInput {
         year: posted.value("year"),

@@ -3,19 +3,18 @@
 //! own specialty group (read-only, with an opinion and a score each), and the secret
 //! ballot while the vote is open.
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Form, Router,
-    extract::{ConnectInfo, Path, State},
+    extract::{Path, State},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
 use zc_domain::{Portal, TitleLevel, committee::vote::Choice};
 use zc_services::{FieldErrors, ServiceError, expert_work};
 
+use crate::extract::{ClientIp, SignedIn};
 use crate::{
     context::PageContext,
     error::{AppError, AppResult, refusal_message},
@@ -78,7 +77,7 @@ async fn render(
     ctx: PageContext,
     message: Option<String>,
 ) -> AppResult<DeskPage> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let user = ctx.signed_in()?;
     let expert = zc_services::experts::serving(&state.db, user.id, state.db.today())
         .await?
         .ok_or_else(|| {
@@ -160,13 +159,11 @@ async fn after(
 
 async fn answer(
     State(state): State<AppState>,
-    ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    SignedIn { ctx, user }: SignedIn,
+    ClientIp(ip): ClientIp,
     Path(m): Path<i64>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
-    let ip = addr.ip().to_string();
     let accept = Posted(fields).value("accept") == "1";
     let outcome = expert_work::answer(&state.db, user.actor(&ip), m, accept).await;
     after(&state, ctx, outcome).await
@@ -174,13 +171,11 @@ async fn answer(
 
 async fn ballot(
     State(state): State<AppState>,
-    ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    SignedIn { ctx, user }: SignedIn,
+    ClientIp(ip): ClientIp,
     Path(m): Path<i64>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
-    let ip = addr.ip().to_string();
     let choices: Vec<(i64, String)> = fields
         .iter()
         .filter_map(|(k, v)| Some((k.strip_prefix("choice_")?.parse().ok()?, v.clone())))
@@ -215,7 +210,7 @@ async fn render_dossier(
     typed: Option<(String, String)>,
     errors: FieldErrors,
 ) -> AppResult<DossierPage> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let user = ctx.signed_in()?;
     let app = expert_work::assigned(&state.db, user.id, m, a).await?;
     let (parts, files) = dossier_view(state, &app).await?;
     let stored = zc_db::meetings::opinion(&state.db, m, a, user.id).await?;
@@ -248,13 +243,11 @@ async fn dossier(
 
 async fn opinion(
     State(state): State<AppState>,
-    ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    SignedIn { ctx, user }: SignedIn,
+    ClientIp(ip): ClientIp,
     Path((m, a)): Path<(i64, i64)>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
-    let ip = addr.ip().to_string();
     let posted = Posted(fields);
     let (text, score) = (posted.value("opinion"), posted.value("score"));
     match expert_work::save_opinion(&state.db, user.actor(&ip), m, a, &text, &score).await {
@@ -274,10 +267,9 @@ async fn opinion(
 
 async fn file(
     State(state): State<AppState>,
-    ctx: PageContext,
+    SignedIn { user, .. }: SignedIn,
     Path((m, a, f)): Path<(i64, i64, i64)>,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     expert_work::assigned(&state.db, user.id, m, a).await?;
     crate::routes::application_views::serve_file(&state, a, f).await
 }

@@ -2,13 +2,11 @@
 //! stands) and `/committee/expert-enrolments` for the committee office (approve for a term,
 //! or return with a reason).
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Form, Router,
-    extract::{ConnectInfo, Path, State},
+    extract::{Path, State},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
@@ -19,6 +17,7 @@ use zc_services::{
     expert_enrolment::{self, EnrolmentInput},
 };
 
+use crate::extract::{ClientIp, SignedIn};
 use crate::{
     context::PageContext,
     error::{AppError, AppResult, refusal_message},
@@ -60,7 +59,7 @@ async fn render_form(
     errors: FieldErrors,
     message: Option<String>,
 ) -> AppResult<FormPage> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let user = ctx.signed_in()?;
     let chosen = typed.value("series_id");
     let series = zc_db::organisations::series(&state.db)
         .await?
@@ -90,12 +89,10 @@ async fn form(State(state): State<AppState>, ctx: PageContext) -> AppResult<Form
 
 async fn submit(
     State(state): State<AppState>,
-    ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    SignedIn { ctx, user }: SignedIn,
+    ClientIp(ip): ClientIp,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
-    let ip = addr.ip().to_string();
     let posted = Posted(fields);
     let v = |k: &str| posted.value(k);
     let input = EnrolmentInput {
@@ -141,7 +138,7 @@ async fn render_pending(
     ctx: PageContext,
     message: Option<String>,
 ) -> AppResult<PendingPage> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let user = ctx.signed_in()?;
     let items = expert_enrolment::pending_for(&state.db, user.id)
         .await
         .map_err(|_| AppError::Forbidden)?;
@@ -159,13 +156,11 @@ async fn pending(State(state): State<AppState>, ctx: PageContext) -> AppResult<P
 
 async fn decide(
     State(state): State<AppState>,
-    ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    SignedIn { ctx, user }: SignedIn,
+    ClientIp(ip): ClientIp,
     Path((id, action)): Path<(i64, String)>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
-    let ip = addr.ip().to_string();
     let posted = Posted(fields);
     let outcome = match action.as_str() {
         "approve" => {

@@ -1,18 +1,17 @@
 //! `/exports` — 我的导出: the files a staff member asked for, with their state, and the
 //! download of a ready one. Only the person who asked sees or downloads an export.
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Router,
-    extract::{ConnectInfo, Path, State},
+    extract::{Path, State},
     http::header,
     response::{IntoResponse, Response},
     routing::get,
 };
 
+use crate::extract::ClientIp;
 use crate::{
     context::PageContext,
     error::{AppError, AppResult},
@@ -89,11 +88,10 @@ async fn list(State(state): State<AppState>, ctx: PageContext) -> AppResult<Expo
 async fn download(
     State(state): State<AppState>,
     ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let user = staff(&ctx)?;
-    let ip = addr.ip().to_string();
     let (export, path) = zc_services::roster_export::download(
         &state.db,
         user.actor(&ip),

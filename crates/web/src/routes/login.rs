@@ -5,17 +5,17 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Form, Router,
-    extract::{ConnectInfo, Query, State},
+    extract::{Query, State},
     http::{HeaderValue, header},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
 use serde::Deserialize;
-use std::net::SocketAddr;
 use tower_sessions::Session;
 use zc_domain::Role;
 use zc_services::{FieldErrors, ServiceError, accounts::authenticate};
 
+use crate::extract::ClientIp;
 use crate::{
     auth::{self, safe_next},
     context::PageContext,
@@ -78,7 +78,7 @@ async fn login_submit(
     State(state): State<AppState>,
     ctx: PageContext,
     session: Session,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Form(form): Form<LoginForm>,
 ) -> AppResult<Response> {
     let next = safe_next(form.next.as_deref());
@@ -90,7 +90,6 @@ async fn login_submit(
         errors.add("password", "请填写密码");
     }
     if errors.is_empty() {
-        let ip = addr.ip().to_string();
         match authenticate(&state.db, &form.login_name, &form.password, Some(&ip)).await {
             Ok(account) => {
                 let is_staff = Role::from_code(&account.role).is_some_and(Role::is_staff);

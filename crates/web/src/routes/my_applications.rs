@@ -24,9 +24,10 @@ use zc_domain::{
 };
 use zc_services::{FieldErrors, ServiceError, application_submission::Submitted, applications};
 
+use crate::extract::SignedIn;
 use crate::{
     context::PageContext,
-    error::{AppError, AppResult},
+    error::AppResult,
     state::AppState,
     views::{Nav, cst, format_date, format_time, portal_nav},
 };
@@ -269,7 +270,7 @@ async fn render_list(
     errors: FieldErrors,
     refusal: Option<String>,
 ) -> AppResult<ListPage> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let user = ctx.signed_in()?;
     let open = zc_db::payment_orders::open_of_payer(&state.db, user.id).await?;
     let cards = zc_db::applications::for_applicant(&state.db, user.id)
         .await?
@@ -328,10 +329,9 @@ impl CreateForm {
 
 async fn create(
     State(state): State<AppState>,
-    ctx: PageContext,
+    SignedIn { ctx, user }: SignedIn,
     Form(f): Form<CreateForm>,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let now = state.db.now();
     let kind = ApplicationKind::from_code(&f.kind).unwrap_or(ApplicationKind::Evaluation);
     let created = match kind {
@@ -377,7 +377,7 @@ async fn render_submit(
     id: i64,
     errors: FieldErrors,
 ) -> AppResult<SubmitPage> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let user = ctx.signed_in()?;
     let app = applications::mine(&state.db, user.id, id).await?;
     let missing = zc_services::application_submission::missing_items(&state.db, id)
         .await?
@@ -423,11 +423,10 @@ pub struct SubmitForm {
 
 async fn submit(
     State(state): State<AppState>,
-    ctx: PageContext,
+    SignedIn { ctx, user }: SignedIn,
     Path(id): Path<i64>,
     Form(f): Form<SubmitForm>,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     match zc_services::application_submission::submit(
         &state.db,
         user.id,
@@ -460,20 +459,18 @@ async fn submit(
 
 async fn withdraw(
     State(state): State<AppState>,
-    ctx: PageContext,
+    SignedIn { user, .. }: SignedIn,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     applications::withdraw(&state.db, user.id, id).await?;
     Ok(Redirect::to("/my/applications").into_response())
 }
 
 async fn delete(
     State(state): State<AppState>,
-    ctx: PageContext,
+    SignedIn { user, .. }: SignedIn,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     applications::delete(&state.db, user.id, id).await?;
     Ok(Redirect::to("/my/applications").into_response())
 }
@@ -498,7 +495,7 @@ async fn render_change(
     typed: Option<CreateForm>,
     errors: FieldErrors,
 ) -> AppResult<ChangePage> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let user = ctx.signed_in()?;
     let app = applications::mine(&state.db, user.id, id).await?;
     // What the draft points at now, as the form's values.
     let current = CreateForm {
@@ -535,11 +532,10 @@ async fn change_page(
 
 async fn change(
     State(state): State<AppState>,
-    ctx: PageContext,
+    SignedIn { ctx, user }: SignedIn,
     Path(id): Path<i64>,
     Form(f): Form<CreateForm>,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let now = state.db.now();
     let kind = ApplicationKind::from_code(&f.kind).unwrap_or(ApplicationKind::Evaluation);
     let changed = match kind {

@@ -12,6 +12,7 @@ use axum::{
 use zc_db::certificates::CertificateRow;
 use zc_domain::{Portal, TitleLevel};
 
+use crate::extract::SignedIn;
 use crate::{
     context::PageContext,
     error::{AppError, AppResult},
@@ -89,7 +90,7 @@ struct ListPage {
 }
 
 async fn list(State(state): State<AppState>, ctx: PageContext) -> AppResult<ListPage> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let user = ctx.signed_in()?;
     let items = zc_db::certificates::of_holder(&state.db, user.id)
         .await?
         .iter()
@@ -128,10 +129,9 @@ async fn photo_file(state: &AppState, c: &CertificateRow) -> AppResult<Option<(i
 
 async fn show(
     State(state): State<AppState>,
-    ctx: PageContext,
+    SignedIn { ctx, user }: SignedIn,
     Path(id): Path<i64>,
 ) -> AppResult<ShowPage> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let cert = zc_services::certificates::of_holder(&state.db, user.id, id).await?;
     let verify_url = format!(
         "{}/verify/t/{}",
@@ -166,10 +166,9 @@ async fn show(
 
 async fn photo(
     State(state): State<AppState>,
-    ctx: PageContext,
+    SignedIn { user, .. }: SignedIn,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let cert = zc_services::certificates::of_holder(&state.db, user.id, id).await?;
     let (app_id, file) = photo_file(&state, &cert).await?.ok_or(AppError::NotFound)?;
     crate::routes::application_views::serve_file(&state, app_id, file).await

@@ -19,9 +19,10 @@ use zc_domain::{
 };
 use zc_services::payments::orders::{self, ReturnTo};
 
+use crate::extract::SignedIn;
 use crate::{
     context::PageContext,
-    error::{AppError, AppResult, refusal_message},
+    error::{AppResult, refusal_message},
     middleware::security_headers::FormActionOrigin,
     pager::Pager,
     state::AppState,
@@ -208,7 +209,7 @@ async fn render(
     message: Option<String>,
     notice: Option<String>,
 ) -> AppResult<ListPage> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let user = ctx.signed_in()?;
     let scope = OrderScope::Payer(user.id);
     let filter = q.filter();
     let (_, pager, rows) =
@@ -272,11 +273,10 @@ fn origin_of(url: &str) -> String {
 
 async fn pay(
     State(state): State<AppState>,
-    ctx: PageContext,
+    SignedIn { ctx, user }: SignedIn,
     headers: HeaderMap,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let base = state.config.public_url.trim_end_matches('/').to_string();
     let return_url = format!("{base}/my/fees/{id}/return");
     let quit_url = format!("{base}/my/fees");
@@ -328,10 +328,9 @@ struct ReturnPage {
 /// platform to check with the gateway (a POST, so this GET changes nothing).
 async fn returned(
     State(state): State<AppState>,
-    ctx: PageContext,
+    SignedIn { ctx, user }: SignedIn,
     Path(id): Path<i64>,
 ) -> AppResult<ReturnPage> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let order = orders::own(&state.db, user.id, id).await?;
     Ok(ReturnPage {
         nav: portal_nav(Portal::My, "/my/fees"),
@@ -342,10 +341,9 @@ async fn returned(
 
 async fn confirm(
     State(state): State<AppState>,
-    ctx: PageContext,
+    SignedIn { ctx, user }: SignedIn,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     match orders::confirm(&state.db, state.payments.as_ref(), user.id, id).await {
         Ok(o) if OrderStatus::from_code(&o.status).is_some_and(OrderStatus::money_received) => {
             Ok(Redirect::to(&format!("/my/fees?paid={id}")).into_response())

@@ -1,13 +1,11 @@
 //! `/my/unit` — the applicant picks their unit by part of its name. Plain search with a
 //! pager, so it works without JavaScript.
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Form, Json, Router,
-    extract::{ConnectInfo, Query, State},
+    extract::{Query, State},
     response::{IntoResponse, Redirect, Response},
     routing::get,
 };
@@ -16,6 +14,7 @@ use zc_db::{applicants, reference};
 use zc_domain::Portal;
 use zc_services::{ServiceError, membership::choose_unit};
 
+use crate::extract::{ClientIp, SignedIn};
 use crate::{
     context::PageContext,
     error::{AppError, AppResult},
@@ -120,7 +119,7 @@ async fn render(
     q: UnitQuery,
     message: Option<String>,
 ) -> AppResult<UnitPage> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let user = ctx.signed_in()?;
     let me = applicants::find(&state.db, user.id)
         .await?
         .ok_or(AppError::Forbidden)?;
@@ -184,11 +183,10 @@ pub struct ChooseForm {
 
 async fn unit_choose(
     State(state): State<AppState>,
-    ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    SignedIn { ctx, user }: SignedIn,
+    ClientIp(ip): ClientIp,
     Form(f): Form<ChooseForm>,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let Ok(unit_id) = f.unit_id.trim().parse::<i64>() else {
         let q = UnitQuery {
             q: Some(f.q),
@@ -200,7 +198,7 @@ async fn unit_choose(
                 .into_response(),
         );
     };
-    match choose_unit(&state.db, user.id, unit_id, &addr.ip().to_string()).await {
+    match choose_unit(&state.db, user.id, unit_id, &ip).await {
         Ok(_) => Ok(Redirect::to("/my/unit?saved=1").into_response()),
         Err(ServiceError::Refused { message, .. }) => {
             let q = UnitQuery {

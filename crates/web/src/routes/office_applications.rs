@@ -2,13 +2,11 @@
 //! it by status, each read-only with pictures and history, and the decisions (通过, 退回 to
 //! the unit or the applicant with a reason per section, 初审不通过).
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Form, Router,
-    extract::{ConnectInfo, Path, Query, State},
+    extract::{Path, Query, State},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
@@ -22,6 +20,7 @@ use zc_services::{
     office_review::{self, Desk, OfficeDecision},
 };
 
+use crate::extract::{ClientIp, SignedIn};
 use crate::{
     context::PageContext,
     error::{AppError, AppResult, shown_on_page},
@@ -79,7 +78,7 @@ const DEPARTMENT_TABS: [ApplicationStatus; 4] = [
 ];
 
 async fn desk(state: &AppState, ctx: &PageContext) -> AppResult<Desk> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let user = ctx.signed_in()?;
     Desk::of(&state.db, user.id)
         .await
         .map_err(|_| AppError::Forbidden)
@@ -118,11 +117,10 @@ async fn queue(
 async fn roster(
     State(state): State<AppState>,
     ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let d = queue_desk(&state, &ctx).await?;
-    let ip = addr.ip().to_string();
     roster_request(&state, ctx, &ip, d, Posted(fields)).await
 }
 
@@ -201,13 +199,11 @@ async fn dossier(
 
 async fn decision(
     State(state): State<AppState>,
-    ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    SignedIn { ctx, user }: SignedIn,
+    ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
-    let ip = addr.ip().to_string();
     let posted = Posted(fields);
     let value = |k: &str| posted.value(k);
     let decision = match value("decision").as_str() {
@@ -258,15 +254,13 @@ async fn file(
 /// moved on meanwhile is skipped and counted.
 async fn batch(
     State(state): State<AppState>,
-    ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    SignedIn { ctx, user }: SignedIn,
+    ClientIp(ip): ClientIp,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let d = queue_desk(&state, &ctx).await?;
     let posted = Posted(fields);
     let ids = batch_ids(&state, d.scope, d.tabs, &posted).await?;
-    let ip = addr.ip().to_string();
     let actor = user.actor(&ip);
     let decision = OfficeDecision::Pass(posted.value("opinion"));
     let tally = BatchTally::run(ids, |id| {
@@ -279,13 +273,11 @@ async fn batch(
 /// 发文确认并发证 of one dossier waiting for confirmation.
 async fn issue(
     State(state): State<AppState>,
-    ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    SignedIn { ctx, user }: SignedIn,
+    ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
-    let ip = addr.ip().to_string();
     let posted = Posted(fields);
     let outcome = zc_services::certificates::confirm_and_issue(
         &state.db,

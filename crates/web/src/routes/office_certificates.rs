@@ -1,13 +1,11 @@
 //! `/office/certificates` — 证书发放: the certificates this 职改办 issued, newest first,
 //! each with its status, and 撤销 with a reason.
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Form, Router,
-    extract::{ConnectInfo, Path, Query, State},
+    extract::{Path, Query, State},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
@@ -15,6 +13,7 @@ use serde::Deserialize;
 use zc_domain::Portal;
 use zc_services::office_review::Desk;
 
+use crate::extract::{ClientIp, SignedIn};
 use crate::{
     context::PageContext,
     error::{AppError, AppResult, refusal_message},
@@ -106,13 +105,11 @@ struct RevokeForm {
 
 async fn revoke(
     State(state): State<AppState>,
-    ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    SignedIn { ctx, user }: SignedIn,
+    ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
     Form(f): Form<RevokeForm>,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
-    let ip = addr.ip().to_string();
     match zc_services::certificates::revoke(&state.db, user.actor(&ip), id, &f.reason).await {
         Ok(()) => Ok(Redirect::to("/office/certificates").into_response()),
         Err(e) => {

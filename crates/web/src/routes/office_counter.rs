@@ -2,15 +2,9 @@
 //! for a person standing at the window with their ID card, so that they can reset their
 //! password by SMS (a security question alone never resets one).
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::{
-    Form, Router,
-    extract::{ConnectInfo, State},
-    routing::get,
-};
+use axum::{Form, Router, extract::State, routing::get};
 use serde::Deserialize;
 use zc_domain::{Portal, Role};
 use zc_services::{
@@ -18,6 +12,7 @@ use zc_services::{
     counter::{self, CounterPhone},
 };
 
+use crate::extract::{ClientIp, SignedIn};
 use crate::{
     context::PageContext,
     error::{AppError, AppResult, form_errors},
@@ -78,12 +73,10 @@ async fn form(ctx: PageContext) -> AppResult<Page> {
 
 async fn submit(
     State(state): State<AppState>,
-    ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    SignedIn { ctx, user }: SignedIn,
+    ClientIp(ip): ClientIp,
     Form(f): Form<PhoneForm>,
 ) -> AppResult<Page> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
-    let ip = addr.ip().to_string();
     let input = CounterPhone {
         id_number: &f.id_number,
         name: &f.name,

@@ -3,13 +3,11 @@
 //! 退款 with a reason, the invoice, an .xlsx export of the filtered list, and (for the
 //! 职改办) reconciliation against the gateway's daily bill.
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Form, Router,
-    extract::{ConnectInfo, Path, Query, State},
+    extract::{Path, Query, State},
     http::header,
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
@@ -23,6 +21,7 @@ use zc_services::{
     payments::refunds::{self, in_scope, scope_of},
 };
 
+use crate::extract::{ClientIp, SignedIn};
 use crate::{
     context::PageContext,
     error::{AppError, AppResult, refusal_message, shown_on_page},
@@ -270,12 +269,10 @@ struct ReconcileForm {
 
 async fn reconcile(
     State(state): State<AppState>,
-    ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    SignedIn { ctx, user }: SignedIn,
+    ClientIp(ip): ClientIp,
     Form(f): Form<ReconcileForm>,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
-    let ip = addr.ip().to_string();
     let result = refunds::reconcile(
         &state.db,
         state.payments.as_ref(),
@@ -336,7 +333,7 @@ async fn render_order(
     errors: FieldErrors,
     message: Option<String>,
 ) -> AppResult<OrderPage> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let user = ctx.signed_in()?;
     let order = in_scope(&state.db, user.id, id).await?;
     let (portal, base) = portal_of(&ctx);
     let refunds = zc_db::payment_orders::refunds_of(&state.db, id)
@@ -397,13 +394,11 @@ async fn show(
 
 async fn refund(
     State(state): State<AppState>,
-    ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    SignedIn { ctx, user }: SignedIn,
+    ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
     Form(f): Form<RefundForm>,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
-    let ip = addr.ip().to_string();
     let (_, base) = portal_of(&ctx);
     match refunds::refund(
         &state.db,
@@ -429,13 +424,11 @@ async fn refund(
 
 async fn invoice(
     State(state): State<AppState>,
-    ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    SignedIn { ctx, user }: SignedIn,
+    ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
     Form(f): Form<InvoiceForm>,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
-    let ip = addr.ip().to_string();
     let (_, base) = portal_of(&ctx);
     match refunds::set_invoice(
         &state.db,

@@ -1,13 +1,11 @@
 //! `/office/recognition`: a 职改办's 认定 and 重新确认 window this year and the fee it
 //! charges online after its 初审通过.
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Form, Router,
-    extract::{ConnectInfo, State},
+    extract::State,
     response::{IntoResponse, Response},
     routing::get,
 };
@@ -19,6 +17,7 @@ use zc_services::{
     recognition_fee::{FeeInput, set},
 };
 
+use crate::extract::{ClientIp, SignedIn};
 use crate::{
     context::PageContext,
     error::{AppError, AppResult},
@@ -99,12 +98,10 @@ async fn page(State(state): State<AppState>, ctx: PageContext) -> AppResult<Reco
 
 async fn save(
     State(state): State<AppState>,
-    ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    SignedIn { ctx, user }: SignedIn,
+    ClientIp(ip): ClientIp,
     Form(f): Form<FeeForm>,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
-    let ip = addr.ip().to_string();
     let input = FeeInput {
         name: f.name.clone(),
         amount: f.amount.clone(),

@@ -1,13 +1,11 @@
 //! `/office/stage-windows` — 阶段时间与个案重开 for a 职改办: when each review stage of its
 //! committees' plans opens and closes, and single dossiers reopened past a shut stage.
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Form, Router,
-    extract::{ConnectInfo, State},
+    extract::State,
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
@@ -19,6 +17,7 @@ use zc_services::{
     stage_windows::{self, ReopenInput, WindowInput},
 };
 
+use crate::extract::{ClientIp, SignedIn};
 use crate::{
     context::PageContext,
     error::{AppError, AppResult},
@@ -176,13 +175,11 @@ struct WindowForm {
 
 async fn set_window(
     State(state): State<AppState>,
-    ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    SignedIn { ctx, user }: SignedIn,
+    ClientIp(ip): ClientIp,
     Form(f): Form<WindowForm>,
 ) -> AppResult<Response> {
     let office = office_of(&state, &ctx).await?;
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
-    let ip = addr.ip().to_string();
     let input = WindowInput {
         plan_id: f.plan_id,
         stage: f.stage.clone(),
@@ -220,13 +217,11 @@ struct ReopenForm {
 
 async fn reopen(
     State(state): State<AppState>,
-    ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    SignedIn { ctx, user }: SignedIn,
+    ClientIp(ip): ClientIp,
     Form(f): Form<ReopenForm>,
 ) -> AppResult<Response> {
     let office = office_of(&state, &ctx).await?;
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
-    let ip = addr.ip().to_string();
     let input = ReopenInput {
         application_id: f.application_id.clone(),
         stage: f.stage.clone(),

@@ -1,13 +1,11 @@
 //! `/office/units` — the office's queue of unit registrations, with the 3-working-day
 //! deadline, the licence photo, and approve or return (with a reason).
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Form, Router,
-    extract::{ConnectInfo, Path, Query, State},
+    extract::{Path, Query, State},
     http::{HeaderValue, header},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
@@ -21,6 +19,7 @@ use zc_services::{
     units::{UnitDecision, decide_unit, review_deadline},
 };
 
+use crate::extract::{ClientIp, SignedIn};
 use crate::{
     auth::SessionUser,
     context::PageContext,
@@ -106,10 +105,9 @@ const STATUSES: [(&str, &str); 3] = [
 
 async fn queue(
     State(state): State<AppState>,
-    ctx: PageContext,
+    SignedIn { ctx, user }: SignedIn,
     Query(q): Query<QueueQuery>,
 ) -> AppResult<QueuePage> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let office = my_office(&state, &user).await?;
     let status = q
         .status
@@ -214,10 +212,9 @@ async fn render_detail(
 
 async fn detail(
     State(state): State<AppState>,
-    ctx: PageContext,
+    SignedIn { ctx, user }: SignedIn,
     Path(id): Path<String>,
 ) -> AppResult<DetailPage> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let unit = unit_in_scope(&state, &user, &id).await?;
     render_detail(
         &state,
@@ -241,19 +238,17 @@ pub struct DecisionForm {
 
 async fn decision(
     State(state): State<AppState>,
-    ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    SignedIn { ctx, user }: SignedIn,
+    ClientIp(ip): ClientIp,
     Path(id): Path<String>,
     Form(f): Form<DecisionForm>,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let unit = unit_in_scope(&state, &user, &id).await?;
     let decision = match f.decision.as_str() {
         "approve" => UnitDecision::Approve,
         "return" => UnitDecision::Return(f.reason.clone()),
         _ => return Err(AppError::Refused("请选择审核结果".into())),
     };
-    let ip = addr.ip().to_string();
     let actor = Actor {
         account_id: Some(user.id),
         role: Some(user.role),
@@ -288,10 +283,9 @@ async fn decision(
 /// The licence photo, only for staff of the unit's office.
 async fn licence(
     State(state): State<AppState>,
-    ctx: PageContext,
+    SignedIn { user, .. }: SignedIn,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let unit = unit_in_scope(&state, &user, &id).await?;
     let key = unit.licence_key.ok_or(AppError::NotFound)?;
     let path = crate::files::path_of(&state.config.files_dir, &key).ok_or(AppError::NotFound)?;

@@ -94,7 +94,7 @@ struct PortalHome {
 }
 
 async fn portal_home(State(state): State<AppState>, ctx: PageContext) -> AppResult<PortalHome> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let user = ctx.signed_in()?;
     let portal = user.role.portal();
     let home = zc_db::portal_home::facts(&state.db, user.id)
         .await?

@@ -1,13 +1,11 @@
 //! 忘记密码 — `/my/forgot`: choose a method, then reset by SMS code or by an e-mailed
 //! link. Forms keep what was typed (never passwords) and explain refusals.
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Form, Router,
-    extract::{ConnectInfo, State},
+    extract::State,
     response::{IntoResponse, Response},
     routing::get,
 };
@@ -18,6 +16,7 @@ use zc_services::{
     sms::{CodePurpose, request_code},
 };
 
+use crate::extract::ClientIp;
 use crate::{
     context::PageContext,
     error::{AppResult, form_errors},
@@ -106,10 +105,9 @@ async fn sms_form(ctx: PageContext) -> SmsPage {
 async fn sms_submit(
     State(state): State<AppState>,
     ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Form(f): Form<SmsResetForm>,
 ) -> AppResult<Response> {
-    let ip = addr.ip().to_string();
     let (errors, sent) = if f.action == "send_code" {
         match request_code(state.sms_context(), &f.phone, CodePurpose::Reset, &ip).await {
             Ok(()) => (
@@ -262,14 +260,13 @@ pub struct ResetForm {
 async fn reset_submit(
     State(state): State<AppState>,
     ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Form(f): Form<ResetForm>,
 ) -> AppResult<Response> {
     let new = NewPassword {
         password: f.password,
         password_confirm: f.password_confirm,
     };
-    let ip = addr.ip().to_string();
     match zc_services::recovery::reset_by_email_token(
         &state.db,
         &state.vault,

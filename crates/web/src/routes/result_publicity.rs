@@ -2,13 +2,11 @@
 //! masked, and an objection form under a real name), and `/committee/publicity` for the
 //! committee's staff (their results, the objections to resolve, and 公示期满).
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Form, Router,
-    extract::{ConnectInfo, Path, Query, State},
+    extract::{Path, Query, State},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
@@ -21,6 +19,7 @@ use zc_services::{
     result_publicity::{self, ObjectionInput},
 };
 
+use crate::extract::{ClientIp, SignedIn};
 use crate::{
     context::PageContext,
     error::{AppError, AppResult, refusal_message},
@@ -240,7 +239,7 @@ async fn render_committee(
     ctx: PageContext,
     message: Option<String>,
 ) -> AppResult<CommitteePage> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let user = ctx.signed_in()?;
     let committee = zc_services::committee_meetings::committee_of(&state.db, user.id)
         .await
         .map_err(|_| AppError::Forbidden)?;
@@ -299,25 +298,21 @@ async fn after(
 
 async fn end(
     State(state): State<AppState>,
-    ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    SignedIn { ctx, user }: SignedIn,
+    ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
-    let ip = addr.ip().to_string();
     let outcome = result_publicity::end(&state.db, user.actor(&ip), id).await;
     after(&state, ctx, outcome).await
 }
 
 async fn resolve(
     State(state): State<AppState>,
-    ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    SignedIn { ctx, user }: SignedIn,
+    ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
-    let ip = addr.ip().to_string();
     let posted = Posted(fields);
     let upheld = posted.value("upheld") == "1";
     let outcome = result_publicity::resolve(

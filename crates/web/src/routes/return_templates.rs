@@ -1,13 +1,11 @@
 //! `/unit/return-templates` and `/office/return-templates` — 退回理由模板: the reviewing
 //! organisation's reusable return reasons, listed, added and removed.
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Form, Router,
-    extract::{ConnectInfo, OriginalUri, Path, State},
+    extract::{OriginalUri, Path, State},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
@@ -18,6 +16,7 @@ use zc_services::{
     return_templates::{self, TemplateOwner},
 };
 
+use crate::extract::ClientIp;
 use crate::{
     context::PageContext,
     error::{AppError, AppResult},
@@ -66,7 +65,7 @@ async fn owner_of(
     state: &AppState,
     ctx: &PageContext,
 ) -> AppResult<(crate::auth::SessionUser, TemplateOwner)> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let user = ctx.signed_in()?;
     let owner = TemplateOwner::of(&state.db, user.id)
         .await
         .map_err(|_| AppError::Forbidden)?;
@@ -140,12 +139,11 @@ async fn add(
     State(state): State<AppState>,
     ctx: PageContext,
     uri: OriginalUri,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Form(f): Form<TemplateForm>,
 ) -> AppResult<Response> {
     let base = portal_base(&uri);
     let (user, owner) = owner_of(&state, &ctx).await?;
-    let ip = addr.ip().to_string();
     match return_templates::add(&state.db, user.actor(&ip), owner, f.section.trim(), &f.body).await
     {
         Ok(_) => Ok(Redirect::to(&format!("{base}/return-templates")).into_response()),
@@ -160,12 +158,11 @@ async fn remove(
     State(state): State<AppState>,
     ctx: PageContext,
     uri: OriginalUri,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let base = portal_base(&uri);
     let (user, owner) = owner_of(&state, &ctx).await?;
-    let ip = addr.ip().to_string();
     return_templates::remove(&state.db, user.actor(&ip), owner, id).await?;
     Ok(Redirect::to(&format!("{base}/return-templates")).into_response())
 }

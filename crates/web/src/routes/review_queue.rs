@@ -23,7 +23,7 @@ pub(crate) use super::{
 };
 use crate::{
     context::PageContext,
-    error::{AppError, AppResult},
+    error::AppResult,
     pager::Pager,
     routes::review_form::Posted,
     state::AppState,
@@ -324,7 +324,7 @@ pub(crate) async fn roster_request(
     desk: QueueDesk,
     posted: Posted,
 ) -> AppResult<axum::response::Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let user = ctx.signed_in()?;
     let query = QueueQuery::posted(&posted);
     let read = query.read(state, desk.tabs);
     let scope = desk.scope;

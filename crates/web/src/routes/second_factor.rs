@@ -1,13 +1,11 @@
 //! 动态口令 — the second sign-in step for staff: a TOTP code, or, on first sign-in where
 //! the factor is required, enrolling an authenticator app.
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Form, Router,
-    extract::{ConnectInfo, State},
+    extract::State,
     response::{IntoResponse, Redirect, Response},
     routing::get,
 };
@@ -17,6 +15,7 @@ use tower_sessions::Session;
 use zc_db::accounts::{self, Account};
 use zc_services::{FieldErrors, ServiceError, totp};
 
+use crate::extract::ClientIp;
 use crate::{
     context::PageContext,
     error::AppResult,
@@ -199,7 +198,7 @@ async fn setup_submit(
     State(state): State<AppState>,
     ctx: PageContext,
     session: Session,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Form(f): Form<CodeForm>,
 ) -> AppResult<Response> {
     let Some((account, next)) = pending(&state, &session).await? else {
@@ -209,16 +208,7 @@ async fn setup_submit(
         return Ok(Redirect::to("/login/totp").into_response());
     }
     let secret = setup_secret(&session).await?;
-    match totp::enroll(
-        &state.db,
-        &state.vault,
-        &account,
-        &secret,
-        &f.code,
-        &addr.ip().to_string(),
-    )
-    .await
-    {
+    match totp::enroll(&state.db, &state.vault, &account, &secret, &f.code, &ip).await {
         Ok(()) => {
             let _ = session.remove::<Pending>(PENDING_KEY).await;
             let _ = session.remove::<String>(SETUP_SECRET_KEY).await;

@@ -1,13 +1,11 @@
 //! 账号设置 — `/account/password` for every signed-in person, and the session keep-alive
 //! behind the idle-timeout warning.
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Form, Router,
-    extract::{ConnectInfo, State},
+    extract::State,
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
     routing::get,
@@ -16,6 +14,7 @@ use serde::Deserialize;
 use tower_sessions::Session;
 use zc_services::{FieldErrors, ServiceError, recovery::NewPassword, settings::change_password};
 
+use crate::extract::ClientIp;
 use crate::{
     auth,
     context::PageContext,
@@ -85,7 +84,7 @@ fn page(
     saved: bool,
     must_change: Option<&'static str>,
 ) -> AppResult<PasswordPage> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let user = ctx.signed_in()?;
     let nav = portal_nav(user.role.portal(), "/account/password");
     Ok(PasswordPage {
         ctx,
@@ -123,7 +122,7 @@ async fn password_submit(
     State(state): State<AppState>,
     ctx: PageContext,
     session: Session,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Form(f): Form<PasswordForm>,
 ) -> AppResult<Response> {
     let Some(user) = ctx.user.clone() else {
@@ -133,7 +132,6 @@ async fn password_submit(
         password: f.password,
         password_confirm: f.password_confirm,
     };
-    let ip = addr.ip().to_string();
     match change_password(
         &state.db,
         &state.vault,
@@ -218,13 +216,12 @@ pub struct QuestionForm {
 async fn question_submit(
     State(state): State<AppState>,
     ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Form(f): Form<QuestionForm>,
 ) -> AppResult<Response> {
     let Some(user) = ctx.user.clone() else {
         return Err(AppError::Forbidden);
     };
-    let ip = addr.ip().to_string();
     let result = zc_services::settings::change_security_question(
         &state.db,
         user.id,
@@ -319,13 +316,12 @@ pub struct PhoneForm {
 async fn phone_submit(
     State(state): State<AppState>,
     ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Form(f): Form<PhoneForm>,
 ) -> AppResult<Response> {
     let Some(user) = ctx.user.clone() else {
         return Err(AppError::Forbidden);
     };
-    let ip = addr.ip().to_string();
     if f.action == "send_code" {
         let sent = zc_services::sms::request_code(
             state.sms_context(),

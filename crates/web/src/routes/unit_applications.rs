@@ -2,13 +2,11 @@
 //! keyword, each dossier read-only with its pictures and history, the internal publicity,
 //! and the decisions (退回 with a reason per section, 不通过, 审核通过并报送).
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Form, Router,
-    extract::{ConnectInfo, Path, Query, State},
+    extract::{Path, Query, State},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
@@ -21,6 +19,7 @@ use zc_services::{
     unit_review::{self, UnitDecision},
 };
 
+use crate::extract::ClientIp;
 use crate::{
     context::PageContext,
     error::{AppError, AppResult, shown_on_page},
@@ -69,7 +68,7 @@ const TABS: [ApplicationStatus; 5] = [
 ];
 
 fn unit_of(ctx: &PageContext) -> AppResult<(i64, crate::auth::SessionUser)> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let user = ctx.signed_in()?;
     Ok((user.id, user))
 }
 
@@ -111,13 +110,12 @@ async fn queue(
 async fn batch(
     State(state): State<AppState>,
     ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let d = desk(&state, &ctx).await?;
     let posted = Posted(fields);
     let ids = batch_ids(&state, d.scope, d.tabs, &posted).await?;
-    let ip = addr.ip().to_string();
     let actor = actor(&ctx, &ip)?;
     let decision = UnitDecision::Forward(posted.value("opinion"));
     let tally = BatchTally::run(ids, |id| {
@@ -131,11 +129,10 @@ async fn batch(
 async fn roster(
     State(state): State<AppState>,
     ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let d = desk(&state, &ctx).await?;
-    let ip = addr.ip().to_string();
     roster_request(&state, ctx, &ip, d, Posted(fields)).await
 }
 
@@ -218,11 +215,10 @@ pub struct PublicityForm {
 async fn publicity(
     State(state): State<AppState>,
     ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
     Form(f): Form<PublicityForm>,
 ) -> AppResult<Response> {
-    let ip = addr.ip().to_string();
     let Ok(starts_on) = chrono::NaiveDate::parse_from_str(f.starts_on.trim(), "%Y-%m-%d") else {
         let mut errors = FieldErrors::default();
         errors.add("starts_on", "请填写公示开始日期，例如 2026-03-02");
@@ -244,11 +240,10 @@ async fn publicity(
 async fn decision(
     State(state): State<AppState>,
     ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let ip = addr.ip().to_string();
     let posted = Posted(fields);
     let value = |k: &str| posted.value(k);
     let decision = match value("decision").as_str() {

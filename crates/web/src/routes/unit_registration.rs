@@ -1,13 +1,11 @@
 //! `/unit/register` — a unit registers itself and its administrator account. The form
 //! carries the licence photo, so it is multipart; its CSRF token travels in the query.
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Router,
-    extract::{ConnectInfo, DefaultBodyLimit, Multipart, State},
+    extract::{DefaultBodyLimit, Multipart, State},
     response::{IntoResponse, Response},
     routing::get,
 };
@@ -19,6 +17,7 @@ use zc_services::{
 
 use zc_storage::images::{ImageSpec, MAX_UPLOAD_BYTES};
 
+use crate::extract::ClientIp;
 use crate::{
     context::PageContext,
     error::{AppError, AppResult},
@@ -219,7 +218,7 @@ pub(crate) async fn read_posted_unit(
 async fn submit(
     State(state): State<AppState>,
     ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     multipart: Multipart,
 ) -> AppResult<Response> {
     let posted = read_posted_unit(&state, multipart).await?;
@@ -228,7 +227,7 @@ async fn submit(
         &state.vault,
         &posted.form,
         posted.licence_key.as_deref(),
-        &addr.ip().to_string(),
+        &ip,
     )
     .await;
     match result {

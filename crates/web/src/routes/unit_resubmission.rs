@@ -1,11 +1,9 @@
 //! `/unit/registration` — the administrator of a returned unit corrects its registration
 //! and submits it again.
 
-use std::net::SocketAddr;
-
 use axum::{
     Router,
-    extract::{ConnectInfo, DefaultBodyLimit, Multipart, State},
+    extract::{DefaultBodyLimit, Multipart, State},
     response::{IntoResponse, Redirect, Response},
     routing::get,
 };
@@ -13,9 +11,10 @@ use zc_domain::Portal;
 use zc_services::{FieldErrors, ServiceError, accounts::Actor, unit_resubmission};
 use zc_storage::images::MAX_UPLOAD_BYTES;
 
+use crate::extract::{ClientIp, SignedIn};
 use crate::{
     context::PageContext,
-    error::{AppError, AppResult},
+    error::AppResult,
     routes::unit_registration::{page_for, read_posted_unit},
     state::AppState,
     views::portal_nav,
@@ -32,7 +31,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn form(State(state): State<AppState>, ctx: PageContext) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let user = ctx.signed_in()?;
     let (unit, form) = unit_resubmission::correction_form(&state.db, &state.vault, user.id).await?;
     let nav = portal_nav(Portal::Unit, "/unit");
     Ok(page_for(
@@ -49,15 +48,13 @@ async fn form(State(state): State<AppState>, ctx: PageContext) -> AppResult<Resp
 
 async fn submit(
     State(state): State<AppState>,
-    ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    SignedIn { ctx, user }: SignedIn,
+    ClientIp(ip): ClientIp,
     multipart: Multipart,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     // The reason shown again on a refused form; also refuses a unit that was not returned.
     let (unit, _) = unit_resubmission::correction_form(&state.db, &state.vault, user.id).await?;
     let posted = read_posted_unit(&state, multipart).await?;
-    let ip = addr.ip().to_string();
     let actor = Actor {
         account_id: Some(user.id),
         role: Some(user.role),

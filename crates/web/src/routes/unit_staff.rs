@@ -1,12 +1,10 @@
 //! `/unit/staff` — the unit administrator adds staff accounts (审核员, 管理员) and disables them.
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Form, Router,
-    extract::{ConnectInfo, Path, State},
+    extract::{Path, State},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
@@ -19,6 +17,7 @@ use zc_services::{
     units::{add_staff, disable_staff},
 };
 
+use crate::extract::{ClientIp, SignedIn};
 use crate::{
     context::PageContext,
     error::{AppError, AppResult},
@@ -75,7 +74,7 @@ async fn render(
     form: AddForm,
     errors: FieldErrors,
 ) -> AppResult<StaffPage> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
+    let user = ctx.signed_in()?;
     let account = accounts::find(&state.db, user.id)
         .await?
         .ok_or(AppError::Forbidden)?;
@@ -112,11 +111,10 @@ async fn list(State(state): State<AppState>, ctx: PageContext) -> AppResult<Staf
 
 async fn add(
     State(state): State<AppState>,
-    ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    SignedIn { ctx, user }: SignedIn,
+    ClientIp(ip): ClientIp,
     Form(f): Form<AddForm>,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     if f.password != f.password_confirm {
         let mut errors = FieldErrors::default();
         errors.add("password_confirm", "两次输入的密码不一致");
@@ -133,7 +131,6 @@ async fn add(
         .await?
         .into_response());
     }
-    let ip = addr.ip().to_string();
     let actor = Actor {
         account_id: Some(user.id),
         role: Some(user.role),
@@ -170,13 +167,11 @@ async fn add(
 
 async fn disable(
     State(state): State<AppState>,
-    ctx: PageContext,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    SignedIn { user, .. }: SignedIn,
+    ClientIp(ip): ClientIp,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let user = ctx.user.clone().ok_or(AppError::Forbidden)?;
     let target: i64 = id.parse().map_err(|_| AppError::NotFound)?;
-    let ip = addr.ip().to_string();
     let actor = Actor {
         account_id: Some(user.id),
         role: Some(user.role),
