@@ -11,7 +11,8 @@ cd "$(dirname "$0")/.."
 COUNT=${1:-1000000}
 BACKEND=${2:-sqlite}
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}"
-cargo build --release -p zhicheng --bin zhicheng --example hello_axum
+# The same build as bench_surge.sh, so the two scripts share one set of artifacts.
+cargo build --release -p zhicheng -p zc-loadtest --bins --example hello_axum
 BIN="$CARGO_TARGET_DIR/release"
 DIR=$(mktemp -d)
 export ZC_DATA_DIR="$DIR" ZC_LOG_LEVEL=warn ZC_BIND=127.0.0.1:8180
