@@ -192,16 +192,22 @@ async fn two_workers_run_each_job_exactly_once() {
     other.close().await;
 }
 
-#[tokio::test]
-async fn a_dead_workers_job_is_taken_over_once() {
-    let t = TestDb::new().await;
+/// One job in the queue, claimed by "server-a"; its id and the claim.
+async fn one_job_taken_by_server_a(t: &TestDb) -> (i64, zc_db::jobs::Job) {
     create_run_table(&t.db).await;
     let id = jobs::enqueue(&t.db, "record", serde_json::json!({}), 3)
         .await
         .unwrap();
-    // Server A takes the job and dies before finishing it.
     let taken = jobs::claim(&t.db, "server-a").await.unwrap().unwrap();
     assert_eq!(taken.id, id);
+    (id, taken)
+}
+
+#[tokio::test]
+async fn a_dead_workers_job_is_taken_over_once() {
+    let t = TestDb::new().await;
+    // Server A takes the job and dies before finishing it.
+    let (id, _) = one_job_taken_by_server_a(&t).await;
     // Its lease runs out; two other servers look for stale jobs at the same moment.
     tokio::time::sleep(Duration::from_millis(50)).await;
     let other = Db::connect(&t.url, &zc_db::DbOptions::default())
@@ -230,12 +236,8 @@ async fn a_dead_workers_job_is_taken_over_once() {
 #[tokio::test]
 async fn a_slow_workers_late_completion_keeps_the_job_from_running_again() {
     let t = TestDb::new().await;
-    create_run_table(&t.db).await;
-    let id = jobs::enqueue(&t.db, "record", serde_json::json!({}), 3)
-        .await
-        .unwrap();
     // Server A takes the job and is slow: its lease runs out and the job is released.
-    let taken = jobs::claim(&t.db, "server-a").await.unwrap().unwrap();
+    let (id, taken) = one_job_taken_by_server_a(&t).await;
     tokio::time::sleep(Duration::from_millis(50)).await;
     assert_eq!(
         jobs::requeue_stale(&t.db, Duration::from_millis(10))

@@ -8,6 +8,7 @@
 //! afterwards that none was lost.
 
 use goose::prelude::*;
+use zc_domain::application::sample::{BASIC_FIELDS, PARTS};
 
 use crate::{
     browse::{attr_in, csrf_in, open_browser, page, person, send, stuck, upload},
@@ -49,80 +50,6 @@ pub fn scenario(weight: usize, straight: bool) -> Result<Scenario, GooseError> {
         .register_transaction(transaction!(work).set_name("fill in").set_weight(40)?)
         .register_transaction(transaction!(submit).set_name("submit").set_weight(1)?))
 }
-
-/// The 基本信息 part and the rows after it, as a careful applicant fills them.
-const PARTS: &[(&str, &[(&str, &str)])] = &[
-    (
-        "basic",
-        &[
-            ("gender", "男"),
-            ("ethnicity", "壮族"),
-            ("native_place", "广西南宁"),
-            ("political", "群众"),
-            ("identity", "企业人员"),
-            ("work_start", "2010-07"),
-            ("specialty", "建筑工程"),
-            ("apply_way", "正常晋升"),
-            ("first_time", "是"),
-            ("archive_place", "南宁市人才服务中心"),
-            ("contact_phone", "13800771234"),
-            ("address", "南宁市青秀区民族大道1号"),
-        ],
-    ),
-    (
-        "education/rows",
-        &[
-            ("graduated", "2010-07"),
-            ("item", "最高学历"),
-            ("level", "本科"),
-            ("school", "广西大学"),
-            ("major", "土木工程"),
-            ("form", "全日制"),
-            ("years", "4"),
-            ("degree", "学士"),
-        ],
-    ),
-    ("exception", &[("exceptional", "否")]),
-    (
-        "exams",
-        &[("language", "不作要求"), ("computer", "不作要求")],
-    ),
-    (
-        "training/rows",
-        &[
-            ("year", "2025"),
-            ("public_required", "30"),
-            ("professional", "40.5"),
-        ],
-    ),
-    (
-        "resume/rows",
-        &[
-            ("from", "2010-07"),
-            ("employer", "广西壮美建设工程有限公司"),
-            ("post", "技术员"),
-        ],
-    ),
-    (
-        "experience/rows",
-        &[
-            ("from", "2015-03"),
-            ("to", "2018-06"),
-            ("employer", "广西壮美建设工程有限公司"),
-            ("content", "南宁某住宅小区主体结构施工技术负责"),
-            ("role", "技术负责人"),
-        ],
-    ),
-    (
-        "achievements/rows",
-        &[
-            ("from", "2016-01"),
-            ("name", "高层住宅铝模施工工法"),
-            ("level", "市厅级"),
-            ("rank", "第一"),
-        ],
-    ),
-];
 
 /// Upload slots people add to while filling in, beyond the required ones.
 const EXTRA_SLOTS: [&str; 6] = [
@@ -229,7 +156,8 @@ async fn create_and_fill(user: &mut GooseUser) -> TransactionResult {
     person(user).saves = 0;
     let base = format!("/my/applications/{id}");
     page(user, &format!("{base}/sections/basic"), "a section").await?;
-    for (part, fields) in PARTS {
+    let basic = [("basic", BASIC_FIELDS)];
+    for (part, fields) in basic.iter().chain(PARTS) {
         send(
             user,
             &format!("{base}/parts/{part}"),

@@ -151,78 +151,7 @@ pub async fn create(site: &Site<'_>) -> i64 {
         .expect("the new application's id")
 }
 
-/// The 基本信息 part as [`fill`] saves it.
-pub const BASIC_FIELDS: &[(&str, &str)] = &[
-    ("gender", "男"),
-    ("ethnicity", "壮族"),
-    ("native_place", "广西南宁"),
-    ("political", "群众"),
-    ("identity", "企业人员"),
-    ("work_start", "2010-07"),
-    ("specialty", "建筑工程"),
-    ("apply_way", "正常晋升"),
-    ("first_time", "是"),
-    ("archive_place", "南宁市人才服务中心"),
-    ("contact_phone", "13800771234"),
-    ("address", "南宁市青秀区民族大道1号"),
-];
-
-/// The rows and parts [`fill`] saves after 基本信息, as `(path under parts/, fields)`.
-const PARTS: &[(&str, &[(&str, &str)])] = &[
-    (
-        "education/rows",
-        &[
-            ("graduated", "2010-07"),
-            ("item", "最高学历"),
-            ("level", "本科"),
-            ("school", "广西大学"),
-            ("major", "土木工程"),
-            ("form", "全日制"),
-            ("years", "4"),
-            ("degree", "学士"),
-        ],
-    ),
-    ("exception", &[("exceptional", "否")]),
-    (
-        "exams",
-        &[("language", "不作要求"), ("computer", "不作要求")],
-    ),
-    (
-        "training/rows",
-        &[
-            ("year", "2025"),
-            ("public_required", "30"),
-            ("professional", "40.5"),
-        ],
-    ),
-    (
-        "resume/rows",
-        &[
-            ("from", "2010-07"),
-            ("employer", "广西壮美建设工程有限公司"),
-            ("post", "技术员"),
-        ],
-    ),
-    (
-        "experience/rows",
-        &[
-            ("from", "2015-03"),
-            ("to", "2018-06"),
-            ("employer", "广西壮美建设工程有限公司"),
-            ("content", "南宁某住宅小区主体结构施工技术负责"),
-            ("role", "技术负责人"),
-        ],
-    ),
-    (
-        "achievements/rows",
-        &[
-            ("from", "2016-01"),
-            ("name", "高层住宅铝模施工工法"),
-            ("level", "市厅级"),
-            ("rank", "第一"),
-        ],
-    ),
-];
+pub use zc_domain::application::sample::{BASIC_FIELDS, PARTS};
 
 /// Fills every section with valid content and uploads the required pictures (the photo
 /// with its centred crop confirmed).

@@ -65,32 +65,23 @@ async fn twenty_wrong_passwords_at_once_are_checked_at_most_five_times() {
     assert_eq!(checked + locked, 20, "{answers:?}");
     // The right password is refused too, until the lock has run.
     let password = app.demo_password.clone().unwrap();
-    let res = app
-        .post_form(
-            "/login",
-            &[("login_name", "danwei"), ("password", &password)],
-        )
-        .await;
-    let doc = html(&res.text().await.unwrap());
-    assert_eq!(texts(&doc, ".error-summary li"), [LOCKED]);
+    let right = [("login_name", "danwei"), ("password", password.as_str())];
+    let refusal = |res: reqwest::Response| async move {
+        texts(&html(&res.text().await.unwrap()), ".error-summary li")
+    };
+    assert_eq!(
+        refusal(app.post_form("/login", &right).await).await,
+        [LOCKED]
+    );
 
     // A minute before the 15 are up it still holds; after them the right password opens.
     app.db.clock().advance(Duration::minutes(14));
-    let res = app
-        .post_form(
-            "/login",
-            &[("login_name", "danwei"), ("password", &password)],
-        )
-        .await;
-    let doc = html(&res.text().await.unwrap());
-    assert_eq!(texts(&doc, ".error-summary li"), [LOCKED]);
+    assert_eq!(
+        refusal(app.post_form("/login", &right).await).await,
+        [LOCKED]
+    );
     app.db.clock().advance(Duration::minutes(2));
-    let res = app
-        .post_form(
-            "/login",
-            &[("login_name", "danwei"), ("password", &password)],
-        )
-        .await;
+    let res = app.post_form("/login", &right).await;
     assert_eq!(location(&res), "/login/totp", "the lock has run out");
 }
 
