@@ -237,16 +237,11 @@ mod tests {
             part_missing(edu, &PartData::Empty),
             ["2 学历情况至少需要填写1条"]
         );
-        let row = values(&[
-            ("graduated", "2010-07"),
-            ("item", "最高学历"),
-            ("level", "本科"),
-            ("school", "广西大学"),
-            ("major", "土木工程"),
-            ("form", "全日制"),
-            ("years", "4"),
-            ("degree", "学士"),
-        ]);
+        let (_, education) = crate::application::sample::PARTS
+            .iter()
+            .find(|(path, _)| *path == "education/rows")
+            .unwrap();
+        let row = values(education);
         assert!(part_missing(edu, &PartData::Rows(vec![row.clone()])).is_empty());
         let mut broken = row;
         broken.remove("school");
