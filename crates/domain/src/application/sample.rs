@@ -78,14 +78,7 @@ pub const PARTS: &[(&str, &[(&str, &str)])] = &[
 #[cfg(test)]
 mod tests {
     use super::{BASIC_FIELDS, PARTS};
-    use crate::application::sections::{PartData, Values, part, part_missing};
-
-    fn values(pairs: &[(&str, &str)]) -> Values {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
+    use crate::application::sections::{PartData, part, part_missing, values_of};
 
     #[test]
     fn every_part_of_the_sample_is_complete_by_the_forms_rules() {
@@ -94,9 +87,9 @@ mod tests {
             let code = path.trim_end_matches("/rows");
             let (_, spec) = part(code).unwrap_or_else(|| panic!("a part named {code}"));
             let data = if path.ends_with("/rows") {
-                PartData::Rows(vec![values(fields)])
+                PartData::Rows(vec![values_of(fields)])
             } else {
-                PartData::Single(values(fields))
+                PartData::Single(values_of(fields))
             };
             assert_eq!(part_missing(spec, &data), Vec::<String>::new(), "{path}");
         }

@@ -205,16 +205,18 @@ pub fn years_of_work(work_start: &str, today: chrono::NaiveDate) -> Option<u32> 
     u32::try_from(years).ok()
 }
 
+/// Values from `(field, value)` pairs, as a form posts them (for the tests of the parts).
+#[cfg(test)]
+pub(crate) fn values_of(pairs: &[(&str, &str)]) -> Values {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn values(pairs: &[(&str, &str)]) -> Values {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
 
     #[test]
     fn there_are_eleven_sections_with_unique_part_codes() {
@@ -241,7 +243,7 @@ mod tests {
             .iter()
             .find(|(path, _)| *path == "education/rows")
             .unwrap();
-        let row = values(education);
+        let row = values_of(education);
         assert!(part_missing(edu, &PartData::Rows(vec![row.clone()])).is_empty());
         let mut broken = row;
         broken.remove("school");
@@ -259,14 +261,14 @@ mod tests {
 
     #[test]
     fn training_hours_add_up_and_warn_under_ninety() {
-        let row = values(&[
+        let row = values_of(&[
             ("year", "2024"),
             ("public_required", "30"),
             ("public_elective", "10.5"),
             ("professional", "40"),
         ]);
         assert_eq!(training_total(&row), ("80.5".to_string(), true));
-        let full = values(&[("public_required", "30"), ("professional", "60")]);
+        let full = values_of(&[("public_required", "30"), ("professional", "60")]);
         assert_eq!(training_total(&full), ("90".to_string(), false));
     }
 
