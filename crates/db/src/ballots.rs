@@ -65,16 +65,13 @@ pub async fn insert(
     Ok(())
 }
 
-/// The choices cast on a dossier (no voter).
-pub async fn choices(
+/// Every opened choice of a meeting as `(dossier, choice code)`, in one read.
+pub async fn choices_of_meeting(
     conn: impl Into<crate::Conn<'_>>,
     meeting_id: i64,
-    application_id: i64,
-) -> DbResult<Vec<String>> {
-    let sql = "SELECT choice FROM ballot WHERE meeting_id = $1 AND application_id = $2";
-    Ok(
-        crate::with_conn!(conn, p => sqlx::query_scalar(sql).bind(meeting_id).bind(application_id).fetch_all(p).await)?,
-    )
+) -> DbResult<Vec<(i64, String)>> {
+    let sql = "SELECT application_id, choice FROM ballot WHERE meeting_id = $1";
+    Ok(crate::with_conn!(conn, p => sqlx::query_as(sql).bind(meeting_id).fetch_all(p).await)?)
 }
 
 /// The dossiers of a meeting this expert has voted on.
@@ -85,10 +82,9 @@ pub async fn voted_by(db: &Db, meeting_id: i64, expert_id: i64) -> DbResult<Vec<
     )
 }
 
-/// How many have voted on a dossier.
-pub async fn cast_count(db: &Db, meeting_id: i64, application_id: i64) -> DbResult<i64> {
-    let sql = "SELECT COUNT(*) FROM ballot_cast WHERE meeting_id = $1 AND application_id = $2";
-    Ok(
-        with_pool!(db, p => sqlx::query_scalar(sql).bind(meeting_id).bind(application_id).fetch_one(p).await)?,
-    )
+/// How many have voted on each dossier of a meeting: `(dossier, count)`.
+pub async fn cast_counts(db: &Db, meeting_id: i64) -> DbResult<Vec<(i64, i64)>> {
+    let sql = "SELECT application_id, COUNT(*) FROM ballot_cast WHERE meeting_id = $1 \
+               GROUP BY application_id";
+    Ok(with_pool!(db, p => sqlx::query_as(sql).bind(meeting_id).fetch_all(p).await)?)
 }

@@ -2,6 +2,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use zc_domain::certificate::CertificateStatus;
+
 use crate::{Db, DbResult, Tx, with_pool, with_tx};
 
 /// Takes the next sequence number of an office and year inside `tx`. The upsert takes the
@@ -77,7 +79,8 @@ pub struct CertificateRow {
     pub way: String,
     pub doc_number: String,
     pub issued_on: NaiveDate,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: CertificateStatus,
     pub token: String,
     pub view_count: i64,
     /// 重新确认: the certificate issued elsewhere that this one confirms.
@@ -139,9 +142,9 @@ pub async fn views(db: &Db, id: i64, limit: i64) -> DbResult<Vec<(String, DateTi
 }
 
 /// Sets a certificate's status inside `tx` (作废 or 撤销); false when it was not valid.
-pub async fn set_status(tx: &mut Tx, id: i64, to: &str) -> DbResult<bool> {
+pub async fn set_status(tx: &mut Tx, id: i64, to: CertificateStatus) -> DbResult<bool> {
     let n = with_tx!(tx, c => sqlx::query("UPDATE certificate SET status = $2 WHERE id = $1 AND status = 'valid'")
-        .bind(id).bind(to).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        .bind(id).bind(to.code()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
 

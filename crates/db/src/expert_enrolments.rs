@@ -2,6 +2,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use zc_domain::expert_enrolment::EnrolmentStatus;
+
 use crate::{Db, DbResult, Tx, with_pool, with_tx};
 
 /// A request to join the pool, as written.
@@ -53,7 +55,8 @@ pub struct EnrolmentRow {
     pub phone_masked: String,
     pub recusal_note: String,
     pub recusal_indexes: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: EnrolmentStatus,
     pub reason: Option<String>,
     pub created_at: DateTime<Utc>,
 }
@@ -87,10 +90,16 @@ pub async fn find(db: &Db, id: i64) -> DbResult<Option<EnrolmentRow>> {
 }
 
 /// Decides a pending request inside `tx`; false when it was no longer pending.
-pub async fn decide(tx: &mut Tx, id: i64, status: &str, reason: &str, by: i64) -> DbResult<bool> {
+pub async fn decide(
+    tx: &mut Tx,
+    id: i64,
+    status: EnrolmentStatus,
+    reason: &str,
+    by: i64,
+) -> DbResult<bool> {
     let sql = "UPDATE expert_enrolment SET status = $2, reason = $3, decided_by = $4, decided_at = $5 \
                WHERE id = $1 AND status = 'pending'";
-    let n = with_tx!(tx, c => sqlx::query(sql).bind(id).bind(status).bind(reason).bind(by)
+    let n = with_tx!(tx, c => sqlx::query(sql).bind(id).bind(status.code()).bind(reason).bind(by)
         .bind(tx.clock.now()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }

@@ -2,6 +2,8 @@
 
 use chrono::{DateTime, Utc};
 
+use zc_domain::export_status::ExportStatus;
+
 use crate::{Db, DbResult, Tx, with_pool, with_tx};
 
 /// An export as listed to the person who asked for it.
@@ -12,7 +14,8 @@ pub struct ExportRow {
     pub kind: String,
     pub title: String,
     pub request: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ExportStatus,
     pub row_count: Option<i64>,
     pub file_key: Option<String>,
     pub error: Option<String>,

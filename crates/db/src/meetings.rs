@@ -3,6 +3,10 @@
 //! choice.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use zc_domain::{
+    application::ApplicationStatus,
+    committee::meeting::{MeetingStatus, SeatStatus},
+};
 
 use crate::{Db, DbResult, Tx, with_pool, with_tx};
 
@@ -17,7 +21,8 @@ pub struct MeetingRow {
     pub year: i32,
     pub name: String,
     pub held_on: NaiveDate,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: MeetingStatus,
     pub present: Option<i32>,
 }
 
@@ -62,9 +67,14 @@ pub async fn insert(
 }
 
 /// Moves a meeting from one status to another inside `tx`; false when it was not in `from`.
-pub async fn set_status(tx: &mut Tx, id: i64, from: &str, to: &str) -> DbResult<bool> {
+pub async fn set_status(
+    tx: &mut Tx,
+    id: i64,
+    from: MeetingStatus,
+    to: MeetingStatus,
+) -> DbResult<bool> {
     let n = with_tx!(tx, c => sqlx::query("UPDATE review_meeting SET status = $3 WHERE id = $1 AND status = $2")
-        .bind(id).bind(from).bind(to).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+        .bind(id).bind(from.code()).bind(to.code()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
 
@@ -111,7 +121,8 @@ pub struct AgendaRow {
     pub unit_name: String,
     pub title_name: String,
     pub level_rank: i32,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ApplicationStatus,
 }
 
 /// The agenda of a meeting, by specialty then number.
@@ -232,7 +243,8 @@ pub struct MemberRow {
     pub expert_id: i64,
     pub name: String,
     pub specialty: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: SeatStatus,
 }
 
 /// The drawn members of a meeting.
@@ -247,33 +259,46 @@ pub async fn set_member_status(
     tx: &mut Tx,
     meeting_id: i64,
     expert_id: i64,
-    from: &str,
-    to: &str,
+    from: SeatStatus,
+    to: SeatStatus,
 ) -> DbResult<bool> {
     let sql = "UPDATE meeting_expert SET status = $4, answered_at = $5 \
                WHERE meeting_id = $1 AND expert_id = $2 AND status = $3";
-    let n = with_tx!(tx, c => sqlx::query(sql).bind(meeting_id).bind(expert_id).bind(from).bind(to)
+    let n = with_tx!(tx, c => sqlx::query(sql).bind(meeting_id).bind(expert_id).bind(from.code()).bind(to.code())
         .bind(tx.clock.now()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
 
-/// The meetings an expert was drawn for, with their status there.
-pub async fn of_expert(db: &Db, expert_id: i64) -> DbResult<Vec<(MeetingRow, String, String)>> {
+/// A meeting an expert was drawn for, with their seat there.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SeatRow {
+    #[sqlx(flatten)]
+    pub meeting: MeetingRow,
+    #[sqlx(try_from = "String")]
+    pub seat: SeatStatus,
+    /// The specialty group the expert was drawn for.
+    pub seat_specialty: String,
+}
+
+const SEAT: &str = "SELECT m.id, m.plan_id, p.committee_id, c.name AS committee_name, \
+    c.series_id, p.year, m.name, m.held_on, m.status, m.present, e.status AS seat, \
+    e.specialty AS seat_specialty FROM review_meeting m JOIN review_plan p ON p.id = m.plan_id \
+    JOIN committee c ON c.id = p.committee_id JOIN meeting_expert e ON e.meeting_id = m.id";
+
+/// The meetings an expert was drawn for, newest first, in one query.
+pub async fn of_expert(db: &Db, expert_id: i64) -> DbResult<Vec<SeatRow>> {
     let sql = sqlx::AssertSqlSafe(format!(
-        "{MEETING} JOIN meeting_expert e ON e.meeting_id = m.id WHERE e.expert_id = $1 \
-         ORDER BY m.held_on DESC"
+        "{SEAT} WHERE e.expert_id = $1 ORDER BY m.held_on DESC, m.id DESC"
     ));
-    let meetings: Vec<MeetingRow> =
-        with_pool!(db, p => sqlx::query_as(sql).bind(expert_id).fetch_all(p).await)?;
-    let mut out = Vec::new();
-    for m in meetings {
-        let sql =
-            "SELECT status, specialty FROM meeting_expert WHERE meeting_id = $1 AND expert_id = $2";
-        let (status, specialty): (String, String) =
-            with_pool!(db, p => sqlx::query_as(sql).bind(m.id).bind(expert_id).fetch_one(p).await)?;
-        out.push((m, status, specialty));
-    }
-    Ok(out)
+    Ok(with_pool!(db, p => sqlx::query_as(sql).bind(expert_id).fetch_all(p).await)?)
+}
+
+/// The expert's seat at one meeting, if they were drawn for it.
+pub async fn seat_of(db: &Db, expert_id: i64, meeting_id: i64) -> DbResult<Option<SeatRow>> {
+    let sql = sqlx::AssertSqlSafe(format!("{SEAT} WHERE e.expert_id = $1 AND m.id = $2"));
+    Ok(
+        with_pool!(db, p => sqlx::query_as(sql).bind(expert_id).bind(meeting_id).fetch_optional(p).await)?,
+    )
 }
 
 /// Saves an expert's opinion and score inside `tx`.
@@ -307,17 +332,21 @@ pub async fn opinion(
     )
 }
 
-/// The opinions on a dossier: expert name, opinion, score.
-pub async fn opinions(
-    db: &Db,
-    meeting_id: i64,
-    application_id: i64,
-) -> DbResult<Vec<(String, String, i32)>> {
-    let sql = "SELECT a.display_name, o.opinion, o.score FROM expert_opinion o JOIN account a ON a.id = o.expert_id \
-               WHERE o.meeting_id = $1 AND o.application_id = $2 ORDER BY a.id";
-    Ok(
-        with_pool!(db, p => sqlx::query_as(sql).bind(meeting_id).bind(application_id).fetch_all(p).await)?,
-    )
+/// An expert's written opinion on a dossier.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OpinionRow {
+    pub application_id: i64,
+    pub expert_name: String,
+    pub opinion: String,
+    pub score: i32,
+}
+
+/// Every opinion written at a meeting, by dossier then expert, in one read.
+pub async fn opinions(db: &Db, meeting_id: i64) -> DbResult<Vec<OpinionRow>> {
+    let sql = "SELECT o.application_id, a.display_name AS expert_name, o.opinion, o.score \
+               FROM expert_opinion o JOIN account a ON a.id = o.expert_id \
+               WHERE o.meeting_id = $1 ORDER BY o.application_id, a.id";
+    Ok(with_pool!(db, p => sqlx::query_as(sql).bind(meeting_id).fetch_all(p).await)?)
 }
 
 /// The meeting a dossier is on, with its specialty group.

@@ -2,6 +2,8 @@
 
 use chrono::{DateTime, Utc};
 
+use zc_domain::unit_registration::UnitStatus;
+
 use crate::{Db, DbResult, Tx, with_pool, with_tx};
 
 /// A unit as registered.
@@ -43,7 +45,8 @@ pub struct UnitRow {
     pub kind: String,
     pub region_name: String,
     pub office_id: i64,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: UnitStatus,
     pub address: String,
     pub contact_name: String,
     pub contact_phone_masked: String,
@@ -71,7 +74,7 @@ pub async fn find(conn: impl Into<crate::Conn<'_>>, id: i64) -> DbResult<Option<
 pub async fn for_office(
     db: &Db,
     office_id: i64,
-    status: &str,
+    status: UnitStatus,
     limit: i64,
     offset: i64,
 ) -> DbResult<Vec<UnitRow>> {
@@ -81,16 +84,16 @@ pub async fn for_office(
          LIMIT CAST($3 AS BIGINT) OFFSET $4"
     ));
     Ok(
-        with_pool!(db, p => sqlx::query_as(sql).bind(office_id).bind(status).bind(limit).bind(offset)
+        with_pool!(db, p => sqlx::query_as(sql).bind(office_id).bind(status.code()).bind(limit).bind(offset)
         .fetch_all(p).await)?,
     )
 }
 
 /// Number of units addressed to an office with a status.
-pub async fn count_for_office(db: &Db, office_id: i64, status: &str) -> DbResult<i64> {
+pub async fn count_for_office(db: &Db, office_id: i64, status: UnitStatus) -> DbResult<i64> {
     let sql = "SELECT COUNT(*) FROM unit WHERE office_id = $1 AND status = $2";
     Ok(
-        with_pool!(db, p => sqlx::query_scalar(sql).bind(office_id).bind(status).fetch_one(p).await)?,
+        with_pool!(db, p => sqlx::query_scalar(sql).bind(office_id).bind(status.code()).fetch_one(p).await)?,
     )
 }
 
@@ -99,13 +102,13 @@ pub async fn count_for_office(db: &Db, office_id: i64, status: &str) -> DbResult
 pub async fn decide(
     tx: &mut Tx,
     id: i64,
-    status: &str,
+    status: UnitStatus,
     note: &str,
     reviewer: i64,
 ) -> DbResult<bool> {
     let sql = "UPDATE unit SET status = $2, review_note = $3, reviewed_by = $4, reviewed_at = $5 \
                WHERE id = $1 AND status = 'pending'";
-    let n = with_tx!(tx, c => sqlx::query(sql).bind(id).bind(status).bind(note).bind(reviewer)
+    let n = with_tx!(tx, c => sqlx::query(sql).bind(id).bind(status.code()).bind(note).bind(reviewer)
         .bind(tx.clock.now()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }

@@ -6,11 +6,14 @@
 
 pub mod application;
 pub mod calendar;
+pub mod certificate;
 pub mod clock;
 pub mod committee;
 pub mod credit_code;
 pub mod email;
 pub mod expert;
+pub mod expert_enrolment;
+pub mod export_status;
 pub mod id_card;
 pub mod level;
 pub mod mask;
@@ -19,6 +22,8 @@ pub mod password;
 pub mod payment;
 pub mod phone;
 pub mod role;
+pub mod stored_code;
+pub mod unit_registration;
 
 pub use calendar::{CalendarDay, CalendarDayKind, CountFrom, WorkingCalendar};
 pub use clock::Clock;

@@ -105,7 +105,7 @@ pub async fn submit(
         .ok_or(ServiceError::NotFound)?;
     let unit_ok = zc_db::units::find(db, app.unit_id)
         .await?
-        .is_some_and(|u| u.status == "approved");
+        .is_some_and(|u| u.status.open_to_applicants());
     if !unit_ok {
         return Err(ServiceError::refused(
             "no_unit",

@@ -102,7 +102,7 @@ pub(crate) async fn open_draft(
     let unit_ok = match applicant.unit_id {
         Some(id) => zc_db::units::find(db, id)
             .await?
-            .is_some_and(|u| u.status == "approved"),
+            .is_some_and(|u| u.status.open_to_applicants()),
         None => false,
     };
     let (true, Some(unit_id)) = (unit_ok, applicant.unit_id) else {

@@ -227,7 +227,13 @@ pub async fn revoke(db: &Db, actor: Actor<'_>, id: i64, reason: &str) -> Service
         return Err(FieldErrors::one("reason", "请写明撤销的原因（至少5个字）"));
     }
     let mut tx = db.begin_write().await?;
-    if !zc_db::certificates::set_status(&mut tx, id, "revoked").await? {
+    if !zc_db::certificates::set_status(
+        &mut tx,
+        id,
+        zc_domain::certificate::CertificateStatus::Revoked,
+    )
+    .await?
+    {
         return Err(ServiceError::refused("not_valid", "该证书已作废或已撤销"));
     }
     if let Some(app_id) = cert.application_id {

@@ -14,6 +14,7 @@ use zc_domain::{
     application::{Event, Party},
     committee::{
         draw::{Candidate, Conflicts, draw, redraw},
+        meeting::{MeetingEvent, MeetingStatus, SeatEvent, SeatStatus},
         minimum_size::MinimumSizes,
         vote::{Choice, Tally, has_quorum},
     },
@@ -43,6 +44,14 @@ pub async fn mine(db: &Db, staff_id: i64, meeting_id: i64) -> ServiceResult<Meet
         .await?
         .filter(|m| m.committee_id == committee)
         .ok_or(ServiceError::NotFound)
+}
+
+/// The meeting's status after `event`, or the state machine's refusal in its words.
+fn next_status(meeting: &MeetingRow, event: MeetingEvent) -> ServiceResult<MeetingStatus> {
+    meeting
+        .status
+        .after(event)
+        .map_err(|r| ServiceError::refused(r.code(), r.to_string()))
 }
 
 /// Creates a meeting of one of the committee's plans.
@@ -99,9 +108,7 @@ async fn specialty_of(db: &Db, app: &zc_db::applications::ApplicationRow) -> Ser
 pub async fn gather(db: &Db, actor: Actor<'_>, meeting_id: i64) -> ServiceResult<usize> {
     let staff_id = actor.account_id.ok_or(ServiceError::NotFound)?;
     let meeting = mine(db, staff_id, meeting_id).await?;
-    if meeting.status != "preparing" {
-        return Err(ServiceError::refused("drawn", "专家已抽取，不能再加入申报"));
-    }
+    next_status(&meeting, MeetingEvent::Gather)?;
     let ids = zc_db::meetings::waiting_dossiers(db, meeting.committee_id, meeting.year).await?;
     let mut apps = Vec::new();
     for id in ids {
@@ -192,12 +199,7 @@ pub async fn draw_group(
 ) -> ServiceResult<Vec<i64>> {
     let staff_id = actor.account_id.ok_or(ServiceError::NotFound)?;
     let meeting = mine(db, staff_id, meeting_id).await?;
-    if !matches!(meeting.status.as_str(), "preparing" | "drawn") {
-        return Err(ServiceError::refused(
-            "voting",
-            "会议已开始表决，不能再抽取专家",
-        ));
-    }
+    let drawn_status = next_status(&meeting, MeetingEvent::Draw)?;
     let members = zc_db::meetings::members(db, meeting_id).await?;
     if members.iter().any(|m| m.specialty == specialty) {
         return Err(ServiceError::refused(
@@ -236,7 +238,14 @@ pub async fn draw_group(
         zc_db::meetings::add_member(&mut tx, meeting_id, *expert, specialty).await?;
         invite(&mut tx, &meeting, *expert).await?;
     }
-    zc_db::meetings::set_status(&mut tx, meeting_id, "preparing", "drawn").await?;
+    if meeting.status != drawn_status
+        && !zc_db::meetings::set_status(&mut tx, meeting_id, meeting.status, drawn_status).await?
+    {
+        return Err(ServiceError::refused(
+            "voting",
+            "会议状态已变化，请刷新后再抽取",
+        ));
+    }
     let object = format!("meeting:{meeting_id}");
     let detail = format!("{specialty}：抽取{count}人，种子 {seed}");
     zc_db::audit::record_in(&mut tx, &actor.event("meeting.draw", &object, &detail)).await?;
@@ -272,11 +281,14 @@ pub async fn redraw_one(
 ) -> ServiceResult<i64> {
     let staff_id = actor.account_id.ok_or(ServiceError::NotFound)?;
     let meeting = mine(db, staff_id, meeting_id).await?;
+    next_status(&meeting, MeetingEvent::Draw)?;
     let members = zc_db::meetings::members(db, meeting_id).await?;
+    let not_refused = || ServiceError::refused("not_refused", "只能为已拒绝参加的专家补抽");
     let refused = members
         .iter()
-        .find(|m| m.expert_id == refused_expert && m.status == "refused")
-        .ok_or_else(|| ServiceError::refused("not_refused", "只能为已拒绝参加的专家补抽"))?;
+        .find(|m| m.expert_id == refused_expert)
+        .filter(|m| m.status.after(SeatEvent::Replace).is_some())
+        .ok_or_else(not_refused)?;
     let first = zc_db::meetings::draws(db, meeting_id)
         .await?
         .into_iter()
@@ -299,15 +311,12 @@ pub async fn redraw_one(
         &mut tx,
         meeting_id,
         refused_expert,
-        "refused",
-        "replaced",
+        SeatStatus::Refused,
+        SeatStatus::Replaced,
     )
     .await?
     {
-        return Err(ServiceError::refused(
-            "not_refused",
-            "只能为已拒绝参加的专家补抽",
-        ));
+        return Err(not_refused());
     }
     zc_db::meetings::log_draw(
         &mut tx,
@@ -368,12 +377,16 @@ pub async fn open_vote(
     present: &[i64],
 ) -> ServiceResult<()> {
     let staff_id = actor.account_id.ok_or(ServiceError::NotFound)?;
-    mine(db, staff_id, meeting_id).await?;
+    let meeting = mine(db, staff_id, meeting_id).await?;
+    let voting = next_status(&meeting, MeetingEvent::OpenVote)?;
     let members = zc_db::meetings::members(db, meeting_id).await?;
-    let seated: Vec<_> = members.iter().filter(|m| m.status != "replaced").collect();
+    let seated: Vec<_> = members
+        .iter()
+        .filter(|m| m.status.counts_as_drawn())
+        .collect();
     let confirmed: BTreeSet<i64> = seated
         .iter()
-        .filter(|m| m.status == "confirmed")
+        .filter(|m| m.status.after(SeatEvent::CheckIn).is_some())
         .map(|m| m.expert_id)
         .collect();
     let here: BTreeSet<i64> = present
@@ -389,15 +402,21 @@ pub async fn open_vote(
         ));
     }
     let mut tx = db.begin_write().await?;
-    if !zc_db::meetings::set_status(&mut tx, meeting_id, "drawn", "voting").await? {
+    if !zc_db::meetings::set_status(&mut tx, meeting_id, meeting.status, voting).await? {
         return Err(ServiceError::refused(
             "not_drawn",
             "会议不在可开始表决的状态",
         ));
     }
     for id in &here {
-        zc_db::meetings::set_member_status(&mut tx, meeting_id, *id, "confirmed", "present")
-            .await?;
+        zc_db::meetings::set_member_status(
+            &mut tx,
+            meeting_id,
+            *id,
+            SeatStatus::Confirmed,
+            SeatStatus::Present,
+        )
+        .await?;
     }
     zc_db::meetings::set_present(&mut tx, meeting_id, count as i32).await?;
     let object = format!("meeting:{meeting_id}");
@@ -415,20 +434,36 @@ pub struct DossierResult {
     pub passed: bool,
 }
 
-/// The tally of every dossier on the agenda with `present` members.
+/// Counts each dossier of `agenda` from the opened `choices` `(dossier, code)`.
+fn tally_each(agenda: &[i64], choices: &[(i64, String)], present: u32) -> Vec<DossierResult> {
+    agenda
+        .iter()
+        .map(|&application_id| {
+            let tally = Tally::of(
+                choices
+                    .iter()
+                    .filter(|(id, _)| *id == application_id)
+                    .filter_map(|(_, c)| Choice::from_code(c)),
+            );
+            DossierResult {
+                application_id,
+                passed: tally.passes(present),
+                tally,
+            }
+        })
+        .collect()
+}
+
+/// The tally of every dossier on the agenda with the members present.
 pub async fn results(db: &Db, meeting: &MeetingRow) -> ServiceResult<Vec<DossierResult>> {
     let present = meeting.present.unwrap_or(0).max(0) as u32;
-    let mut out = Vec::new();
-    for d in zc_db::meetings::agenda(db, meeting.id).await? {
-        let choices = zc_db::ballots::choices(db, meeting.id, d.application_id).await?;
-        let tally = Tally::of(choices.iter().filter_map(|c| Choice::from_code(c)));
-        out.push(DossierResult {
-            application_id: d.application_id,
-            passed: tally.passes(present),
-            tally,
-        });
-    }
-    Ok(out)
+    let agenda: Vec<i64> = zc_db::meetings::agenda(db, meeting.id)
+        .await?
+        .iter()
+        .map(|d| d.application_id)
+        .collect();
+    let choices = zc_db::ballots::choices_of_meeting(db, meeting.id).await?;
+    Ok(tally_each(&agenda, &choices, present))
 }
 
 /// 结束表决: every dossier passes (同意 ≥ 2/3 of those present) or fails; the applicants
@@ -441,9 +476,10 @@ pub async fn close_vote(
 ) -> ServiceResult<Vec<DossierResult>> {
     let staff_id = actor.account_id.ok_or(ServiceError::NotFound)?;
     let meeting = mine(db, staff_id, meeting_id).await?;
+    let closed = next_status(&meeting, MeetingEvent::CloseVote)?;
     let agenda = zc_db::meetings::agenda(db, meeting_id).await?;
     let mut tx = db.begin_write().await?;
-    if !zc_db::meetings::set_status(&mut tx, meeting_id, "voting", "closed").await? {
+    if !zc_db::meetings::set_status(&mut tx, meeting_id, meeting.status, closed).await? {
         return Err(ServiceError::refused("not_voting", "会议不在表决中"));
     }
     // The box is opened: every choice unsealed, shuffled, and counted into `ballot` in
@@ -462,18 +498,11 @@ pub async fn close_vote(
         zc_db::ballots::insert(&mut tx, &key, meeting_id, *application_id, choice.code()).await?;
     }
     let present = meeting.present.unwrap_or(0).max(0) as u32;
-    let mut results = Vec::new();
-    for d in &agenda {
-        // Read back inside the transaction: the opened ballots, and any written before
-        // the box existed.
-        let choices = zc_db::ballots::choices(&mut tx, meeting_id, d.application_id).await?;
-        let tally = Tally::of(choices.iter().filter_map(|c| Choice::from_code(c)));
-        results.push(DossierResult {
-            application_id: d.application_id,
-            passed: tally.passes(present),
-            tally,
-        });
-    }
+    // Read back inside the transaction: the opened ballots, and any written before the box
+    // existed.
+    let choices = zc_db::ballots::choices_of_meeting(&mut tx, meeting_id).await?;
+    let ids: Vec<i64> = agenda.iter().map(|d| d.application_id).collect();
+    let results = tally_each(&ids, &choices, present);
     for r in &results {
         let app = zc_db::applications::find(&mut tx, r.application_id)
             .await?

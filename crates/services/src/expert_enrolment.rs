@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use zc_db::{Db, expert_enrolments::EnrolmentRow};
 use zc_domain::{
     expert::{check_term, full_term_end},
+    expert_enrolment::{EnrolmentDecision, EnrolmentRefusal, may_apply},
     id_card::{DocumentKind, IdNumber},
     phone::Phone,
 };
@@ -52,7 +53,12 @@ fn text(
     v.to_string()
 }
 
-/// Submits a request; refused while another is pending.
+/// The state machine's refusal in its words.
+fn refusal(r: EnrolmentRefusal) -> ServiceError {
+    ServiceError::refused(r.code(), r.to_string())
+}
+
+/// Submits a request; refused while another is pending and once the person is admitted.
 pub async fn submit(
     db: &Db,
     vault: &PiiVault,
@@ -60,15 +66,8 @@ pub async fn submit(
     input: &EnrolmentInput,
 ) -> ServiceResult<i64> {
     let account_id = actor.account_id.ok_or(ServiceError::NotFound)?;
-    if zc_db::expert_enrolments::latest_of(db, account_id)
-        .await?
-        .is_some_and(|e| e.status == "pending")
-    {
-        return Err(ServiceError::refused(
-            "pending",
-            "您已有一份入库申请正在审核，请等待结果",
-        ));
-    }
+    let latest = zc_db::expert_enrolments::latest_of(db, account_id).await?;
+    may_apply(latest.map(|e| e.status)).map_err(refusal)?;
     let mut errors = FieldErrors::default();
     let series = zc_db::organisations::series(db).await?;
     let series_id = input
@@ -176,8 +175,12 @@ pub async fn approve(db: &Db, actor: Actor<'_>, id: i64, term_end: &str) -> Serv
     let series = series_of_staff(db, staff_id).await?;
     let e = zc_db::expert_enrolments::find(db, id)
         .await?
-        .filter(|e| e.series_id == series && e.status == "pending")
+        .filter(|e| e.series_id == series)
         .ok_or(ServiceError::NotFound)?;
+    let approved = e
+        .status
+        .after(EnrolmentDecision::Approve)
+        .map_err(refusal)?;
     let start = db.today();
     let end = if term_end.trim().is_empty() {
         full_term_end(start)
@@ -186,23 +189,20 @@ pub async fn approve(db: &Db, actor: Actor<'_>, id: i64, term_end: &str) -> Serv
             .map_err(|_| FieldErrors::one("term_end", "聘期截止日期应写成 2029-12-31 这样的日期"))?
     };
     check_term(start, end).map_err(|r| FieldErrors::one("term_end", r.to_string()))?;
-    crate::experts::grant(
-        db,
-        actor,
-        &crate::experts::Grant {
-            account_id: e.account_id,
-            series_id: e.series_id,
-            specialty: &e.specialty,
-            title_name: &e.title_name,
-            term_start: start,
-            term_end: end,
-        },
-    )
-    .await?;
+    let grant = crate::experts::Grant {
+        account_id: e.account_id,
+        series_id: e.series_id,
+        specialty: &e.specialty,
+        title_name: &e.title_name,
+        term_start: start,
+        term_end: end,
+    };
+    let name = crate::experts::check_grant(db, actor, &grant).await?;
     let mut tx = db.begin_write().await?;
-    if !zc_db::expert_enrolments::decide(&mut tx, id, "approved", "", staff_id).await? {
+    if !zc_db::expert_enrolments::decide(&mut tx, id, approved, "", staff_id).await? {
         return Err(ServiceError::refused("decided", "该申请已处理"));
     }
+    crate::experts::grant_in(&mut tx, actor, &grant, &name).await?;
     for index in e.recusal_indexes.lines().filter(|l| !l.is_empty()) {
         if let Some(applicant) = zc_db::applicants::account_for(
             &mut tx,
@@ -238,12 +238,13 @@ pub async fn return_request(db: &Db, actor: Actor<'_>, id: i64, reason: &str) ->
         .await?
         .filter(|e| e.series_id == series)
         .ok_or(ServiceError::NotFound)?;
+    let returned = e.status.after(EnrolmentDecision::Return).map_err(refusal)?;
     let reason = reason.trim();
     if reason.chars().count() < 5 {
         return Err(FieldErrors::one("reason", "请写明退回原因（至少5个字）"));
     }
     let mut tx = db.begin_write().await?;
-    if !zc_db::expert_enrolments::decide(&mut tx, id, "returned", reason, staff_id).await? {
+    if !zc_db::expert_enrolments::decide(&mut tx, id, returned, reason, staff_id).await? {
         return Err(ServiceError::refused("decided", "该申请已处理"));
     }
     crate::messages::notify_person(

@@ -2,32 +2,36 @@
 //! dossiers of their own specialty group, writes an opinion and a score on each, and casts
 //! one secret ballot per dossier while the vote is open.
 
-use zc_db::{Db, applications::ApplicationRow, meetings::MeetingRow};
-use zc_domain::committee::vote::Choice;
+use zc_db::{Db, applications::ApplicationRow, meetings::SeatRow};
+use zc_domain::committee::{
+    meeting::{MeetingStatus, SeatEvent},
+    vote::Choice,
+};
 
 use crate::{FieldErrors, ServiceError, ServiceResult, accounts::Actor};
 
-/// The meeting and the expert's place in it (status, specialty group).
-pub async fn seat(
-    db: &Db,
-    expert_id: i64,
-    meeting_id: i64,
-) -> ServiceResult<(MeetingRow, String, String)> {
-    zc_db::meetings::of_expert(db, expert_id)
+/// The meeting and the expert's place in it (seat status, specialty group); any meeting
+/// the expert was not drawn for is "not found".
+pub async fn seat(db: &Db, expert_id: i64, meeting_id: i64) -> ServiceResult<SeatRow> {
+    zc_db::meetings::seat_of(db, expert_id, meeting_id)
         .await?
-        .into_iter()
-        .find(|(m, _, _)| m.id == meeting_id)
         .ok_or(ServiceError::NotFound)
 }
 
 /// Confirms (`true`) or refuses taking part in a meeting the expert was drawn for.
 pub async fn answer(db: &Db, actor: Actor<'_>, meeting_id: i64, accept: bool) -> ServiceResult<()> {
     let expert_id = actor.account_id.ok_or(ServiceError::NotFound)?;
-    seat(db, expert_id, meeting_id).await?;
-    let to = if accept { "confirmed" } else { "refused" };
+    let seat = seat(db, expert_id, meeting_id).await?;
+    let answered = || ServiceError::refused("answered", "您已答复过该会议的邀请");
+    let event = if accept {
+        SeatEvent::Accept
+    } else {
+        SeatEvent::Decline
+    };
+    let to = seat.seat.after(event).ok_or_else(answered)?;
     let mut tx = db.begin_write().await?;
-    if !zc_db::meetings::set_member_status(&mut tx, meeting_id, expert_id, "invited", to).await? {
-        return Err(ServiceError::refused("answered", "您已答复过该会议的邀请"));
+    if !zc_db::meetings::set_member_status(&mut tx, meeting_id, expert_id, seat.seat, to).await? {
+        return Err(answered());
     }
     let object = format!("meeting:{meeting_id}");
     let detail = if accept {
@@ -48,12 +52,15 @@ pub async fn assigned(
     meeting_id: i64,
     application_id: i64,
 ) -> ServiceResult<ApplicationRow> {
-    let (meeting, status, specialty) = seat(db, expert_id, meeting_id).await?;
-    if !matches!(status.as_str(), "confirmed" | "present") {
+    let seat = seat(db, expert_id, meeting_id).await?;
+    if !seat.seat.serves() {
         return Err(ServiceError::NotFound);
     }
     // Access ends with the vote, and with the expert's term in the pool.
-    if !matches!(meeting.status.as_str(), "drawn" | "voting") {
+    if !matches!(
+        seat.meeting.status,
+        MeetingStatus::Drawn | MeetingStatus::Voting
+    ) {
         return Err(ServiceError::NotFound);
     }
     let today = db.today();
@@ -65,7 +72,7 @@ pub async fn assigned(
     }
     let on_agenda = zc_db::meetings::dossier_meeting(db, application_id)
         .await?
-        .is_some_and(|(m, s)| m == meeting_id && s == specialty);
+        .is_some_and(|(m, s)| m == meeting_id && s == seat.seat_specialty);
     if !on_agenda {
         return Err(ServiceError::NotFound);
     }
@@ -86,8 +93,8 @@ pub async fn save_opinion(
     let expert_id = actor.account_id.ok_or(ServiceError::NotFound)?;
     assigned(db, expert_id, meeting_id, application_id).await?;
     // Opinions freeze when the vote opens: what the others read before voting stays so.
-    let (meeting, _, _) = seat(db, expert_id, meeting_id).await?;
-    if meeting.status != "drawn" {
+    let seat = seat(db, expert_id, meeting_id).await?;
+    if seat.meeting.status != MeetingStatus::Drawn {
         let object = format!("application:{application_id}");
         let mut refused = actor.event("expert.opinion", &object, "表决开始后修改评审意见，已拒绝");
         refused.result = "refused";
@@ -137,14 +144,14 @@ pub async fn vote(
     choices: &[(i64, String)],
 ) -> ServiceResult<usize> {
     let expert_id = actor.account_id.ok_or(ServiceError::NotFound)?;
-    let (meeting, status, specialty) = seat(db, expert_id, meeting_id).await?;
-    if meeting.status != "voting" {
+    let seat = seat(db, expert_id, meeting_id).await?;
+    if seat.meeting.status != MeetingStatus::Voting {
         return Err(ServiceError::refused(
             "not_voting",
             "会议尚未开始表决或已结束表决",
         ));
     }
-    if status != "present" {
+    if !seat.seat.may_vote() {
         return Err(ServiceError::refused(
             "absent",
             "您未登记为出席专家，不能投票",
@@ -153,7 +160,7 @@ pub async fn vote(
     let group: Vec<i64> = zc_db::meetings::agenda(db, meeting_id)
         .await?
         .into_iter()
-        .filter(|d| d.specialty == specialty)
+        .filter(|d| d.specialty == seat.seat_specialty)
         .map(|d| d.application_id)
         .collect();
     let mut ballots = Vec::new();

@@ -24,6 +24,15 @@ pub struct Grant<'a> {
 /// Grants an applicant account membership of the pool for a term. Office or committee
 /// staff decide it; the demo seeding (no account) grants its two demo experts.
 pub async fn grant(db: &Db, actor: Actor<'_>, g: &Grant<'_>) -> ServiceResult<()> {
+    let name = check_grant(db, actor, g).await?;
+    let mut tx = db.begin_write().await?;
+    grant_in(&mut tx, actor, g, &name).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Checks who grants whom for what term; the grantee's display name.
+pub(crate) async fn check_grant(db: &Db, actor: Actor<'_>, g: &Grant<'_>) -> ServiceResult<String> {
     let allowed = match actor.role {
         None => actor.account_id.is_none(),
         Some(r) => matches!(r, Role::CommitteeStaff | Role::OfficeStaff),
@@ -44,9 +53,19 @@ pub async fn grant(db: &Db, actor: Actor<'_>, g: &Grant<'_>) -> ServiceResult<()
         .await?
         .filter(|a| a.role == Role::Applicant.code())
         .ok_or(ServiceError::NotFound)?;
-    let mut tx = db.begin_write().await?;
+    Ok(account.display_name)
+}
+
+/// Writes a checked grant and its audit event inside `tx`, so that it lands together
+/// with whatever decided it (an approved 入库申请).
+pub(crate) async fn grant_in(
+    tx: &mut zc_db::Tx,
+    actor: Actor<'_>,
+    g: &Grant<'_>,
+    name: &str,
+) -> ServiceResult<()> {
     experts::upsert(
-        &mut tx,
+        tx,
         &experts::NewExpert {
             account_id: g.account_id,
             series_id: g.series_id,
@@ -60,11 +79,10 @@ pub async fn grant(db: &Db, actor: Actor<'_>, g: &Grant<'_>) -> ServiceResult<()
     .await?;
     let object = format!("account:{}", g.account_id);
     let detail = format!(
-        "{} 入选评审专家库（{}，聘期 {} 至 {}）",
-        account.display_name, g.specialty, g.term_start, g.term_end
+        "{name} 入选评审专家库（{}，聘期 {} 至 {}）",
+        g.specialty, g.term_start, g.term_end
     );
-    zc_db::audit::record_in(&mut tx, &actor.event("expert.grant", &object, &detail)).await?;
-    tx.commit().await?;
+    zc_db::audit::record_in(tx, &actor.event("expert.grant", &object, &detail)).await?;
     Ok(())
 }
 

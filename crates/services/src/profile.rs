@@ -269,32 +269,3 @@ pub async fn confirm_email_change(
     }
     Ok(())
 }
-
-/// Records a new avatar (already normalised and stored under `key`); returns the key it
-/// replaced so the caller can remove that file.
-pub async fn set_avatar(
-    db: &Db,
-    account_id: i64,
-    role: &str,
-    key: &str,
-    ip: &str,
-) -> ServiceResult<Option<String>> {
-    let mut tx = db.begin_write().await?;
-    let old = accounts::set_avatar(&mut tx, account_id, key).await?;
-    let object = format!("account:{account_id}");
-    zc_db::audit::record_in(
-        &mut tx,
-        &AuditEvent {
-            actor_id: Some(account_id),
-            actor_role: Some(role),
-            action: "avatar.change",
-            object: &object,
-            result: "ok",
-            detail: "更换头像",
-            ip: Some(ip),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(old)
-}

@@ -28,12 +28,18 @@ pub async fn ends_on(db: &Db, starts_on: NaiveDate) -> ServiceResult<NaiveDate> 
 pub async fn publish(db: &Db, actor: Actor<'_>, meeting_id: i64) -> ServiceResult<usize> {
     let staff_id = actor.account_id.ok_or(ServiceError::NotFound)?;
     let meeting = mine(db, staff_id, meeting_id).await?;
+    if !meeting.status.publishes_results() {
+        return Err(ServiceError::refused(
+            "not_closed",
+            "会议尚未结束表决，不能公示评审结果",
+        ));
+    }
     let starts = db.today();
     let ends = ends_on(db, starts).await?;
     let passed: Vec<i64> = zc_db::meetings::agenda(db, meeting_id)
         .await?
         .into_iter()
-        .filter(|d| d.status == ApplicationStatus::ReviewPassed.code())
+        .filter(|d| d.status == ApplicationStatus::ReviewPassed)
         .map(|d| d.application_id)
         .collect();
     if passed.is_empty() {

@@ -16,7 +16,8 @@ use zc_db::{
     review_queue::{QueueFilter, QueueScope, RosterRow},
 };
 use zc_domain::{
-    TitleLevel, application::ApplicationStatus, calendar::format_china_time, organisation::Duty,
+    TitleLevel, application::ApplicationStatus, calendar::format_china_time,
+    export_status::ExportStatus, organisation::Duty,
 };
 
 use crate::{ServiceError, ServiceResult, accounts::Actor, pii::PiiVault};
@@ -161,7 +162,7 @@ pub async fn download(
     let path = export
         .file_key
         .as_deref()
-        .filter(|_| export.status == "ready")
+        .filter(|_| export.status == ExportStatus::Ready)
         .and_then(|k| zc_storage::disk::path_of(files_dir, k))
         .ok_or_else(|| ServiceError::refused("not_ready", "导出文件尚未生成，请稍后刷新"))?;
     let object = format!("export:{export_id}");
@@ -184,7 +185,7 @@ impl zc_db::jobs::JobHandler for RosterJob {
         let Some(export) = zc_db::exports::find(db, id).await? else {
             return Ok(());
         };
-        if export.status != "pending" {
+        if export.status != ExportStatus::Pending {
             return Ok(());
         }
         match write(db, &self.vault, &self.files_dir, &export).await {

@@ -24,7 +24,7 @@ pub async fn correction_form(
     let unit = units::find(db, unit_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    if unit.status != "returned" {
+    if !unit.status.may_resubmit() {
         return Err(ServiceError::refused(
             "not_returned",
             "本单位的注册信息没有被退回，无需重新提交",

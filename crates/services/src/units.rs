@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use zc_db::{Db, accounts, audit::AuditEvent, units};
 use zc_domain::{
     CountFrom, Role, WorkingCalendar, credit_code::CreditCode, mask::mask_phone,
-    password::check_password, phone::Phone,
+    password::check_password, phone::Phone, unit_registration::UnitStatus,
 };
 
 use crate::{
@@ -275,14 +275,18 @@ pub async fn decide_unit(
         return Err(ServiceError::NotFound);
     }
     let (status, note, action) = match &decision {
-        UnitDecision::Approve => ("approved", String::new(), "unit.approve"),
+        UnitDecision::Approve => (UnitStatus::Approved, String::new(), "unit.approve"),
         UnitDecision::Return(reason) => {
             if reason.trim().chars().count() < 5 {
                 let mut errors = FieldErrors::default();
                 errors.add("reason", "请写明退回原因（至少5个字），单位将据此修改");
                 return Err(ServiceError::Invalid(errors));
             }
-            ("returned", reason.trim().to_string(), "unit.return")
+            (
+                UnitStatus::Returned,
+                reason.trim().to_string(),
+                "unit.return",
+            )
         }
     };
     let mut tx = db.begin_write().await?;

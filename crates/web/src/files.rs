@@ -2,12 +2,8 @@
 
 pub use zc_storage::disk::{path_of, store_jpeg};
 
-use std::path::Path;
-
-use axum::extract::Multipart;
-use zc_storage::images::{ImageRefusal, ImageSpec};
-
 use crate::error::AppError;
+use axum::extract::Multipart;
 
 /// The non-empty files posted under `field`, at most `max` of them, in the order sent;
 /// the other fields are skipped. A body that breaks off or is malformed is refused in
@@ -32,19 +28,4 @@ pub async fn posted_files(
         }
     }
     Ok(files)
-}
-
-/// Normalises an uploaded picture to `spec` and stores it under `folder`; the outer
-/// error is a fault, the inner one a refusal to show the person.
-pub async fn store_image(
-    files_dir: &Path,
-    folder: &str,
-    bytes: Vec<u8>,
-    spec: ImageSpec,
-) -> anyhow::Result<Result<String, ImageRefusal>> {
-    Ok(
-        zc_storage::disk::store_image(files_dir, folder, bytes, spec)
-            .await?
-            .map(|stored| stored.key),
-    )
 }

@@ -42,10 +42,7 @@ impl ApplicationKind {
     }
 }
 
-/// A stored code that names no kind or status: the database and the code disagree.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown stored code {0:?}")]
-pub struct UnknownCode(pub String);
+pub use crate::stored_code::UnknownCode;
 
 impl TryFrom<String> for ApplicationKind {
     type Error = UnknownCode;

@@ -3,5 +3,6 @@
 
 pub mod certificate_number;
 pub mod draw;
+pub mod meeting;
 pub mod minimum_size;
 pub mod vote;

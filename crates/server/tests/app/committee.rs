@@ -16,7 +16,7 @@ use crate::{
 
 /// Two dossiers of the same committee and specialty waiting for review: the demo
 /// applicant's (through the real chain) and a seeded colleague's from another unit.
-async fn two_dossiers(app: &TestApp) -> (i64, i64) {
+pub(crate) async fn two_dossiers(app: &TestApp) -> (i64, i64) {
     let first = submitted_application(app).await;
     let row = zc_db::applications::find(&app.db, first)
         .await
@@ -213,7 +213,7 @@ async fn a_committee_draws_votes_in_secret_publishes_and_an_objection_cancels_on
     let members = zc_db::meetings::members(&app.db, meeting).await.unwrap();
     let seated: Vec<i64> = members
         .iter()
-        .filter(|m| m.status == "invited")
+        .filter(|m| m.status.code() == "invited")
         .map(|m| m.expert_id)
         .collect();
     assert_eq!(

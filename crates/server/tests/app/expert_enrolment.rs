@@ -122,7 +122,7 @@ async fn an_applicant_applies_to_the_pool_and_the_committee_office_approves_with
     let id: i64 = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
         "SELECT id FROM expert_enrolment ORDER BY id DESC LIMIT 1").fetch_one(p).await)
     .unwrap();
-    let too_long = (chrono::Utc::now() + chrono::Duration::days(365 * 4))
+    let too_long = (app.db.today() + chrono::Duration::days(365 * 4))
         .format("%Y-%m-%d")
         .to_string();
     let doc = html(
@@ -163,4 +163,36 @@ async fn an_applicant_applies_to_the_pool_and_the_committee_office_approves_with
             .unwrap(),
         [lisi_id]
     );
+
+    // Admitted: the form is no longer offered, and a request posted anyway is refused by
+    // the service on the same page; deciding the request again is refused too.
+    let doc = html(&lisi.get("/my/expert/enrol").await.text().await.unwrap());
+    assert!(texts(&doc, "#enrol-status")[0].starts_with("已通过"));
+    assert!(texts(&doc, "form[action='/my/expert/enrol']").is_empty());
+    let res = lisi.post("/my/expert/enrol", &fields).await;
+    assert_eq!(res.status(), 200);
+    let doc = html(&res.text().await.unwrap());
+    assert_eq!(
+        texts(&doc, "#refusal"),
+        ["您的入库申请已通过，已在评审专家库中，无需再次申请"]
+    );
+    let requests: i64 = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM expert_enrolment WHERE account_id = $1").bind(lisi_id).fetch_one(p).await)
+    .unwrap();
+    assert_eq!(
+        requests, 2,
+        "the returned request and the approved one, nothing more"
+    );
+    let doc = html(
+        &staff
+            .post(
+                &format!("/committee/expert-enrolments/{id}/return"),
+                &[("reason", "再次退回试试看")],
+            )
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(texts(&doc, "#refusal"), ["该申请已处理"]);
 }

@@ -23,6 +23,7 @@ mod committee;
 mod crash;
 mod dossier;
 mod expert_enrolment;
+mod expert_groups;
 mod expert_pool;
 mod experts;
 mod fee_notifies;

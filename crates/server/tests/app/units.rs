@@ -418,7 +418,7 @@ async fn a_returned_unit_corrects_its_registration_and_goes_back_to_the_queue() 
     let res = post(corrected("南宁市青秀区民族大道136号")).await;
     assert_eq!(location(&res), "/unit");
     let unit = zc_db::units::find(&app.db, unit_id).await.unwrap().unwrap();
-    assert_eq!(unit.status, "pending");
+    assert_eq!(unit.status.code(), "pending");
     assert_eq!(unit.address, "南宁市青秀区民族大道136号");
     assert!(unit.licence_key.is_some(), "the licence photo stays");
     assert!(unit.submitted_at > unit.created_at, "the clock restarts");

@@ -15,7 +15,7 @@ use zc_services::{
     FieldErrors, ServiceError,
     profile::{self, EmailChangeRequest, OwnIdentity},
 };
-use zc_storage::images::{ImageSpec, MAX_UPLOAD_BYTES};
+use zc_storage::images::MAX_UPLOAD_BYTES;
 
 use crate::extract::{ClientIp, SignedIn};
 use crate::{
@@ -183,29 +183,26 @@ async fn avatar_submit(
         .await?
         .pop()
         .unwrap_or_default();
-    let stored = files::store_image(
+    let changed = zc_services::avatar::change(
+        &state.db,
         &state.config.files_dir,
-        "avatars",
+        user.id,
+        user.role.code(),
         upload,
-        ImageSpec::AVATAR,
+        &ip,
     )
-    .await?;
-    let key = match stored {
-        Ok(key) => key,
-        Err(refusal) => {
+    .await;
+    match changed {
+        Ok(()) => Ok(Redirect::to("/account?saved=avatar").into_response()),
+        Err(ServiceError::Invalid(errors)) => {
             let shown = Shown {
-                avatar_error: Some(refusal.to_string()),
+                avatar_error: errors.get("avatar").map(str::to_string),
                 ..Shown::default()
             };
-            return overview_page(&state, ctx, shown).await;
+            overview_page(&state, ctx, shown).await
         }
-    };
-    let old = profile::set_avatar(&state.db, user.id, user.role.code(), &key, &ip).await?;
-    if let Some(path) = old.and_then(|k| files::path_of(&state.config.files_dir, &k)) {
-        // A leftover file is harmless; the database no longer points at it.
-        let _ = tokio::fs::remove_file(path).await;
+        Err(e) => Err(e.into()),
     }
-    Ok(Redirect::to("/account?saved=avatar").into_response())
 }
 
 #[derive(Template, WebTemplate)]

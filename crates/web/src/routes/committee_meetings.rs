@@ -11,8 +11,15 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
-use zc_domain::{Portal, TitleLevel};
-use zc_services::{ServiceError, committee_meetings as meetings, result_publicity};
+use zc_domain::{
+    Portal, TitleLevel,
+    committee::meeting::{MeetingEvent, SeatEvent},
+};
+use zc_services::{
+    ServiceError, committee_meetings as meetings,
+    meeting_overview::{self, AgendaEntry, VoteView},
+    result_publicity,
+};
 
 use crate::extract::ClientIp;
 use crate::{
@@ -41,16 +48,6 @@ pub struct MeetingLine {
     pub name: String,
     pub held_on: String,
     pub status: &'static str,
-}
-
-fn status_name(code: &str) -> &'static str {
-    match code {
-        "preparing" => "准备中",
-        "drawn" => "已抽取专家",
-        "voting" => "表决中",
-        "closed" => "表决结束",
-        _ => "",
-    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -82,7 +79,7 @@ async fn render_list(
             id: m.id,
             name: m.name,
             held_on: m.held_on.to_string(),
-            status: status_name(&m.status),
+            status: m.status.name(),
         })
         .collect();
     Ok(ListPage {
@@ -144,6 +141,7 @@ pub struct MemberLine {
     pub name: String,
     pub specialty: String,
     pub status: &'static str,
+    /// Refused while experts may still be drawn: offers 补抽.
     pub refused: bool,
     pub confirmed: bool,
 }
@@ -166,8 +164,13 @@ struct DetailPage {
     id: i64,
     name: String,
     held_on: String,
-    status: String,
     status_label: &'static str,
+    /// What the meeting's state machine allows now: each offers its form.
+    may_gather: bool,
+    may_draw: bool,
+    may_open_vote: bool,
+    may_close_vote: bool,
+    may_publish: bool,
     present: String,
     agenda: Vec<AgendaLine>,
     /// Specialty groups with no experts drawn yet, with their minimum size.
@@ -186,133 +189,100 @@ async fn render_detail(
     message: Option<String>,
 ) -> AppResult<DetailPage> {
     let user = staff(&ctx)?;
-    let meeting = meetings::mine(&state.db, user.id, id).await?;
-    let results = meetings::results(&state.db, &meeting).await?;
-    let rows = zc_db::meetings::agenda(&state.db, id).await?;
-    let members_rows = zc_db::meetings::members(&state.db, id).await?;
-    let mut undrawn: Vec<(String, u32)> = Vec::new();
-    for r in &rows {
-        let drawn = members_rows.iter().any(|m| m.specialty == r.specialty);
-        if !drawn && !undrawn.iter().any(|(s, _)| *s == r.specialty) {
-            let level = rows
-                .iter()
-                .filter(|x| x.specialty == r.specialty)
-                .map(|x| x.level_rank)
-                .max()
-                .unwrap_or(3);
-            undrawn.push((
-                r.specialty.clone(),
-                state.config.committee_minimums.of(level),
-            ));
-        }
-    }
-    let mut opinions = Vec::new();
-    for r in &rows {
-        for (expert, opinion, score) in
-            zc_db::meetings::opinions(&state.db, id, r.application_id).await?
-        {
-            opinions.push((r.application_id, expert, score, opinion));
-        }
-    }
-    let mut cast = std::collections::HashMap::new();
-    if meeting.status == "voting" {
-        for r in &rows {
-            let n = zc_db::ballots::cast_count(&state.db, id, r.application_id).await?;
-            cast.insert(r.application_id, n);
-        }
-    }
-    let agenda = rows
-        .into_iter()
-        .map(|r| {
-            // Counts appear when the box is opened; while voting, only how many voted.
-            let tally = results
-                .iter()
-                .find(|x| x.application_id == r.application_id)
-                .filter(|_| meeting.status == "closed")
-                .map(|x| {
-                    format!(
-                        "同意{} 不同意{} 弃权{}{}",
-                        x.tally.agree,
-                        x.tally.disagree,
-                        x.tally.abstain,
-                        if meeting.status == "closed" {
-                            if x.passed {
-                                "（通过）"
-                            } else {
-                                "（未通过）"
-                            }
-                        } else {
-                            ""
-                        }
-                    )
-                })
-                .or_else(|| {
-                    cast.get(&r.application_id)
-                        .map(|n| format!("已投票{n}人，结束表决后计票"))
-                })
-                .unwrap_or_default();
-            AgendaLine {
-                id: r.application_id,
-                specialty: r.specialty,
-                applicant: r.applicant_name,
-                unit: r.unit_name,
-                qualification: format!(
-                    "{} {}",
-                    TitleLevel::from_rank(r.level_rank).map_or("", TitleLevel::name),
-                    r.title_name
-                ),
-                status: zc_domain::application::ApplicationStatus::from_code(&r.status)
-                    .map_or("", |s| s.label()),
-                tally,
-            }
-        })
-        .collect();
-    let members = members_rows
+    let o = meeting_overview::overview(&state.db, user.id, id, &state.config.committee_minimums)
+        .await?;
+    let status = o.meeting.status;
+    let agenda = o.agenda.into_iter().map(agenda_line).collect();
+    let members = o
+        .members
         .into_iter()
         .map(|m| MemberLine {
-            refused: m.status == "refused",
-            confirmed: m.status == "confirmed",
-            status: match m.status.as_str() {
-                "invited" => "待确认",
-                "confirmed" => "已确认参加",
-                "refused" => "拒绝参加",
-                "replaced" => "已补抽替换",
-                "present" => "出席",
-                _ => "",
-            },
+            refused: status.allows(MeetingEvent::Draw)
+                && m.status.after(SeatEvent::Replace).is_some(),
+            confirmed: m.status.after(SeatEvent::CheckIn).is_some(),
+            status: m.status.name(),
             expert_id: m.expert_id,
             name: m.name,
             specialty: m.specialty,
         })
         .collect();
-    let draws = zc_db::meetings::draws(&state.db, id)
-        .await?
+    let draws = o
+        .draws
         .into_iter()
-        .map(|d| DrawLine {
-            replays: meetings::replay(&d),
-            at: format_time(d.created_at),
-            kind: if d.kind == "draw" { "抽取" } else { "补抽" },
-            specialty: d.specialty,
-            seed: d.seed,
-            result: d.result,
+        .map(|c| DrawLine {
+            replays: c.replays,
+            at: format_time(c.draw.created_at),
+            kind: if c.draw.kind == "draw" {
+                "抽取"
+            } else {
+                "补抽"
+            },
+            specialty: c.draw.specialty,
+            seed: c.draw.seed,
+            result: c.draw.result,
         })
         .collect();
     Ok(DetailPage {
         nav: portal_nav(Portal::Committee, "/committee/meetings"),
         id,
-        name: meeting.name,
-        held_on: meeting.held_on.to_string(),
-        status_label: status_name(&meeting.status),
-        status: meeting.status,
-        present: meeting.present.map(|p| p.to_string()).unwrap_or_default(),
+        name: o.meeting.name,
+        held_on: o.meeting.held_on.to_string(),
+        status_label: status.name(),
+        may_gather: status.allows(MeetingEvent::Gather),
+        may_draw: status.allows(MeetingEvent::Draw),
+        may_open_vote: status.allows(MeetingEvent::OpenVote),
+        may_close_vote: status.allows(MeetingEvent::CloseVote),
+        may_publish: status.publishes_results(),
+        present: o.meeting.present.map(|p| p.to_string()).unwrap_or_default(),
         agenda,
-        undrawn,
+        undrawn: o
+            .undrawn
+            .into_iter()
+            .map(|g| (g.specialty, g.minimum))
+            .collect(),
         members,
         draws,
-        opinions,
+        opinions: o
+            .opinions
+            .into_iter()
+            .map(|x| (x.application_id, x.expert_name, x.score, x.opinion))
+            .collect(),
         message,
         ctx,
     })
+}
+
+/// A dossier's line: counts once the box is opened; while voting, only how many voted.
+fn agenda_line(e: AgendaEntry) -> AgendaLine {
+    let r = e.dossier;
+    let tally = match e.vote {
+        VoteView::Counted { tally, passed } => format!(
+            "同意{} 不同意{} 弃权{}{}",
+            tally.agree,
+            tally.disagree,
+            tally.abstain,
+            if passed {
+                "（通过）"
+            } else {
+                "（未通过）"
+            }
+        ),
+        VoteView::Cast(n) => format!("已投票{n}人，结束表决后计票"),
+        VoteView::Nothing => String::new(),
+    };
+    AgendaLine {
+        id: r.application_id,
+        specialty: r.specialty,
+        applicant: r.applicant_name,
+        unit: r.unit_name,
+        qualification: format!(
+            "{} {}",
+            TitleLevel::from_rank(r.level_rank).map_or("", TitleLevel::name),
+            r.title_name
+        ),
+        status: r.status.label(),
+        tally,
+    }
 }
 
 async fn detail(

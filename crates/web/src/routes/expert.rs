@@ -11,7 +11,13 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
-use zc_domain::{Portal, TitleLevel, committee::vote::Choice};
+use zc_domain::{
+    Portal, TitleLevel,
+    committee::{
+        meeting::{MeetingStatus, SeatEvent, SeatStatus},
+        vote::Choice,
+    },
+};
 use zc_services::{FieldErrors, ServiceError, expert_work};
 
 use crate::extract::{ClientIp, SignedIn};
@@ -86,8 +92,9 @@ async fn render(
             )
         })?;
     let mut seats = Vec::new();
-    for (m, status, specialty) in zc_db::meetings::of_expert(&state.db, user.id).await? {
-        let serving = matches!(status.as_str(), "confirmed" | "present");
+    for seat in zc_db::meetings::of_expert(&state.db, user.id).await? {
+        let (m, status, specialty) = (seat.meeting, seat.seat, seat.seat_specialty);
+        let serving = status.serves();
         let voted = zc_db::ballots::voted_by(&state.db, m.id, user.id).await?;
         let dossiers = if serving {
             zc_db::meetings::agenda(&state.db, m.id)
@@ -109,16 +116,15 @@ async fn render(
             Vec::new()
         };
         seats.push(Seat {
-            can_vote: m.status == "voting" && status == "present",
-            invited: status == "invited",
+            can_vote: m.status == MeetingStatus::Voting && status.may_vote(),
+            invited: status.after(SeatEvent::Accept).is_some(),
             serving,
-            status: match status.as_str() {
-                "invited" => "待您确认",
-                "confirmed" => "已确认参加",
-                "refused" => "已拒绝参加",
-                "replaced" => "已由其他专家替换",
-                "present" => "出席",
-                _ => "",
+            // Said to the expert themself, so in the second person where it differs.
+            status: match status {
+                SeatStatus::Invited => "待您确认",
+                SeatStatus::Refused => "已拒绝参加",
+                SeatStatus::Replaced => "已由其他专家替换",
+                other => other.name(),
             }
             .to_string(),
             id: m.id,

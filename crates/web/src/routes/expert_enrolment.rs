@@ -11,7 +11,10 @@ use axum::{
     routing::{get, post},
 };
 use zc_db::expert_enrolments::EnrolmentRow;
-use zc_domain::Portal;
+use zc_domain::{
+    Portal,
+    expert_enrolment::{EnrolmentStatus, may_apply},
+};
 use zc_services::{
     FieldErrors, ServiceError,
     expert_enrolment::{self, EnrolmentInput},
@@ -73,7 +76,7 @@ async fn render_form(
     let latest = zc_db::expert_enrolments::latest_of(&state.db, user.id).await?;
     Ok(FormPage {
         nav: portal_nav(Portal::My, "/my/expert/enrol"),
-        may_apply: latest.as_ref().is_none_or(|e| e.status == "returned"),
+        may_apply: may_apply(latest.as_ref().map(|e| e.status)).is_ok(),
         latest,
         series,
         typed,

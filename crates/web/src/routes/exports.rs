@@ -11,6 +11,8 @@ use axum::{
     routing::get,
 };
 
+use zc_domain::export_status::ExportStatus;
+
 use crate::extract::ClientIp;
 use crate::{
     context::PageContext,
@@ -64,13 +66,12 @@ async fn list(State(state): State<AppState>, ctx: PageContext) -> AppResult<Expo
             Item {
                 id: e.id,
                 title: e.title,
-                state: match (e.status.as_str(), expired) {
-                    (_, true) => "已失效",
-                    ("ready", _) => "可下载",
-                    ("failed", _) => "生成失败",
-                    _ => "生成中",
+                state: if expired {
+                    "已失效"
+                } else {
+                    e.status.name()
                 },
-                ready: e.status == "ready" && !expired,
+                ready: e.status == ExportStatus::Ready && !expired,
                 rows: e.row_count.map(|n| format!("{n}行")).unwrap_or_default(),
                 requested: format_time(e.created_at),
                 expires: format_time(e.expires_at),

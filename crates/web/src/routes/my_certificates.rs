@@ -28,16 +28,6 @@ pub fn routes() -> Router<AppState> {
         .route("/certificates/{id}/photo", get(photo))
 }
 
-/// 有效 / 作废 / 撤销.
-pub fn status_name(code: &str) -> &'static str {
-    match code {
-        "valid" => "有效",
-        "void" => "已作废",
-        "revoked" => "已撤销",
-        _ => "",
-    }
-}
-
 /// A certificate as shown to its holder and on the public page.
 pub struct CertificateView {
     pub id: i64,
@@ -74,8 +64,8 @@ impl CertificateView {
             way: c.way.clone(),
             doc_number: c.doc_number.clone(),
             issued_on: c.issued_on.format("%Y年%m月%d日").to_string(),
-            status: status_name(&c.status),
-            valid: c.status == "valid",
+            status: c.status.name(),
+            valid: c.status.is_valid(),
             view_count: c.view_count,
         }
     }

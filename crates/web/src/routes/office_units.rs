@@ -12,7 +12,7 @@ use axum::{
 };
 use serde::Deserialize;
 use zc_db::{accounts, units};
-use zc_domain::{Portal, Role};
+use zc_domain::{Portal, Role, unit_registration::UnitStatus};
 use zc_services::{
     FieldErrors, ServiceError,
     accounts::Actor,
@@ -97,12 +97,6 @@ struct QueuePage {
     pager: Pager,
 }
 
-const STATUSES: [(&str, &str); 3] = [
-    ("pending", "待审核"),
-    ("approved", "已通过"),
-    ("returned", "已退回"),
-];
-
 async fn queue(
     State(state): State<AppState>,
     SignedIn { ctx, user }: SignedIn,
@@ -111,15 +105,16 @@ async fn queue(
     let office = my_office(&state, &user).await?;
     let status = q
         .status
-        .filter(|s| STATUSES.iter().any(|(c, _)| c == s))
-        .unwrap_or_else(|| "pending".into());
+        .as_deref()
+        .and_then(UnitStatus::from_code)
+        .unwrap_or(UnitStatus::Pending);
     let mut tabs = Vec::new();
-    for (code, label) in STATUSES {
+    for &s in UnitStatus::ALL {
         tabs.push((
-            code,
-            label,
-            units::count_for_office(&state.db, office, code).await?,
-            code == status,
+            s.code(),
+            s.name(),
+            units::count_for_office(&state.db, office, s).await?,
+            s == status,
         ));
     }
     let total = tabs.iter().find(|t| t.3).map(|t| t.2).unwrap_or(0) as u64;
@@ -128,14 +123,14 @@ async fn queue(
         q.page,
         q.per_page,
         "/office/units",
-        vec![("status".into(), status.clone())],
+        vec![("status".into(), status.code().into())],
     );
     let cal = zc_db::calendar::working_calendar(&state.db, zc_db::seed::GUANGXI).await?;
     let today = state.db.today();
     let rows = units::for_office(
         &state.db,
         office,
-        &status,
+        status,
         pager.per_page as i64,
         pager.offset() as i64,
     )
@@ -155,7 +150,7 @@ async fn queue(
             region: u.region_name,
             submitted: format_time(u.submitted_at),
             deadline: format_date(deadline),
-            overdue: status == "pending" && today > deadline,
+            overdue: status.awaits_review() && today > deadline,
         }
     })
     .collect();

@@ -5,7 +5,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::{Router, extract::State, middleware, routing::get};
 
-use zc_domain::Portal;
+use zc_domain::{Portal, unit_registration::UnitStatus};
 
 use crate::{
     auth::require_portal,
@@ -88,7 +88,7 @@ struct PortalHome {
     org_name: Option<String>,
     facts: std::sync::Arc<TodayFacts>,
     /// `(status, return reason)` of the unit, for unit staff.
-    unit_status: Option<(String, String)>,
+    unit_status: Option<(UnitStatus, String)>,
     /// 评审专家 membership of an applicant who serves today.
     expert: Option<zc_db::experts::ExpertRow>,
 }
@@ -103,6 +103,8 @@ async fn portal_home(State(state): State<AppState>, ctx: PageContext) -> AppResu
     // A unit's staff see where their registration stands until it is approved.
     let unit_status = home
         .unit_status
+        .as_deref()
+        .and_then(UnitStatus::from_code)
         .map(|s| (s, home.unit_note.unwrap_or_default()));
     let org_name = home.org_name;
     let expert = if user.role == zc_domain::Role::Applicant {

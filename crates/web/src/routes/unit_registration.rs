@@ -12,16 +12,15 @@ use axum::{
 use zc_db::reference;
 use zc_services::{
     FieldErrors, ServiceError,
+    unit_licence::{self, PostedLicence},
     units::{REVIEW_WORKING_DAYS, UNIT_KINDS, UnitRegistration, register_unit, review_deadline},
 };
-
-use zc_storage::images::{ImageSpec, MAX_UPLOAD_BYTES};
+use zc_storage::images::MAX_UPLOAD_BYTES;
 
 use crate::extract::ClientIp;
 use crate::{
     context::PageContext,
     error::{AppError, AppResult},
-    files::store_image,
     state::AppState,
     views::{Nav, format_date, public_nav},
 };
@@ -123,8 +122,7 @@ struct DonePage {
 /// it is a picture) or the reason it was refused.
 pub(crate) struct PostedUnit {
     pub form: UnitRegistration,
-    pub licence_key: Option<String>,
-    pub upload_error: Option<String>,
+    pub licence: PostedLicence,
 }
 
 impl PostedUnit {
@@ -137,14 +135,8 @@ impl PostedUnit {
         errors: &mut FieldErrors,
         picture_required: bool,
     ) {
-        if let Some(path) = self
-            .licence_key
-            .as_ref()
-            .and_then(|k| crate::files::path_of(&state.config.files_dir, k))
-        {
-            let _ = tokio::fs::remove_file(path).await;
-        }
-        if let Some(msg) = &self.upload_error {
+        unit_licence::discard(&state.config.files_dir, &self.licence).await;
+        if let PostedLicence::Refused(msg) = &self.licence {
             errors.0.retain(|(f, _)| *f != "licence");
             errors.add("licence", msg.clone());
         } else if picture_required && errors.get("licence").is_none() && !errors.is_empty() {
@@ -190,29 +182,8 @@ pub(crate) async fn read_posted_unit(
             _ => {}
         }
     }
-    let mut upload_error = None;
-    let licence_key = match licence {
-        Some(bytes) => match store_image(
-            &state.config.files_dir,
-            "licences",
-            bytes,
-            ImageSpec::DOCUMENT,
-        )
-        .await?
-        {
-            Ok(key) => Some(key),
-            Err(refusal) => {
-                upload_error = Some(refusal.to_string());
-                None
-            }
-        },
-        None => None,
-    };
-    Ok(PostedUnit {
-        form,
-        licence_key,
-        upload_error,
-    })
+    let licence = unit_licence::store(&state.config.files_dir, licence).await?;
+    Ok(PostedUnit { form, licence })
 }
 
 async fn submit(
@@ -226,7 +197,7 @@ async fn submit(
         &state.db,
         &state.vault,
         &posted.form,
-        posted.licence_key.as_deref(),
+        posted.licence.key(),
         &ip,
     )
     .await;

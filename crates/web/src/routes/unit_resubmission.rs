@@ -65,7 +65,7 @@ async fn submit(
         &state.vault,
         actor,
         &posted.form,
-        posted.licence_key.as_deref(),
+        posted.licence.key(),
     )
     .await
     {

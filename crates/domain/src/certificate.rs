@@ -1,0 +1,20 @@
+//! 证书 — an issued certificate is 有效 until it is voided (作废) or revoked (撤销).
+
+crate::stored_code! {
+    /// 证书状态.
+    pub enum CertificateStatus {
+        /// 有效
+        Valid => ("valid", "有效"),
+        /// 已作废 — replaced by another certificate.
+        Void => ("void", "已作废"),
+        /// 已撤销 — withdrawn after an upheld objection or fraud.
+        Revoked => ("revoked", "已撤销"),
+    }
+}
+
+impl CertificateStatus {
+    /// Whether the certificate still proves the title.
+    pub fn is_valid(self) -> bool {
+        self == Self::Valid
+    }
+}
