@@ -104,6 +104,7 @@ fn validate(input: &NewAccountInput) -> FieldErrors {
 
 /// Creates an account after checking every field; writes an `account.create` audit event
 /// in the same transaction.
+#[tracing::instrument(skip_all)]
 pub async fn create_account(
     db: &Db,
     input: NewAccountInput,
@@ -113,6 +114,7 @@ pub async fn create_account(
 }
 
 /// [`create_account`] for office and committee staff, who hold a 岗位.
+#[tracing::instrument(skip_all)]
 pub async fn create_account_with_duty(
     db: &Db,
     input: NewAccountInput,
@@ -176,6 +178,7 @@ pub const LOGIN_FAILED: &str = "账号或密码错误，请重新输入";
 /// Checks a login name and password. Failures are counted per login name in the database
 /// (shared by all servers); after [`MAX_FAILURES`] within [`LOCK_MINUTES`] the name is
 /// locked. Unknown names are answered the same way and after the same hashing work.
+#[tracing::instrument(skip_all)]
 pub async fn authenticate(
     db: &Db,
     login_name: &str,
@@ -217,6 +220,7 @@ pub fn applicant_identifier<'a>(
 /// The account behind an applicant identifier and the key its failures are counted
 /// under: all three identifiers of one person share one counter; unknown identifiers get
 /// a key of their own.
+#[tracing::instrument(skip_all)]
 pub async fn applicant_login_key(
     db: &Db,
     vault: &PiiVault,
@@ -239,6 +243,7 @@ pub async fn applicant_login_key(
 }
 
 /// Applicant login with ID number, mobile or e-mail plus password.
+#[tracing::instrument(skip_all)]
 pub async fn authenticate_applicant(
     db: &Db,
     vault: &PiiVault,
@@ -252,6 +257,7 @@ pub async fn authenticate_applicant(
 
 /// Applicant login when the identifier was already resolved by [`applicant_login_key`]
 /// (the login page needs the key for the captcha decision; it is looked up once).
+#[tracing::instrument(skip_all)]
 pub async fn authenticate_resolved_applicant(
     db: &Db,
     (key, account): (String, Option<accounts::Account>),
@@ -328,6 +334,7 @@ pub fn locked() -> ServiceError {
 /// 验证当前密码 — re-authentication before a sensitive change or a reveal. Wrong
 /// passwords count toward the same lock as the login (a stolen session cannot guess the
 /// password without limit); whether it matched, or a field error once the name is locked.
+#[tracing::instrument(skip_all)]
 pub async fn check_current_password(
     db: &Db,
     account: &accounts::Account,
@@ -353,6 +360,7 @@ pub async fn check_current_password(
 }
 
 /// 短信快速登录 — an applicant signs in with their mobile and a code.
+#[tracing::instrument(skip_all)]
 pub async fn login_by_sms(
     db: &Db,
     vault: &PiiVault,

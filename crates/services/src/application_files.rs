@@ -20,6 +20,7 @@ use crate::{ServiceError, ServiceResult, application_parts};
 const PHOTO_PREVIEW_SIDE: u32 = 1200;
 
 /// The slots of an application.
+#[tracing::instrument(skip_all)]
 pub async fn slots(
     db: &Db,
     app: &zc_db::applications::ApplicationRow,
@@ -47,6 +48,7 @@ fn folder(application_id: i64) -> String {
 
 /// Uploads one picture into a slot. Refusals (type, bomb, size, count) are field errors
 /// on the slot, in Chinese.
+#[tracing::instrument(skip_all)]
 pub async fn upload(
     db: &Db,
     files_dir: &Path,
@@ -109,6 +111,7 @@ pub async fn upload(
 }
 
 /// Confirms the 2-inch photo with the frame chosen in the preview (or the centred one).
+#[tracing::instrument(skip_all)]
 pub async fn confirm_photo(
     db: &Db,
     files_dir: &Path,
@@ -152,6 +155,7 @@ pub async fn confirm_photo(
 }
 
 /// Deletes a file (also the way to replace one).
+#[tracing::instrument(skip_all)]
 pub async fn delete(
     db: &Db,
     files_dir: &Path,
@@ -170,6 +174,7 @@ pub async fn delete(
 }
 
 /// The files of the owner's application.
+#[tracing::instrument(skip_all)]
 pub async fn files_of_mine(
     db: &Db,
     applicant_id: i64,
@@ -180,6 +185,7 @@ pub async fn files_of_mine(
 }
 
 /// One file of the owner's application, for download.
+#[tracing::instrument(skip_all)]
 pub async fn file_of_mine(
     db: &Db,
     applicant_id: i64,

@@ -61,6 +61,7 @@ pub fn from_json(text: &str) -> PartData {
 }
 
 /// Every saved part of an application, by part code.
+#[tracing::instrument(skip_all)]
 pub async fn load(db: &Db, application_id: i64) -> ServiceResult<BTreeMap<String, PartData>> {
     Ok(applications::parts(db, application_id)
         .await?
@@ -115,6 +116,7 @@ async fn guard(db: &Db, owner: Owner, part_code: &str) -> ServiceResult<()> {
 }
 
 /// Every saved part of an owner.
+#[tracing::instrument(skip_all)]
 pub async fn load_owned(db: &Db, owner: Owner) -> ServiceResult<BTreeMap<String, PartData>> {
     match owner {
         Owner::Application { application_id, .. } => load(db, application_id).await,
@@ -127,6 +129,7 @@ pub async fn load_owned(db: &Db, owner: Owner) -> ServiceResult<BTreeMap<String,
 }
 
 /// Copies the archive into a new application inside `tx` (pre-filling it).
+#[tracing::instrument(skip_all)]
 pub async fn copy_archive_in(
     tx: &mut zc_db::Tx,
     account_id: i64,
@@ -139,6 +142,7 @@ pub async fn copy_archive_in(
 }
 
 /// 保存到个人资料: copies one part of an application into the archive.
+#[tracing::instrument(skip_all)]
 pub async fn save_to_archive(
     db: &Db,
     applicant_id: i64,
@@ -175,6 +179,7 @@ pub fn parts_from_snapshot(snapshot: &str) -> BTreeMap<String, PartData> {
 
 /// The parts a resubmission changed since the dossier's last return (empty when it was
 /// never returned, or is back with the applicant and not yet sent again).
+#[tracing::instrument(skip_all)]
 pub async fn changed_since_return(
     db: &Db,
     app: &applications::ApplicationRow,
@@ -200,6 +205,7 @@ pub async fn changed_since_return(
 
 /// The dossier as the reader should see it: the frozen snapshot once submitted, the
 /// live draft before.
+#[tracing::instrument(skip_all)]
 pub async fn dossier(
     db: &Db,
     app: &applications::ApplicationRow,
@@ -213,6 +219,7 @@ pub async fn dossier(
 }
 
 /// The application, if `applicant_id` owns it and may still edit it.
+#[tracing::instrument(skip_all)]
 pub async fn editable(
     db: &Db,
     applicant_id: i64,
@@ -280,6 +287,7 @@ pub(crate) async fn store(
 }
 
 /// Saves a field-set part.
+#[tracing::instrument(skip_all)]
 pub async fn save_single(
     db: &Db,
     owner: Owner,
@@ -327,6 +335,7 @@ async fn rows_of(db: &Db, owner: Owner, part_code: &str) -> ServiceResult<Vec<Va
 
 /// Adds a row (`index` = `None`) or replaces row `index` of a table part; returns the
 /// row's index (so a draft saved by script keeps updating the same new row).
+#[tracing::instrument(skip_all)]
 pub async fn save_row(
     db: &Db,
     owner: Owner,
@@ -372,6 +381,7 @@ pub enum RowAction {
 }
 
 /// Deletes a row or moves it one place (the keyboard and no-script way of ordering).
+#[tracing::instrument(skip_all)]
 pub async fn row_action(
     db: &Db,
     owner: Owner,
@@ -398,6 +408,7 @@ pub async fn row_action(
 
 /// Puts the rows of a table in a new order (drag and drop): `order` lists the current
 /// row numbers in their new order and must name each row exactly once.
+#[tracing::instrument(skip_all)]
 pub async fn reorder(db: &Db, owner: Owner, part_code: &str, order: &[usize]) -> ServiceResult<()> {
     spec_of(part_code, true)?;
     guard(db, owner, part_code).await?;

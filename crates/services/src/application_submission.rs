@@ -16,6 +16,7 @@ use crate::{
 
 /// What is still missing before the application can be submitted, section by section:
 /// incomplete parts and upload slots short of their minimum.
+#[tracing::instrument(skip_all)]
 pub async fn missing_items(db: &Db, id: i64) -> ServiceResult<Vec<Missing>> {
     let app = applications::find(db, id)
         .await?
@@ -74,6 +75,7 @@ pub enum Submitted {
 
 /// 同意并报送: freezes the dossier and sends it to the unit. `token` identifies the form
 /// that was posted, so a repeated post does not submit twice.
+#[tracing::instrument(skip_all)]
 pub async fn submit(
     db: &Db,
     applicant_id: i64,

@@ -95,6 +95,7 @@ pub fn summary_to_plain(html: &str) -> String {
 }
 
 /// Saves the 专业技术工作总结.
+#[tracing::instrument(skip_all)]
 pub async fn save_summary(
     db: &Db,
     limits: SummaryLimits,

@@ -17,6 +17,7 @@ use crate::{
 };
 
 /// The application of `applicant_id` with this id; anyone else's is "not found".
+#[tracing::instrument(skip_all)]
 pub async fn mine(db: &Db, applicant_id: i64, id: i64) -> ServiceResult<ApplicationRow> {
     applications::find(db, id)
         .await?
@@ -30,6 +31,7 @@ pub fn year_in_china(now: DateTime<Utc>) -> i32 {
 }
 
 /// What the applicant can apply for now.
+#[tracing::instrument(skip_all)]
 pub async fn open_choices(
     db: &Db,
     now: DateTime<Utc>,
@@ -45,6 +47,7 @@ pub fn choice_value(c: &applications::OpenChoice) -> String {
 /// 我要申报: creates a draft for the chosen committee, level and title. Refused when
 /// the choice is not open, the applicant's unit is not approved, or they already have an
 /// unfinished application this year (one series a year).
+#[tracing::instrument(skip_all)]
 pub async fn create_evaluation(
     db: &Db,
     applicant_id: i64,
@@ -174,6 +177,7 @@ pub(crate) async fn open_draft(
 
 /// 报送职改办: while a draft, the applicant may choose another open committee, level or
 /// title; the one-series rule still holds because only this application is unfinished.
+#[tracing::instrument(skip_all)]
 pub async fn change_choice(
     db: &Db,
     applicant_id: i64,
@@ -345,6 +349,7 @@ async fn applicant_event(
 }
 
 /// 撤回: only while the unit has not acted.
+#[tracing::instrument(skip_all)]
 pub async fn withdraw(db: &Db, applicant_id: i64, id: i64) -> ServiceResult<()> {
     applicant_event(db, applicant_id, id, Event::Withdraw)
         .await
@@ -352,6 +357,7 @@ pub async fn withdraw(db: &Db, applicant_id: i64, id: i64) -> ServiceResult<()> 
 }
 
 /// 删除 a draft (kept, marked deleted).
+#[tracing::instrument(skip_all)]
 pub async fn delete(db: &Db, applicant_id: i64, id: i64) -> ServiceResult<()> {
     applicant_event(db, applicant_id, id, Event::Delete)
         .await

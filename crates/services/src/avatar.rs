@@ -10,6 +10,7 @@ use crate::{FieldErrors, ServiceResult};
 
 /// Replaces the person's avatar with the posted picture. A picture that is not one, or
 /// too large, is refused on the `avatar` field in Chinese.
+#[tracing::instrument(skip_all)]
 pub async fn change(
     db: &Db,
     files_dir: &Path,

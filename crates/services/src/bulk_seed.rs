@@ -58,6 +58,7 @@ pub struct SeedShape {
 
 /// Seeds `count` applicants with one application each, in transactions of 500; how many
 /// were written. `first` numbers the accounts, so several runs can add to each other.
+#[tracing::instrument(skip_all)]
 pub async fn seed_applications(
     db: &Db,
     vault: &PiiVault,
@@ -140,6 +141,7 @@ pub async fn seed_applications(
 /// Seeds `count` applicants who sign in with `password` (as [`seeded_email`]), each in an
 /// approved unit and without an application, numbered from `first`: the people of a load
 /// test who create, fill and submit a dossier of their own. Returns how many were written.
+#[tracing::instrument(skip_all)]
 pub async fn seed_applicants(
     db: &Db,
     vault: &PiiVault,
@@ -244,6 +246,7 @@ pub struct ReadyDraft {
 /// Seeds `count` applicants who sign in with `password`, each with a draft copied from the
 /// complete application `template` (same unit, choice, parts and pictures), so that load
 /// tests can have many people press 同意并报送 at once. Numbered from `first`.
+#[tracing::instrument(skip_all)]
 pub async fn seed_ready_drafts(
     db: &Db,
     vault: &PiiVault,

@@ -61,6 +61,7 @@ fn require_system_admin(actor: &Actor<'_>) -> ServiceResult<()> {
 }
 
 /// Adds or replaces the row of one date; audited.
+#[tracing::instrument(skip_all)]
 pub async fn save_day(
     db: &Db,
     input: &CalendarDayInput,
@@ -84,6 +85,7 @@ pub async fn save_day(
 }
 
 /// Removes the row of one date (the date becomes an ordinary day again); audited.
+#[tracing::instrument(skip_all)]
 pub async fn delete_day(db: &Db, date: &str, actor: Actor<'_>) -> ServiceResult<NaiveDate> {
     require_system_admin(&actor)?;
     let date =

@@ -11,6 +11,7 @@ use crate::ServiceResult;
 const ALPHABET: &str = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 
 /// A fresh captcha: its id (for the form) only; the answer stays in the database.
+#[tracing::instrument(skip_all)]
 pub async fn new_captcha(db: &Db) -> ServiceResult<String> {
     let (answer, png) = tokio::task::spawn_blocking(|| {
         let mut c = captcha::Captcha::new();
@@ -34,6 +35,7 @@ pub async fn new_captcha(db: &Db) -> ServiceResult<String> {
 }
 
 /// Checks an answer; the captcha is used up whatever the outcome.
+#[tracing::instrument(skip_all)]
 pub async fn check_captcha(db: &Db, id: &str, answer: &str) -> ServiceResult<bool> {
     if id.is_empty() || id.len() > 64 {
         return Ok(false);
@@ -57,6 +59,7 @@ pub const ADDRESS_FAILURES_FOR_CAPTCHA: i64 = 10;
 
 /// Whether a login needs a captcha: `always`, a recent failure of this login key, or a
 /// run of failures from this address.
+#[tracing::instrument(skip_all)]
 pub async fn captcha_required(
     db: &Db,
     always: bool,

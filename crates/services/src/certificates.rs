@@ -62,6 +62,7 @@ async fn original_of(db: &Db, app: &applications::ApplicationRow) -> ServiceResu
 
 /// 发文确认并发证: confirms a dossier waiting for confirmation at this 职改办 and issues
 /// its certificate with a number in `pattern`.
+#[tracing::instrument(skip_all)]
 pub async fn confirm_and_issue(
     db: &Db,
     actor: Actor<'_>,
@@ -185,6 +186,7 @@ pub enum Lookup<'a> {
 }
 
 /// A public verification: the certificate if found, counted as one view.
+#[tracing::instrument(skip_all)]
 pub async fn verify(db: &Db, lookup: Lookup<'_>) -> ServiceResult<Option<CertificateRow>> {
     let (found, channel) = match lookup {
         Lookup::NumberAndName(number, name) => (
@@ -204,6 +206,7 @@ pub async fn verify(db: &Db, lookup: Lookup<'_>) -> ServiceResult<Option<Certifi
 }
 
 /// A holder's own certificate; anyone else's is "not found".
+#[tracing::instrument(skip_all)]
 pub async fn of_holder(db: &Db, holder_id: i64, id: i64) -> ServiceResult<CertificateRow> {
     zc_db::certificates::find(db, id)
         .await?
@@ -213,6 +216,7 @@ pub async fn of_holder(db: &Db, holder_id: i64, id: i64) -> ServiceResult<Certif
 
 /// 撤销: the issuing 职改办 revokes a certificate (e.g. fraud found later), with a reason;
 /// the public page shows it as revoked at once.
+#[tracing::instrument(skip_all)]
 pub async fn revoke(db: &Db, actor: Actor<'_>, id: i64, reason: &str) -> ServiceResult<()> {
     let staff_id = actor.account_id.ok_or(ServiceError::NotFound)?;
     let Desk::Office(office_id) = Desk::of(db, staff_id).await? else {

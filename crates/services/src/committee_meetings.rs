@@ -27,6 +27,7 @@ use crate::{
 };
 
 /// The committee a staff member works for.
+#[tracing::instrument(skip_all)]
 pub async fn committee_of(db: &Db, staff_id: i64) -> ServiceResult<i64> {
     let staff = zc_db::accounts::find(db, staff_id)
         .await?
@@ -38,6 +39,7 @@ pub async fn committee_of(db: &Db, staff_id: i64) -> ServiceResult<i64> {
 }
 
 /// A meeting of the staff member's own committee; another committee's is "not found".
+#[tracing::instrument(skip_all)]
 pub async fn mine(db: &Db, staff_id: i64, meeting_id: i64) -> ServiceResult<MeetingRow> {
     let committee = committee_of(db, staff_id).await?;
     zc_db::meetings::find(db, meeting_id)
@@ -55,6 +57,7 @@ fn next_status(meeting: &MeetingRow, event: MeetingEvent) -> ServiceResult<Meeti
 }
 
 /// Creates a meeting of one of the committee's plans.
+#[tracing::instrument(skip_all)]
 pub async fn create(
     db: &Db,
     actor: Actor<'_>,
@@ -105,6 +108,7 @@ async fn specialty_of(db: &Db, app: &zc_db::applications::ApplicationRow) -> Ser
 
 /// Puts every dossier of the plan waiting for review on the agenda; each starts 评审中.
 /// How many were added.
+#[tracing::instrument(skip_all)]
 pub async fn gather(db: &Db, actor: Actor<'_>, meeting_id: i64) -> ServiceResult<usize> {
     let staff_id = actor.account_id.ok_or(ServiceError::NotFound)?;
     let meeting = mine(db, staff_id, meeting_id).await?;
@@ -189,6 +193,7 @@ async fn inputs_for(
 
 /// 随机抽取 for one specialty group: `count` experts (odd, at least the level's minimum),
 /// conflicts excluded; the seed and inputs are logged; each drawn expert is told.
+#[tracing::instrument(skip_all)]
 pub async fn draw_group(
     db: &Db,
     actor: Actor<'_>,
@@ -273,6 +278,7 @@ async fn invite(tx: &mut zc_db::Tx, meeting: &MeetingRow, expert: i64) -> Servic
 
 /// 补抽: replaces one expert who refused with the next eligible one in the group's draw
 /// order (the first draw's seed and inputs), logged as a redraw.
+#[tracing::instrument(skip_all)]
 pub async fn redraw_one(
     db: &Db,
     actor: Actor<'_>,
@@ -370,6 +376,7 @@ pub fn replay(d: &zc_db::meetings::DrawRow) -> bool {
 
 /// 开始表决: records the members present (confirmed ones only) and opens the vote when
 /// they make a quorum (≥ 2/3 of the members drawn and not replaced).
+#[tracing::instrument(skip_all)]
 pub async fn open_vote(
     db: &Db,
     actor: Actor<'_>,
@@ -455,6 +462,7 @@ fn tally_each(agenda: &[i64], choices: &[(i64, String)], present: u32) -> Vec<Do
 }
 
 /// The tally of every dossier on the agenda with the members present.
+#[tracing::instrument(skip_all)]
 pub async fn results(db: &Db, meeting: &MeetingRow) -> ServiceResult<Vec<DossierResult>> {
     let present = meeting.present.unwrap_or(0).max(0) as u32;
     let agenda: Vec<i64> = zc_db::meetings::agenda(db, meeting.id)
@@ -468,6 +476,7 @@ pub async fn results(db: &Db, meeting: &MeetingRow) -> ServiceResult<Vec<Dossier
 
 /// 结束表决: every dossier passes (同意 ≥ 2/3 of those present) or fails; the applicants
 /// are told.
+#[tracing::instrument(skip_all)]
 pub async fn close_vote(
     db: &Db,
     vault: &crate::pii::PiiVault,

@@ -28,6 +28,7 @@ pub struct CounterPhone<'a> {
 /// Records a new mobile for the person holding `id_number`; the masked new number.
 /// Every session of the person ends, the change is audited as the staff member's, and
 /// both numbers are told.
+#[tracing::instrument(skip_all)]
 pub async fn change_phone(
     sms: SmsContext<'_>,
     actor: Actor<'_>,

@@ -28,6 +28,7 @@ pub struct Decided<'a> {
 }
 
 /// Writes a decision; the status it led to.
+#[tracing::instrument(skip_all)]
 pub async fn record(
     db: &Db,
     actor: Actor<'_>,
@@ -102,6 +103,7 @@ pub struct Move<'a> {
 
 /// Moves `app` by `m` inside `tx` (through [`crate::status_change`]); refused when it was
 /// already moved or the move is not allowed from where it is.
+#[tracing::instrument(skip_all)]
 pub async fn move_in(
     tx: &mut zc_db::Tx,
     app: &applications::ApplicationRow,

@@ -194,6 +194,7 @@ async fn org_of(db: &Db, a: &DemoAccount) -> ServiceResult<Option<(&'static str,
 
 /// Seeds the demo province and its accounts into an empty database, all with `password`.
 /// Returns false when the database already had accounts (nothing is changed then).
+#[tracing::instrument(skip_all)]
 pub async fn seed_demo(db: &Db, vault: &PiiVault, password: &str) -> ServiceResult<bool> {
     if accounts::count(db).await? > 0 {
         return Ok(false);
@@ -252,6 +253,7 @@ pub async fn seed_demo(db: &Db, vault: &PiiVault, password: &str) -> ServiceResu
 }
 
 /// The TOTP secrets of the demo staff, `(login, base32 secret)`, for the start-up banner.
+#[tracing::instrument(skip_all)]
 pub async fn demo_totp_secrets(db: &Db, vault: &PiiVault) -> ServiceResult<Vec<(String, String)>> {
     let mut out = Vec::new();
     for a in DEMO_ACCOUNTS.iter().filter(|a| a.role != Role::Applicant) {
@@ -266,6 +268,7 @@ pub async fn demo_totp_secrets(db: &Db, vault: &PiiVault) -> ServiceResult<Vec<(
 }
 
 /// The demo accounts that exist in this database (for the start-up banner).
+#[tracing::instrument(skip_all)]
 pub async fn existing_demo_accounts(db: &Db, vault: &PiiVault) -> ServiceResult<Vec<DemoAccount>> {
     let mut found = Vec::new();
     for a in DEMO_ACCOUNTS {
@@ -291,6 +294,7 @@ pub const DEMO_FEE_FEN: i64 = 5000;
 
 /// Opens every committee's application window for the whole current year (the committee
 /// issue lets staff edit these plans; the demo needs one open now).
+#[tracing::instrument(skip_all)]
 pub async fn open_demo_windows(db: &Db, now: chrono::DateTime<chrono::Utc>) -> ServiceResult<()> {
     use zc_domain::calendar::china_day_start;
     let year = crate::applications::year_in_china(now);

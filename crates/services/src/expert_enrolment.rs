@@ -59,6 +59,7 @@ fn refusal(r: EnrolmentRefusal) -> ServiceError {
 }
 
 /// Submits a request; refused while another is pending and once the person is admitted.
+#[tracing::instrument(skip_all)]
 pub async fn submit(
     db: &Db,
     vault: &PiiVault,
@@ -163,6 +164,7 @@ async fn series_of_staff(db: &Db, staff_id: i64) -> ServiceResult<i64> {
 }
 
 /// The pending requests a committee's staff decide (their series).
+#[tracing::instrument(skip_all)]
 pub async fn pending_for(db: &Db, staff_id: i64) -> ServiceResult<Vec<EnrolmentRow>> {
     let series = series_of_staff(db, staff_id).await?;
     Ok(zc_db::expert_enrolments::pending_in_series(db, series).await?)
@@ -170,6 +172,7 @@ pub async fn pending_for(db: &Db, staff_id: i64) -> ServiceResult<Vec<EnrolmentR
 
 /// Approves a request for a term from today to `term_end` (at most 3 years; empty means
 /// the full 3 years): grants the expert role and records the declared recusals.
+#[tracing::instrument(skip_all)]
 pub async fn approve(db: &Db, actor: Actor<'_>, id: i64, term_end: &str) -> ServiceResult<()> {
     let staff_id = actor.account_id.ok_or(ServiceError::NotFound)?;
     let series = series_of_staff(db, staff_id).await?;
@@ -231,6 +234,7 @@ pub async fn approve(db: &Db, actor: Actor<'_>, id: i64, term_end: &str) -> Serv
 }
 
 /// Returns a request with a reason (at least 5 characters).
+#[tracing::instrument(skip_all)]
 pub async fn return_request(db: &Db, actor: Actor<'_>, id: i64, reason: &str) -> ServiceResult<()> {
     let staff_id = actor.account_id.ok_or(ServiceError::NotFound)?;
     let series = series_of_staff(db, staff_id).await?;

@@ -12,6 +12,7 @@ use crate::{FieldErrors, ServiceError, ServiceResult, accounts::Actor};
 
 /// The meeting and the expert's place in it (seat status, specialty group); any meeting
 /// the expert was not drawn for is "not found".
+#[tracing::instrument(skip_all)]
 pub async fn seat(db: &Db, expert_id: i64, meeting_id: i64) -> ServiceResult<SeatRow> {
     zc_db::meetings::seat_of(db, expert_id, meeting_id)
         .await?
@@ -19,6 +20,7 @@ pub async fn seat(db: &Db, expert_id: i64, meeting_id: i64) -> ServiceResult<Sea
 }
 
 /// Confirms (`true`) or refuses taking part in a meeting the expert was drawn for.
+#[tracing::instrument(skip_all)]
 pub async fn answer(db: &Db, actor: Actor<'_>, meeting_id: i64, accept: bool) -> ServiceResult<()> {
     let expert_id = actor.account_id.ok_or(ServiceError::NotFound)?;
     let seat = seat(db, expert_id, meeting_id).await?;
@@ -46,6 +48,7 @@ pub async fn answer(db: &Db, actor: Actor<'_>, meeting_id: i64, accept: bool) ->
 
 /// A dossier assigned to the expert: on the agenda of a meeting they confirmed for, in
 /// their specialty group. Any other id is "not found".
+#[tracing::instrument(skip_all)]
 pub async fn assigned(
     db: &Db,
     expert_id: i64,
@@ -82,6 +85,7 @@ pub async fn assigned(
 }
 
 /// Saves the expert's opinion (at least 10 characters) and score (0–100) on a dossier.
+#[tracing::instrument(skip_all)]
 pub async fn save_opinion(
     db: &Db,
     actor: Actor<'_>,
@@ -136,6 +140,7 @@ pub async fn save_opinion(
 /// Casts the expert's secret ballots: one choice per dossier of their group, each dossier
 /// once, sealed until the vote closes. Refused unless the vote is open and the expert was
 /// recorded present.
+#[tracing::instrument(skip_all)]
 pub async fn vote(
     db: &Db,
     vault: &crate::pii::PiiVault,

@@ -23,6 +23,7 @@ pub struct Grant<'a> {
 
 /// Grants an applicant account membership of the pool for a term. Office or committee
 /// staff decide it; the demo seeding (no account) grants its two demo experts.
+#[tracing::instrument(skip_all)]
 pub async fn grant(db: &Db, actor: Actor<'_>, g: &Grant<'_>) -> ServiceResult<()> {
     let name = check_grant(db, actor, g).await?;
     let mut tx = db.begin_write().await?;
@@ -87,6 +88,7 @@ pub(crate) async fn grant_in(
 }
 
 /// The person's membership if they serve on `today`.
+#[tracing::instrument(skip_all)]
 pub async fn serving(
     db: &Db,
     account_id: i64,

@@ -59,6 +59,7 @@ impl Mailer for OutboxRedactedMailer {
 
 /// Sends a message and records it; `secret` (a link's token) is masked in the outbox's
 /// copy unless the transport keeps secrets.
+#[tracing::instrument(skip_all)]
 pub async fn send_mail(
     db: &Db,
     mailer: &dyn Mailer,

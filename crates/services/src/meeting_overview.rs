@@ -59,6 +59,7 @@ pub struct MeetingOverview {
 
 /// The overview of a meeting of the staff member's own committee (another committee's
 /// is "not found").
+#[tracing::instrument(skip_all)]
 pub async fn overview(
     db: &Db,
     staff_id: i64,

@@ -7,6 +7,7 @@ use zc_domain::Role;
 use crate::{ServiceError, ServiceResult};
 
 /// Sets the applicant's unit; only approved units may be chosen. Returns the unit name.
+#[tracing::instrument(skip_all)]
 pub async fn choose_unit(
     db: &Db,
     account_id: i64,

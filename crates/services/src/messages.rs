@@ -36,6 +36,7 @@ async fn holders(
 }
 
 /// Writes the messages of a status change inside `tx`.
+#[tracing::instrument(skip_all)]
 pub async fn status_changed(
     tx: &mut Tx,
     app: &ApplicationRow,
@@ -90,6 +91,7 @@ pub async fn status_changed(
 
 /// Tells a person (an applicant account) something inside `tx`: a message in their 消息中心,
 /// and, when they agreed to SMS notices, `sms_text` through the job queue.
+#[tracing::instrument(skip_all)]
 pub async fn notify_person(
     tx: &mut Tx,
     account_id: i64,
@@ -146,6 +148,7 @@ impl zc_db::jobs::JobHandler for SmsNoticeJob {
 
 /// 全部标为已读: the person has seen every message. The header's count changes on every
 /// server at once (the write announces itself).
+#[tracing::instrument(skip_all)]
 pub async fn mark_all_read(db: &Db, account_id: i64) -> ServiceResult<()> {
     zc_db::messages::mark_all_read(db, account_id).await?;
     Ok(())

@@ -80,6 +80,7 @@ impl Desk {
 
 /// The application, if it is addressed to this desk: a 职改办 sees what is sent to it; a
 /// 主管部门 sees the dossiers of the units that report through it.
+#[tracing::instrument(skip_all)]
 pub async fn in_scope(db: &Db, desk: Desk, application_id: i64) -> ServiceResult<ApplicationRow> {
     let app = zc_db::applications::find(db, application_id)
         .await?
@@ -110,6 +111,7 @@ pub async fn in_scope(db: &Db, desk: Desk, application_id: i64) -> ServiceResult
 }
 
 /// Records a decision of a 主管部门 or 职改办.
+#[tracing::instrument(skip_all)]
 pub async fn decide(
     db: &Db,
     actor: Actor<'_>,

@@ -116,6 +116,7 @@ fn unless_name_taken<T>(written: zc_db::DbResult<T>) -> ServiceResult<T> {
 }
 
 /// Creates an office under a parent.
+#[tracing::instrument(skip_all)]
 pub async fn create_office(db: &Db, actor: Actor<'_>, input: &OfficeInput) -> ServiceResult<i64> {
     require_system_admin(&actor)?;
     let (kind, region, parent) = check_office(db, None, input).await?;
@@ -135,6 +136,7 @@ pub async fn create_office(db: &Db, actor: Actor<'_>, input: &OfficeInput) -> Se
 }
 
 /// Renames an office or moves it in the hierarchy. The root stays the root.
+#[tracing::instrument(skip_all)]
 pub async fn update_office(
     db: &Db,
     actor: Actor<'_>,
@@ -254,6 +256,7 @@ fn committee_detail(verb: &str, f: &CommitteeFields) -> String {
 }
 
 /// Creates a committee under an office.
+#[tracing::instrument(skip_all)]
 pub async fn create_committee(
     db: &Db,
     actor: Actor<'_>,
@@ -275,6 +278,7 @@ pub async fn create_committee(
 }
 
 /// Changes a committee.
+#[tracing::instrument(skip_all)]
 pub async fn update_committee(
     db: &Db,
     actor: Actor<'_>,

@@ -40,6 +40,7 @@ async fn bounded<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) ->
 }
 
 /// Hashes a password with a fresh salt (PHC string).
+#[tracing::instrument(skip_all)]
 pub async fn hash(password: String) -> anyhow::Result<String> {
     bounded(move || {
         Argon2::default()
@@ -51,6 +52,7 @@ pub async fn hash(password: String) -> anyhow::Result<String> {
 }
 
 /// Checks a password against a stored PHC string; a malformed hash never matches.
+#[tracing::instrument(skip_all)]
 pub async fn verify(password: String, phc: String) -> anyhow::Result<bool> {
     bounded(move || {
         let Ok(parsed) = PasswordHash::new(&phc) else {
@@ -65,6 +67,7 @@ pub async fn verify(password: String, phc: String) -> anyhow::Result<bool> {
 
 /// A valid hash of a random secret, checked against when the account does not exist so
 /// that unknown and known accounts take the same time to refuse.
+#[tracing::instrument(skip_all)]
 pub async fn decoy() -> String {
     use std::sync::OnceLock;
     static DECOY: OnceLock<String> = OnceLock::new();

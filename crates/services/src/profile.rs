@@ -20,6 +20,7 @@ pub struct OwnIdentity {
 }
 
 /// The applicant identity of `account_id`, masked; `None` for staff.
+#[tracing::instrument(skip_all)]
 pub async fn own_identity(db: &Db, account_id: i64) -> ServiceResult<Option<OwnIdentity>> {
     let Some(row) = applicants::find(db, account_id).await? else {
         return Ok(None);
@@ -36,6 +37,7 @@ pub async fn own_identity(db: &Db, account_id: i64) -> ServiceResult<Option<OwnI
 
 /// The owner's identity in full, after checking their password again (a stale session
 /// alone never shows a full ID number). Audited either way.
+#[tracing::instrument(skip_all)]
 pub async fn reveal_own_identity(
     db: &Db,
     vault: &PiiVault,
@@ -100,6 +102,7 @@ pub struct EmailChangeRequest<'a> {
 
 /// Sends a confirmation link (valid 30 minutes, single use) to the new address; the
 /// address changes only when that link is opened. The password is asked again.
+#[tracing::instrument(skip_all)]
 pub async fn request_email_change(
     db: &Db,
     vault: &PiiVault,
@@ -194,6 +197,7 @@ pub async fn request_email_change(
 }
 
 /// The new address a live link would confirm (to show it before the person confirms).
+#[tracing::instrument(skip_all)]
 pub async fn pending_email_change(db: &Db, vault: &PiiVault, token: &str) -> ServiceResult<String> {
     zc_db::mail::email_change_pending(db, &vault.index("email-token", token))
         .await?
@@ -203,6 +207,7 @@ pub async fn pending_email_change(db: &Db, vault: &PiiVault, token: &str) -> Ser
 
 /// Confirms a change of e-mail: the link is used up, the address changes and the old
 /// address is told, all or nothing.
+#[tracing::instrument(skip_all)]
 pub async fn confirm_email_change(
     db: &Db,
     vault: &PiiVault,

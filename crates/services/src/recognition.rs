@@ -29,6 +29,7 @@ pub struct Choices {
 
 /// The 职改办 accepting `kind` now and the qualifications it can grant (认定 up to 中级,
 /// 重新确认 any level); none when no office accepts it.
+#[tracing::instrument(skip_all)]
 pub async fn choices(db: &Db, kind: ApplicationKind, now: DateTime<Utc>) -> ServiceResult<Choices> {
     let offices = zc_db::recognition::open_offices(db, year_in_china(now), now).await?;
     let max_rank = match kind {
@@ -60,6 +61,7 @@ pub struct Picked<'a> {
 }
 
 /// 我要申报 → 职称认定 or 重新确认: a draft for the qualification, sent to the office.
+#[tracing::instrument(skip_all)]
 pub async fn create(
     db: &Db,
     applicant_id: i64,
@@ -72,6 +74,7 @@ pub async fn create(
 }
 
 /// 报送职改办 of a 认定 or 重新确认 draft: another 职改办, level or title.
+#[tracing::instrument(skip_all)]
 pub async fn change(
     db: &Db,
     applicant_id: i64,
@@ -130,6 +133,7 @@ fn chosen<'a>(
 /// when it does, or when the dates are not entered yet (the part is then incomplete).
 /// `birth` (from the sealed ID number, where the caller holds the vault) adds the check
 /// that the dates come after it.
+#[tracing::instrument(skip_all)]
 pub async fn shortfall(
     db: &Db,
     app: &ApplicationRow,
@@ -175,6 +179,7 @@ pub async fn shortfall(
 
 /// The birth date in the applicant's sealed resident ID number (other documents carry
 /// none).
+#[tracing::instrument(skip_all)]
 pub async fn birth_of(
     db: &Db,
     vault: &crate::pii::PiiVault,
@@ -195,6 +200,7 @@ pub async fn birth_of(
 }
 
 /// What the 认定 pages say about the conditions: met, not met and why, or not yet known.
+#[tracing::instrument(skip_all)]
 pub async fn eligibility_notice(
     db: &Db,
     vault: &crate::pii::PiiVault,

@@ -18,6 +18,7 @@ pub struct FeeInput {
 }
 
 /// Sets the fee of the staff member's 职改办 for the year of `today`.
+#[tracing::instrument(skip_all)]
 pub async fn set(
     db: &Db,
     actor: Actor<'_>,

@@ -28,6 +28,7 @@ fn require_system_admin(actor: &Actor<'_>) -> ServiceResult<()> {
 }
 
 /// Adds or changes one condition.
+#[tracing::instrument(skip_all)]
 pub async fn save(db: &Db, input: &RuleInput, actor: Actor<'_>) -> ServiceResult<()> {
     require_system_admin(&actor)?;
     let mut errors = FieldErrors::default();
@@ -93,6 +94,7 @@ pub async fn save(db: &Db, input: &RuleInput, actor: Actor<'_>) -> ServiceResult
 }
 
 /// Removes one condition (its education can then no longer be recognised at that level).
+#[tracing::instrument(skip_all)]
 pub async fn delete(db: &Db, id: i64, actor: Actor<'_>) -> ServiceResult<()> {
     require_system_admin(&actor)?;
     let mut tx = db.begin_write().await?;

@@ -64,6 +64,7 @@ async fn apply_reset(
 }
 
 /// Reset by an SMS code sent (purpose 找回密码) to the registered mobile.
+#[tracing::instrument(skip_all)]
 pub async fn reset_by_sms(
     sms: SmsContext<'_>,
     phone_input: &str,
@@ -122,6 +123,7 @@ const EMAIL_RESET: &str = "password_reset";
 
 /// Sends a single-use reset link (valid 30 minutes) to the registered e-mail. The answer is
 /// the same whether or not the address is registered.
+#[tracing::instrument(skip_all)]
 pub async fn request_email_reset(
     db: &Db,
     vault: &PiiVault,
@@ -178,6 +180,7 @@ pub async fn request_email_reset(
 }
 
 /// True when a reset link is live (to decide whether to show the form).
+#[tracing::instrument(skip_all)]
 pub async fn email_token_is_live(db: &Db, vault: &PiiVault, token: &str) -> ServiceResult<bool> {
     Ok(
         zc_db::mail::token_account(db, EMAIL_RESET, &vault.index("email-token", token))
@@ -187,6 +190,7 @@ pub async fn email_token_is_live(db: &Db, vault: &PiiVault, token: &str) -> Serv
 }
 
 /// Resets the password with a reset link; the link is used up.
+#[tracing::instrument(skip_all)]
 pub async fn reset_by_email_token(
     db: &Db,
     vault: &PiiVault,

@@ -130,6 +130,7 @@ fn check_fields(input: &RegistrationInput, today: NaiveDate) -> Result<Checked, 
 
 /// Registers an applicant; returns the new account id. `today` is the date in China
 /// (for the age check).
+#[tracing::instrument(skip_all)]
 pub async fn register_applicant(
     db: &Db,
     vault: &PiiVault,
@@ -265,6 +266,7 @@ async fn store_applicant(
 }
 
 /// Creates an applicant without an SMS code: for demo data and trusted imports only.
+#[tracing::instrument(skip_all)]
 pub async fn create_applicant_unverified(
     db: &Db,
     vault: &PiiVault,

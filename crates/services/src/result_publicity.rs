@@ -19,12 +19,14 @@ use crate::{
 };
 
 /// The last day of a result publicity starting on `starts_on` (5 working days after it).
+#[tracing::instrument(skip_all)]
 pub async fn ends_on(db: &Db, starts_on: NaiveDate) -> ServiceResult<NaiveDate> {
     let calendar = zc_db::calendar::working_calendar(db, zc_db::seed::GUANGXI).await?;
     Ok(publicity_ends(&calendar, starts_on))
 }
 
 /// 公示: publishes every passed dossier of a closed meeting from today; how many.
+#[tracing::instrument(skip_all)]
 pub async fn publish(db: &Db, actor: Actor<'_>, meeting_id: i64) -> ServiceResult<usize> {
     let staff_id = actor.account_id.ok_or(ServiceError::NotFound)?;
     let meeting = mine(db, staff_id, meeting_id).await?;
@@ -85,6 +87,7 @@ pub struct ObjectionInput {
 }
 
 /// 提出异议: under a real name and a mobile (sealed), within the period.
+#[tracing::instrument(skip_all)]
 pub async fn object(
     db: &Db,
     vault: &PiiVault,
@@ -135,6 +138,7 @@ pub async fn object(
 
 /// Resolves an objection to one of the committee's results: upheld cancels the result
 /// (取消资格), dismissed leaves it; the reply is recorded and audited.
+#[tracing::instrument(skip_all)]
 pub async fn resolve(
     db: &Db,
     actor: Actor<'_>,
@@ -198,6 +202,7 @@ pub async fn resolve(
 
 /// 公示期满: after the last day, with no objection open, staff send the result to the
 /// 职改办 for confirmation (the sweep does the same on its own; see [`end_due`]).
+#[tracing::instrument(skip_all)]
 pub async fn end(db: &Db, actor: Actor<'_>, application_id: i64) -> ServiceResult<()> {
     let staff_id = actor.account_id.ok_or(ServiceError::NotFound)?;
     let committee = committee_of(db, staff_id).await?;
@@ -252,6 +257,7 @@ async fn end_line(
 /// Ends every publicity whose last day has passed without an open objection, as the
 /// platform itself; how many. Run by the periodic sweep; of several servers sweeping at
 /// once, the state machine's compare-and-set lets each result move once.
+#[tracing::instrument(skip_all)]
 pub async fn end_due(db: &Db) -> ServiceResult<usize> {
     let mut ended = 0;
     let mut offset = 0;

@@ -34,6 +34,7 @@ impl TemplateOwner {
 }
 
 /// The owner's templates.
+#[tracing::instrument(skip_all)]
 pub async fn list(db: &Db, owner: TemplateOwner) -> ServiceResult<Vec<TemplateRow>> {
     Ok(zc_db::return_templates::for_org(db, owner.kind, owner.id).await?)
 }
@@ -46,6 +47,7 @@ pub fn for_section<'a>(all: &'a [TemplateRow], code: &str) -> Vec<&'a TemplateRo
 }
 
 /// Adds a template (at least 5 and at most 200 characters; `section` empty or a real one).
+#[tracing::instrument(skip_all)]
 pub async fn add(
     db: &Db,
     actor: Actor<'_>,
@@ -74,6 +76,7 @@ pub async fn add(
 }
 
 /// Removes one of the owner's templates; another's id is "not found".
+#[tracing::instrument(skip_all)]
 pub async fn remove(db: &Db, actor: Actor<'_>, owner: TemplateOwner, id: i64) -> ServiceResult<()> {
     let mut tx = db.begin_write().await?;
     if !zc_db::return_templates::delete(&mut tx, owner.kind, owner.id, id).await? {

@@ -38,6 +38,7 @@ pub fn specialty_list(text: &str) -> Vec<String> {
 }
 
 /// Saves the committee's plan for a year; its id.
+#[tracing::instrument(skip_all)]
 pub async fn save(db: &Db, actor: Actor<'_>, input: &PlanInput) -> ServiceResult<i64> {
     let staff_id = actor.account_id.ok_or(ServiceError::NotFound)?;
     let committee = committee_of(db, staff_id).await?;

@@ -62,6 +62,7 @@ pub struct RosterRequest {
 
 /// Asks for a roster; the export's id. Refused when no column is chosen, or when full
 /// identifiers are asked for by someone who is not a 负责人 or without a reason.
+#[tracing::instrument(skip_all)]
 pub async fn request(
     db: &Db,
     actor: Actor<'_>,
@@ -137,6 +138,7 @@ pub async fn request(
 }
 
 /// An export of this person's, if it exists (anyone else's is "not found").
+#[tracing::instrument(skip_all)]
 pub async fn mine(db: &Db, staff_id: i64, export_id: i64) -> ServiceResult<ExportRow> {
     zc_db::exports::find(db, export_id)
         .await?
@@ -145,6 +147,7 @@ pub async fn mine(db: &Db, staff_id: i64, export_id: i64) -> ServiceResult<Expor
 }
 
 /// The file of a ready export to download, audited; refused once it has expired.
+#[tracing::instrument(skip_all)]
 pub async fn download(
     db: &Db,
     actor: Actor<'_>,
@@ -200,6 +203,7 @@ impl zc_db::jobs::JobHandler for RosterJob {
 }
 
 /// Writes the roster file; its key and row count.
+#[tracing::instrument(skip_all)]
 pub async fn write(
     db: &Db,
     vault: &PiiVault,

@@ -8,6 +8,7 @@ use crate::{
 
 /// Changes a password after checking the current one. Every session of the account ends
 /// (the caller starts a fresh one for the device in use), and the change is audited.
+#[tracing::instrument(skip_all)]
 pub async fn change_password(
     db: &Db,
     vault: &PiiVault,
@@ -73,6 +74,7 @@ pub async fn change_password(
 }
 
 /// Changes an applicant's security question and answer after checking their password.
+#[tracing::instrument(skip_all)]
 pub async fn change_security_question(
     db: &Db,
     account_id: i64,
@@ -127,6 +129,7 @@ pub async fn change_security_question(
 
 /// Changes an applicant's mobile: a code sent to the new number proves it, the password
 /// is typed again, and the old number is told.
+#[tracing::instrument(skip_all)]
 pub async fn change_phone(
     sms: crate::sms::SmsContext<'_>,
     account_id: i64,

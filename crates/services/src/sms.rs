@@ -171,6 +171,7 @@ impl SmsSender for OutboxOnly {
 }
 
 /// Sends one message through `sender` and records it in the outbox.
+#[tracing::instrument(skip_all)]
 pub async fn send_message(
     db: &Db,
     vault: &PiiVault,
@@ -250,6 +251,7 @@ pub struct SmsContext<'a> {
 }
 
 /// Sends a code for `purpose` to the number typed in the `phone` field, within the limits.
+#[tracing::instrument(skip_all)]
 pub async fn request_code(
     sms: SmsContext<'_>,
     phone_input: &str,
@@ -328,6 +330,7 @@ pub async fn request_code(
 }
 
 /// Checks a code typed into the `sms_code` field; a right code is used up.
+#[tracing::instrument(skip_all)]
 pub async fn verify_code(
     db: &Db,
     vault: &PiiVault,

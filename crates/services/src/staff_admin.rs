@@ -59,6 +59,7 @@ pub struct NewStaff<'a> {
 }
 
 /// The system admin creates a staff account for an office or committee, with its 岗位.
+#[tracing::instrument(skip_all)]
 pub async fn create_staff(db: &Db, actor: Actor<'_>, staff: &NewStaff<'_>) -> ServiceResult<i64> {
     require(&actor, Role::SystemAdmin, "创建工作人员账号")?;
     let NewStaff {
@@ -118,6 +119,7 @@ fn duty_hint(role: Role) -> String {
 }
 
 /// The security admin changes a staff member's 岗位 (a role grant: never one's own).
+#[tracing::instrument(skip_all)]
 pub async fn set_duty(db: &Db, actor: Actor<'_>, id: i64, duty_code: &str) -> ServiceResult<()> {
     require(&actor, Role::SecurityAdmin, "调整工作人员岗位")?;
     let a = target(db, &actor, id).await?;
@@ -137,6 +139,7 @@ pub async fn set_duty(db: &Db, actor: Actor<'_>, id: i64, duty_code: &str) -> Se
 /// The system admin disables or enables a staff account; disabling ends its sessions.
 /// Administrators' accounts are the security admin's alone (三权分立: the system admin
 /// must not be able to silence the security or audit admin).
+#[tracing::instrument(skip_all)]
 pub async fn set_disabled(db: &Db, actor: Actor<'_>, id: i64, disabled: bool) -> ServiceResult<()> {
     let what = if disabled {
         "停用账号"
@@ -176,6 +179,7 @@ pub async fn set_disabled(db: &Db, actor: Actor<'_>, id: i64, disabled: bool) ->
 }
 
 /// The security admin lifts a login lockout.
+#[tracing::instrument(skip_all)]
 pub async fn unlock(db: &Db, actor: Actor<'_>, id: i64) -> ServiceResult<()> {
     require(&actor, Role::SecurityAdmin, "解除登录锁定")?;
     let a = target(db, &actor, id).await?;
@@ -187,6 +191,7 @@ pub async fn unlock(db: &Db, actor: Actor<'_>, id: i64) -> ServiceResult<()> {
 }
 
 /// The security admin resets a lost second factor; the person enrols again at sign-in.
+#[tracing::instrument(skip_all)]
 pub async fn reset_totp(db: &Db, actor: Actor<'_>, id: i64) -> ServiceResult<()> {
     require(&actor, Role::SecurityAdmin, "重置动态口令")?;
     let a = target(db, &actor, id).await?;

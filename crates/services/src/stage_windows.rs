@@ -18,6 +18,7 @@ use zc_domain::{
 use crate::{FieldErrors, ServiceError, ServiceResult, accounts::Actor};
 
 /// Refuses a decision by `party` when its stage is shut for this dossier now.
+#[tracing::instrument(skip_all)]
 pub async fn check_open(db: &Db, app: &ApplicationRow, party: Party) -> ServiceResult<()> {
     let (Some(stage), Some(committee)) = (Stage::of(party), app.committee_id) else {
         return Ok(());
@@ -59,6 +60,7 @@ fn day(text: &str) -> Option<NaiveDate> {
 
 /// Sets a stage window of a plan of this office's committees: open from the first day's
 /// start to the last day's end (China time).
+#[tracing::instrument(skip_all)]
 pub async fn set_window(
     db: &Db,
     actor: Actor<'_>,
@@ -117,6 +119,7 @@ pub struct ReopenInput {
 
 /// 个案重开: lets one dossier addressed to this office through a shut stage until the end
 /// of a day, with a reason; written to the dossier's progress history and audited.
+#[tracing::instrument(skip_all)]
 pub async fn reopen(
     db: &Db,
     actor: Actor<'_>,

@@ -60,6 +60,7 @@ pub enum NotMoved {
 
 /// Applies `change` to `app` inside `tx`. The outer error is a fault; the inner one says
 /// why nothing changed, for the caller to put in its own words.
+#[tracing::instrument(skip_all)]
 pub async fn apply(
     tx: &mut Tx,
     app: &ApplicationRow,

@@ -47,6 +47,7 @@ fn wrong_code() -> ServiceError {
 }
 
 /// Checks a code for an account that has a secret; each time step counts once.
+#[tracing::instrument(skip_all)]
 pub async fn verify(
     db: &Db,
     vault: &PiiVault,
@@ -77,6 +78,7 @@ pub async fn verify(
 }
 
 /// Enrols a secret after the person proves their authenticator shows its codes.
+#[tracing::instrument(skip_all)]
 pub async fn enroll(
     db: &Db,
     vault: &PiiVault,
@@ -110,6 +112,7 @@ pub async fn enroll(
 }
 
 /// Gives an account a secret directly (demo staff, whose secrets are printed at start).
+#[tracing::instrument(skip_all)]
 pub async fn assign_secret(
     db: &Db,
     vault: &PiiVault,

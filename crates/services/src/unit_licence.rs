@@ -30,6 +30,7 @@ impl PostedLicence {
 }
 
 /// Normalises and stores a posted licence picture (an empty upload counts as none).
+#[tracing::instrument(skip_all)]
 pub async fn store(files_dir: &Path, bytes: Option<Vec<u8>>) -> ServiceResult<PostedLicence> {
     let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
         return Ok(PostedLicence::Absent);
@@ -45,6 +46,7 @@ pub async fn store(files_dir: &Path, bytes: Option<Vec<u8>>) -> ServiceResult<Po
 
 /// Removes the picture of a registration that was refused, so no file is left that
 /// nothing points at.
+#[tracing::instrument(skip_all)]
 pub async fn discard(files_dir: &Path, licence: &PostedLicence) {
     if let PostedLicence::Stored(key) = licence {
         disk::remove(files_dir, key).await;

@@ -15,6 +15,7 @@ const ONLY_ADMIN: &str = "只有本单位管理员可以修改注册信息";
 
 /// The returned unit of an administrator with its details as a form to correct, or a
 /// refusal when there is nothing to correct.
+#[tracing::instrument(skip_all)]
 pub async fn correction_form(
     db: &Db,
     vault: &PiiVault,
@@ -50,6 +51,7 @@ pub async fn correction_form(
 
 /// Resubmits a returned registration with corrected details; a new licence photo is
 /// optional (the old one stays). One transaction with its audit event.
+#[tracing::instrument(skip_all)]
 pub async fn resubmit_unit(
     db: &Db,
     vault: &PiiVault,

@@ -48,6 +48,7 @@ async fn in_unit_scope(
 }
 
 /// The application as its unit's staff may see it.
+#[tracing::instrument(skip_all)]
 pub async fn for_unit_staff(
     db: &Db,
     staff_id: i64,
@@ -71,6 +72,7 @@ pub async fn for_unit_staff(
 
 /// Records the unit's internal publicity (posted on `starts_on`); its end is 5 working
 /// days later by the calendar.
+#[tracing::instrument(skip_all)]
 pub async fn record_publicity(
     db: &Db,
     actor: Actor<'_>,
@@ -106,6 +108,7 @@ pub async fn record_publicity(
 
 /// Records a unit's decision in one transaction: state machine, compare-and-set status,
 /// progress line, audit event. Two people acting at once: exactly one succeeds.
+#[tracing::instrument(skip_all)]
 pub async fn decide(
     db: &Db,
     actor: Actor<'_>,

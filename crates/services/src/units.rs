@@ -130,6 +130,7 @@ pub(crate) fn credit_code_taken() -> ServiceError {
 }
 
 /// Registers a unit (待审核) with its administrator account, in one transaction.
+#[tracing::instrument(skip_all)]
 pub async fn register_unit(
     db: &Db,
     vault: &PiiVault,
@@ -253,6 +254,7 @@ pub enum UnitDecision {
 
 /// Records an office's decision. Staff outside the unit's office get `NotFound`, so an
 /// id typed into a URL reveals nothing; two reviewers at once: one wins, the other is told.
+#[tracing::instrument(skip_all)]
 pub async fn decide_unit(
     db: &Db,
     staff_id: i64,
@@ -318,6 +320,7 @@ pub(crate) async fn unit_of_admin(db: &Db, admin_id: i64, refusal: &str) -> Serv
 }
 
 /// A unit administrator adds a staff account (审核员 or 管理员) to their own unit.
+#[tracing::instrument(skip_all)]
 pub async fn add_staff(
     db: &Db,
     admin_id: i64,
@@ -348,6 +351,7 @@ pub async fn add_staff(
 }
 
 /// A unit administrator disables a staff account of their own unit; its sessions end.
+#[tracing::instrument(skip_all)]
 pub async fn disable_staff(
     db: &Db,
     admin_id: i64,

@@ -96,12 +96,13 @@ pub async fn start_session(
             },
         )
         .await?;
-    // The session's own timers run on the system clock, as tower-sessions' expiry does.
-    session.insert(LOGIN_AT_KEY, Utc::now().timestamp()).await?;
+    // The idle and absolute limits are judged on the platform's one clock; the store's own
+    // expiry (system clock) is only the outer bound that removes abandoned records.
+    session.insert(LOGIN_AT_KEY, now.timestamp()).await?;
     session
         .insert(
             crate::middleware::session_ready::TOUCHED_AT_KEY,
-            Utc::now().timestamp(),
+            now.timestamp(),
         )
         .await?;
     if account.initial_password
@@ -114,11 +115,12 @@ pub async fn start_session(
     Ok(())
 }
 
-/// The logged-in person, or `None`. A session past its absolute lifetime is ended here.
-pub async fn current_user(session: &Session) -> Option<SessionUser> {
+/// The logged-in person at `now`, or `None`. A session past its absolute lifetime is
+/// ended here.
+pub async fn current_user(session: &Session, now: DateTime<Utc>) -> Option<SessionUser> {
     let user: SessionUser = session.get(USER_KEY).await.ok().flatten()?;
     let login_at: i64 = session.get(LOGIN_AT_KEY).await.ok().flatten()?;
-    if Utc::now().timestamp() - login_at > ABSOLUTE_SESSION_LIFETIME.as_secs() as i64 {
+    if now.timestamp() - login_at > ABSOLUTE_SESSION_LIFETIME.as_secs() as i64 {
         let _ = session.flush().await;
         return None;
     }
@@ -155,7 +157,7 @@ pub async fn require_portal(
     req: Request,
     next: Next,
 ) -> Response {
-    match current_user(&session).await {
+    match current_user(&session, state.db.now()).await {
         None if req.method() == axum::http::Method::POST => {
             let uri = req
                 .extensions()

@@ -135,7 +135,7 @@ impl FromRequestParts<AppState> for PageContext {
     ) -> Result<Self, Self::Rejection> {
         let mut ctx = Self::basics(state, &parts.headers, &parts.extensions, parts.uri.path());
         if let Some(session) = parts.extensions.get::<Session>() {
-            ctx.user = auth::current_user(session).await;
+            ctx.user = auth::current_user(session, state.db.now()).await;
             ctx.idle_limit = ctx
                 .user
                 .as_ref()

@@ -35,6 +35,7 @@ async fn own_plan(
 }
 
 /// Adds a fee item to one of the committee's plans; its id.
+#[tracing::instrument(skip_all)]
 pub async fn add(
     db: &Db,
     actor: Actor<'_>,
@@ -98,6 +99,7 @@ pub async fn add(
 
 /// Removes a fee item no order was made from. The last item of a plan that charges
 /// online cannot go: the plan would have nothing to charge.
+#[tracing::instrument(skip_all)]
 pub async fn remove(db: &Db, actor: Actor<'_>, plan_id: i64, item_id: i64) -> ServiceResult<()> {
     let staff_id = actor.account_id.ok_or(ServiceError::NotFound)?;
     let plan = own_plan(db, staff_id, plan_id).await?;

@@ -19,6 +19,7 @@ pub const SUCCESS: &str = "success";
 pub const FAILURE: &str = "failure";
 
 /// Handles one notify; the body to answer with.
+#[tracing::instrument(skip_all)]
 pub async fn handle(
     db: &Db,
     gateway: &dyn PaymentGateway,

@@ -20,6 +20,7 @@ pub const CASHIER_MINUTES: i64 = 30;
 /// Opens the orders of a dossier that has just reached 待缴费, inside the transaction that
 /// moved it: one per fee item of the year's plan for the dossier's level. Refused (and so
 /// the whole move undone) when the plan has no such item or its payment time is over.
+#[tracing::instrument(skip_all)]
 pub async fn open_for_dossier(
     tx: &mut Tx,
     app: &ApplicationRow,
@@ -127,6 +128,7 @@ async fn open_office_fee(
 }
 
 /// The order, if it is the person's own.
+#[tracing::instrument(skip_all)]
 pub async fn own(db: &Db, account_id: i64, order_id: i64) -> ServiceResult<OrderRow> {
     zc_db::payment_orders::find(db, order_id)
         .await?
@@ -158,6 +160,7 @@ pub struct ReturnTo<'a> {
 }
 
 /// 立即支付: the signed form that opens the cashier for the person's own order.
+#[tracing::instrument(skip_all)]
 pub async fn pay(
     db: &Db,
     gateway: &dyn PaymentGateway,
@@ -263,6 +266,7 @@ pub async fn pay(
 
 /// After the cashier: asks the gateway (the return parameters are never trusted) and
 /// settles the order when it says paid; the order as it now stands.
+#[tracing::instrument(skip_all)]
 pub async fn confirm(
     db: &Db,
     gateway: &dyn PaymentGateway,

@@ -18,6 +18,7 @@ use super::gateway::{GatewayError, PaymentGateway};
 use crate::{FieldErrors, ServiceError, ServiceResult, accounts::Actor};
 
 /// The orders a staff member may see.
+#[tracing::instrument(skip_all)]
 pub async fn scope_of(db: &Db, staff_id: i64) -> ServiceResult<OrderScope> {
     let staff = zc_db::accounts::find(db, staff_id)
         .await?
@@ -31,6 +32,7 @@ pub async fn scope_of(db: &Db, staff_id: i64) -> ServiceResult<OrderScope> {
 }
 
 /// An order in the staff member's scope.
+#[tracing::instrument(skip_all)]
 pub async fn in_scope(db: &Db, staff_id: i64, order_id: i64) -> ServiceResult<OrderRow> {
     let scope = scope_of(db, staff_id).await?;
     zc_db::payment_orders::find(db, order_id)
@@ -53,6 +55,7 @@ fn gateway_refused(e: GatewayError) -> ServiceError {
 /// Refunds `amount` of a paid order with a reason; the order as it now stands. A refund
 /// the gateway did not confirm stays requested and is sent again, with the same request
 /// number, by the next attempt (the gateway refunds a request number once).
+#[tracing::instrument(skip_all)]
 pub async fn refund(
     db: &Db,
     gateway: &dyn PaymentGateway,
@@ -177,6 +180,7 @@ pub async fn refund(
 }
 
 /// Records (or corrects) the invoice of a paid order.
+#[tracing::instrument(skip_all)]
 pub async fn set_invoice(
     db: &Db,
     actor: Actor<'_>,
@@ -216,6 +220,7 @@ pub async fn set_invoice(
 
 /// Compares a China day's bill with our paid orders and records the differences; how
 /// many new ones were found.
+#[tracing::instrument(skip_all)]
 pub async fn reconcile(
     db: &Db,
     gateway: &dyn PaymentGateway,

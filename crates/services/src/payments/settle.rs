@@ -27,6 +27,7 @@ pub enum Settled {
 }
 
 /// Records that the gateway confirmed `trade_no` for `order` with `amount`.
+#[tracing::instrument(skip_all)]
 pub async fn paid(
     db: &Db,
     order: &OrderRow,
@@ -142,6 +143,7 @@ pub fn system() -> Actor<'static> {
 
 /// Closes an open order whose payment time is over, and moves its dossier to 逾期未缴费
 /// through the state machine, in one transaction; false when it had already moved.
+#[tracing::instrument(skip_all)]
 pub async fn close_overdue(db: &Db, order: &OrderRow) -> ServiceResult<bool> {
     let Some(current) = OrderStatus::from_code(&order.status) else {
         return Ok(false);

@@ -77,6 +77,7 @@ async fn check(
 }
 
 /// One sweep at `now`.
+#[tracing::instrument(skip_all)]
 pub async fn run(
     db: &Db,
     gateway: &dyn PaymentGateway,

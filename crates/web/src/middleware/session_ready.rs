@@ -12,7 +12,6 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
-use chrono::Utc;
 use tower_sessions::{Expiry, Session, session};
 use zc_db::session_store::ACCOUNT_ID_KEY;
 
@@ -43,7 +42,7 @@ pub async fn load(State(state): State<AppState>, req: Request, next: Next) -> Re
         }
         Err(_) => false,
     };
-    let now = Utc::now().timestamp();
+    let now = state.db.now().timestamp();
     let mut idle_limit = 0;
     let touched = session
         .get::<i64>(TOUCHED_AT_KEY)

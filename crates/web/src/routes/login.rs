@@ -97,7 +97,8 @@ async fn login_submit(
                     && (account.totp_secret_sealed.is_some() || state.config.staff_totp_required)
                 {
                     // The password was right; the second factor comes next.
-                    second_factor::begin(&session, account.id, next.as_deref()).await?;
+                    second_factor::begin(&session, account.id, next.as_deref(), state.db.now())
+                        .await?;
                     let step = if account.totp_secret_sealed.is_some() {
                         "/login/totp"
                     } else {

@@ -43,8 +43,13 @@ struct Pending {
     at: i64,
 }
 
-/// Records that the password step passed; nobody is signed in yet.
-pub async fn begin(session: &Session, account_id: i64, next: Option<&str>) -> anyhow::Result<()> {
+/// Records that the password step passed at `now`; nobody is signed in yet.
+pub async fn begin(
+    session: &Session,
+    account_id: i64,
+    next: Option<&str>,
+    now: chrono::DateTime<Utc>,
+) -> anyhow::Result<()> {
     session.cycle_id().await?;
     session
         .insert(
@@ -52,7 +57,7 @@ pub async fn begin(session: &Session, account_id: i64, next: Option<&str>) -> an
             Pending {
                 account_id,
                 next: next.map(str::to_string),
-                at: Utc::now().timestamp(),
+                at: now.timestamp(),
             },
         )
         .await?;
