@@ -259,6 +259,72 @@ async fn a_slow_workers_late_completion_keeps_the_job_from_running_again() {
     );
 }
 
+/// Tells the test it started, then waits to be released before recording its run.
+struct HeldRun {
+    started: Arc<tokio::sync::Notify>,
+    release: Arc<tokio::sync::Notify>,
+}
+
+#[async_trait]
+impl JobHandler for HeldRun {
+    async fn run(&self, db: &Db, job: &Job) -> anyhow::Result<()> {
+        self.started.notify_one();
+        self.release.notified().await;
+        with_pool!(db, p => sqlx::query("INSERT INTO test_job_run (job_id, worker) VALUES ($1, 'held')")
+            .bind(job.id).execute(p).await.map(|_| ()))?;
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_job_in_progress_is_finished_when_the_worker_is_told_to_stop() {
+    let t = TestDb::new().await;
+    create_run_table(&t.db).await;
+    let first = jobs::enqueue(&t.db, "held", serde_json::json!({}), 3)
+        .await
+        .unwrap();
+    let second = jobs::enqueue(&t.db, "held", serde_json::json!({}), 3)
+        .await
+        .unwrap();
+    let (started, release) = (
+        Arc::new(tokio::sync::Notify::new()),
+        Arc::new(tokio::sync::Notify::new()),
+    );
+    let worker = Worker::new(t.db.clone(), "w").handle(
+        "held",
+        Arc::new(HeldRun {
+            started: started.clone(),
+            release: release.clone(),
+        }),
+    );
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let running = tokio::spawn(worker.run(stopped));
+    started.notified().await;
+    stop.send(true).unwrap();
+    // Told to stop mid-job, the worker is still finishing it.
+    tokio::task::yield_now().await;
+    assert!(!running.is_finished(), "the job in progress holds the stop");
+    release.notify_one();
+    tokio::time::timeout(Duration::from_secs(10), running)
+        .await
+        .expect("the worker returns once its job is done")
+        .unwrap();
+    assert_eq!(
+        jobs::status_of(&t.db, first).await.unwrap(),
+        Some(("done".into(), 1)),
+        "finished and recorded, not left for another server"
+    );
+    assert_eq!(
+        jobs::status_of(&t.db, second).await.unwrap(),
+        Some(("queued".into(), 0)),
+        "nothing new was started after the stop"
+    );
+    let runs: Vec<i64> = with_pool!(&t.db, p => sqlx::query_scalar(
+        "SELECT job_id FROM test_job_run").fetch_all(p).await)
+    .unwrap();
+    assert_eq!(runs, [first]);
+}
+
 /// Fails until its third attempt.
 struct FlakyTwice;
 

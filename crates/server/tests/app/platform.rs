@@ -92,6 +92,86 @@ async fn pages_are_compressed_for_clients_that_ask() {
     );
 }
 
+/// A request whose body is still arriving when the server is told to stop is answered in
+/// full before the server ends; a new connection after the stop signal is not served.
+#[tokio::test]
+async fn a_request_in_flight_finishes_when_the_server_stops() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let app = spawn_app().await;
+    // A browser's first visit: its session cookie and the CSRF token of its forms.
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = browser.get(app.url("/login")).send().await.unwrap();
+    let cookies: Vec<String> = res
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .map(str::to_string)
+        .collect();
+    let token = attr(
+        &crate::helpers::html(&res.text().await.unwrap()),
+        "meta[name=csrf-token]",
+        "content",
+    )
+    .unwrap();
+    let password = app.demo_password.clone().unwrap();
+    let body = format!("_csrf={token}&login_name=zhigaiban&password={password}");
+    let (head, tail) = body.split_at(body.len() / 2);
+
+    let authority = app.address.trim_start_matches("http://").to_string();
+    let mut stream = tokio::net::TcpStream::connect(&authority).await.unwrap();
+    stream
+        .write_all(
+            format!(
+                "POST /login HTTP/1.1\r\nHost: {authority}\r\nCookie: {}\r\n\
+                 Content-Type: application/x-www-form-urlencoded\r\n\
+                 Content-Length: {}\r\nConnection: close\r\n\r\n{head}",
+                cookies.join("; "),
+                body.len()
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+    stream.flush().await.unwrap();
+    // The server has the request's head; now it is told to stop.
+    let stopping = tokio::spawn(app.stop());
+    let mut waited = 0;
+    while waited < 40 {
+        // The stop must wait for the request; a closed listener is the sign it has begun.
+        if tokio::net::TcpStream::connect(&authority).await.is_err() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        waited += 1;
+    }
+    assert!(waited < 40, "the listener closed on the stop signal");
+    assert!(!stopping.is_finished(), "the stop waits for the request");
+    stream.write_all(tail.as_bytes()).await.unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.unwrap();
+    assert!(
+        answer.starts_with("HTTP/1.1 303"),
+        "the request was answered in full: {}",
+        answer.lines().next().unwrap_or_default()
+    );
+    assert!(
+        answer
+            .to_ascii_lowercase()
+            .contains("location: /login/totp"),
+        "the password step passed: {answer}"
+    );
+    stopping
+        .await
+        .unwrap()
+        .expect("the server stops cleanly after answering");
+}
+
 #[tokio::test]
 async fn shutdown_is_graceful() {
     let app = spawn_app().await;
