@@ -6,7 +6,7 @@ use zc_domain::unit_registration::UnitStatus;
 
 use crate::{Db, DbResult, Tx, with_pool, with_tx};
 
-/// A unit as registered.
+/// A unit's details as registered, or as corrected after a return.
 #[derive(Debug, Clone)]
 pub struct NewUnit<'a> {
     pub name: &'a str,
@@ -139,25 +139,10 @@ pub async fn disable_staff(tx: &mut Tx, unit_id: i64, account_id: i64) -> DbResu
     Ok(n == 1)
 }
 
-/// A returned unit's corrected details; the licence stays when no new one is given.
-#[derive(Debug, Clone)]
-pub struct Resubmission<'a> {
-    pub name: &'a str,
-    pub credit_code: &'a str,
-    pub credit_code_checked: bool,
-    pub kind: &'a str,
-    pub region_code: &'a str,
-    pub office_id: i64,
-    pub address: &'a str,
-    pub contact_name: &'a str,
-    pub contact_phone_sealed: &'a str,
-    pub contact_phone_masked: &'a str,
-    pub licence_key: Option<&'a str>,
-}
-
-/// Puts a returned unit back in its office's queue with corrected details, inside `tx`;
-/// false when it was not (or no longer) returned.
-pub async fn resubmit(tx: &mut Tx, id: i64, u: &Resubmission<'_>) -> DbResult<bool> {
+/// Puts a returned unit back in its office's queue with corrected details, inside `tx`
+/// (the licence stays when no new one is given); false when it was not (or no longer)
+/// returned.
+pub async fn resubmit(tx: &mut Tx, id: i64, u: &NewUnit<'_>) -> DbResult<bool> {
     let sql = "UPDATE unit SET name = $2, credit_code = $3, credit_code_checked = $4, kind = $5, \
                region_code = $6, office_id = $7, address = $8, contact_name = $9, \
                contact_phone_sealed = $10, contact_phone_masked = $11, \

@@ -54,27 +54,22 @@ pub async fn create_evaluation(
     choice: &str,
     now: DateTime<Utc>,
 ) -> ServiceResult<i64> {
-    let Some(chosen) = open_choices(db, now)
+    let chosen = chosen(db, choice, now).await?;
+    let opening = Opening::evaluation(&chosen, &chosen.committee_name);
+    open_draft(db, applicant_id, &opening, now).await
+}
+
+/// The committee and qualification posted as `choice`, if it still takes applications.
+async fn chosen(
+    db: &Db,
+    choice: &str,
+    now: DateTime<Utc>,
+) -> ServiceResult<applications::OpenChoice> {
+    open_choices(db, now)
         .await?
         .into_iter()
         .find(|c| choice_value(c) == choice)
-    else {
-        return Err(crate::FieldErrors::one(
-            "choice",
-            "请选择正在受理申报的评审会和拟申报资格",
-        ));
-    };
-    let opening = Opening {
-        kind: ApplicationKind::Evaluation,
-        series_id: chosen.series_id,
-        series_name: &chosen.series_name,
-        level_rank: chosen.level_rank,
-        title_name: &chosen.title_name,
-        committee_id: Some(chosen.committee_id),
-        office_id: chosen.office_id,
-        destination: &chosen.committee_name,
-    };
-    open_draft(db, applicant_id, &opening, now).await
+        .ok_or_else(|| crate::FieldErrors::one("choice", "请选择正在受理申报的评审会和拟申报资格"))
 }
 
 /// What a new draft is opened for.
@@ -88,6 +83,22 @@ pub(crate) struct Opening<'a> {
     pub office_id: i64,
     /// The committee (评审) or 职改办 (认定) named in the first progress line.
     pub destination: &'a str,
+}
+
+impl<'a> Opening<'a> {
+    /// A 职称评审 opening for the chosen committee and qualification.
+    fn evaluation(chosen: &'a applications::OpenChoice, destination: &'a str) -> Opening<'a> {
+        Opening {
+            kind: ApplicationKind::Evaluation,
+            series_id: chosen.series_id,
+            series_name: &chosen.series_name,
+            level_rank: chosen.level_rank,
+            title_name: &chosen.title_name,
+            committee_id: Some(chosen.committee_id),
+            office_id: chosen.office_id,
+            destination,
+        }
+    }
 }
 
 /// Opens a draft after the checks every kind shares: the applicant's unit is approved and
@@ -186,26 +197,9 @@ pub async fn change_choice(
     now: DateTime<Utc>,
 ) -> ServiceResult<()> {
     let app = draft_of_kind(db, applicant_id, id, ApplicationKind::Evaluation).await?;
-    let Some(chosen) = open_choices(db, now)
-        .await?
-        .into_iter()
-        .find(|c| choice_value(c) == choice)
-    else {
-        return Err(crate::FieldErrors::one(
-            "choice",
-            "请选择正在受理申报的评审会和拟申报资格",
-        ));
-    };
-    let opening = Opening {
-        kind: ApplicationKind::Evaluation,
-        series_id: chosen.series_id,
-        series_name: &chosen.series_name,
-        level_rank: chosen.level_rank,
-        title_name: &chosen.title_name,
-        committee_id: Some(chosen.committee_id),
-        office_id: chosen.office_id,
-        destination: &format!("{}，报送{}", chosen.committee_name, chosen.office_name),
-    };
+    let chosen = chosen(db, choice, now).await?;
+    let destination = format!("{}，报送{}", chosen.committee_name, chosen.office_name);
+    let opening = Opening::evaluation(&chosen, &destination);
     retarget(db, applicant_id, &app, &opening).await
 }
 

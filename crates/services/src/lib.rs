@@ -40,6 +40,7 @@ pub mod recovery;
 pub mod registration;
 pub mod result_publicity;
 pub mod return_templates;
+pub mod review_batch;
 pub mod review_plans;
 pub mod roster_export;
 pub mod settings;

@@ -2,13 +2,15 @@
 //! it goes back to the same kind of queue with a fresh 3-working-day clock.
 
 use zc_db::{Db, units};
-use zc_domain::{Role, mask::mask_phone};
+use zc_domain::Role;
 
 use crate::{
     FieldErrors, ServiceError, ServiceResult,
     accounts::Actor,
     pii::PiiVault,
-    units::{CheckedUnit, UnitRegistration, check_unit_details, credit_code_taken, unit_of_admin},
+    units::{
+        UnitRegistration, check_unit_details, checked_or_refused, credit_code_taken, unit_of_admin,
+    },
 };
 
 const ONLY_ADMIN: &str = "只有本单位管理员可以修改注册信息";
@@ -70,32 +72,10 @@ pub async fn resubmit_unit(
     let mut errors = FieldErrors::default();
     let has_licence = new_licence_key.is_some() || current.licence_key.is_some();
     let checked = check_unit_details(db, input, has_licence, &mut errors).await?;
-    let (
-        Some(CheckedUnit {
-            code,
-            phone,
-            office_id,
-            office_name,
-        }),
-        true,
-    ) = (checked, errors.is_empty())
-    else {
-        return Err(ServiceError::Invalid(errors));
-    };
+    let checked = checked_or_refused(checked, errors)?;
     let mut tx = db.begin_write().await?;
-    let corrected = units::Resubmission {
-        name: input.name.trim(),
-        credit_code: code.as_str(),
-        credit_code_checked: code.checksum_ok,
-        kind: &input.kind,
-        region_code: input.region_code.trim(),
-        office_id,
-        address: input.address.trim(),
-        contact_name: input.contact_name.trim(),
-        contact_phone_sealed: &vault.seal(phone.as_str()),
-        contact_phone_masked: &mask_phone(phone.as_str()),
-        licence_key: new_licence_key,
-    };
+    let contact = checked.contact(vault);
+    let corrected = checked.row(input, &contact, new_licence_key);
     match units::resubmit(&mut tx, unit_id, &corrected).await {
         Ok(true) => {}
         Ok(false) => {
@@ -109,8 +89,8 @@ pub async fn resubmit_unit(
     }
     let object = format!("unit:{unit_id}");
     let detail = format!(
-        "单位修改后重新提交：{}，报送{office_name}（上次退回原因：{}）",
-        corrected.name, current.review_note
+        "单位修改后重新提交：{}，报送{}（上次退回原因：{}）",
+        corrected.name, checked.office_name, current.review_note
     );
     zc_db::audit::record_in(&mut tx, &actor.event("unit.resubmit", &object, &detail)).await?;
     tx.commit().await?;

@@ -60,6 +60,49 @@ pub(crate) struct CheckedUnit {
     pub office_name: String,
 }
 
+/// The checked details, or every refusal when anything was refused.
+pub(crate) fn checked_or_refused(
+    checked: Option<CheckedUnit>,
+    errors: FieldErrors,
+) -> ServiceResult<CheckedUnit> {
+    match checked {
+        Some(c) if errors.is_empty() => Ok(c),
+        _ => Err(ServiceError::Invalid(errors)),
+    }
+}
+
+impl CheckedUnit {
+    /// The contact phone sealed and masked, as the unit row keeps it.
+    pub(crate) fn contact(&self, vault: &PiiVault) -> (String, String) {
+        (
+            vault.seal(self.phone.as_str()),
+            mask_phone(self.phone.as_str()),
+        )
+    }
+
+    /// The unit row from the form and its checked parts.
+    pub(crate) fn row<'a>(
+        &'a self,
+        input: &'a UnitRegistration,
+        contact: &'a (String, String),
+        licence_key: Option<&'a str>,
+    ) -> units::NewUnit<'a> {
+        units::NewUnit {
+            name: input.name.trim(),
+            credit_code: self.code.as_str(),
+            credit_code_checked: self.code.checksum_ok,
+            kind: &input.kind,
+            region_code: input.region_code.trim(),
+            office_id: self.office_id,
+            address: input.address.trim(),
+            contact_name: input.contact_name.trim(),
+            contact_phone_sealed: &contact.0,
+            contact_phone_masked: &contact.1,
+            licence_key,
+        }
+    }
+}
+
 /// Checks the unit's details (everything but its administrator account); each refusal
 /// goes into `errors` under its field.
 pub(crate) async fn check_unit_details(
@@ -156,34 +199,12 @@ pub async fn register_unit(
     } else if input.password != input.password_confirm {
         errors.add("password_confirm", "两次输入的密码不一致");
     }
-    let (
-        Some(CheckedUnit {
-            code,
-            phone,
-            office_id,
-            office_name,
-        }),
-        true,
-    ) = (checked, errors.is_empty())
-    else {
-        return Err(ServiceError::Invalid(errors));
-    };
+    let checked = checked_or_refused(checked, errors)?;
 
     let hash = password_hash::hash(input.password.clone()).await?;
     let mut tx = db.begin_write().await?;
-    let unit = units::NewUnit {
-        name,
-        credit_code: code.as_str(),
-        credit_code_checked: code.checksum_ok,
-        kind: &input.kind,
-        region_code: input.region_code.trim(),
-        office_id,
-        address: input.address.trim(),
-        contact_name: input.contact_name.trim(),
-        contact_phone_sealed: &vault.seal(phone.as_str()),
-        contact_phone_masked: &mask_phone(phone.as_str()),
-        licence_key,
-    };
+    let contact = checked.contact(vault);
+    let unit = checked.row(input, &contact, licence_key);
     let unit_id = match units::insert_pending(&mut tx, &unit).await {
         Ok(id) => id,
         Err(e) if e.is_unique_violation() => return Err(credit_code_taken()),
@@ -210,8 +231,8 @@ pub async fn register_unit(
     let object = format!("unit:{unit_id}");
     let detail = format!(
         "单位注册：{name}，报送{}{}",
-        office_name,
-        if code.checksum_ok {
+        checked.office_name,
+        if checked.code.checksum_ok {
             ""
         } else {
             "；信用代码校验位不符，需人工核对"
@@ -234,7 +255,7 @@ pub async fn register_unit(
     Ok(Registered {
         unit_id,
         admin_id,
-        credit_code_checked: code.checksum_ok,
+        credit_code_checked: checked.code.checksum_ok,
     })
 }
 

@@ -21,6 +21,53 @@ fn today() -> NaiveDate {
 }
 
 /// The code in the newest outbox message (what the person reads on their phone).
+/// Registers `input` with `code` as its SMS code, expecting a refusal.
+async fn refused_with_code(
+    t: &TestDb,
+    v: &PiiVault,
+    policy: &SmsPolicy,
+    input: &RegistrationInput,
+    code: String,
+) -> zc_services::ServiceError {
+    register_applicant(
+        &t.db,
+        v,
+        policy,
+        &RegistrationInput {
+            sms_code: code,
+            ..input.clone()
+        },
+        IP,
+        today(),
+    )
+    .await
+    .unwrap_err()
+}
+
+/// Codes sent through the demo outbox.
+fn outbox<'a>(t: &'a TestDb, v: &'a PiiVault, policy: &'a SmsPolicy) -> SmsContext<'a> {
+    SmsContext {
+        db: &t.db,
+        vault: v,
+        sender: &OutboxOnly,
+        policy,
+    }
+}
+
+/// Asks for a code to `phone` for `purpose` and reads it from the outbox.
+async fn sent_code(
+    t: &TestDb,
+    v: &PiiVault,
+    policy: &SmsPolicy,
+    phone: &str,
+    purpose: CodePurpose,
+) -> String {
+    request_code(outbox(t, v, policy), phone, purpose, IP)
+        .await
+        .unwrap();
+    last_code(t).await
+}
+
 async fn last_code(t: &TestDb) -> String {
     let m = sms::outbox_page(&t.db, 1, 0)
         .await
@@ -76,12 +123,7 @@ fn refusal_code(e: ServiceError) -> &'static str {
 async fn register(t: &TestDb, v: &PiiVault) -> i64 {
     let policy = SmsPolicy::default();
     request_code(
-        SmsContext {
-            db: &t.db,
-            vault: v,
-            sender: &OutboxOnly,
-            policy: &policy,
-        },
+        outbox(t, v, &policy),
         "13812345678",
         CodePurpose::Register,
         IP,
@@ -141,20 +183,7 @@ async fn each_identifier_registers_only_once() {
     register(&t, &v).await;
     age_codes(&t).await;
     let policy = SmsPolicy::default();
-    request_code(
-        SmsContext {
-            db: &t.db,
-            vault: &v,
-            sender: &OutboxOnly,
-            policy: &policy,
-        },
-        "13812345678",
-        CodePurpose::Register,
-        IP,
-    )
-    .await
-    .unwrap();
-    let code = last_code(&t).await;
+    let code = sent_code(&t, &v, &policy, "13812345678", CodePurpose::Register).await;
     let e = register_applicant(&t.db, &v, &policy, &form(&code), IP, today())
         .await
         .unwrap_err();
@@ -180,20 +209,7 @@ async fn codes_are_single_use_expire_and_allow_five_tries() {
     let t = TestDb::new().await;
     let v = vault();
     let policy = SmsPolicy::default();
-    request_code(
-        SmsContext {
-            db: &t.db,
-            vault: &v,
-            sender: &OutboxOnly,
-            policy: &policy,
-        },
-        "13912345678",
-        CodePurpose::Register,
-        IP,
-    )
-    .await
-    .unwrap();
-    let code = last_code(&t).await;
+    let code = sent_code(&t, &v, &policy, "13912345678", CodePurpose::Register).await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
     let input = RegistrationInput {
         phone: "13912345678".into(),
@@ -231,67 +247,17 @@ async fn codes_are_single_use_expire_and_allow_five_tries() {
 
     // A fresh code that has expired.
     age_codes(&t).await;
-    request_code(
-        SmsContext {
-            db: &t.db,
-            vault: &v,
-            sender: &OutboxOnly,
-            policy: &policy,
-        },
-        "13912345678",
-        CodePurpose::Register,
-        IP,
-    )
-    .await
-    .unwrap();
-    let code = last_code(&t).await;
+    let code = sent_code(&t, &v, &policy, "13912345678", CodePurpose::Register).await;
     with_pool!(&t.db, p => sqlx::query("UPDATE sms_code SET expires_at = $1")
         .bind(Utc::now() - chrono::Duration::seconds(1)).execute(p).await.map(|_| ()))
     .unwrap();
-    let e = register_applicant(
-        &t.db,
-        &v,
-        &policy,
-        &RegistrationInput {
-            sms_code: code,
-            ..input.clone()
-        },
-        IP,
-        today(),
-    )
-    .await
-    .unwrap_err();
+    let e = refused_with_code(&t, &v, &policy, &input, code).await;
     assert_eq!(field(e, "sms_code"), "验证码已过期，请重新获取");
 
     // A code for another purpose does not work here.
     age_codes(&t).await;
-    request_code(
-        SmsContext {
-            db: &t.db,
-            vault: &v,
-            sender: &OutboxOnly,
-            policy: &policy,
-        },
-        "13912345678",
-        CodePurpose::ChangePhone,
-        IP,
-    )
-    .await
-    .unwrap();
-    let code = last_code(&t).await;
-    let e = register_applicant(
-        &t.db,
-        &v,
-        &policy,
-        &RegistrationInput {
-            sms_code: code,
-            ..input.clone()
-        },
-        IP,
-        today(),
-    )
-    .await
-    .unwrap_err();
+    let code = sent_code(&t, &v, &policy, "13912345678", CodePurpose::ChangePhone).await;
+    let e = refused_with_code(&t, &v, &policy, &input, code).await;
     assert_eq!(
         field(e, "sms_code"),
         "验证码已过期，请重新获取",
@@ -305,12 +271,7 @@ async fn sending_is_limited_per_phone_and_answers_alike_for_unknown_numbers() {
     let v = vault();
     let policy = SmsPolicy::default();
     request_code(
-        SmsContext {
-            db: &t.db,
-            vault: &v,
-            sender: &OutboxOnly,
-            policy: &policy,
-        },
+        outbox(&t, &v, &policy),
         "13712345678",
         CodePurpose::Login,
         IP,
@@ -323,12 +284,7 @@ async fn sending_is_limited_per_phone_and_answers_alike_for_unknown_numbers() {
         "no SMS to an unregistered number"
     );
     let e = request_code(
-        SmsContext {
-            db: &t.db,
-            vault: &v,
-            sender: &OutboxOnly,
-            policy: &policy,
-        },
+        outbox(&t, &v, &policy),
         "13712345678",
         CodePurpose::Login,
         IP,
@@ -343,12 +299,7 @@ async fn sending_is_limited_per_phone_and_answers_alike_for_unknown_numbers() {
     for _ in 0..4 {
         age_codes(&t).await;
         request_code(
-            SmsContext {
-                db: &t.db,
-                vault: &v,
-                sender: &OutboxOnly,
-                policy: &policy,
-            },
+            outbox(&t, &v, &policy),
             "13712345678",
             CodePurpose::Login,
             IP,
@@ -358,12 +309,7 @@ async fn sending_is_limited_per_phone_and_answers_alike_for_unknown_numbers() {
     }
     age_codes(&t).await;
     let e = request_code(
-        SmsContext {
-            db: &t.db,
-            vault: &v,
-            sender: &OutboxOnly,
-            policy: &policy,
-        },
+        outbox(&t, &v, &policy),
         "13712345678",
         CodePurpose::Login,
         IP,
@@ -384,20 +330,7 @@ async fn sms_login_uses_a_login_code_once() {
     let id = register(&t, &v).await;
     age_codes(&t).await;
     let policy = SmsPolicy::default();
-    request_code(
-        SmsContext {
-            db: &t.db,
-            vault: &v,
-            sender: &OutboxOnly,
-            policy: &policy,
-        },
-        "13812345678",
-        CodePurpose::Login,
-        IP,
-    )
-    .await
-    .unwrap();
-    let code = last_code(&t).await;
+    let code = sent_code(&t, &v, &policy, "13812345678", CodePurpose::Login).await;
     let a = login_by_sms(&t.db, &v, &policy, "13812345678", &code, Some(IP))
         .await
         .unwrap();

@@ -51,3 +51,50 @@ impl FromRequestParts<AppState> for SignedIn {
         Ok(SignedIn { ctx, user })
     }
 }
+
+/// A signed-in member of staff with their account as stored (organisation, 岗位), read
+/// once per request; applicants and visitors are answered 403. Handlers ask it for the
+/// organisation they act for instead of looking the account up themselves.
+pub struct Staff {
+    pub ctx: PageContext,
+    pub user: SessionUser,
+    pub account: zc_db::accounts::Account,
+}
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let SignedIn { ctx, user } = SignedIn::from_request_parts(parts, state).await?;
+        Staff::of(state, ctx, user).await
+    }
+}
+
+impl Staff {
+    /// The staff member behind a context already extracted.
+    pub async fn of(
+        state: &AppState,
+        ctx: PageContext,
+        user: SessionUser,
+    ) -> Result<Self, AppError> {
+        if !user.role.is_staff() {
+            return Err(AppError::Forbidden);
+        }
+        let account = zc_db::accounts::find(&state.db, user.id)
+            .await?
+            .ok_or(AppError::Forbidden)?;
+        Ok(Staff { ctx, user, account })
+    }
+
+    /// The organisation of `kind` (`unit`, `office`, `committee`) the person works for;
+    /// 403 for anyone of another kind.
+    pub fn org(&self, kind: &str) -> Result<i64, AppError> {
+        self.account
+            .org_id
+            .filter(|_| self.account.org_kind.as_deref() == Some(kind))
+            .ok_or(AppError::Forbidden)
+    }
+}

@@ -6,10 +6,12 @@
 
 use chrono::Duration;
 use reqwest::StatusCode;
-use zc_services::accounts::Actor;
 
 use crate::{
-    expert_pool::{actor, app_minimum, expert, grant, signed_in_expert},
+    expert_pool::{
+        SECRETARY_PASSWORD, actor, app_minimum, committee_secretary, expert, grant, plan_of,
+        signed_in_expert,
+    },
     helpers::{TestApp, html, location, new_client, spawn_app, spawn_second_browser, texts},
     unit_review::{passed_by_office, submitted_application},
 };
@@ -76,31 +78,16 @@ async fn a_committee_draws_votes_in_secret_publishes_and_an_objection_cancels_on
     let excluded = [same_unit, declared, row.applicant_id];
 
     // Committee staff create the meeting and gather both dossiers.
-    zc_services::accounts::create_account(
-        &app.db,
-        zc_services::accounts::NewAccountInput {
-            login_name: "mishu".into(),
-            display_name: "评委会秘书".into(),
-            password: "Committee-2026x".into(),
-            role: zc_domain::Role::CommitteeStaff,
-            org: Some(("committee", committee)),
-        },
-        Actor::default(),
-    )
-    .await
-    .unwrap();
+    committee_secretary(&app, committee).await;
     let staff = spawn_second_browser(&app).await;
     let res = staff
         .post(
             "/login",
-            &[("login_name", "mishu"), ("password", "Committee-2026x")],
+            &[("login_name", "mishu"), ("password", SECRETARY_PASSWORD)],
         )
         .await;
     assert_eq!(location(&res), "/committee");
-    let plan: i64 = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
-        "SELECT id FROM review_plan WHERE committee_id = $1 AND year = $2")
-        .bind(committee).bind(row.year).fetch_one(p).await)
-    .unwrap();
+    let plan: i64 = plan_of(&app, committee, row.year).await;
     let held = (chrono::Utc::now() + Duration::hours(8))
         .date_naive()
         .to_string();

@@ -7,7 +7,7 @@ use zc_services::{accounts::Actor, committee_meetings as meetings, expert_work};
 
 use crate::{
     committee::two_dossiers,
-    expert_pool::{actor, app_minimum, expert, signed_in_expert},
+    expert_pool::{actor, app_minimum, committee_secretary, expert, plan_of, signed_in_expert},
     helpers::{html, spawn_app, texts},
 };
 
@@ -26,28 +26,13 @@ async fn an_expert_of_one_group_gets_not_found_on_the_other_groups_dossier() {
         expert(&app, n, None, series, "建筑工程").await;
         expert(&app, 50 + n, None, series, "给排水").await;
     }
-    let staff = zc_services::accounts::create_account(
-        &app.db,
-        zc_services::accounts::NewAccountInput {
-            login_name: "mishu".into(),
-            display_name: "评委会秘书".into(),
-            password: "Committee-2026x".into(),
-            role: zc_domain::Role::CommitteeStaff,
-            org: Some(("committee", committee)),
-        },
-        Actor::default(),
-    )
-    .await
-    .unwrap();
+    let staff = committee_secretary(&app, committee).await;
     let by_staff = Actor {
         account_id: Some(staff),
         role: Some(zc_domain::Role::CommitteeStaff),
         ip: Some("127.0.0.1"),
     };
-    let plan: i64 = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
-        "SELECT id FROM review_plan WHERE committee_id = $1 AND year = $2")
-        .bind(committee).bind(row.year).fetch_one(p).await)
-    .unwrap();
+    let plan: i64 = plan_of(&app, committee, row.year).await;
     let held = app.db.today().to_string();
     let meeting = meetings::create(&app.db, by_staff, plan, "分组评审会议", &held)
         .await

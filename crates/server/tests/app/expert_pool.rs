@@ -107,3 +107,31 @@ pub(crate) async fn signed_in_expert(app: &TestApp, n: u64) -> SecondBrowser {
 pub(crate) fn app_minimum(level_rank: i32) -> u32 {
     zc_domain::committee::minimum_size::MinimumSizes::default().of(level_rank)
 }
+
+/// The password of the committee secretary [`committee_secretary`] creates.
+pub(crate) const SECRETARY_PASSWORD: &str = "Committee-2026x";
+
+/// A 评委会秘书 account `mishu` of `committee`; its id.
+pub(crate) async fn committee_secretary(app: &TestApp, committee: i64) -> i64 {
+    zc_services::accounts::create_account(
+        &app.db,
+        zc_services::accounts::NewAccountInput {
+            login_name: "mishu".into(),
+            display_name: "评委会秘书".into(),
+            password: SECRETARY_PASSWORD.into(),
+            role: zc_domain::Role::CommitteeStaff,
+            org: Some(("committee", committee)),
+        },
+        Actor::default(),
+    )
+    .await
+    .unwrap()
+}
+
+/// The committee's review plan of `year`.
+pub(crate) async fn plan_of(app: &TestApp, committee: i64, year: i32) -> i64 {
+    zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
+        "SELECT id FROM review_plan WHERE committee_id = $1 AND year = $2")
+        .bind(committee).bind(year).fetch_one(p).await)
+    .unwrap()
+}

@@ -40,6 +40,7 @@ pub mod queue_query;
 pub mod recovery;
 pub mod result_publicity;
 pub mod return_templates;
+pub mod review_desk;
 pub mod review_form;
 pub mod review_queue;
 pub mod second_factor;

@@ -6,7 +6,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Form, Router,
-    extract::{Path, Query, State},
+    extract::{Path, State},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
@@ -17,10 +17,11 @@ use zc_domain::{
 };
 use zc_services::{
     FieldErrors,
+    accounts::Actor,
     office_review::{self, Desk, OfficeDecision},
 };
 
-use crate::extract::{ClientIp, SignedIn};
+use crate::extract::{ClientIp, SignedIn, Staff};
 use crate::{
     context::PageContext,
     error::{AppError, AppResult, shown_on_page},
@@ -30,9 +31,8 @@ use crate::{
             DossierFiles, DossierPart, HistoryLine, applicant_heading, dossier_view, history,
         },
         my_applications::Card,
-        review_queue::{
-            BatchTally, QueueDesk, QueuePage, QueueQuery, batch_ids, queue_page, roster_request,
-        },
+        review_desk::{ReviewDesk, queue_routes},
+        review_queue::QueueDesk,
     },
     state::AppState,
     views::{Nav, portal_nav},
@@ -40,16 +40,7 @@ use crate::{
 
 /// Routes under `/office` (the caller adds the portal guard).
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/applications", get(queue))
-        .route("/applications/batch", post(batch))
-        .route(
-            "/applications/roster",
-            post(roster).layer(axum::middleware::from_fn_with_state(
-                crate::middleware::rate_limit::AddressLimit::per_minute(10, 5),
-                crate::middleware::rate_limit::limit_writes,
-            )),
-        )
+    queue_routes::<OfficeDesk>()
         .route("/applications/{id}", get(dossier))
         .route("/applications/{id}/decision", post(decision))
         .route("/applications/{id}/issue", post(issue))
@@ -84,44 +75,35 @@ async fn desk(state: &AppState, ctx: &PageContext) -> AppResult<Desk> {
         .map_err(|_| AppError::Forbidden)
 }
 
-async fn queue_desk(state: &AppState, ctx: &PageContext) -> AppResult<QueueDesk> {
-    let user = ctx.user.as_ref().ok_or(AppError::Forbidden)?;
-    let staff = zc_db::accounts::find(&state.db, user.id)
-        .await?
-        .ok_or(AppError::Forbidden)?;
-    let desk = Desk::of_account(&staff).map_err(|_| AppError::Forbidden)?;
-    let (scope, tabs): (QueueScope, &'static [ApplicationStatus]) = match desk {
-        Desk::Office(id) => (QueueScope::Office(id), &OFFICE_TABS),
-        Desk::Department(id) => (QueueScope::Department(id), &DEPARTMENT_TABS),
-    };
-    Ok(QueueDesk {
-        nav: portal_nav(Portal::Office, "/office/applications"),
-        base: "/office/applications",
-        scope,
-        tabs,
-        batch_label: Some("通过所选申报"),
-        may_reveal: QueueDesk::may_reveal(&staff),
-    })
-}
+/// The review desk of a 主管部门 or 职改办.
+pub(crate) struct OfficeDesk;
 
-async fn queue(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    Query(q): Query<QueueQuery>,
-) -> AppResult<QueuePage> {
-    let d = queue_desk(&state, &ctx).await?;
-    queue_page(&state, ctx, d, q).await
-}
+impl ReviewDesk for OfficeDesk {
+    fn desk(staff: &Staff) -> AppResult<QueueDesk> {
+        let desk = Desk::of_account(&staff.account).map_err(|_| AppError::Forbidden)?;
+        let (scope, tabs): (QueueScope, &'static [ApplicationStatus]) = match desk {
+            Desk::Office(id) => (QueueScope::Office(id), &OFFICE_TABS),
+            Desk::Department(id) => (QueueScope::Department(id), &DEPARTMENT_TABS),
+        };
+        Ok(QueueDesk {
+            nav: portal_nav(Portal::Office, "/office/applications"),
+            base: "/office/applications",
+            scope,
+            tabs,
+            batch_label: Some("通过所选申报"),
+            may_reveal: QueueDesk::may_reveal(&staff.account),
+        })
+    }
 
-/// 生成花名册 of the filtered queue.
-async fn roster(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    ClientIp(ip): ClientIp,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> AppResult<Response> {
-    let d = queue_desk(&state, &ctx).await?;
-    roster_request(&state, ctx, &ip, d, Posted(fields)).await
+    /// 批量通过 with the one opinion.
+    async fn decide_one(
+        state: &AppState,
+        actor: Actor<'_>,
+        id: i64,
+        opinion: &str,
+    ) -> zc_services::ServiceResult<ApplicationStatus> {
+        office_review::decide(&state.db, actor, id, &OfficeDecision::Pass(opinion.into())).await
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -247,27 +229,6 @@ async fn file(
     let desk = desk(&state, &ctx).await?;
     office_review::in_scope(&state.db, desk, id).await?;
     crate::routes::application_views::serve_file(&state, id, file).await
-}
-
-/// 批量通过: the rows chosen, or every dossier matching the filter when the count the
-/// person confirmed is still the count now. Each dossier is its own decision; one that
-/// moved on meanwhile is skipped and counted.
-async fn batch(
-    State(state): State<AppState>,
-    SignedIn { ctx, user }: SignedIn,
-    ClientIp(ip): ClientIp,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> AppResult<Response> {
-    let d = queue_desk(&state, &ctx).await?;
-    let posted = Posted(fields);
-    let ids = batch_ids(&state, d.scope, d.tabs, &posted).await?;
-    let actor = user.actor(&ip);
-    let decision = OfficeDecision::Pass(posted.value("opinion"));
-    let tally = BatchTally::run(ids, |id| {
-        office_review::decide(&state.db, actor, id, &decision)
-    })
-    .await?;
-    Ok(tally.redirect("/office/applications", d.tabs[0]))
 }
 
 /// 发文确认并发证 of one dossier waiting for confirmation.

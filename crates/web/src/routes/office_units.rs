@@ -11,7 +11,7 @@ use axum::{
     routing::{get, post},
 };
 use serde::Deserialize;
-use zc_db::{accounts, units};
+use zc_db::units;
 use zc_domain::{Portal, Role, unit_registration::UnitStatus};
 use zc_services::{
     FieldErrors, ServiceError,
@@ -19,9 +19,8 @@ use zc_services::{
     units::{UnitDecision, decide_unit, review_deadline},
 };
 
-use crate::extract::{ClientIp, SignedIn};
+use crate::extract::{ClientIp, Staff};
 use crate::{
-    auth::SessionUser,
     context::PageContext,
     error::{AppError, AppResult},
     pager::Pager,
@@ -39,27 +38,16 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The office this staff member works for.
-async fn my_office(state: &AppState, user: &SessionUser) -> AppResult<i64> {
-    let account = accounts::find(&state.db, user.id)
-        .await?
-        .ok_or(AppError::Forbidden)?;
-    match (account.org_kind.as_deref(), account.org_id) {
-        (Some("office"), Some(id))
-            if matches!(user.role, Role::OfficeStaff | Role::DepartmentStaff) =>
-        {
-            Ok(id)
-        }
-        _ => Err(AppError::Forbidden),
+fn my_office(staff: &Staff) -> AppResult<i64> {
+    if !matches!(staff.user.role, Role::OfficeStaff | Role::DepartmentStaff) {
+        return Err(AppError::Forbidden);
     }
+    staff.org("office")
 }
 
 /// A unit in scope of this office, or 404 (never say it exists elsewhere).
-async fn unit_in_scope(
-    state: &AppState,
-    user: &SessionUser,
-    id: &str,
-) -> AppResult<units::UnitRow> {
-    let office = my_office(state, user).await?;
+async fn unit_in_scope(state: &AppState, staff: &Staff, id: &str) -> AppResult<units::UnitRow> {
+    let office = my_office(staff)?;
     let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     units::find(&state.db, id)
         .await?
@@ -99,10 +87,11 @@ struct QueuePage {
 
 async fn queue(
     State(state): State<AppState>,
-    SignedIn { ctx, user }: SignedIn,
+    staff: Staff,
     Query(q): Query<QueueQuery>,
 ) -> AppResult<QueuePage> {
-    let office = my_office(&state, &user).await?;
+    let office = my_office(&staff)?;
+    let ctx = staff.ctx;
     let status = q
         .status
         .as_deref()
@@ -207,10 +196,11 @@ async fn render_detail(
 
 async fn detail(
     State(state): State<AppState>,
-    SignedIn { ctx, user }: SignedIn,
+    staff: Staff,
     Path(id): Path<String>,
 ) -> AppResult<DetailPage> {
-    let unit = unit_in_scope(&state, &user, &id).await?;
+    let unit = unit_in_scope(&state, &staff, &id).await?;
+    let ctx = staff.ctx;
     render_detail(
         &state,
         ctx,
@@ -233,12 +223,13 @@ pub struct DecisionForm {
 
 async fn decision(
     State(state): State<AppState>,
-    SignedIn { ctx, user }: SignedIn,
+    staff: Staff,
     ClientIp(ip): ClientIp,
     Path(id): Path<String>,
     Form(f): Form<DecisionForm>,
 ) -> AppResult<Response> {
-    let unit = unit_in_scope(&state, &user, &id).await?;
+    let unit = unit_in_scope(&state, &staff, &id).await?;
+    let Staff { ctx, user, .. } = staff;
     let decision = match f.decision.as_str() {
         "approve" => UnitDecision::Approve,
         "return" => UnitDecision::Return(f.reason.clone()),
@@ -278,10 +269,10 @@ async fn decision(
 /// The licence photo, only for staff of the unit's office.
 async fn licence(
     State(state): State<AppState>,
-    SignedIn { user, .. }: SignedIn,
+    staff: Staff,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let unit = unit_in_scope(&state, &user, &id).await?;
+    let unit = unit_in_scope(&state, &staff, &id).await?;
     let key = unit.licence_key.ok_or(AppError::NotFound)?;
     let path = crate::files::path_of(&state.config.files_dir, &key).ok_or(AppError::NotFound)?;
     let bytes = tokio::fs::read(&path)

@@ -18,7 +18,7 @@ use zc_services::roster_export::ROSTER_COLUMNS;
 
 use super::queue_query::{SORTS, parse_after, text};
 pub(crate) use super::{
-    queue_batch::{BatchTally, batch_ids},
+    queue_batch::{back_to_queue, batch_ids},
     queue_query::QueueQuery,
 };
 use crate::{

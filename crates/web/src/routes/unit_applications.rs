@@ -6,7 +6,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Form, Router,
-    extract::{Path, Query, State},
+    extract::{Path, State},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
@@ -19,14 +19,13 @@ use zc_services::{
     unit_review::{self, UnitDecision},
 };
 
-use crate::extract::ClientIp;
+use crate::extract::{ClientIp, Staff};
 use crate::{
     context::PageContext,
     error::{AppError, AppResult, shown_on_page},
+    routes::review_desk::{ReviewDesk, queue_routes},
     routes::review_form::{Posted, SectionChoice, section_choices},
-    routes::review_queue::{
-        BatchTally, QueueDesk, QueuePage, QueueQuery, batch_ids, queue_page, roster_request,
-    },
+    routes::review_queue::QueueDesk,
     routes::{
         application_views::{
             DossierFiles, DossierPart, HistoryLine, applicant_heading, dossier_view, history,
@@ -39,16 +38,7 @@ use crate::{
 
 /// Routes under `/unit` (the caller adds the portal guard).
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/applications", get(queue))
-        .route("/applications/batch", post(batch))
-        .route(
-            "/applications/roster",
-            post(roster).layer(axum::middleware::from_fn_with_state(
-                crate::middleware::rate_limit::AddressLimit::per_minute(10, 5),
-                crate::middleware::rate_limit::limit_writes,
-            )),
-        )
+    queue_routes::<UnitDesk>()
         .route("/publicity.xlsx", get(publicity_xlsx))
         .route("/publicity", get(publicity_sheet))
         .route("/applications/{id}", get(dossier))
@@ -67,73 +57,38 @@ const TABS: [ApplicationStatus; 5] = [
     ApplicationStatus::UnitFailed,
 ];
 
-fn unit_of(ctx: &PageContext) -> AppResult<(i64, crate::auth::SessionUser)> {
-    let user = ctx.signed_in()?;
-    Ok((user.id, user))
-}
-
 /// The unit a staff member works for.
 async fn unit_id(state: &AppState, ctx: &PageContext) -> AppResult<i64> {
-    let (staff_id, _) = unit_of(ctx)?;
-    zc_db::accounts::find(&state.db, staff_id)
+    Staff::of(state, ctx.clone(), ctx.signed_in()?)
         .await?
-        .and_then(|a| a.org_id)
-        .ok_or(AppError::Forbidden)
+        .org("unit")
 }
 
-async fn desk(state: &AppState, ctx: &PageContext) -> AppResult<QueueDesk> {
-    let (staff_id, _) = unit_of(ctx)?;
-    let staff = zc_db::accounts::find(&state.db, staff_id)
-        .await?
-        .ok_or(AppError::Forbidden)?;
-    Ok(QueueDesk {
-        nav: portal_nav(Portal::Unit, "/unit/applications"),
-        base: "/unit/applications",
-        scope: QueueScope::Unit(staff.org_id.ok_or(AppError::Forbidden)?),
-        tabs: &TABS,
-        batch_label: Some("审核通过并报送所选申报"),
-        may_reveal: QueueDesk::may_reveal(&staff),
-    })
-}
+/// The unit's review desk.
+pub(crate) struct UnitDesk;
 
-async fn queue(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    Query(q): Query<QueueQuery>,
-) -> AppResult<QueuePage> {
-    let d = desk(&state, &ctx).await?;
-    queue_page(&state, ctx, d, q).await
-}
+impl ReviewDesk for UnitDesk {
+    fn desk(staff: &Staff) -> AppResult<QueueDesk> {
+        Ok(QueueDesk {
+            nav: portal_nav(Portal::Unit, "/unit/applications"),
+            base: "/unit/applications",
+            scope: QueueScope::Unit(staff.org("unit")?),
+            tabs: &TABS,
+            batch_label: Some("审核通过并报送所选申报"),
+            may_reveal: QueueDesk::may_reveal(&staff.account),
+        })
+    }
 
-/// 批量审核通过并报送: each chosen dossier is forwarded with the one recommendation;
-/// those whose publicity has not run its 5 working days are skipped and counted.
-async fn batch(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    ClientIp(ip): ClientIp,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> AppResult<Response> {
-    let d = desk(&state, &ctx).await?;
-    let posted = Posted(fields);
-    let ids = batch_ids(&state, d.scope, d.tabs, &posted).await?;
-    let actor = actor(&ctx, &ip)?;
-    let decision = UnitDecision::Forward(posted.value("opinion"));
-    let tally = BatchTally::run(ids, |id| {
-        unit_review::decide(&state.db, actor, id, &decision)
-    })
-    .await?;
-    Ok(tally.redirect("/unit/applications", TABS[0]))
-}
-
-/// 生成花名册 of the filtered queue.
-async fn roster(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    ClientIp(ip): ClientIp,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> AppResult<Response> {
-    let d = desk(&state, &ctx).await?;
-    roster_request(&state, ctx, &ip, d, Posted(fields)).await
+    /// 批量审核通过并报送: forwarded with the one recommendation; those whose publicity
+    /// has not run its 5 working days are skipped and counted.
+    async fn decide_one(
+        state: &AppState,
+        actor: Actor<'_>,
+        id: i64,
+        opinion: &str,
+    ) -> zc_services::ServiceResult<ApplicationStatus> {
+        unit_review::decide(&state.db, actor, id, &UnitDecision::Forward(opinion.into())).await
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -164,7 +119,7 @@ async fn render(
     errors: FieldErrors,
     message: Option<String>,
 ) -> AppResult<DossierPage> {
-    let (staff_id, _) = unit_of(&ctx)?;
+    let staff_id = ctx.signed_in()?.id;
     let app = unit_review::for_unit_staff(&state.db, staff_id, id).await?;
     let (parts, files) = dossier_view(state, &app).await?;
     let applicant = applicant_heading(state, &app).await?;
@@ -200,11 +155,6 @@ async fn dossier(
     render(&state, ctx, id, FieldErrors::default(), None).await
 }
 
-fn actor<'a>(ctx: &PageContext, ip: &'a str) -> AppResult<Actor<'a>> {
-    let user = ctx.user.as_ref().ok_or(AppError::Forbidden)?;
-    Ok(user.actor(ip))
-}
-
 /// The publicity form.
 #[derive(Debug, Deserialize)]
 pub struct PublicityForm {
@@ -224,7 +174,8 @@ async fn publicity(
         errors.add("starts_on", "请填写公示开始日期，例如 2026-03-02");
         return Ok(render(&state, ctx, id, errors, None).await?.into_response());
     };
-    match unit_review::record_publicity(&state.db, actor(&ctx, &ip)?, id, starts_on).await {
+    match unit_review::record_publicity(&state.db, ctx.signed_in()?.actor(&ip), id, starts_on).await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/unit/applications/{id}#publicity")).into_response()),
         Err(ServiceError::Refused { message, .. }) => {
             Ok(
@@ -253,7 +204,7 @@ async fn decision(
         _ => return Err(AppError::NotFound),
     };
     let returned = matches!(decision, UnitDecision::Return(_));
-    match unit_review::decide(&state.db, actor(&ctx, &ip)?, id, &decision).await {
+    match unit_review::decide(&state.db, ctx.signed_in()?.actor(&ip), id, &decision).await {
         Ok(_) if returned => {
             Ok(Redirect::to(&format!("/unit/applications?returned={id}")).into_response())
         }
@@ -273,7 +224,7 @@ async fn file(
     ctx: PageContext,
     Path((id, file)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
-    let (staff_id, _) = unit_of(&ctx)?;
+    let staff_id = ctx.signed_in()?.id;
     unit_review::for_unit_staff(&state.db, staff_id, id).await?;
     crate::routes::application_views::serve_file(&state, id, file).await
 }

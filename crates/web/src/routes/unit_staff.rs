@@ -9,15 +9,14 @@ use axum::{
     routing::{get, post},
 };
 use serde::Deserialize;
-use zc_db::{accounts, units};
+use zc_db::units;
 use zc_domain::{Portal, Role};
 use zc_services::{
     FieldErrors, ServiceError,
-    accounts::Actor,
     units::{add_staff, disable_staff},
 };
 
-use crate::extract::{ClientIp, SignedIn};
+use crate::extract::{ClientIp, SignedIn, Staff};
 use crate::{
     context::PageContext,
     error::{AppError, AppResult},
@@ -70,18 +69,12 @@ struct StaffPage {
 
 async fn render(
     state: &AppState,
-    ctx: PageContext,
+    staff: Staff,
     form: AddForm,
     errors: FieldErrors,
 ) -> AppResult<StaffPage> {
-    let user = ctx.signed_in()?;
-    let account = accounts::find(&state.db, user.id)
-        .await?
-        .ok_or(AppError::Forbidden)?;
-    let unit_id = account
-        .org_id
-        .filter(|_| account.org_kind.as_deref() == Some("unit"))
-        .ok_or(AppError::Forbidden)?;
+    let unit_id = staff.org("unit")?;
+    let Staff { ctx, user, .. } = staff;
     let rows = units::staff(&state.db, unit_id)
         .await?
         .into_iter()
@@ -105,22 +98,23 @@ async fn render(
     })
 }
 
-async fn list(State(state): State<AppState>, ctx: PageContext) -> AppResult<StaffPage> {
-    render(&state, ctx, AddForm::default(), FieldErrors::default()).await
+async fn list(State(state): State<AppState>, staff: Staff) -> AppResult<StaffPage> {
+    render(&state, staff, AddForm::default(), FieldErrors::default()).await
 }
 
 async fn add(
     State(state): State<AppState>,
-    SignedIn { ctx, user }: SignedIn,
+    staff: Staff,
     ClientIp(ip): ClientIp,
     Form(f): Form<AddForm>,
 ) -> AppResult<Response> {
+    let user = staff.user.clone();
     if f.password != f.password_confirm {
         let mut errors = FieldErrors::default();
         errors.add("password_confirm", "两次输入的密码不一致");
         return Ok(render(
             &state,
-            ctx,
+            staff,
             AddForm {
                 password: String::new(),
                 password_confirm: String::new(),
@@ -131,11 +125,7 @@ async fn add(
         .await?
         .into_response());
     }
-    let actor = Actor {
-        account_id: Some(user.id),
-        role: Some(user.role),
-        ip: Some(&ip),
-    };
+    let actor = user.actor(&ip);
     match add_staff(
         &state.db,
         user.id,
@@ -150,7 +140,7 @@ async fn add(
         Ok(_) => Ok(Redirect::to("/unit/staff").into_response()),
         Err(ServiceError::Invalid(errors)) => Ok(render(
             &state,
-            ctx,
+            staff,
             AddForm {
                 password: String::new(),
                 password_confirm: String::new(),
@@ -172,11 +162,7 @@ async fn disable(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let target: i64 = id.parse().map_err(|_| AppError::NotFound)?;
-    let actor = Actor {
-        account_id: Some(user.id),
-        role: Some(user.role),
-        ip: Some(&ip),
-    };
+    let actor = user.actor(&ip);
     match disable_staff(&state.db, user.id, target, actor).await {
         Ok(()) => Ok(Redirect::to("/unit/staff").into_response()),
         Err(ServiceError::Refused {
