@@ -60,10 +60,12 @@ pub fn backend() -> Backend {
     }
 }
 
-/// Default pool options with a random audit key, as a real installation has.
+/// Default pool options with a random audit key, as a real installation has, and a
+/// clock the test can move (it runs at real pace until moved).
 fn test_options() -> DbOptions {
     DbOptions {
         audit_key: crate::AuditKey::new(rand::random()),
+        clock: zc_domain::Clock::starting_at(chrono::Utc::now()),
         ..DbOptions::default()
     }
 }
@@ -74,6 +76,15 @@ impl TestDb {
         match postgres_url() {
             Some(url) => Self::postgres(&url).await,
             None => Self::sqlite().await,
+        }
+    }
+
+    /// Options for a second pool on the same database (another server in the story),
+    /// sharing this one's clock.
+    pub fn another_server(&self) -> DbOptions {
+        DbOptions {
+            clock: self.db.clock().clone(),
+            ..DbOptions::default()
         }
     }
 
@@ -106,7 +117,7 @@ impl TestDb {
         let url = replace_db_name(admin_url, &name);
         let opts = DbOptions {
             max_connections: 8,
-            ..DbOptions::default()
+            ..test_options()
         };
         let db = Db::connect(&url, &opts)
             .await

@@ -209,11 +209,9 @@ async fn a_dead_workers_job_is_taken_over_once() {
     // Server A takes the job and dies before finishing it.
     let (id, _) = one_job_taken_by_server_a(&t).await;
     // Its lease runs out; two other servers look for stale jobs at the same moment.
-    tokio::time::sleep(Duration::from_millis(50)).await;
-    let other = Db::connect(&t.url, &zc_db::DbOptions::default())
-        .await
-        .unwrap();
-    let lease = Duration::from_millis(10);
+    let lease = Duration::from_secs(60);
+    t.db.clock().advance(chrono::Duration::seconds(61));
+    let other = Db::connect(&t.url, &t.another_server()).await.unwrap();
     let (a, b) = tokio::join!(
         jobs::requeue_stale(&t.db, lease),
         jobs::requeue_stale(&other, lease)
@@ -238,9 +236,9 @@ async fn a_slow_workers_late_completion_keeps_the_job_from_running_again() {
     let t = TestDb::new().await;
     // Server A takes the job and is slow: its lease runs out and the job is released.
     let (id, taken) = one_job_taken_by_server_a(&t).await;
-    tokio::time::sleep(Duration::from_millis(50)).await;
+    t.db.clock().advance(chrono::Duration::seconds(61));
     assert_eq!(
-        jobs::requeue_stale(&t.db, Duration::from_millis(10))
+        jobs::requeue_stale(&t.db, Duration::from_secs(60))
             .await
             .unwrap(),
         1

@@ -44,7 +44,16 @@ pub enum Portal {
 }
 
 impl Portal {
-    /// URL prefix of the portal.
+    /// Every portal.
+    pub const ALL: [Portal; 5] = [
+        Self::My,
+        Self::Unit,
+        Self::Office,
+        Self::Committee,
+        Self::Admin,
+    ];
+
+    /// URL prefix of the portal: the one place it is written (routers nest under it).
     pub fn path(self) -> &'static str {
         match self {
             Self::My => "/my",

@@ -22,6 +22,7 @@ use tower_http::{
 };
 use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
 use zc_db::session_store::DbSessionStore;
+use zc_domain::Portal;
 
 use crate::{
     assets,
@@ -77,7 +78,7 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::unit_registration::router())
         .merge(routes::prefs::router())
         .merge(routes::portals::router(state.clone()))
-        .nest("/admin", routes::admin::router(state.clone()))
+        .nest(Portal::Admin.path(), routes::admin::router(state.clone()))
         .route("/static/{file}", get(assets::serve));
     if state.config.demo {
         app = app.merge(routes::design::router());

@@ -142,3 +142,32 @@ async fn production_mode_starts_empty_without_the_design_page() {
     let doc = html(&res.text().await.unwrap());
     assert_eq!(texts(&doc, ".field-msg"), ["账号或密码错误，请重新输入"]);
 }
+
+/// Every menu entry of every portal leads to a page the router serves: the menus and the
+/// routers are written in different files, and a renamed route must not leave a dead link.
+#[tokio::test]
+async fn every_portal_menu_entry_is_a_served_page() {
+    let app = spawn_app().await;
+    let mut checked = 0;
+    for portal in zc_domain::Portal::ALL {
+        for item in zc_web::views::portal_nav(portal, portal.path()).items {
+            let Some(href) = item.href else { continue };
+            checked += 1;
+            assert!(
+                app.routes
+                    .iter()
+                    .any(|r| r.path == href && r.methods.iter().any(|m| m == "GET")),
+                "{} 菜单“{}” → {href} is not a GET route",
+                portal.name(),
+                item.label
+            );
+        }
+        assert!(
+            app.routes.iter().any(|r| r.path == portal.path()),
+            "{} home {} is served",
+            portal.name(),
+            portal.path()
+        );
+    }
+    assert!(checked >= 35, "only {checked} menu entries checked");
+}

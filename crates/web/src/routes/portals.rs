@@ -27,7 +27,7 @@ pub fn router(state: AppState) -> Router<AppState> {
     let home = || Router::new().route("/", get(portal_home));
     Router::new()
         .nest(
-            "/my",
+            Portal::My.path(),
             guard(
                 home()
                     .merge(crate::routes::my_unit::routes())
@@ -44,7 +44,7 @@ pub fn router(state: AppState) -> Router<AppState> {
             ),
         )
         .nest(
-            "/unit",
+            Portal::Unit.path(),
             guard(
                 home()
                     .merge(crate::routes::unit_staff::routes())
@@ -54,7 +54,7 @@ pub fn router(state: AppState) -> Router<AppState> {
             ),
         )
         .nest(
-            "/office",
+            Portal::Office.path(),
             guard(
                 home()
                     .merge(crate::routes::office_units::routes())
@@ -66,7 +66,7 @@ pub fn router(state: AppState) -> Router<AppState> {
             ),
         )
         .nest(
-            "/committee",
+            Portal::Committee.path(),
             guard(
                 home()
                     .merge(crate::routes::committee_meetings::routes())
