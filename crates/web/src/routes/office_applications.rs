@@ -25,12 +25,8 @@ use crate::extract::{ClientIp, SignedIn, Staff};
 use crate::{
     context::PageContext,
     error::{AppError, AppResult, shown_on_page},
-    routes::review_form::{Posted, SectionChoice, section_choices},
+    routes::review_form::{Posted, ReviewedDossier},
     routes::{
-        application_views::{
-            DossierFiles, DossierPart, HistoryLine, applicant_heading, dossier_view, history,
-        },
-        my_applications::Card,
         review_desk::{ReviewDesk, queue_routes},
         review_queue::QueueDesk,
     },
@@ -111,16 +107,11 @@ impl ReviewDesk for OfficeDesk {
 struct DossierPage {
     ctx: PageContext,
     nav: Nav,
-    card: Card,
-    applicant: String,
-    parts: Vec<DossierPart>,
-    files: Vec<DossierFiles>,
-    files_base: String,
-    history: Vec<HistoryLine>,
+    /// The dossier as every desk shows it.
+    d: ReviewedDossier,
     /// The desk can decide now (the dossier waits at it).
     pending: bool,
     is_office: bool,
-    sections: Vec<SectionChoice>,
     errors: FieldErrors,
     message: Option<String>,
     /// What a refused decision form held, to fill it in again.
@@ -138,8 +129,7 @@ async fn render(
 ) -> AppResult<DossierPage> {
     let desk = desk(state, &ctx).await?;
     let app = office_review::in_scope(&state.db, desk, id).await?;
-    let (parts, files) = dossier_view(state, &app).await?;
-    let applicant = applicant_heading(state, &app).await?;
+    let d = ReviewedDossier::of(state, ctx.signed_in()?.id, &app, "/office/applications").await?;
     // Only 认定 has conditions: no dossier load nor identity opening for the others.
     let shortfall = match desk {
         Desk::Office(_) if app.kind == zc_domain::application::ApplicationKind::Recognition => {
@@ -157,13 +147,7 @@ async fn render(
         nav: portal_nav(Portal::Office, "/office/applications"),
         pending: app.status == desk.pending(),
         is_office: matches!(desk, Desk::Office(_)),
-        card: Card::of(&app),
-        applicant,
-        parts,
-        files,
-        files_base: format!("/office/applications/{id}/files"),
-        history: history(state, id).await?,
-        sections: section_choices(state, ctx.user.as_ref().map_or(0, |u| u.id), app.kind).await?,
+        d,
         errors,
         message,
         typed: Posted::default(),

@@ -80,3 +80,38 @@ pub(crate) async fn section_choices(
         })
         .collect())
 }
+
+/// What every review desk shows of a dossier it decides: the card, the applicant, the
+/// parts with their pictures, the history, and the sections a return may name.
+pub struct ReviewedDossier {
+    pub card: crate::routes::my_applications::Card,
+    pub applicant: String,
+    pub parts: Vec<crate::routes::application_views::DossierPart>,
+    pub files: Vec<crate::routes::application_views::DossierFiles>,
+    /// Where the dossier's pictures are served for this desk.
+    pub files_base: String,
+    pub history: Vec<crate::routes::application_views::HistoryLine>,
+    pub sections: Vec<SectionChoice>,
+}
+
+impl ReviewedDossier {
+    /// The dossier `app` as reviewer `staff_id` sees it at the desk under `base`.
+    pub(crate) async fn of(
+        state: &crate::state::AppState,
+        staff_id: i64,
+        app: &zc_db::applications::ApplicationRow,
+        base: &str,
+    ) -> crate::error::AppResult<ReviewedDossier> {
+        use crate::routes::application_views::{applicant_heading, dossier_view, history};
+        let (parts, files) = dossier_view(state, app).await?;
+        Ok(ReviewedDossier {
+            card: crate::routes::my_applications::Card::of(app),
+            applicant: applicant_heading(state, app).await?,
+            parts,
+            files,
+            files_base: format!("{base}/{}/files", app.id),
+            history: history(state, app.id).await?,
+            sections: section_choices(state, staff_id, app.kind).await?,
+        })
+    }
+}

@@ -24,14 +24,8 @@ use crate::{
     context::PageContext,
     error::{AppError, AppResult, shown_on_page},
     routes::review_desk::{ReviewDesk, queue_routes},
-    routes::review_form::{Posted, SectionChoice, section_choices},
+    routes::review_form::{Posted, ReviewedDossier},
     routes::review_queue::QueueDesk,
-    routes::{
-        application_views::{
-            DossierFiles, DossierPart, HistoryLine, applicant_heading, dossier_view, history,
-        },
-        my_applications::Card,
-    },
     state::AppState,
     views::{Nav, format_time, portal_nav},
 };
@@ -96,16 +90,11 @@ impl ReviewDesk for UnitDesk {
 struct DossierPage {
     ctx: PageContext,
     nav: Nav,
-    card: Card,
-    applicant: String,
-    parts: Vec<DossierPart>,
-    files: Vec<DossierFiles>,
-    files_base: String,
-    history: Vec<HistoryLine>,
+    /// The dossier as every desk shows it.
+    d: ReviewedDossier,
     publicity: Option<(String, String)>,
     may_forward: bool,
     today: String,
-    sections: Vec<SectionChoice>,
     errors: FieldErrors,
     message: Option<String>,
     /// What a refused decision form held, to fill it in again.
@@ -121,8 +110,7 @@ async fn render(
 ) -> AppResult<DossierPage> {
     let staff_id = ctx.signed_in()?.id;
     let app = unit_review::for_unit_staff(&state.db, staff_id, id).await?;
-    let (parts, files) = dossier_view(state, &app).await?;
-    let applicant = applicant_heading(state, &app).await?;
+    let d = ReviewedDossier::of(state, staff_id, &app, "/unit/applications").await?;
     let calendar = zc_db::calendar::working_calendar(&state.db, zc_db::seed::GUANGXI).await?;
     let record = zc_db::unit_review::publicity(&state.db, id).await?;
     let may_forward = record.as_ref().is_some_and(|p| {
@@ -130,16 +118,10 @@ async fn render(
     });
     Ok(DossierPage {
         nav: portal_nav(Portal::Unit, "/unit/applications"),
-        files_base: format!("/unit/applications/{id}/files"),
-        card: Card::of(&app),
-        applicant,
-        parts,
-        files,
-        history: history(state, id).await?,
+        d,
         publicity: record.map(|p| (p.starts_on.to_string(), p.ends_on.to_string())),
         may_forward,
         today: state.db.today().to_string(),
-        sections: section_choices(state, ctx.user.as_ref().map_or(0, |u| u.id), app.kind).await?,
         errors,
         message,
         typed: Posted::default(),
