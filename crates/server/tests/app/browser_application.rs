@@ -330,7 +330,16 @@ async fn create_fill_upload_and_crop_submit_withdraw_and_resubmit_on_a_phone() {
         .unwrap();
     assert_eq!(status, "单位受理中");
 
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    // The page's scripts have run once the document says it is complete.
+    let mut ready = false;
+    for _ in 0..100 {
+        if js(&client, "return document.readyState").await == "complete" {
+            ready = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(ready, "the page finished loading");
     let errors = console_errors(&driver, &client).await;
     assert!(errors.is_empty(), "console errors: {errors:?}");
     client.close().await.unwrap();
