@@ -17,8 +17,9 @@ use crate::{
 };
 
 /// Two dossiers of the same committee and specialty waiting for review: the demo
-/// applicant's (through the real chain) and a seeded colleague's from another unit.
-pub(crate) async fn two_dossiers(app: &TestApp) -> (i64, i64) {
+/// applicant's (through the real chain) and a seeded colleague's from another unit; the
+/// first one's row comes with them.
+pub(crate) async fn two_dossiers(app: &TestApp) -> (i64, i64, zc_db::applications::ApplicationRow) {
     let first = submitted_application(app).await;
     let row = zc_db::applications::find(&app.db, first)
         .await
@@ -47,17 +48,13 @@ pub(crate) async fn two_dossiers(app: &TestApp) -> (i64, i64) {
         .bind(second).bind(row.committee_id).bind(row.series_id).bind(row.level_rank)
         .bind(row.title_name.clone()).bind(row.office_id).bind(row.year).bind(other_unit)
         .bind(row.snapshot.clone()).execute(p).await.map(|_| ())).unwrap();
-    (first, second)
+    (first, second, row)
 }
 
 #[tokio::test]
 async fn a_committee_draws_votes_in_secret_publishes_and_an_objection_cancels_one_result() {
     let app = spawn_app().await;
-    let (first, second) = two_dossiers(&app).await;
-    let row = zc_db::applications::find(&app.db, first)
-        .await
-        .unwrap()
-        .unwrap();
+    let (first, second, row) = two_dossiers(&app).await;
     let (committee, series) = (row.committee_id.unwrap(), row.series_id);
     let minimum = app_minimum(row.level_rank);
 

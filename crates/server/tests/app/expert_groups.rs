@@ -14,11 +14,7 @@ use crate::{
 #[tokio::test]
 async fn an_expert_of_one_group_gets_not_found_on_the_other_groups_dossier() {
     let app = spawn_app().await;
-    let (first, second) = two_dossiers(&app).await;
-    let row = zc_db::applications::find(&app.db, first)
-        .await
-        .unwrap()
-        .unwrap();
+    let (first, second, row) = two_dossiers(&app).await;
     let (committee, series) = (row.committee_id.unwrap(), row.series_id);
     let minimum = app_minimum(row.level_rank);
     // Experts numbered 1.. serve 建筑工程, 51.. serve 给排水.
