@@ -102,7 +102,7 @@ pub async fn queue_total(
         return Ok(QueueTotal::Exact(n));
     }
     let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT COUNT(*) FROM (SELECT 1 {FROM} {} LIMIT CAST($14 AS BIGINT)) AS m",
+        "SELECT COUNT(*) FROM (SELECT 1 {FROM} {} LIMIT CAST($15 AS BIGINT)) AS m",
         where_clause(scope, db.backend())
     ));
     let n: i64 = with_pool!(db, p => bind_filter!(sqlx::query_scalar(sql), scope, filter)

@@ -50,6 +50,8 @@ pub enum Keyword {
     IdTail(String),
     /// The blind index of a whole mobile number.
     PhoneIndex(String),
+    /// The blind index of a whole identity number.
+    IdIndex(String),
 }
 
 /// The order of the queue.
@@ -163,20 +165,23 @@ pub(crate) fn where_clause(scope: QueueScope, backend: Backend) -> String {
          AND ($6 IS NULL OR a.committee_id = $6) AND ($7 = '' OR {unit}) \
          AND ($8 IS NULL OR a.submitted_at >= $8) AND ($9 IS NULL OR a.submitted_at < $9) \
          AND ($10 = '' OR {name}) AND ($11 = '' OR {tail}) \
-         AND ($12 = '' OR p.phone_index = $12) AND ($13 = '' OR a.kind = $13)",
+         AND ($12 = '' OR p.phone_index = $12) AND ($13 = '' OR a.kind = $13) \
+         AND ($14 = '' OR p.id_number_index = $14)",
         scope.condition()
     )
 }
 
-/// Binds the scope and the filter as `$1`–`$13`, in the order of [`where_clause`].
+/// Binds the scope and the filter as `$1`–`$14`, in the order of [`where_clause`].
 macro_rules! bind_filter {
     ($q:expr, $scope:expr, $f:expr) => {{
         let f: &QueueFilter = $f;
-        let (name, tail, phone) = match &f.keyword {
-            Keyword::Any => (String::new(), String::new(), String::new()),
-            Keyword::Name(n) => (n.clone(), String::new(), String::new()),
-            Keyword::IdTail(t) => (String::new(), t.clone(), String::new()),
-            Keyword::PhoneIndex(i) => (String::new(), String::new(), i.clone()),
+        let none = String::new;
+        let (name, tail, phone, id) = match &f.keyword {
+            Keyword::Any => (none(), none(), none(), none()),
+            Keyword::Name(n) => (n.clone(), none(), none(), none()),
+            Keyword::IdTail(t) => (none(), t.clone(), none(), none()),
+            Keyword::PhoneIndex(i) => (none(), none(), i.clone(), none()),
+            Keyword::IdIndex(i) => (none(), none(), none(), i.clone()),
         };
         $q.bind($scope.id())
             .bind(f.status.clone())
@@ -191,6 +196,7 @@ macro_rules! bind_filter {
             .bind(tail)
             .bind(phone)
             .bind(f.kind.clone())
+            .bind(id)
     }};
 }
 pub(crate) use bind_filter;
@@ -218,8 +224,8 @@ pub enum PageStart {
     After(After),
 }
 
-/// The page query: the filter as `$1`–`$13`, limit and offset as `$14`, `$15`, and when
-/// `after` the keyset position as `$16`, `$17` (not for the sort by name). The position is
+/// The page query: the filter as `$1`–`$14`, limit and offset as `$15`, `$16`, and when
+/// `after` the keyset position as `$17`, `$18` (not for the sort by name). The position is
 /// a row-value comparison, which both databases turn into a range on the index.
 pub(crate) fn queue_sql(
     scope: QueueScope,
@@ -229,14 +235,14 @@ pub(crate) fn queue_sql(
 ) -> String {
     let keyset = match (after, filter.sort) {
         (false, _) | (true, QueueSort::Name) => "",
-        (true, QueueSort::SubmittedAsc) => "AND (a.submitted_at, a.id) > ($16, $17)",
-        (true, QueueSort::SubmittedDesc) => "AND (a.submitted_at, a.id) < ($16, $17)",
-        (true, QueueSort::Number) => "AND $16 IS NOT NULL AND a.id > $17",
+        (true, QueueSort::SubmittedAsc) => "AND (a.submitted_at, a.id) > ($17, $18)",
+        (true, QueueSort::SubmittedDesc) => "AND (a.submitted_at, a.id) < ($17, $18)",
+        (true, QueueSort::Number) => "AND $17 IS NOT NULL AND a.id > $18",
     };
     format!(
         "SELECT a.id, p.name AS applicant_name, p.id_number_masked, u.name AS unit_name, \
          s.name AS series_name, a.level_rank, a.title_name, a.status, a.submitted_at, a.kind {FROM} {} \
-         {keyset} ORDER BY {} LIMIT CAST($14 AS BIGINT) OFFSET $15",
+         {keyset} ORDER BY {} LIMIT CAST($15 AS BIGINT) OFFSET $16",
         where_clause(scope, backend),
         filter.sort.order_by()
     )
@@ -310,7 +316,7 @@ pub async fn roster(
         "SELECT a.id, p.name AS applicant_name, p.id_number_masked, p.id_number_sealed, \
          p.phone_masked, p.phone_sealed, u.name AS unit_name, s.name AS series_name, \
          a.level_rank, a.title_name, c.name AS committee_name, a.year, a.status, a.submitted_at, a.kind \
-         {FROM} {} ORDER BY {} LIMIT CAST($14 AS BIGINT) OFFSET $15",
+         {FROM} {} ORDER BY {} LIMIT CAST($15 AS BIGINT) OFFSET $16",
         where_clause(scope, db.backend()),
         filter.sort.order_by()
     ));

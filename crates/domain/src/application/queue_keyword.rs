@@ -1,7 +1,8 @@
 //! 审核队列关键字 — what a reviewer typed in the one keyword box of a queue: a name, the
-//! last four characters of an identity number, or a whole mobile number.
+//! last four characters of an identity number, a whole identity number, or a whole mobile
+//! number.
 
-use crate::phone::Phone;
+use crate::{id_card::resident_id_check_char, phone::Phone};
 
 /// The keyword box, read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,8 +13,19 @@ pub enum QueueKeyword {
     Name(String),
     /// 证件号后4位 (digits, or three digits and the check letter X).
     IdTail(String),
+    /// A whole 18-character 居民身份证号码 with a valid check character, upper-case.
+    IdNumber(String),
     /// A whole 11-digit mobile number, normalised.
     Mobile(String),
+}
+
+/// Whether `s` is a whole resident identity number: 17 digits and the right check
+/// character (a typo is read as a name and finds nothing, as it should).
+fn is_whole_id_number(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    bytes.len() == 18
+        && bytes[..17].iter().all(u8::is_ascii_digit)
+        && char::from(bytes[17]) == resident_id_check_char(&bytes[..17])
 }
 
 impl QueueKeyword {
@@ -39,6 +51,10 @@ impl QueueKeyword {
         if is_tail {
             return QueueKeyword::IdTail(upper);
         }
+        let compact: String = upper.chars().filter(|c| *c != ' ').collect();
+        if is_whole_id_number(&compact) {
+            return QueueKeyword::IdNumber(compact);
+        }
         if typed
             .chars()
             .all(|c| c.is_ascii_digit() || c == ' ' || c == '-')
@@ -53,7 +69,10 @@ impl QueueKeyword {
     pub fn shown(&self) -> &str {
         match self {
             QueueKeyword::Any => "",
-            QueueKeyword::Name(s) | QueueKeyword::IdTail(s) | QueueKeyword::Mobile(s) => s,
+            QueueKeyword::Name(s)
+            | QueueKeyword::IdTail(s)
+            | QueueKeyword::IdNumber(s)
+            | QueueKeyword::Mobile(s) => s,
         }
     }
 }
@@ -61,6 +80,23 @@ impl QueueKeyword {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_whole_identity_number_is_read_as_one_only_with_its_check_character() {
+        assert_eq!(
+            QueueKeyword::read(" 450103198806121237 "),
+            QueueKeyword::IdNumber("450103198806121237".into())
+        );
+        assert_eq!(
+            QueueKeyword::read("11010519491231002x"),
+            QueueKeyword::IdNumber("11010519491231002X".into())
+        );
+        // One digit wrong: not an identity number (and not a mobile either).
+        assert_eq!(
+            QueueKeyword::read("450103198806121238"),
+            QueueKeyword::Name("450103198806121238".into())
+        );
+    }
 
     #[test]
     fn reads_each_kind_of_keyword() {

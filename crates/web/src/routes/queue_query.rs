@@ -175,6 +175,7 @@ impl QueueQuery {
                 QueueKeyword::Name(n) => Keyword::Name(n),
                 QueueKeyword::IdTail(t) => Keyword::IdTail(t),
                 QueueKeyword::Mobile(m) => Keyword::PhoneIndex(state.vault.index("phone", &m)),
+                QueueKeyword::IdNumber(n) => Keyword::IdIndex(state.vault.index("id", &n)),
             },
             sort,
         };
