@@ -223,8 +223,8 @@ pub async fn draw_group(
         count,
         minimum,
     };
-    let inputs = serde_json::to_string(&inputs).map_err(|e| ServiceError::Internal(e.into()))?;
-    let result = serde_json::to_string(&drawn).map_err(|e| ServiceError::Internal(e.into()))?;
+    let inputs = serde_json::to_string(&inputs).map_err(ServiceError::internal)?;
+    let result = serde_json::to_string(&drawn).map_err(ServiceError::internal)?;
     let mut tx = db.begin_write().await?;
     zc_db::meetings::log_draw(
         &mut tx,
@@ -300,8 +300,7 @@ pub async fn redraw_one(
         .into_iter()
         .find(|d| d.kind == "draw" && d.specialty == refused.specialty)
         .ok_or(ServiceError::NotFound)?;
-    let inputs: DrawInputs =
-        serde_json::from_str(&first.inputs).map_err(|e| ServiceError::Internal(e.into()))?;
+    let inputs: DrawInputs = serde_json::from_str(&first.inputs).map_err(ServiceError::internal)?;
     let already: BTreeSet<i64> = members
         .iter()
         .filter(|m| m.specialty == refused.specialty)
@@ -311,7 +310,7 @@ pub async fn redraw_one(
         redraw(&first.seed, &inputs.candidates, &inputs.conflicts, &already).ok_or_else(|| {
             ServiceError::refused("pool_empty", "该专业组已没有可补抽的专家，请扩充专家库")
         })?;
-    let result = serde_json::to_string(&[next]).map_err(|e| ServiceError::Internal(e.into()))?;
+    let result = serde_json::to_string(&[next]).map_err(ServiceError::internal)?;
     let mut tx = db.begin_write().await?;
     if !zc_db::meetings::set_member_status(
         &mut tx,

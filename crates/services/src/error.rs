@@ -93,6 +93,11 @@ impl From<DbError> for ServiceError {
 }
 
 impl ServiceError {
+    /// An internal fault, named with the use case it happened in.
+    pub fn internal(cause: impl Into<anyhow::Error>) -> Self {
+        ServiceError::Internal(in_use_case(cause.into()))
+    }
+
     /// A refusal with a stable code and a Chinese explanation.
     pub fn refused(code: &'static str, message: impl Into<String>) -> Self {
         ServiceError::Refused {

@@ -193,7 +193,7 @@ pub async fn birth_of(
     }
     let number = vault
         .open(&a.id_number_sealed)
-        .map_err(|e| crate::ServiceError::Internal(e.context("opening an ID number")))?;
+        .map_err(|e| crate::ServiceError::internal(e.context("opening an ID number")))?;
     Ok(number
         .get(6..14)
         .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y%m%d").ok()))

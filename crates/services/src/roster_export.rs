@@ -114,7 +114,7 @@ pub async fn request(
         reveal,
         exported_by: format!("{}（{}）", staff.display_name, staff.login_name),
     };
-    let body = serde_json::to_string(&req).map_err(|e| ServiceError::Internal(e.into()))?;
+    let body = serde_json::to_string(&req).map_err(ServiceError::internal)?;
     let title = format!("申报花名册（{status}）");
     let mut tx = db.begin_write().await?;
     let id = zc_db::exports::insert(

@@ -22,14 +22,14 @@ fn totp(secret_b32: &str, account: &str) -> ServiceResult<Totp> {
         .with_account_name(account.to_string())
         .with_issuer(Some(ISSUER))
         .build()
-        .map_err(|e| ServiceError::Internal(anyhow::anyhow!("TOTP: {e}")))
+        .map_err(|e| ServiceError::internal(anyhow::anyhow!("TOTP: {e}")))
 }
 
 /// The `otpauth://` address that authenticator apps import.
 pub fn otpauth_url(secret_b32: &str, account: &str) -> ServiceResult<String> {
     totp(secret_b32, account)?
         .to_url()
-        .map_err(|e| ServiceError::Internal(anyhow::anyhow!("TOTP url: {e}")))
+        .map_err(|e| ServiceError::internal(anyhow::anyhow!("TOTP url: {e}")))
 }
 
 /// The code an authenticator shows now (for tests and the demo banner).

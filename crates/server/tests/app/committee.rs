@@ -391,6 +391,39 @@ async fn a_committee_draws_votes_in_secret_publishes_and_an_objection_cancels_on
         ["application_id", "choice", "id", "meeting_id"],
         "a ballot has no voter and no time"
     );
+    // While the experts vote, the results cannot be published nor a panel redrawn: the
+    // page offers neither, and a form posted anyway is refused on the page.
+    let doc = html(&staff.get(&meeting_path).await.text().await.unwrap());
+    assert!(texts(&doc, &format!("form[action='{meeting_path}/publish']")).is_empty());
+    assert!(texts(&doc, &format!("form[action='{meeting_path}/redraw']")).is_empty());
+    let doc = html(
+        &staff
+            .post(&format!("{meeting_path}/publish"), &[])
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        texts(&doc, "#refusal"),
+        ["会议尚未结束表决，不能公示评审结果"]
+    );
+    let doc = html(
+        &staff
+            .post(
+                &format!("{meeting_path}/redraw"),
+                &[("expert_id", &refuser.to_string())],
+            )
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(texts(&doc, "#refusal"), ["会议已开始表决，不能再抽取专家"]);
+    let publicised: i64 = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM result_publicity").fetch_one(p).await)
+    .unwrap();
+    assert_eq!(publicised, 0);
     staff.post(&format!("{meeting_path}/close-vote"), &[]).await;
     crate::ballot_secrecy::opened_in_one_transaction(&app, meeting).await;
     let doc = html(&staff.get(&meeting_path).await.text().await.unwrap());
