@@ -85,11 +85,13 @@ pub struct CertificateRow {
     pub view_count: i64,
     /// 重新确认: the certificate issued elsewhere that this one confirms.
     pub original_ref: Option<String>,
+    /// 遗失补办: the number of the certificate that replaced this voided one.
+    pub replaced_by: Option<String>,
 }
 
 const COLUMNS: &str = "id, number, office_id, application_id, holder_id, holder_name, \
     id_number_masked, unit_name, series_name, level_rank, title_name, committee_name, way, \
-    doc_number, issued_on, status, token, view_count, original_ref";
+    doc_number, issued_on, status, token, view_count, original_ref, replaced_by";
 
 /// One certificate by id.
 pub async fn find(db: &Db, id: i64) -> DbResult<Option<CertificateRow>> {
@@ -107,6 +109,29 @@ pub async fn by_number_and_name(
         "SELECT {COLUMNS} FROM certificate WHERE number = $1 AND holder_name = $2"
     ));
     Ok(with_pool!(db, p => sqlx::query_as(sql).bind(number).bind(name).fetch_optional(p).await)?)
+}
+
+/// The certificate with this number, read inside `tx` (遗失补办 voids it there).
+pub async fn by_number_in(tx: &mut Tx, number: &str) -> DbResult<Option<CertificateRow>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM certificate WHERE number = $1"
+    ));
+    Ok(with_tx!(tx, c => sqlx::query_as(sql).bind(number).fetch_optional(&mut **c).await)?)
+}
+
+/// The certificate with this number.
+pub async fn by_number(db: &Db, number: &str) -> DbResult<Option<CertificateRow>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM certificate WHERE number = $1"
+    ));
+    Ok(with_pool!(db, p => sqlx::query_as(sql).bind(number).fetch_optional(p).await)?)
+}
+
+/// Records inside `tx` the certificate that replaced a voided one.
+pub async fn set_replaced_by(tx: &mut Tx, id: i64, number: &str) -> DbResult<()> {
+    with_tx!(tx, c => sqlx::query("UPDATE certificate SET replaced_by = $2 WHERE id = $1")
+        .bind(id).bind(number).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    Ok(())
 }
 
 /// The certificate a QR token points to.

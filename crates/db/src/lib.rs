@@ -25,6 +25,7 @@ pub mod experts;
 pub mod exports;
 pub mod fee_items;
 pub mod jobs;
+pub mod loss_notices;
 pub mod mail;
 pub mod meetings;
 pub mod memo;

@@ -193,3 +193,17 @@ pub async fn offices(db: &Db) -> DbResult<Vec<OfficeChoice>> {
                WHEN 'floating_office' THEN 1 WHEN 'city_office' THEN 2 ELSE 3 END, region_code, id";
     Ok(with_pool!(db, p => sqlx::query_as(sql).fetch_all(p).await)?)
 }
+
+/// The offices hosting a committee that grants `level_rank` in a series, by id: where a
+/// lost 高级 certificate is replaced (its 发证机关).
+pub async fn offices_granting(
+    db: &Db,
+    series_id: i64,
+    level_rank: i32,
+) -> DbResult<Vec<(i64, String)>> {
+    let sql = "SELECT DISTINCT o.id, o.name FROM committee c JOIN office o ON o.id = c.office_id \
+               WHERE c.series_id = $1 AND c.level_min <= $2 AND c.level_max >= $2 ORDER BY o.id";
+    Ok(
+        with_pool!(db, p => sqlx::query_as(sql).bind(series_id).bind(level_rank).fetch_all(p).await)?,
+    )
+}

@@ -7,6 +7,8 @@ crate::stored_code! {
         Valid => ("valid", "有效"),
         /// 已作废 — replaced by another certificate.
         Void => ("void", "已作废"),
+        /// 已作废（遗失公示）— declared lost by its holder; a 遗失补办 replaces it.
+        LostVoid => ("lost_void", "已作废（遗失公示）"),
         /// 已撤销 — withdrawn after an upheld objection or fraud.
         Revoked => ("revoked", "已撤销"),
     }

@@ -35,11 +35,18 @@ async fn editable_slot(
     slot: &str,
 ) -> ServiceResult<SlotRow> {
     let app = application_parts::editable(db, applicant_id, application_id).await?;
-    slots(db, &app)
+    let slot = slots(db, &app)
         .await?
         .into_iter()
         .find(|s| s.code == slot)
-        .ok_or(ServiceError::NotFound)
+        .ok_or(ServiceError::NotFound)?;
+    // 遗失补办: the photo in 申报信息 is printed on the new certificate as confirmed.
+    if slot.section == zc_domain::application::replacement::INFO_PART
+        && let Some(why) = crate::replacement::frozen(db, &app).await?
+    {
+        return Err(crate::FieldErrors::one("upload", why));
+    }
+    Ok(slot)
 }
 
 fn folder(application_id: i64) -> String {
@@ -164,6 +171,10 @@ pub async fn delete(
     file_id: i64,
 ) -> ServiceResult<()> {
     application_parts::editable(db, applicant_id, application_id).await?;
+    let file = application_files::find(db, application_id, file_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    editable_slot(db, applicant_id, application_id, &file.slot).await?;
     let mut tx = db.begin_write().await?;
     let key = application_files::delete(&mut tx, application_id, file_id)
         .await?

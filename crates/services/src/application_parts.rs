@@ -107,8 +107,13 @@ async fn guard(db: &Db, owner: Owner, part_code: &str) -> ServiceResult<()> {
             let app = editable(db, applicant_id, application_id).await?;
             // A part of another kind's form is not this application's to save.
             zc_domain::application::sections::part_in(app.kind, part_code)
-                .map(|_| ())
-                .ok_or(ServiceError::NotFound)
+                .ok_or(ServiceError::NotFound)?;
+            if part_code == zc_domain::application::replacement::INFO_PART
+                && let Some(why) = crate::replacement::frozen(db, &app).await?
+            {
+                return Err(ServiceError::refused("frozen", why));
+            }
+            Ok(())
         }
         Owner::Archive { .. } if ARCHIVE_PARTS.contains(&part_code) => Ok(()),
         Owner::Archive { .. } => Err(ServiceError::NotFound),
@@ -321,6 +326,11 @@ pub async fn save_single(
         zc_domain::application::recognition::date_errors(part_code, &clean, today, birth)
     {
         errors.add(key, message);
+    }
+    if part_code == zc_domain::application::replacement::INFO_PART {
+        for (key, message) in zc_domain::application::replacement::date_errors(&clean, today) {
+            errors.add(key, message);
+        }
     }
     errors.into_result()?;
     store(db, owner, part_code, &PartData::Single(clean)).await

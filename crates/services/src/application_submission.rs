@@ -61,6 +61,12 @@ pub async fn missing_items(db: &Db, id: i64) -> ServiceResult<Vec<Missing>> {
             message,
         });
     }
+    if let Some(message) = crate::replacement::submission_gate(db, &app).await? {
+        missing.push(Missing {
+            section: zc_domain::application::replacement::INFO_PART,
+            message,
+        });
+    }
     Ok(missing)
 }
 
@@ -94,6 +100,10 @@ pub async fn submit(
             "pledge",
             "请阅读并勾选个人承诺后再报送",
         ));
+    }
+    // 遗失补办: the notice must have run its 5 working days, said with the day it opens.
+    if let Some(why) = crate::replacement::submission_gate(db, &app).await? {
+        return Err(ServiceError::refused("incomplete", why));
     }
     let missing = missing_items(db, id).await?;
     if !missing.is_empty() {

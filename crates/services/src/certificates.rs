@@ -98,7 +98,12 @@ pub async fn confirm_and_issue(
     if app.status != ApplicationStatus::AwaitingConfirmation {
         return Err(already());
     }
-    let original_ref = original_of(db, &app).await?;
+    // 遗失补办: the new certificate names the voided one, which points back at it.
+    let replaced = crate::replacement::replaced_of(db, &app).await?;
+    let original_ref = match &replaced {
+        Some((line, _)) => Some(line.clone()),
+        None => original_of(db, &app).await?,
+    };
     let mut tx = db.begin_write().await?;
     // Compare-and-set: of two staff confirming at once, exactly one moves it.
     let confirm = Change {
@@ -152,6 +157,9 @@ pub async fn confirm_and_issue(
         },
     )
     .await?;
+    if let Some((_, Some(voided))) = replaced {
+        zc_db::certificates::set_replaced_by(&mut tx, voided, &number).await?;
+    }
     let issued_as = format!("证书编号 {number}");
     let told = format!("证书编号 {number}，文号 {doc}");
     let issue = Change {

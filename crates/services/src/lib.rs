@@ -38,6 +38,7 @@ pub mod recognition_fee;
 pub mod recognition_rules;
 pub mod recovery;
 pub mod registration;
+pub mod replacement;
 pub mod result_publicity;
 pub mod return_templates;
 pub mod review_batch;

@@ -31,7 +31,20 @@ pub struct Choices {
 /// 重新确认 any level); none when no office accepts it.
 #[tracing::instrument(skip_all)]
 pub async fn choices(db: &Db, kind: ApplicationKind, now: DateTime<Utc>) -> ServiceResult<Choices> {
-    let offices = zc_db::recognition::open_offices(db, year_in_china(now), now).await?;
+    let offices = match kind {
+        // A certificate is lost any day of the year: every 职改办 replaces its own.
+        ApplicationKind::Replacement => zc_db::reference::offices(db)
+            .await?
+            .into_iter()
+            .filter(|o| o.kind != "department")
+            .map(|o| OpenOffice {
+                office_id: o.id,
+                office_name: o.name,
+                apply_until: now + chrono::Duration::days(366),
+            })
+            .collect(),
+        _ => zc_db::recognition::open_offices(db, year_in_china(now), now).await?,
+    };
     let max_rank = match kind {
         ApplicationKind::Recognition => 3,
         _ => 5,
@@ -70,6 +83,7 @@ pub async fn create(
 ) -> ServiceResult<i64> {
     let open = choices(db, picked.kind, now).await?;
     let (office, q) = chosen(&open, picked.office, picked.qualification)?;
+    routed(db, picked.kind, office, q).await?;
     open_draft(db, applicant_id, &opening(picked.kind, office, q), now).await
 }
 
@@ -85,7 +99,21 @@ pub async fn change(
     let app = draft_of_kind(db, applicant_id, id, picked.kind).await?;
     let open = choices(db, picked.kind, now).await?;
     let (office, q) = chosen(&open, picked.office, picked.qualification)?;
+    routed(db, picked.kind, office, q).await?;
     retarget(db, applicant_id, &app, &opening(picked.kind, office, q)).await
+}
+
+/// 遗失补办 of a 高级 title goes to the 职改办 of a committee granting it.
+async fn routed(
+    db: &Db,
+    kind: ApplicationKind,
+    office: &OpenOffice,
+    q: &Qualification,
+) -> ServiceResult<()> {
+    if kind != ApplicationKind::Replacement {
+        return Ok(());
+    }
+    crate::replacement::check_route(db, office.office_id, q.series_id, q.level_rank).await
 }
 
 fn opening<'a>(kind: ApplicationKind, office: &'a OpenOffice, q: &'a Qualification) -> Opening<'a> {

@@ -26,6 +26,8 @@ pub enum FieldKind {
     Phone,
     /// An e-mail address.
     Email,
+    /// Digits only, up to `max` (证书编号: Guangxi numbers have no letters).
+    Digits { max: usize },
     /// A title name from the 职称目录 (the database's catalogue, which the service checks),
     /// up to `max` characters.
     Catalogue { max: usize },
@@ -159,6 +161,16 @@ impl FieldSpec {
                     Ok(digits)
                 } else {
                     Err(format!("{label}应为手机号或带区号的固定电话"))
+                }
+            }
+            FieldKind::Digits { max } => {
+                let n = v.chars().count();
+                if !v.chars().all(|c| c.is_ascii_digit()) {
+                    Err(format!("{label}只能是数字（如果没有，可以不填）"))
+                } else if n > max {
+                    Err(format!("{label}不能超过{max}位（现有{n}位）"))
+                } else {
+                    Ok(v.to_string())
                 }
             }
             FieldKind::Email => crate::email::Email::parse(v)

@@ -4,6 +4,7 @@ pub mod form;
 pub mod publicity;
 pub mod queue_keyword;
 pub mod recognition;
+pub mod replacement;
 pub mod sample;
 pub mod section_catalogue;
 pub mod sections;

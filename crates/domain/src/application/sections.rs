@@ -51,6 +51,7 @@ pub fn sections_for(kind: super::ApplicationKind) -> &'static [SectionSpec] {
         super::ApplicationKind::Evaluation => SECTIONS,
         super::ApplicationKind::Recognition => super::recognition::SECTIONS,
         super::ApplicationKind::Reconfirmation => super::recognition::RECONFIRMATION_SECTIONS,
+        super::ApplicationKind::Replacement => super::replacement::SECTIONS,
     }
 }
 
@@ -60,6 +61,7 @@ fn all_sections() -> impl Iterator<Item = &'static SectionSpec> {
         .iter()
         .chain(super::recognition::SECTIONS.iter())
         .chain(super::recognition::RECONFIRMATION_SECTIONS.iter())
+        .chain(super::replacement::SECTIONS.iter())
 }
 
 /// The section with this URL key, in any kind's form.

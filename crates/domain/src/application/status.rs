@@ -11,6 +11,8 @@ pub enum ApplicationKind {
     /// 重新确认 — a title obtained elsewhere (another province or system) confirmed by the
     /// 职改办, without a committee.
     Reconfirmation,
+    /// 遗失补办 — a lost certificate voided by a public notice and replaced.
+    Replacement,
 }
 
 impl ApplicationKind {
@@ -20,6 +22,7 @@ impl ApplicationKind {
             Self::Evaluation => "evaluation",
             Self::Recognition => "recognition",
             Self::Reconfirmation => "reconfirmation",
+            Self::Replacement => "replacement",
         }
     }
 
@@ -29,12 +32,17 @@ impl ApplicationKind {
             Self::Evaluation => "职称评审",
             Self::Recognition => "职称认定",
             Self::Reconfirmation => "重新确认",
+            Self::Replacement => "遗失补办",
         }
     }
 
     /// Every kind, in the order menus list them.
-    pub const ALL: [ApplicationKind; 3] =
-        [Self::Evaluation, Self::Recognition, Self::Reconfirmation];
+    pub const ALL: [ApplicationKind; 4] = [
+        Self::Evaluation,
+        Self::Recognition,
+        Self::Reconfirmation,
+        Self::Replacement,
+    ];
 
     /// Parses a stored code.
     pub fn from_code(code: &str) -> Option<Self> {

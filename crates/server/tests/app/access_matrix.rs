@@ -43,6 +43,10 @@ const NO_CONTROL: &[(&str, &str)] = &[
         "offered only for a photo not yet confirmed",
     ),
     (
+        "/my/applications/{id}/loss-notice",
+        "only a 遗失补办 has a 遗失公示 to confirm (replacement.rs signs in as its owner)",
+    ),
+    (
         "/office/units/{id}/licence",
         "a unit seeded with the province has no scanned licence",
     ),

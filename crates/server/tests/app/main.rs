@@ -44,6 +44,7 @@ mod recognition_fees;
 mod recognition_rules;
 mod reconfirmation;
 mod recovery;
+mod replacement;
 mod result_publicity;
 mod review_chain;
 mod review_plans;

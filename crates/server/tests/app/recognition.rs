@@ -119,10 +119,10 @@ pub(crate) async fn open_kind(app: &TestApp, kind: &str, qualification: &str, of
         )
         .await;
     let to = location(&res);
-    let first = if kind == "recognition" {
-        "rc_info"
-    } else {
-        "rf_info"
+    let first = match kind {
+        "recognition" => "rc_info",
+        "replacement" => "rp_info",
+        _ => "rf_info",
     };
     assert!(to.ends_with(&format!("/sections/{first}")), "{to}");
     to.split('/').nth(3).unwrap().parse().unwrap()

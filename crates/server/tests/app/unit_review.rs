@@ -314,7 +314,7 @@ pub(crate) async fn office_staff_for(
 
 /// The unit records a publicity that has run its course and forwards the dossier.
 pub(crate) async fn forward_by_unit(app: &TestApp, unit: &crate::helpers::SecondBrowser, id: i64) {
-    let start = today() - Duration::days(30);
+    let start = app.db.today() - Duration::days(30);
     unit.post(
         &format!("/unit/applications/{id}/publicity"),
         &[("starts_on", &start.to_string())],
@@ -327,7 +327,6 @@ pub(crate) async fn forward_by_unit(app: &TestApp, unit: &crate::helpers::Second
         )
         .await;
     assert_eq!(location(&res), "/unit/applications", "forwarded");
-    let _ = app;
 }
 
 #[tokio::test]

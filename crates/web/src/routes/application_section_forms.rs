@@ -12,7 +12,7 @@ use axum::{
 use serde::Deserialize;
 use zc_domain::application::sections::{SectionSpec, Values};
 use zc_services::{
-    ServiceError,
+    FieldErrors, ServiceError,
     application_parts::{self, RowAction},
 };
 
@@ -91,6 +91,17 @@ async fn refused(
             let typed = Typed { errors, ..typed };
             render(state, ctx, scope, section.code, typed, ShowQuery::default()).await
         }
+        // A rule of the dossier (e.g. 申报信息 frozen by its 遗失公示): said on the page,
+        // with what was typed.
+        ServiceError::Refused {
+            code: "frozen",
+            message,
+        } => {
+            let mut errors = FieldErrors::default();
+            errors.add("part", message);
+            let typed = Typed { errors, ..typed };
+            render(state, ctx, scope, section.code, typed, ShowQuery::default()).await
+        }
         other => Err(other.into()),
     }
 }
@@ -146,7 +157,23 @@ async fn do_save_single(
         return autosave_answer(result, state.db.now());
     }
     match result {
-        Ok(()) => Ok(saved_redirect(scope, section, &part_code)),
+        Ok(()) => {
+            // 遗失补办: saving 申报信息 leads on to 保存信息确认 once it can be confirmed.
+            if let Scope::Application(id) = scope
+                && part_code == zc_domain::application::replacement::INFO_PART
+            {
+                let app = zc_services::applications::mine(&state.db, user.id, id).await?;
+                if zc_services::replacement::not_ready(&state.db, &app)
+                    .await?
+                    .is_none()
+                {
+                    return Ok(
+                        Redirect::to(&format!("/my/applications/{id}/loss-notice")).into_response()
+                    );
+                }
+            }
+            Ok(saved_redirect(scope, section, &part_code))
+        }
         Err(e) => {
             let typed = Typed {
                 part: part_code,

@@ -163,6 +163,8 @@ struct SectionPage {
     eligibility: Option<Result<String, String>>,
     /// The 职称目录's title names, when a field of this section picks from it.
     catalogue: Vec<String>,
+    /// 遗失补办's 申报信息: the notice, or the way to confirm it.
+    loss_notice: Option<crate::routes::loss_notice::NoticeBanner>,
 }
 
 impl SectionPage {
@@ -404,7 +406,12 @@ pub(crate) async fn render(
     };
     catalogue.sort();
     catalogue.dedup();
+    let loss_notice = match &app {
+        Some(a) => crate::routes::loss_notice::banner(state, a, current.code).await?,
+        None => None,
+    };
     let page = SectionPage {
+        loss_notice,
         reasons,
         eligibility,
         catalogue,

@@ -124,6 +124,9 @@ async fn progress(
                 zc_domain::application::ApplicationKind::Reconfirmation => {
                     "您的重新确认申报已成功提交，请等待单位工作人员审核。"
                 }
+                zc_domain::application::ApplicationKind::Replacement => {
+                    "您的遗失补办申报已成功提交，请等待单位工作人员审核。"
+                }
                 zc_domain::application::ApplicationKind::Evaluation => {
                     "您的职称评审申报已成功提交，请等待单位工作人员审核。"
                 }

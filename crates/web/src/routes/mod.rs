@@ -19,6 +19,7 @@ pub mod exports;
 pub mod health;
 pub mod kept_post;
 pub mod login;
+pub mod loss_notice;
 pub mod messages;
 pub mod my_applications;
 pub mod my_certificates;

@@ -207,6 +207,7 @@ impl RecognitionChoices {
             kind: kind.code(),
             name: kind.name(),
             hint: match kind {
+                ApplicationKind::Replacement => zc_domain::application::replacement::WHO_DECIDES,
                 ApplicationKind::Reconfirmation => {
                     "在外省或其他系统取得专业技术资格、现在广西工作的，可申请重新确认。请选择原资格对应的级别及报送职改办。"
                 }
@@ -220,7 +221,12 @@ impl RecognitionChoices {
                 .map(|o| {
                     (
                         o.office_id.to_string(),
-                        format!("{}（受理至 {}）", o.office_name, format_time(o.apply_until)),
+                        // 遗失补办 is received all year round.
+                        if kind == ApplicationKind::Replacement {
+                            o.office_name.clone()
+                        } else {
+                            format!("{}（受理至 {}）", o.office_name, format_time(o.apply_until))
+                        },
                     )
                 })
                 .collect(),
@@ -286,6 +292,7 @@ async fn render_list(
         office_kinds: vec![
             RecognitionChoices::load(state, ApplicationKind::Recognition).await?,
             RecognitionChoices::load(state, ApplicationKind::Reconfirmation).await?,
+            RecognitionChoices::load(state, ApplicationKind::Replacement).await?,
         ],
         typed,
         errors,
@@ -397,6 +404,7 @@ async fn render_submit(
             ApplicationKind::Recognition | ApplicationKind::Reconfirmation => {
                 zc_domain::application::recognition::PLEDGE
             }
+            ApplicationKind::Replacement => zc_domain::application::replacement::PLEDGE,
             ApplicationKind::Evaluation => zc_domain::application::sections::PLEDGE,
         },
         token: format!("{:032x}", rand::random::<u128>()),

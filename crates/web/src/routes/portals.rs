@@ -36,6 +36,7 @@ pub fn router(state: AppState) -> Router<AppState> {
                     .merge(crate::routes::my_fees::routes())
                     .merge(crate::routes::expert_enrolment::my_routes())
                     .merge(crate::routes::my_applications::routes())
+                    .merge(crate::routes::loss_notice::routes())
                     .merge(crate::routes::application_section_forms::routes())
                     .merge(crate::routes::application_uploads::routes())
                     .merge(crate::routes::kept_post::routes())

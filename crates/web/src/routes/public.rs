@@ -122,8 +122,13 @@ pub struct PublicCertificate {
     pub qualification: String,
     /// 取得方式: 评审, 认定 …
     pub way: String,
-    /// 重新确认: the certificate issued elsewhere that this one confirms.
+    /// 重新确认: the certificate issued elsewhere that this one confirms; 遗失补办: the
+    /// voided certificate this one replaces.
     pub original: Option<String>,
+    /// How `original` is labelled: 确认的原证书 or 补发说明.
+    pub original_label: &'static str,
+    /// A voided certificate of ours: the number of its replacement.
+    pub replaced_by: Option<String>,
     pub committee: String,
     pub doc_number: String,
     pub issued_on: String,
@@ -142,6 +147,13 @@ impl PublicCertificate {
             qualification: v.qualification,
             way: v.way,
             original: c.original_ref.clone(),
+            original_label: if c.way == zc_domain::application::ApplicationKind::Replacement.name()
+            {
+                "补发说明"
+            } else {
+                "确认的原证书"
+            },
+            replaced_by: c.replaced_by.clone(),
             committee: v.committee_name,
             doc_number: v.doc_number,
             issued_on: v.issued_on,

@@ -85,13 +85,46 @@ struct PublicPage {
     ctx: PageContext,
     nav: Nav,
     lines: Vec<ResultLine>,
+    /// 证书遗失公示 is the list shown (`?list=lost`), else 评审结果公示.
+    lost: Option<Vec<LossLine>>,
+    /// How many lines each list holds, for the tabs.
+    counts: (i64, i64),
     pager: Pager,
+}
+
+/// A 遗失公示 line as the public reads it.
+pub struct LossLine {
+    pub name: String,
+    pub number: String,
+    pub title: String,
+    pub issuer: String,
+    pub obtained: String,
+    pub period: String,
+}
+
+impl LossLine {
+    fn of(n: zc_db::loss_notices::NoticeRow) -> LossLine {
+        LossLine {
+            name: n.holder_masked,
+            number: if n.cert_number.is_empty() {
+                "（未提供）".into()
+            } else {
+                n.cert_number
+            },
+            title: n.title_name,
+            issuer: n.issuer,
+            obtained: n.obtained,
+            period: format!("{} 至 {}", n.starts_on, n.ends_on),
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
 struct PageQuery {
     page: Option<u64>,
     per_page: Option<u64>,
+    #[serde(default)]
+    list: String,
 }
 
 async fn public_list(
@@ -99,19 +132,45 @@ async fn public_list(
     ctx: PageContext,
     Query(q): Query<PageQuery>,
 ) -> AppResult<PublicPage> {
-    let total = zc_db::result_publicity::current_count(&state.db).await? as u64;
-    let pager = Pager::new(total, q.page, q.per_page, "/publicity", Vec::new());
+    let today = state.db.today();
+    let results = zc_db::result_publicity::current_count(&state.db).await?;
+    let losses = zc_db::loss_notices::running_count(&state.db, today).await?;
+    let nav = crate::views::public_nav(&ctx.path);
+    if q.list == "lost" {
+        let params = vec![("list".to_string(), "lost".to_string())];
+        let pager = Pager::new(losses as u64, q.page, q.per_page, "/publicity", params);
+        let lost = zc_db::loss_notices::running(
+            &state.db,
+            today,
+            pager.per_page as i64,
+            pager.offset() as i64,
+        )
+        .await?
+        .into_iter()
+        .map(LossLine::of)
+        .collect();
+        return Ok(PublicPage {
+            ctx,
+            nav,
+            lines: Vec::new(),
+            lost: Some(lost),
+            counts: (results, losses),
+            pager,
+        });
+    }
+    let pager = Pager::new(results as u64, q.page, q.per_page, "/publicity", Vec::new());
     let lines =
         zc_db::result_publicity::current(&state.db, pager.per_page as i64, pager.offset() as i64)
             .await?
             .into_iter()
-            .map(|l| ResultLine::of(l, true, state.db.today()))
+            .map(|l| ResultLine::of(l, true, today))
             .collect();
-    let nav = crate::views::public_nav(&ctx.path);
     Ok(PublicPage {
         ctx,
         nav,
         lines,
+        lost: None,
+        counts: (results, losses),
         pager,
     })
 }
