@@ -47,7 +47,11 @@ pub fn skip_or_fail_under_ci(why: &str) {
 /// `TEST_DATABASE_URL`, or under CI the local server CI starts.
 pub fn postgres_url_or_ci() -> Option<String> {
     postgres_url().or_else(|| {
-        std::env::var_os("CI").map(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
+        // The port .ci/setup configured (CI_PG_PORT), 5432 by default.
+        std::env::var_os("CI").map(|_| {
+            let port = std::env::var("CI_PG_PORT").unwrap_or_else(|_| "5432".into());
+            format!("postgres://postgres@127.0.0.1:{port}/postgres")
+        })
     })
 }
 
