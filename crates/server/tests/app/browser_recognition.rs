@@ -26,7 +26,7 @@ async fn text_of(client: &Client, css: &str) -> String {
 }
 
 /// Picks the option of select `id` whose label contains `needle`.
-async fn choose(client: &Client, id: &str, needle: &str) {
+pub(crate) async fn choose(client: &Client, id: &str, needle: &str) {
     let value = js(
         client,
         &format!(

@@ -16,6 +16,7 @@ mod browser_application;
 mod browser_committee;
 mod browser_fees;
 mod browser_recognition;
+mod browser_replacement;
 mod browser_review;
 mod certificates;
 mod china_clock;

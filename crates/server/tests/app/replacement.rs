@@ -24,7 +24,7 @@ fn china_morning(day: &str) -> chrono::DateTime<Utc> {
 
 /// A certificate of ours held by the demo applicant 张三, issued by the 南宁 职改办 for
 /// 工程系列/助理级/助理工程师; its number.
-async fn issued_to_zhang_san(app: &TestApp) -> String {
+pub(crate) async fn issued_to_zhang_san(app: &TestApp) -> String {
     let holder: i64 = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
         "SELECT account_id FROM applicant WHERE name = '张三'").fetch_one(p).await)
     .unwrap();
