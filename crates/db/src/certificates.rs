@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use zc_domain::certificate::CertificateStatus;
+use zc_domain::certificate::{CertificateSource, CertificateStatus};
 
 use crate::{Db, DbResult, Tx, with_pool, with_tx};
 
@@ -41,6 +41,7 @@ pub struct NewCertificate<'a> {
     pub token: &'a str,
     /// 重新确认: the certificate issued elsewhere that this one confirms.
     pub original_ref: Option<&'a str>,
+    pub source: CertificateSource,
 }
 
 /// Writes a certificate inside `tx`; its id.
@@ -48,15 +49,15 @@ pub async fn insert(tx: &mut Tx, c: &NewCertificate<'_>) -> DbResult<i64> {
     let sql = "INSERT INTO certificate (number, office_id, year, seq, application_id, holder_id, \
                holder_name, id_number_masked, unit_name, series_name, level_rank, title_name, \
                committee_name, way, doc_number, issued_on, status, token, view_count, created_at, \
-               original_ref) \
+               original_ref, source) \
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
-               'valid', $17, 0, $18, $19) RETURNING id";
+               'valid', $17, 0, $18, $19, $20) RETURNING id";
     Ok(
         with_tx!(tx, c2 => sqlx::query_scalar(sql).bind(c.number).bind(c.office_id).bind(c.year)
         .bind(c.seq).bind(c.application_id).bind(c.holder_id).bind(c.holder_name)
         .bind(c.id_number_masked).bind(c.unit_name).bind(c.series_name).bind(c.level_rank)
         .bind(c.title_name).bind(c.committee_name).bind(c.way).bind(c.doc_number)
-        .bind(c.issued_on).bind(c.token).bind(tx.clock.now()).bind(c.original_ref)
+        .bind(c.issued_on).bind(c.token).bind(tx.clock.now()).bind(c.original_ref).bind(c.source.code())
         .fetch_one(&mut **c2).await)?,
     )
 }
@@ -87,11 +88,14 @@ pub struct CertificateRow {
     pub original_ref: Option<String>,
     /// 遗失补办: the number of the certificate that replaced this voided one.
     pub replaced_by: Option<String>,
+    /// 新发 or 审验归集.
+    #[sqlx(try_from = "String")]
+    pub source: CertificateSource,
 }
 
 const COLUMNS: &str = "id, number, office_id, application_id, holder_id, holder_name, \
     id_number_masked, unit_name, series_name, level_rank, title_name, committee_name, way, \
-    doc_number, issued_on, status, token, view_count, original_ref, replaced_by";
+    doc_number, issued_on, status, token, view_count, original_ref, replaced_by, source";
 
 /// One certificate by id.
 pub async fn find(db: &Db, id: i64) -> DbResult<Option<CertificateRow>> {

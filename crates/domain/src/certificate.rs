@@ -14,6 +14,16 @@ crate::stored_code! {
     }
 }
 
+crate::stored_code! {
+    /// 证书来源 — where a certificate on the platform came from.
+    pub enum CertificateSource {
+        /// 新发 — issued here.
+        New => ("new", "新发"),
+        /// 审验归集 — obtained before the platform, verified and brought online.
+        Verified => ("verification", "审验归集"),
+    }
+}
+
 impl CertificateStatus {
     /// Whether the certificate still proves the title.
     pub fn is_valid(self) -> bool {

@@ -327,7 +327,9 @@ pub async fn save_single(
     {
         errors.add(key, message);
     }
-    if part_code == zc_domain::application::replacement::INFO_PART {
+    if part_code == zc_domain::application::replacement::INFO_PART
+        || part_code == zc_domain::application::verification::INFO_PART
+    {
         for (key, message) in zc_domain::application::replacement::date_errors(&clean, today) {
             errors.add(key, message);
         }

@@ -67,6 +67,12 @@ pub async fn missing_items(db: &Db, id: i64) -> ServiceResult<Vec<Missing>> {
             message,
         });
     }
+    if let Some(message) = crate::verification::submission_gate(db, &app).await? {
+        missing.push(Missing {
+            section: zc_domain::application::verification::INFO_PART,
+            message,
+        });
+    }
     Ok(missing)
 }
 
@@ -143,7 +149,12 @@ pub async fn submit(
         .await?
         .unwrap_or_default();
     let mut tx = db.begin_write().await?;
-    let opinion = format!("已报送至{unit_name}");
+    // 审验 goes straight to the office that verifies it.
+    let opinion = if app.kind.skips_unit() {
+        format!("已报送至{}", app.office_name)
+    } else {
+        format!("已报送至{unit_name}")
+    };
     let change = Change {
         event: Event::Submit,
         party: Party::Applicant,

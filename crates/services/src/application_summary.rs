@@ -30,10 +30,12 @@ impl SummaryLimits {
     pub fn for_kind(self, kind: zc_domain::application::ApplicationKind) -> usize {
         match kind {
             zc_domain::application::ApplicationKind::Evaluation => self.evaluation,
-            // 重新确认 has the sections of 认定, and its limit; 遗失补办 has no summary.
+            // 重新确认 has the sections of 认定, and its limit; 遗失补办 and 审验 have no
+            // summary.
             zc_domain::application::ApplicationKind::Recognition
             | zc_domain::application::ApplicationKind::Reconfirmation
-            | zc_domain::application::ApplicationKind::Replacement => self.recognition,
+            | zc_domain::application::ApplicationKind::Replacement
+            | zc_domain::application::ApplicationKind::Verification => self.recognition,
         }
     }
 }

@@ -5,6 +5,7 @@
 //! Anyone can verify a certificate by number and name or by its QR token; every
 //! verification is counted and the holder sees when.
 
+use chrono::Datelike;
 use zc_db::{
     Db, applications,
     certificates::{CertificateRow, NewCertificate},
@@ -91,7 +92,7 @@ pub async fn confirm_and_issue(
         )
     };
     let today = db.today();
-    let year = chrono::Datelike::year(&today);
+    let year = today.year();
     let token = format!("{:032x}", rand::random::<u128>());
     let doc = doc_number.trim();
 
@@ -100,10 +101,23 @@ pub async fn confirm_and_issue(
     }
     // 遗失补办: the new certificate names the voided one, which points back at it.
     let replaced = crate::replacement::replaced_of(db, &app).await?;
-    let original_ref = match &replaced {
-        Some((line, _)) => Some(line.clone()),
-        None => original_of(db, &app).await?,
+    // 审验: the certificate comes online with its own number, date and 取得方式.
+    let historic = crate::verification::digitised(db, &app).await?;
+    let original_ref = match (&replaced, &historic) {
+        (Some((line, _)), _) => Some(line.clone()),
+        (_, Some(h)) => Some(h.line.clone()),
+        _ => original_of(db, &app).await?,
     };
+    if let Some(h) = &historic
+        && zc_db::certificates::by_number(db, &h.number)
+            .await?
+            .is_some()
+    {
+        return Err(ServiceError::refused(
+            "number_taken",
+            format!("证书编号 {} 已在平台登记，不能重复归集", h.number),
+        ));
+    }
     let mut tx = db.begin_write().await?;
     // Compare-and-set: of two staff confirming at once, exactly one moves it.
     let confirm = Change {
@@ -121,18 +135,26 @@ pub async fn confirm_and_issue(
     {
         return Err(already());
     }
-    let seq = zc_db::certificates::next_seq(&mut tx, office_id, year).await?;
-    let number = format(
-        pattern,
-        NumberParts {
-            year,
-            series: app.series_id,
-            level: app.level_rank,
-            office: office_id,
-            seq,
-        },
-    )
-    .map_err(|e| ServiceError::refused("number_format", e.to_string()))?;
+    let (number, year, seq) = match &historic {
+        // Historic numbers take no place in the office's sequence: the dossier's id,
+        // negated, keeps (office, year, seq) unique without using up a number.
+        Some(h) => (h.number.clone(), h.issued_on.year(), -app.id),
+        None => {
+            let seq = zc_db::certificates::next_seq(&mut tx, office_id, year).await?;
+            let number = format(
+                pattern,
+                NumberParts {
+                    year,
+                    series: app.series_id,
+                    level: app.level_rank,
+                    office: office_id,
+                    seq,
+                },
+            )
+            .map_err(|e| ServiceError::refused("number_format", e.to_string()))?;
+            (number, year, seq)
+        }
+    };
     let id = zc_db::certificates::insert(
         &mut tx,
         &NewCertificate {
@@ -148,12 +170,22 @@ pub async fn confirm_and_issue(
             series_name: &app.series_name,
             level_rank: app.level_rank,
             title_name: &app.title_name,
-            committee_name: app.committee_name.as_deref().unwrap_or(&office_name),
-            way: app.kind.name(),
+            committee_name: historic.as_ref().map_or_else(
+                || app.committee_name.as_deref().unwrap_or(&office_name),
+                |h| h.issuer.as_str(),
+            ),
+            way: historic
+                .as_ref()
+                .map_or(app.kind.name(), |h| h.way.as_str()),
             doc_number: doc,
-            issued_on: today,
+            issued_on: historic.as_ref().map_or(today, |h| h.issued_on),
             token: &token,
             original_ref: original_ref.as_deref(),
+            source: if historic.is_some() {
+                zc_domain::certificate::CertificateSource::Verified
+            } else {
+                zc_domain::certificate::CertificateSource::New
+            },
         },
     )
     .await?;

@@ -54,5 +54,6 @@ pub mod unit_licence;
 pub mod unit_resubmission;
 pub mod unit_review;
 pub mod units;
+pub mod verification;
 
 pub use error::{FieldErrors, ServiceError, ServiceResult};

@@ -196,8 +196,13 @@ pub async fn decide(
                             .await?
                             .is_some_and(|c| c.charges_online),
                     },
-                    // 认定 and 重新确认: the 职改办's own window decides; 遗失补办 is free.
-                    None if app.kind == zc_domain::application::ApplicationKind::Replacement => {
+                    // 认定 and 重新确认: the 职改办's own window decides; 遗失补办 and 审验 are free.
+                    None if matches!(
+                        app.kind,
+                        zc_domain::application::ApplicationKind::Replacement
+                            | zc_domain::application::ApplicationKind::Verification
+                    ) =>
+                    {
                         false
                     }
                     None => zc_db::recognition::window_of(db, app.office_id, app.year)

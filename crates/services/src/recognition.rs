@@ -33,16 +33,18 @@ pub struct Choices {
 pub async fn choices(db: &Db, kind: ApplicationKind, now: DateTime<Utc>) -> ServiceResult<Choices> {
     let offices = match kind {
         // A certificate is lost any day of the year: every 职改办 replaces its own.
-        ApplicationKind::Replacement => zc_db::reference::offices(db)
-            .await?
-            .into_iter()
-            .filter(|o| o.kind != "department")
-            .map(|o| OpenOffice {
-                office_id: o.id,
-                office_name: o.name,
-                apply_until: now + chrono::Duration::days(366),
-            })
-            .collect(),
+        ApplicationKind::Replacement | ApplicationKind::Verification => {
+            zc_db::reference::offices(db)
+                .await?
+                .into_iter()
+                .filter(|o| o.kind != "department")
+                .map(|o| OpenOffice {
+                    office_id: o.id,
+                    office_name: o.name,
+                    apply_until: now + chrono::Duration::days(366),
+                })
+                .collect()
+        }
         _ => zc_db::recognition::open_offices(db, year_in_china(now), now).await?,
     };
     let max_rank = match kind {
@@ -103,17 +105,23 @@ pub async fn change(
     retarget(db, applicant_id, &app, &opening(picked.kind, office, q)).await
 }
 
-/// 遗失补办 of a 高级 title goes to the 职改办 of a committee granting it.
+/// 遗失补办 of a 高级 title goes to the 职改办 of a committee granting it; 审验 of one to
+/// the 自治区职改办.
 async fn routed(
     db: &Db,
     kind: ApplicationKind,
     office: &OpenOffice,
     q: &Qualification,
 ) -> ServiceResult<()> {
-    if kind != ApplicationKind::Replacement {
-        return Ok(());
+    match kind {
+        ApplicationKind::Replacement => {
+            crate::replacement::check_route(db, office.office_id, q.series_id, q.level_rank).await
+        }
+        ApplicationKind::Verification => {
+            crate::verification::check_route(db, office.office_id, q.level_rank).await
+        }
+        _ => Ok(()),
     }
-    crate::replacement::check_route(db, office.office_id, q.series_id, q.level_rank).await
 }
 
 fn opening<'a>(kind: ApplicationKind, office: &'a OpenOffice, q: &'a Qualification) -> Opening<'a> {

@@ -11,6 +11,7 @@ pub mod sections;
 pub mod stage_window;
 pub mod status;
 pub mod transition;
+pub mod verification;
 
 pub use status::{ApplicationKind, ApplicationStatus, ProgressStep, UnknownCode};
 pub use transition::{Event, Party, ReturnTo, TransitionRefusal, allows, next_status};

@@ -52,6 +52,7 @@ pub fn sections_for(kind: super::ApplicationKind) -> &'static [SectionSpec] {
         super::ApplicationKind::Recognition => super::recognition::SECTIONS,
         super::ApplicationKind::Reconfirmation => super::recognition::RECONFIRMATION_SECTIONS,
         super::ApplicationKind::Replacement => super::replacement::SECTIONS,
+        super::ApplicationKind::Verification => super::verification::SECTIONS,
     }
 }
 
@@ -62,6 +63,7 @@ fn all_sections() -> impl Iterator<Item = &'static SectionSpec> {
         .chain(super::recognition::SECTIONS.iter())
         .chain(super::recognition::RECONFIRMATION_SECTIONS.iter())
         .chain(super::replacement::SECTIONS.iter())
+        .chain(super::verification::SECTIONS.iter())
 }
 
 /// The section with this URL key, in any kind's form.

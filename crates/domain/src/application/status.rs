@@ -13,6 +13,9 @@ pub enum ApplicationKind {
     Reconfirmation,
     /// 遗失补办 — a lost certificate voided by a public notice and replaced.
     Replacement,
+    /// 审验 — a certificate obtained before the platform, verified by the office that
+    /// granted it and brought online (数字化归集).
+    Verification,
 }
 
 impl ApplicationKind {
@@ -23,6 +26,7 @@ impl ApplicationKind {
             Self::Recognition => "recognition",
             Self::Reconfirmation => "reconfirmation",
             Self::Replacement => "replacement",
+            Self::Verification => "verification",
         }
     }
 
@@ -33,16 +37,24 @@ impl ApplicationKind {
             Self::Recognition => "职称认定",
             Self::Reconfirmation => "重新确认",
             Self::Replacement => "遗失补办",
+            Self::Verification => "审验",
         }
     }
 
     /// Every kind, in the order menus list them.
-    pub const ALL: [ApplicationKind; 4] = [
+    pub const ALL: [ApplicationKind; 5] = [
         Self::Evaluation,
         Self::Recognition,
         Self::Reconfirmation,
         Self::Replacement,
+        Self::Verification,
     ];
+
+    /// Whether the dossier goes straight to the 职改办, without the unit (审验: the
+    /// granting office checks its own record).
+    pub fn skips_unit(self) -> bool {
+        self == Self::Verification
+    }
 
     /// Parses a stored code.
     pub fn from_code(code: &str) -> Option<Self> {
@@ -289,6 +301,7 @@ impl ProgressStep {
         ]
         .into_iter()
         .filter(|s| via_department || *s != Self::Department)
+        .filter(|s| !kind.skips_unit() || !matches!(s, Self::Unit | Self::Department))
         .filter(|s| {
             kind == ApplicationKind::Evaluation || !matches!(s, Self::Committee | Self::Publicity)
         })

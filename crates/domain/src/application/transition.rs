@@ -180,15 +180,22 @@ pub fn next_status(
         return Err(TransitionRefusal::NotYours);
     }
     let committee = kind == ApplicationKind::Evaluation;
+    let direct = kind.skips_unit();
     let after_office = if committee {
         S::CommitteePending
     } else {
         S::AwaitingConfirmation
     };
     let to = match (from, event) {
+        (S::Draft | S::ReturnedToApplicant, Event::Submit) if direct => S::OfficePending,
         (S::Draft | S::ReturnedToApplicant, Event::Submit) => S::UnitPending,
         (S::Draft | S::ReturnedToApplicant, Event::Delete) => S::Deleted,
         (S::UnitPending, Event::Withdraw) => S::Draft,
+        // 审验 waits at the office from the start: withdrawn until the office acts.
+        (S::OfficePending, Event::Withdraw) if direct => S::Draft,
+        (S::OfficePending, Event::OfficeReturn(ReturnTo::Unit)) if direct => {
+            return Err(TransitionRefusal::WrongStatus(from.label(), event.name()));
+        }
         // Any status after 单位受理中 means the unit has given its opinion (a return to
         // the applicant included: the dossier is back, there is nothing to withdraw).
         (from, Event::Withdraw) if !matches!(from, S::Draft | S::Deleted) => {
@@ -276,6 +283,52 @@ mod tests {
         steps.iter().fold(S::Draft, |from, (e, p)| {
             next_status(kind, from, *e, *p).unwrap_or_else(|r| panic!("{from:?} {e:?}: {r}"))
         })
+    }
+
+    #[test]
+    fn a_verification_goes_straight_to_the_office_and_back_only_to_the_person() {
+        const VERIFY: ApplicationKind = ApplicationKind::Verification;
+        let at_office = walk(VERIFY, &[(Event::Submit, Party::Applicant)]);
+        assert_eq!(at_office, S::OfficePending);
+        assert_eq!(
+            next_status(VERIFY, at_office, Event::Withdraw, Party::Applicant),
+            Ok(S::Draft)
+        );
+        assert!(!allows(
+            VERIFY,
+            at_office,
+            Event::OfficeReturn(ReturnTo::Unit),
+            Party::Office
+        ));
+        assert!(!allows(
+            VERIFY,
+            at_office,
+            Event::UnitForward {
+                via_department: false
+            },
+            Party::Unit
+        ));
+        let end = walk(
+            VERIFY,
+            &[
+                (Event::Submit, Party::Applicant),
+                (Event::OfficePass { fee_online: false }, Party::Office),
+                (Event::Confirm, Party::Office),
+                (Event::IssueCertificate, Party::Office),
+            ],
+        );
+        assert_eq!(end, S::Issued);
+        // Other kinds still start at the unit and cannot be withdrawn from the office.
+        let evaluation = walk(EVAL, &[(Event::Submit, Party::Applicant)]);
+        assert_eq!(evaluation, S::UnitPending);
+        assert!(!allows(
+            EVAL,
+            S::OfficePending,
+            Event::Withdraw,
+            Party::Applicant
+        ));
+        let steps = super::super::status::ProgressStep::path(VERIFY, true);
+        assert!(!steps.contains(&super::super::status::ProgressStep::Unit));
     }
 
     #[test]

@@ -229,6 +229,7 @@ pub(crate) async fn arrange_objects(app: &TestApp) -> (BTreeMap<Kind, i64>, Seco
             issued_on: today,
             token: "0123456789abcdef0123456789abcdef",
             original_ref: None,
+            source: zc_domain::certificate::CertificateSource::New,
         },
     )
     .await

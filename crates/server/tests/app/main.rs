@@ -58,3 +58,4 @@ mod startup;
 mod two_servers;
 mod unit_review;
 mod units;
+mod verification;

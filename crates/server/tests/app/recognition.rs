@@ -122,6 +122,7 @@ pub(crate) async fn open_kind(app: &TestApp, kind: &str, qualification: &str, of
     let first = match kind {
         "recognition" => "rc_info",
         "replacement" => "rp_info",
+        "verification" => "vf_info",
         _ => "rf_info",
     };
     assert!(to.ends_with(&format!("/sections/{first}")), "{to}");

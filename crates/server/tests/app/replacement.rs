@@ -54,6 +54,7 @@ pub(crate) async fn issued_to_zhang_san(app: &TestApp) -> String {
             issued_on: NaiveDate::from_ymd_opt(2016, 7, 20).unwrap(),
             token: "0123456789abcdef0123456789abcdef",
             original_ref: None,
+            source: zc_domain::certificate::CertificateSource::New,
         },
     )
     .await

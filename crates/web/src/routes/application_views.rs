@@ -115,22 +115,32 @@ async fn progress(
         bar,
         sentence,
         history,
-        // Only while the dossier is with the unit, so a stale link says nothing wrong.
-        submitted: (q.submitted.is_some() && app.status == ApplicationStatus::UnitPending)
-            .then_some(match kind {
-                zc_domain::application::ApplicationKind::Recognition => {
-                    zc_domain::application::recognition::SUBMITTED
-                }
-                zc_domain::application::ApplicationKind::Reconfirmation => {
-                    "您的重新确认申报已成功提交，请等待单位工作人员审核。"
-                }
-                zc_domain::application::ApplicationKind::Replacement => {
-                    "您的遗失补办申报已成功提交，请等待单位工作人员审核。"
-                }
-                zc_domain::application::ApplicationKind::Evaluation => {
-                    "您的职称评审申报已成功提交，请等待单位工作人员审核。"
-                }
-            }),
+        // Only while the dossier waits where it was sent (the unit; the office for 审验),
+        // so a stale link says nothing wrong.
+        submitted: (q.submitted.is_some()
+            && app.status
+                == if kind.skips_unit() {
+                    ApplicationStatus::OfficePending
+                } else {
+                    ApplicationStatus::UnitPending
+                })
+        .then_some(match kind {
+            zc_domain::application::ApplicationKind::Recognition => {
+                zc_domain::application::recognition::SUBMITTED
+            }
+            zc_domain::application::ApplicationKind::Reconfirmation => {
+                "您的重新确认申报已成功提交，请等待单位工作人员审核。"
+            }
+            zc_domain::application::ApplicationKind::Replacement => {
+                "您的遗失补办申报已成功提交，请等待单位工作人员审核。"
+            }
+            zc_domain::application::ApplicationKind::Verification => {
+                "您的审验申请已成功提交，请等待审验机关审核。"
+            }
+            zc_domain::application::ApplicationKind::Evaluation => {
+                "您的职称评审申报已成功提交，请等待单位工作人员审核。"
+            }
+        }),
     })
 }
 

@@ -73,6 +73,8 @@ pub struct Actions {
     pub unit_decide: bool,
     /// The 职改办's 发文确认.
     pub confirm: bool,
+    /// The 职改办 may return it to the unit (not a 审验, which never passed one).
+    pub office_returns_to_unit: bool,
 }
 
 impl Actions {
@@ -90,6 +92,12 @@ impl Actions {
                 Party::Unit,
             ),
             confirm: allows(kind, status, Event::Confirm, Party::Office),
+            office_returns_to_unit: allows(
+                kind,
+                status,
+                Event::OfficeReturn(zc_domain::application::ReturnTo::Unit),
+                Party::Office,
+            ),
         }
     }
 }
@@ -208,6 +216,7 @@ impl RecognitionChoices {
             name: kind.name(),
             hint: match kind {
                 ApplicationKind::Replacement => zc_domain::application::replacement::WHO_DECIDES,
+                ApplicationKind::Verification => zc_domain::application::verification::WHO_DECIDES,
                 ApplicationKind::Reconfirmation => {
                     "在外省或其他系统取得专业技术资格、现在广西工作的，可申请重新确认。请选择原资格对应的级别及报送职改办。"
                 }
@@ -222,7 +231,10 @@ impl RecognitionChoices {
                     (
                         o.office_id.to_string(),
                         // 遗失补办 is received all year round.
-                        if kind == ApplicationKind::Replacement {
+                        if matches!(
+                            kind,
+                            ApplicationKind::Replacement | ApplicationKind::Verification
+                        ) {
                             o.office_name.clone()
                         } else {
                             format!("{}（受理至 {}）", o.office_name, format_time(o.apply_until))
@@ -293,6 +305,7 @@ async fn render_list(
             RecognitionChoices::load(state, ApplicationKind::Recognition).await?,
             RecognitionChoices::load(state, ApplicationKind::Reconfirmation).await?,
             RecognitionChoices::load(state, ApplicationKind::Replacement).await?,
+            RecognitionChoices::load(state, ApplicationKind::Verification).await?,
         ],
         typed,
         errors,
@@ -405,6 +418,7 @@ async fn render_submit(
                 zc_domain::application::recognition::PLEDGE
             }
             ApplicationKind::Replacement => zc_domain::application::replacement::PLEDGE,
+            ApplicationKind::Verification => zc_domain::application::verification::PLEDGE,
             ApplicationKind::Evaluation => zc_domain::application::sections::PLEDGE,
         },
         token: format!("{:032x}", rand::random::<u128>()),

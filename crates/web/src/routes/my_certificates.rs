@@ -43,6 +43,8 @@ pub struct CertificateView {
     pub status: &'static str,
     pub valid: bool,
     pub view_count: i64,
+    /// 来源: 新发 or 审验归集.
+    pub source: &'static str,
 }
 
 impl CertificateView {
@@ -67,6 +69,7 @@ impl CertificateView {
             status: c.status.name(),
             valid: c.status.is_valid(),
             view_count: c.view_count,
+            source: c.source.name(),
         }
     }
 }

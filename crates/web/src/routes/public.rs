@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/notices/{id}", get(notice))
+        .route("/guide/verification", get(verification_guide))
         .merge(
             // Certificate lookups invite enumeration: a person checks a few, a script many.
             Router::new()
@@ -94,6 +95,44 @@ async fn notice(
     Ok(NoticePage { ctx, nav, notice })
 }
 
+/// 审验操作说明 — the steps of a 审验, for anyone before they sign in.
+#[derive(Template, WebTemplate)]
+#[template(path = "public/verification_guide.html")]
+struct VerificationGuide {
+    ctx: PageContext,
+    nav: Nav,
+    who: &'static str,
+    slots: Vec<String>,
+}
+
+async fn verification_guide(
+    State(state): State<AppState>,
+    ctx: PageContext,
+) -> AppResult<VerificationGuide> {
+    // The pictures asked for are the configured slots, so the guide and the form agree.
+    let slots = zc_db::application_files::slots(
+        &state.db,
+        zc_domain::application::ApplicationKind::Verification.code(),
+        None,
+    )
+    .await?
+    .into_iter()
+    .map(|s| {
+        format!(
+            "{}：{}至{}张，每张不超过{}KB，jpg格式",
+            s.label, s.min_count, s.max_count, s.max_kb
+        )
+    })
+    .collect();
+    let nav = public_nav(&ctx.path);
+    Ok(VerificationGuide {
+        ctx,
+        nav,
+        who: zc_domain::application::verification::WHO_DECIDES,
+        slots,
+    })
+}
+
 /// The query of the certificate check.
 #[derive(Debug, Default, Deserialize)]
 pub struct VerifyQuery {
@@ -127,6 +166,8 @@ pub struct PublicCertificate {
     pub original: Option<String>,
     /// How `original` is labelled: 确认的原证书 or 补发说明.
     pub original_label: &'static str,
+    /// 来源: 新发 or 审验归集.
+    pub source: &'static str,
     /// A voided certificate of ours: the number of its replacement.
     pub replaced_by: Option<String>,
     pub committee: String,
@@ -150,9 +191,12 @@ impl PublicCertificate {
             original_label: if c.way == zc_domain::application::ApplicationKind::Replacement.name()
             {
                 "补发说明"
+            } else if c.source == zc_domain::certificate::CertificateSource::Verified {
+                "归集说明"
             } else {
                 "确认的原证书"
             },
+            source: v.source,
             replaced_by: c.replaced_by.clone(),
             committee: v.committee_name,
             doc_number: v.doc_number,
