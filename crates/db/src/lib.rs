@@ -20,6 +20,7 @@ pub mod bulk_seed;
 pub mod calendar;
 pub mod captcha;
 pub mod certificates;
+pub mod deliveries;
 pub mod expert_enrolments;
 pub mod experts;
 pub mod exports;

@@ -10,6 +10,7 @@ pub mod certificate;
 pub mod clock;
 pub mod committee;
 pub mod credit_code;
+pub mod delivery;
 pub mod email;
 pub mod expert;
 pub mod expert_enrolment;

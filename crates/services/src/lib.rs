@@ -18,6 +18,7 @@ pub mod certificates;
 pub mod committee_meetings;
 pub mod counter;
 pub mod decision_record;
+pub mod delivery;
 pub mod demo;
 pub mod error;
 pub mod expert_enrolment;

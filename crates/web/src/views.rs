@@ -101,6 +101,7 @@ pub fn portal_nav(portal: Portal, path: &str) -> Nav {
             ("我的导出", Some("/exports")),
             ("缴费管理", Some("/office/fees")),
             ("证书发放", Some("/office/certificates")),
+            ("领取与邮寄", Some("/office/delivery")),
             ("窗口更换手机号", Some("/office/counter/phone")),
             ("统计报表", None),
         ],

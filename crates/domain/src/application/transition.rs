@@ -80,8 +80,10 @@ pub enum Event {
     Confirm,
     /// 生成证书
     IssueCertificate,
-    /// 现场领取 / 邮寄
+    /// 领取证书 — the holder confirms a mailed certificate has arrived.
     Collect,
+    /// 现场领取登记 — the office's desk hands the certificate over and records who took it.
+    HandOver,
     /// 撤销证书
     Revoke,
 }
@@ -112,6 +114,7 @@ impl Event {
             | Self::OfficeFail
             | Self::Confirm
             | Self::IssueCertificate
+            | Self::HandOver
             | Self::Revoke => Party::Office,
             Self::CommitteeReturn(_)
             | Self::CommitteeRefuse
@@ -151,6 +154,7 @@ impl Event {
             Self::Confirm => "发文确认",
             Self::IssueCertificate => "发证",
             Self::Collect => "领取证书",
+            Self::HandOver => "现场领取",
             Self::Revoke => "撤销证书",
         }
     }
@@ -228,7 +232,7 @@ pub fn next_status(
         (S::InPublicity, Event::PublicityEnded) => S::AwaitingConfirmation,
         (S::AwaitingConfirmation, Event::Confirm) => S::Confirmed,
         (S::Confirmed, Event::IssueCertificate) => S::Issued,
-        (S::Issued, Event::Collect) => S::Collected,
+        (S::Issued, Event::Collect | Event::HandOver) => S::Collected,
         (S::Issued | S::Collected, Event::Revoke) => S::Revoked,
         (from, event) => return Err(TransitionRefusal::WrongStatus(from.label(), event.name())),
     };

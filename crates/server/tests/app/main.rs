@@ -22,6 +22,7 @@ mod certificates;
 mod china_clock;
 mod committee;
 mod crash;
+mod delivery;
 mod dossier;
 mod expert_enrolment;
 mod expert_groups;

@@ -79,16 +79,16 @@ impl CertificateView {
 struct ListPage {
     ctx: PageContext,
     nav: Nav,
-    items: Vec<CertificateView>,
+    items: Vec<(CertificateView, crate::routes::my_delivery::DeliveryView)>,
 }
 
 async fn list(State(state): State<AppState>, ctx: PageContext) -> AppResult<ListPage> {
     let user = ctx.signed_in()?;
-    let items = zc_db::certificates::of_holder(&state.db, user.id)
-        .await?
-        .iter()
-        .map(CertificateView::of)
-        .collect();
+    let mut items = Vec::new();
+    for c in zc_db::certificates::of_holder(&state.db, user.id).await? {
+        let delivery = crate::routes::my_delivery::DeliveryView::of(&state, &c).await?;
+        items.push((CertificateView::of(&c), delivery));
+    }
     Ok(ListPage {
         nav: portal_nav(Portal::My, "/my/certificates"),
         ctx,

@@ -44,6 +44,7 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::routes::return_templates::routes())
         .merge(crate::routes::office_stage_windows::routes())
         .merge(crate::routes::office_certificates::routes())
+        .merge(crate::routes::office_delivery::routes())
 }
 
 const OFFICE_TABS: [ApplicationStatus; 8] = [

@@ -33,6 +33,7 @@ pub fn router(state: AppState) -> Router<AppState> {
                     .merge(crate::routes::my_unit::routes())
                     .merge(crate::routes::expert::routes())
                     .merge(crate::routes::my_certificates::routes())
+                    .merge(crate::routes::my_delivery::routes())
                     .merge(crate::routes::my_fees::routes())
                     .merge(crate::routes::expert_enrolment::my_routes())
                     .merge(crate::routes::my_applications::routes())
