@@ -148,13 +148,16 @@ pub async fn choose(
                 address.province, address.city, address.address
             ),
         };
-        history(
+        status_change::note(
             &mut tx,
             app_id,
-            "领取方式",
-            &opinion,
-            Some(holder_id),
-            &cert.holder_name,
+            &status_change::Note {
+                step: "证书领取",
+                action: "领取方式",
+                opinion: &opinion,
+                actor_id: Some(holder_id),
+                org_name: &cert.holder_name,
+            },
         )
         .await?;
     }
@@ -207,35 +210,6 @@ async fn open_postage(
     .await?;
     zc_db::payment_orders::set_number(tx, id, &order_number(now, id as u64)).await?;
     Ok(id)
-}
-
-/// A line in the dossier's progress history that moves nothing.
-async fn history(
-    tx: &mut Tx,
-    application_id: i64,
-    action: &str,
-    opinion: &str,
-    actor_id: Option<i64>,
-    org_name: &str,
-) -> ServiceResult<()> {
-    let status = zc_db::applications::status_in(tx, application_id)
-        .await?
-        .unwrap_or_default();
-    zc_db::applications::insert_event(
-        tx,
-        &zc_db::applications::NewEvent {
-            application_id,
-            step: "证书领取",
-            action,
-            opinion,
-            actor_id,
-            org_name,
-            from_status: &status,
-            to_status: &status,
-        },
-    )
-    .await?;
-    Ok(())
 }
 
 /// The office a member of staff works for; another desk is "not found".

@@ -6,7 +6,7 @@
 
 use zc_db::{
     Db,
-    applications::{ApplicationRow, NewEvent},
+    applications::ApplicationRow,
     loss_notices::{NewNotice, NoticeRow},
 };
 use zc_domain::{
@@ -184,18 +184,15 @@ pub async fn confirm_notice(db: &Db, applicant_id: i64, id: i64) -> ServiceResul
             format!(" {number} ")
         }
     );
-    let status = app.status.code();
-    zc_db::applications::insert_event(
+    crate::status_change::note(
         &mut tx,
-        &NewEvent {
-            application_id: id,
+        id,
+        &crate::status_change::Note {
             step: "遗失公示",
             action: "确认遗失申明",
             opinion: &opinion,
             actor_id: Some(applicant_id),
             org_name: &applicant.name,
-            from_status: status,
-            to_status: status,
         },
     )
     .await?;

@@ -166,3 +166,38 @@ mod tests {
         out
     }
 }
+
+/// A line in the progress history for something a person did that moves nothing (a
+/// 遗失申明 confirmed, a way of receiving the certificate chosen), written inside `tx`
+/// with the dossier's status as it stands.
+#[derive(Debug, Clone, Copy)]
+pub struct Note<'a> {
+    pub step: &'a str,
+    pub action: &'a str,
+    pub opinion: &'a str,
+    pub actor_id: Option<i64>,
+    pub org_name: &'a str,
+}
+
+/// Writes `note` in the history of dossier `application_id` inside `tx`.
+#[tracing::instrument(skip_all)]
+pub async fn note(tx: &mut Tx, application_id: i64, note: &Note<'_>) -> ServiceResult<()> {
+    let status = applications::status_in(tx, application_id)
+        .await?
+        .unwrap_or_default();
+    applications::insert_event(
+        tx,
+        &NewEvent {
+            application_id,
+            step: note.step,
+            action: note.action,
+            opinion: note.opinion,
+            actor_id: note.actor_id,
+            org_name: note.org_name,
+            from_status: &status,
+            to_status: &status,
+        },
+    )
+    .await?;
+    Ok(())
+}

@@ -102,6 +102,7 @@ fn classify(path: &str, param: &str, slot: &str) -> Option<Fill> {
             "accounts" => object(Kind::Account),
             "staff" => object(Kind::UnitStaff),
             "recognition-rules" => object(Kind::RecognitionRule),
+            "delivery" => object(Kind::Delivery),
             _ => None,
         },
         _ => None,

@@ -35,6 +35,7 @@ pub(crate) enum Kind {
     Account,
     UnitStaff,
     RecognitionRule,
+    Delivery,
 }
 
 /// A staff member of `org`, signed in on a browser of their own.
@@ -235,6 +236,31 @@ pub(crate) async fn arrange_objects(app: &TestApp) -> (BTreeMap<Kind, i64>, Seco
     .await
     .unwrap();
     ids.insert(Kind::Certificate, certificate);
+    let address = zc_domain::delivery::Address {
+        recipient: "张三".into(),
+        province: "广西壮族自治区".into(),
+        city: "南宁市".into(),
+        address: "民族大道100号".into(),
+        phone: "13800771234".into(),
+        postcode: String::new(),
+    };
+    zc_db::deliveries::choose(
+        &mut tx,
+        &zc_db::deliveries::Chosen {
+            certificate_id: certificate,
+            office_id: row.office_id,
+            method: zc_domain::delivery::DeliveryMethod::Mail,
+            address: &address,
+            order_id: None,
+        },
+    )
+    .await
+    .unwrap();
+    let delivery: i64 = zc_db::with_tx!(&mut tx, c => sqlx::query_scalar(
+        "SELECT id FROM certificate_delivery WHERE certificate_id = $1")
+        .bind(certificate).fetch_one(&mut **c).await)
+    .unwrap();
+    ids.insert(Kind::Delivery, delivery);
     tx.commit().await.unwrap();
     ids.insert(
         Kind::Objection,
