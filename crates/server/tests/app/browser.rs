@@ -425,3 +425,64 @@ async fn register_log_out_recover_by_sms_and_log_in_again_on_a_phone() {
     assert!(errors.is_empty(), "console errors: {errors:?}");
     client.close().await.unwrap();
 }
+
+/// The text of the first element matching `css`.
+pub(crate) async fn text_of(client: &Client, css: &str) -> String {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .text()
+        .await
+        .unwrap()
+}
+
+/// Picks `file` in slot `slot`'s file input and presses its upload button.
+pub(crate) async fn upload_into(client: &Client, slot: &str, file: &std::path::Path) {
+    client
+        .find(Locator::Id(&format!("f-upload-{slot}")))
+        .await
+        .unwrap()
+        .send_keys(file.to_str().unwrap())
+        .await
+        .unwrap();
+    click(client, &format!("#slot-{slot} form button[type=submit]")).await;
+}
+
+/// Uploads the 2-inch photo and keeps the centred crop.
+pub(crate) async fn upload_photo(client: &Client, file: &std::path::Path) {
+    upload_into(client, "photo", file).await;
+    click(client, "#crop-form button[type=submit]").await;
+}
+
+/// A dossier's address (`…/my/applications/{id}`) and id, from a page of its sections.
+pub(crate) async fn dossier_of(client: &Client) -> (String, i64) {
+    let url = client.current_url().await.unwrap();
+    let base = url
+        .as_str()
+        .rsplit_once("/sections/")
+        .unwrap()
+        .0
+        .to_string();
+    let id = base.rsplit('/').next().unwrap().parse().unwrap();
+    (base, id)
+}
+
+/// Pictures on disk for a browser to pick: a 2-inch photo to crop and a scan; the folder
+/// goes when the first value is dropped.
+pub(crate) fn pictures() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let photo = dir.path().join("IMG_0001.png");
+    std::fs::write(
+        &photo,
+        crate::helpers::test_image(900, 1200, image::ImageFormat::Png),
+    )
+    .unwrap();
+    let scan = dir.path().join("scan.jpg");
+    std::fs::write(
+        &scan,
+        crate::helpers::test_image(1200, 900, image::ImageFormat::Jpeg),
+    )
+    .unwrap();
+    (dir, photo, scan)
+}

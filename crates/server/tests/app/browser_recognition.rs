@@ -7,23 +7,16 @@
 use fantoccini::{Client, Locator};
 
 use crate::{
-    browser::{applicant_sign_in, click, console_errors, heading, js, open_browser, start_driver},
+    browser::{
+        applicant_sign_in, click, console_errors, dossier_of, heading, js, open_browser,
+        start_driver, text_of, upload_into, upload_photo,
+    },
     browser_application::{save_part, set},
     browser_fees::no_sideways_scroll,
     helpers::spawn_app,
     recognition::months_ago,
     unit_review::passed_by_office,
 };
-
-async fn text_of(client: &Client, css: &str) -> String {
-    client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .text()
-        .await
-        .unwrap()
-}
 
 /// Picks the option of select `id` whose label contains `needle`.
 pub(crate) async fn choose(client: &Client, id: &str, needle: &str) {
@@ -66,14 +59,7 @@ async fn a_graduate_applies_for_recognition_on_a_phone_and_the_certificate_is_fo
     .await;
     click(&client, "#create-recognition button[type=submit]").await;
     assert!(heading(&client).await.contains("职称认定"));
-    let url = client.current_url().await.unwrap();
-    let base = url
-        .as_str()
-        .rsplit_once("/sections/")
-        .unwrap()
-        .0
-        .to_string();
-    let id: i64 = base.rsplit('/').next().unwrap().parse().unwrap();
+    let (base, id) = dossier_of(&client).await;
 
     save_part(
         &client,
@@ -128,43 +114,16 @@ async fn a_graduate_applies_for_recognition_on_a_phone_and_the_certificate_is_fo
     );
     click(&client, "#part-summary form button[type=submit]").await;
 
-    let dir = tempfile::tempdir().unwrap();
-    let photo = dir.path().join("IMG_0001.png");
-    std::fs::write(
-        &photo,
-        crate::helpers::test_image(900, 1200, image::ImageFormat::Png),
-    )
-    .unwrap();
-    let scan = dir.path().join("scan.jpg");
-    std::fs::write(
-        &scan,
-        crate::helpers::test_image(1200, 900, image::ImageFormat::Jpeg),
-    )
-    .unwrap();
+    let (_dir, photo, scan) = crate::browser::pictures();
     client
         .goto(&format!("{base}/sections/rc_uploads"))
         .await
         .unwrap();
     no_sideways_scroll(&client, "资料上传").await;
-    client
-        .find(Locator::Id("f-upload-photo"))
-        .await
-        .unwrap()
-        .send_keys(photo.to_str().unwrap())
-        .await
-        .unwrap();
-    click(&client, "#slot-photo form button[type=submit]").await;
-    click(&client, "#crop-form button[type=submit]").await;
+    upload_photo(&client, &photo).await;
     for (slot, n) in crate::recognition::RC_SLOTS {
         for _ in 0..*n {
-            client
-                .find(Locator::Id(&format!("f-upload-{slot}")))
-                .await
-                .unwrap()
-                .send_keys(scan.to_str().unwrap())
-                .await
-                .unwrap();
-            click(&client, &format!("#slot-{slot} form button[type=submit]")).await;
+            upload_into(&client, slot, &scan).await;
         }
     }
     assert_eq!(text_of(&client, "#section-progress").await, "已完成 4/4");

@@ -6,23 +6,16 @@
 use fantoccini::{Client, Locator};
 
 use crate::{
-    browser::{applicant_sign_in, click, console_errors, heading, open_browser, start_driver},
+    browser::{
+        applicant_sign_in, click, console_errors, dossier_of, heading, open_browser, start_driver,
+        text_of, upload_into, upload_photo,
+    },
     browser_application::set,
     browser_fees::no_sideways_scroll,
     browser_recognition::choose,
     helpers::spawn_app,
     replacement::issued_to_zhang_san,
 };
-
-async fn text_of(client: &Client, css: &str) -> String {
-    client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .text()
-        .await
-        .unwrap()
-}
 
 async fn value_of(client: &Client, id: &str) -> String {
     client
@@ -75,14 +68,7 @@ async fn a_holder_declares_a_lost_certificate_on_a_phone_and_sends_after_the_not
     .await;
     click(&client, "#create-replacement button[type=submit]").await;
     assert!(heading(&client).await.contains("遗失补办"));
-    let url = client.current_url().await.unwrap();
-    let base = url
-        .as_str()
-        .rsplit_once("/sections/")
-        .unwrap()
-        .0
-        .to_string();
-    let id: i64 = base.rsplit('/').next().unwrap().parse().unwrap();
+    let (base, id) = dossier_of(&client).await;
     assert!(
         text_of(&client, "#loss-notice")
             .await
@@ -106,22 +92,8 @@ async fn a_holder_declares_a_lost_certificate_on_a_phone_and_sends_after_the_not
     no_sideways_scroll(&client, "申报信息（有错误）").await;
 
     // The photo, then 保存 leads to 保存信息确认.
-    let dir = tempfile::tempdir().unwrap();
-    let photo = dir.path().join("IMG_0001.png");
-    std::fs::write(
-        &photo,
-        crate::helpers::test_image(900, 1200, image::ImageFormat::Png),
-    )
-    .unwrap();
-    client
-        .find(Locator::Id("f-upload-photo"))
-        .await
-        .unwrap()
-        .send_keys(photo.to_str().unwrap())
-        .await
-        .unwrap();
-    click(&client, "#slot-photo form button[type=submit]").await;
-    click(&client, "#crop-form button[type=submit]").await;
+    let (_dir, photo, scan) = crate::browser::pictures();
+    upload_photo(&client, &photo).await;
     fill_info(&client, &number).await;
     assert_eq!(heading(&client).await, "保存信息确认");
     assert!(text_of(&client, "#loss-confirm").await.contains(&number));
@@ -157,26 +129,13 @@ async fn a_holder_declares_a_lost_certificate_on_a_phone_and_sends_after_the_not
         .bind(app.db.today() - chrono::Duration::days(5))
         .bind(id).execute(p).await.map(|r| r.rows_affected()))
     .unwrap();
-    let scan = dir.path().join("scan.jpg");
-    std::fs::write(
-        &scan,
-        crate::helpers::test_image(1200, 900, image::ImageFormat::Jpeg),
-    )
-    .unwrap();
     client
         .goto(&format!("{base}/sections/rp_uploads"))
         .await
         .unwrap();
     for (slot, n) in [("id_card", 2), ("loss_statement", 1)] {
         for _ in 0..n {
-            client
-                .find(Locator::Id(&format!("f-upload-{slot}")))
-                .await
-                .unwrap()
-                .send_keys(scan.to_str().unwrap())
-                .await
-                .unwrap();
-            click(&client, &format!("#slot-{slot} form button[type=submit]")).await;
+            upload_into(&client, slot, &scan).await;
         }
     }
     no_sideways_scroll(&client, "资料上传").await;

@@ -10,7 +10,7 @@ use crate::{
     helpers::{
         TestApp, attr, html, location, spawn_app, spawn_app_with, spawn_second_browser, texts,
     },
-    recognition::{open_kind, option, public_check, upload_all},
+    recognition::{open_kind, option, public_check, refused_opening, upload_all},
     unit_review::passed_by_office,
 };
 
@@ -115,20 +115,7 @@ async fn a_lost_certificate_is_voided_by_notice_and_replaced_by_one_that_names_i
         "工程系列/副高级/高级工程师",
     );
     let nanning = option(&doc, "#f-replacement-office", NANNING);
-    let doc = html(
-        &app.post_form(
-            "/my/applications",
-            &[
-                ("kind", "replacement"),
-                ("qualification", &senior),
-                ("office", &nanning),
-            ],
-        )
-        .await
-        .text()
-        .await
-        .unwrap(),
-    );
+    let doc = refused_opening(&app, "replacement", &senior, &nanning).await;
     assert_eq!(
         texts(&doc, "#replacement-office-error"),
         [

@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 use crate::{
     dossier::{location_of, picture},
     helpers::{TestApp, attr, html, location, spawn_app, texts},
-    recognition::{open_kind, option, public_check},
+    recognition::{open_kind, option, public_check, refused_opening},
     unit_review::office_staff_for,
 };
 
@@ -95,20 +95,7 @@ async fn a_historic_certificate_is_verified_by_its_office_and_comes_online_under
         "#f-verification-office",
         "南宁市职称改革工作领导小组办公室",
     );
-    let doc = html(
-        &app.post_form(
-            "/my/applications",
-            &[
-                ("kind", "verification"),
-                ("qualification", &senior),
-                ("office", &nanning),
-            ],
-        )
-        .await
-        .text()
-        .await
-        .unwrap(),
-    );
+    let doc = refused_opening(&app, "verification", &senior, &nanning).await;
     assert_eq!(
         texts(&doc, "#verification-office-error"),
         ["高级职称证书由自治区职改办审验，请选择：广西壮族自治区职称改革工作领导小组办公室"]
