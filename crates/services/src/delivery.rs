@@ -338,12 +338,26 @@ pub async fn hand_over(
     let office_name = zc_db::reference::org_name(db, "office", office_id)
         .await?
         .unwrap_or_default();
+    let unpaid_postage = zc_db::deliveries::of_certificate(db, cert.id)
+        .await?
+        .filter(|d| state_of(d) == DeliveryState::AwaitingPostage)
+        .and_then(|d| d.order_id);
     let mut tx = db.begin_write().await?;
     if !zc_db::deliveries::mark_collected(&mut tx, cert.id, office_id, who).await? {
         return Err(ServiceError::refused(
             "already_collected",
             format!("证书 {number} 已领取或已寄出，不能重复发放"),
         ));
+    }
+    // Chose 邮寄 but came in person before paying: the postage is no longer due.
+    if let Some(order) = unpaid_postage {
+        zc_db::payment_orders::set_status(
+            &mut tx,
+            order,
+            OrderStatus::Pending.code(),
+            OrderStatus::Closed.code(),
+        )
+        .await?;
     }
     let opinion = format!("证书 {number} 已现场领取，领取人：{who}");
     if let Some(app_id) = cert.application_id {

@@ -195,7 +195,7 @@ async fn a_certificate_is_mailed_where_its_office_mails_and_its_receipt_closes_t
     assert_eq!(location(&res), "/office/delivery?done=sent");
 
     // The list for EMS, audited.
-    let res = office.get("/office/delivery/export.xlsx").await;
+    let res = office.post("/office/delivery/export.xlsx", &[]).await;
     assert_eq!(res.status(), StatusCode::OK);
     let bytes = res.bytes().await.unwrap();
     assert!(bytes.starts_with(b"PK"), "an .xlsx (zip) file");
