@@ -101,9 +101,10 @@ impl<'a> Opening<'a> {
     }
 }
 
-/// Opens a draft after the checks every kind shares: the applicant's unit is approved and
-/// they have no unfinished application this year (one series a year). The draft is
-/// pre-filled from the archive.
+/// Opens a draft after the checks every kind shares: the applicant's unit is approved and,
+/// for a title, they have no unfinished title application this year (one series a year;
+/// 遗失补办 and 审验 neither count nor are held back). The draft is pre-filled from the
+/// archive.
 pub(crate) async fn open_draft(
     db: &Db,
     applicant_id: i64,
@@ -126,7 +127,15 @@ pub(crate) async fn open_draft(
         ));
     };
     let year = year_in_china(now);
-    let open = applications::unfinished_in_year(db, applicant_id, year).await?;
+    let open: Vec<_> = if o.kind.seeks_title() {
+        applications::unfinished_in_year(db, applicant_id, year)
+            .await?
+            .into_iter()
+            .filter(|a| a.kind.seeks_title())
+            .collect()
+    } else {
+        Vec::new()
+    };
     if let Some(existing) = open.first() {
         let message = if existing.series_id == o.series_id {
             format!(

@@ -50,6 +50,15 @@ impl ApplicationKind {
         Self::Verification,
     ];
 
+    /// Whether it applies for a title, and so counts toward one series a year (遗失补办 and
+    /// 审验 concern a title already held, and may be made at any time).
+    pub fn seeks_title(self) -> bool {
+        matches!(
+            self,
+            Self::Evaluation | Self::Recognition | Self::Reconfirmation
+        )
+    }
+
     /// Whether the dossier goes straight to the 职改办, without the unit (审验: the
     /// granting office checks its own record).
     pub fn skips_unit(self) -> bool {

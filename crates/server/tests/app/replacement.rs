@@ -233,6 +233,13 @@ async fn a_lost_certificate_is_voided_by_notice_and_replaced_by_one_that_names_i
         attr(&doc, "#f-rp_info-original_obtained", "value").as_deref(),
         Some("2015-07")
     );
+    // The photo printed on the new certificate stays as confirmed.
+    site.upload(id, "photo", vec![picture(900, 1200)]).await;
+    let photos: i64 = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM application_file WHERE application_id = $1 AND slot = 'photo'")
+        .bind(id).fetch_one(p).await)
+    .unwrap();
+    assert_eq!(photos, 1, "no second photo after the notice");
 
     // The other pictures; sending is refused until the notice has run, with the date.
     for (slot, n) in [("id_card", 2), ("loss_statement", 1)] {
@@ -317,6 +324,8 @@ async fn a_certificate_of_another_office_or_person_is_not_voided_from_here() {
     let app = spawn_app().await;
     let number = issued_to_zhang_san(&app).await;
     app.login_applicant().await;
+    // A 评审 under way this year does not hold back a 遗失补办 (nor it the 评审).
+    crate::applications::create(&app).await;
     let (_, doc) = app.get_html("/my/applications").await;
     let junior = option(
         &doc,

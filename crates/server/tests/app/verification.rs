@@ -224,6 +224,44 @@ async fn a_historic_certificate_is_verified_by_its_office_and_comes_online_under
     assert!(texts(&mine, "td[data-label=来源]").contains(&"审验归集".to_string()));
     assert!(texts(&mine, "td[data-label=发证日期]").contains(&"2012年06月01日".to_string()));
 
+    // 高级 at the 自治区职改办 is accepted.
+    let (_, doc) = app.get_html("/my/applications").await;
+    let senior = option(
+        &doc,
+        "#f-verification-qualification",
+        "工程系列/副高级/高级工程师",
+    );
+    let region = option(
+        &doc,
+        "#f-verification-office",
+        "广西壮族自治区职称改革工作领导小组办公室",
+    );
+    open_kind(&app, "verification", &senior, &region).await;
+
+    // One the office cannot match is refused, and the person reads why.
+    let unknown = filled(&app, "2011450100777").await;
+    crate::applications::submit_with(&app, unknown, "vf-3").await;
+    let res = office
+        .post(
+            &format!("/office/applications/{unknown}/decision"),
+            &[
+                ("decision", "fail"),
+                ("fail_reason", "档案中无此证书的评审记录，请核对证书编号"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&res), "/office/applications");
+    let (_, progress) = app
+        .get_html(&format!("/my/applications/{unknown}/progress"))
+        .await;
+    assert!(
+        texts(&progress, "tbody td")
+            .iter()
+            .any(|t| t.contains("档案中无此证书的评审记录，请核对证书编号")),
+        "{:?}",
+        texts(&progress, "tbody td")
+    );
+
     // The same number again: refused before it is sent, with the reason.
     let again = filled(&app, number).await;
     let (_, submit) = app
