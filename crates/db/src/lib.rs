@@ -15,6 +15,7 @@ pub mod application_files;
 pub mod applications;
 pub mod archive;
 pub mod audit;
+pub mod backup;
 pub mod ballots;
 pub mod bulk_seed;
 pub mod calendar;

@@ -37,6 +37,16 @@ pub enum Command {
     },
     /// 向当前数据库写入演示数据（仅限空数据库）并列出演示账号
     Demo,
+    /// 在线备份（SQLite 数据库、上传文件、密钥、审计锚点）到一个新目录
+    Backup {
+        /// 备份目录（不存在或为空）
+        dir: std::path::PathBuf,
+    },
+    /// 把备份恢复到空的数据目录，并校验审计日志和数据条数
+    Restore {
+        /// 备份目录
+        dir: std::path::PathBuf,
+    },
     /// 写入大批已报送的申报，用于压测审核队列和导出（需演示数据）
     SeedApplications {
         /// 申报件数
@@ -139,6 +149,11 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::SeedApplicants { count, first } => seed_applicants(config, count, first).await,
+        Command::Backup { dir } => {
+            prepare_sqlite_dir(&config)?;
+            crate::backup::backup(&config, &dir).await
+        }
+        Command::Restore { dir } => crate::backup::restore(&config, &dir).await,
         Command::Demo => {
             let config = Config {
                 demo: true,

@@ -2,6 +2,7 @@
 //! `main.rs` is a thin command-line front; tests build the same [`startup::Application`].
 
 pub mod audit_anchor;
+pub mod backup;
 pub mod cli;
 pub mod config;
 mod config_check;

@@ -10,6 +10,7 @@ mod applicants;
 mod application_forms;
 mod applications;
 mod auth;
+mod backup;
 mod ballot_secrecy;
 mod browser;
 mod browser_application;
