@@ -423,3 +423,34 @@ async fn an_applicant_pays_at_the_simulated_cashier_and_the_dossier_moves_on() {
     .unwrap();
     assert_eq!(orders, 1);
 }
+
+#[tokio::test]
+async fn each_open_choice_says_whether_and_how_much_it_costs_online() {
+    let app = spawn_app().await;
+    app.login_applicant().await;
+    let (_, doc) = app.get_html("/my/applications").await;
+    let sel = scraper::Selector::parse("#create li").unwrap();
+    let lines: Vec<String> = doc
+        .select(&sel)
+        .map(|li| li.text().collect::<String>())
+        .collect();
+    assert!(!lines.is_empty(), "the demo has open choices");
+    let online = lines
+        .iter()
+        .find(|l| l.contains("工程系列广西区人才服务办公室中级评审会"))
+        .expect("the demo's charging committee is open");
+    assert!(
+        online.contains("网上缴费：初审通过后在“费用管理”缴纳 50.00 元"),
+        "{online}"
+    );
+    let offline = lines
+        .iter()
+        .find(|l| l.contains("南宁市工程系列初级职称评审委员会"))
+        .expect("the demo's free committee is open");
+    assert!(offline.contains("不在网上收费"), "{offline}");
+    assert_eq!(
+        texts(&doc, "#create .fee-notice").len(),
+        lines.len(),
+        "every choice says it"
+    );
+}

@@ -163,6 +163,8 @@ pub struct ChoiceItem {
     pub committee: String,
     pub office: String,
     pub until: String,
+    /// Whether and how much the committee charges online.
+    pub fee: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -277,6 +279,7 @@ async fn choice_items(state: &AppState) -> AppResult<Vec<ChoiceItem>> {
             committee: c.committee_name.clone(),
             office: c.office_name.clone(),
             until: format_time(c.apply_until),
+            fee: zc_domain::payment::fee_notice(c.charges_online, c.fee_fen),
         })
         .collect())
 }
