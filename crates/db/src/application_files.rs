@@ -15,6 +15,8 @@ pub struct SlotRow {
     pub max_count: i32,
     pub max_kb: i32,
     pub max_px: i32,
+    /// The shorter side a picture needs at least (0: no minimum).
+    pub min_px: i32,
     pub photo: bool,
     pub committee_id: Option<i64>,
 }
@@ -22,7 +24,7 @@ pub struct SlotRow {
 /// The slots of an application type, a committee's own slots replacing the general
 /// ones with the same code.
 pub async fn slots(db: &Db, kind: &str, committee_id: Option<i64>) -> DbResult<Vec<SlotRow>> {
-    let sql = "SELECT code, section, label, required, min_count, max_count, max_kb, max_px, photo, \
+    let sql = "SELECT code, section, label, required, min_count, max_count, max_kb, max_px, min_px, photo, \
                committee_id FROM upload_slot WHERE kind = $1 AND (committee_id IS NULL OR committee_id = $2) \
                ORDER BY sort_order, id";
     let rows: Vec<SlotRow> = with_pool!(db, p => sqlx::query_as(sql).bind(kind)

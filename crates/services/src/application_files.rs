@@ -65,6 +65,18 @@ pub async fn upload(
     bytes: Vec<u8>,
 ) -> ServiceResult<i64> {
     let slot = editable_slot(db, applicant_id, application_id, slot_code).await?;
+    // Scaling up does not make a thumbnail legible: too small is refused before storing.
+    if let Some((w, h)) = zc_storage::images::dimensions(&bytes)
+        && (w.min(h) as i32) < slot.min_px
+    {
+        return Err(crate::FieldErrors::one(
+            "upload",
+            format!(
+                "{}：图片太小（{w}×{h}像素），短边至少需要{}像素，请上传清晰的原图或扫描件",
+                slot.label, slot.min_px
+            ),
+        ));
+    }
     let spec = ImageSpec {
         max_side: if slot.photo {
             PHOTO_PREVIEW_SIDE

@@ -83,6 +83,15 @@ pub fn sniff(bytes: &[u8]) -> Option<ImageFormat> {
     }
 }
 
+/// Width and height as the file states them, read from its header without decoding;
+/// `None` when it is no JPEG or PNG or the header is unreadable.
+pub fn dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
+    let format = sniff(bytes)?;
+    ImageReader::with_format(Cursor::new(bytes), format)
+        .into_dimensions()
+        .ok()
+}
+
 /// Decodes, turns upright, scales and re-encodes `bytes` to fit `spec`.
 pub fn normalise(bytes: &[u8], spec: ImageSpec) -> Result<NormalisedImage, ImageRefusal> {
     if bytes.is_empty() {

@@ -66,6 +66,29 @@ async fn uploads_are_normalised_limited_and_private() {
     let served = res.bytes().await.unwrap();
     assert_eq!(&served[..3], &[0xFF, 0xD8, 0xFF]);
 
+    // A thumbnail is no 2-inch photo and no legible scan: refused by its size, which the
+    // slot states beside the upload.
+    let res = upload(&app, id, "photo", vec![picture(96, 128)]).await;
+    let doc = html(&res.text().await.unwrap());
+    assert_eq!(
+        texts(&doc, "#slot-error-photo"),
+        ["二寸免冠照片：图片太小（96×128像素），短边至少需要300像素，请上传清晰的原图或扫描件"]
+    );
+    let res = upload(&app, id, "diploma", vec![picture(500, 400)]).await;
+    let doc = html(&res.text().await.unwrap());
+    assert!(
+        texts(&doc, "#slot-error-diploma")[0].contains("短边至少需要600像素"),
+        "{:?}",
+        texts(&doc, "#slot-error-diploma")
+    );
+    let (_, section) = app
+        .get_html(&format!("/my/applications/{id}/sections/education"))
+        .await;
+    assert!(
+        texts(&section, "body")[0].contains("图片短边不少于600像素"),
+        "the limit is said beside the upload"
+    );
+
     // The photo slot takes one picture and offers the crop preview first.
     let res = upload(&app, id, "photo", vec![picture(1600, 1200)]).await;
     let crop = location(&res);

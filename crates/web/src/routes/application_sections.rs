@@ -474,7 +474,7 @@ async fn slot_views(
                 .map(|(_, m)| m.clone());
             SlotView {
                 limits: format!(
-                    "{}，{}张，每张不超过{}KB{}。JPG或PNG，20MB以内的照片均可，系统自动旋正、压缩。",
+                    "{}，{}张，每张不超过{}KB{}{}。JPG或PNG，20MB以内的照片均可，系统自动旋正、压缩。",
                     if s.required { "必传" } else { "选传" },
                     if s.min_count == s.max_count {
                         s.max_count.to_string()
@@ -482,7 +482,12 @@ async fn slot_views(
                         format!("{}–{}", s.min_count, s.max_count)
                     },
                     s.max_kb,
-                    if s.photo { "，413×579像素" } else { "" }
+                    if s.photo { "，413×579像素" } else { "" },
+                    if s.min_px > 0 {
+                        format!("，图片短边不少于{}像素", s.min_px)
+                    } else {
+                        String::new()
+                    }
                 ),
                 can_add: files.len() < s.max_count as usize,
                 code: s.code,
