@@ -82,6 +82,35 @@ where
     Ok(tally)
 }
 
+/// What a desk's 批量办理 does to each dossier, with the one opinion posted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BatchDecision {
+    /// 批量审核通过并报送 at a unit (dossiers whose publicity has not run are skipped).
+    UnitForward(String),
+    /// 批量通过 at a 主管部门 or 职改办.
+    OfficePass(String),
+}
+
+/// Decides one dossier of a batch through the desk's own service.
+#[tracing::instrument(skip_all)]
+pub async fn decide_one(
+    db: &zc_db::Db,
+    actor: crate::accounts::Actor<'_>,
+    id: i64,
+    decision: &BatchDecision,
+) -> ServiceResult<ApplicationStatus> {
+    match decision {
+        BatchDecision::UnitForward(opinion) => {
+            let d = crate::unit_review::UnitDecision::Forward(opinion.clone());
+            crate::unit_review::decide(db, actor, id, &d).await
+        }
+        BatchDecision::OfficePass(opinion) => {
+            let d = crate::office_review::OfficeDecision::Pass(opinion.clone());
+            crate::office_review::decide(db, actor, id, &d).await
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

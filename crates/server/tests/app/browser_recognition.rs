@@ -34,6 +34,33 @@ pub(crate) async fn choose(client: &Client, id: &str, needle: &str) {
     set(client, id, value).await;
 }
 
+/// 我要申报 of an office-decided `kind` for 工程系列/助理级/助理工程师 at the 南宁 职改办,
+/// on a phone: the dossier's address and id.
+pub(crate) async fn open_kind(
+    client: &Client,
+    app: &crate::helpers::TestApp,
+    kind: &str,
+    name: &str,
+) -> (String, i64) {
+    client.goto(&app.url("/my/applications")).await.unwrap();
+    no_sideways_scroll(client, "申报职称").await;
+    choose(
+        client,
+        &format!("f-{kind}-qualification"),
+        "工程系列/助理级/助理工程师",
+    )
+    .await;
+    choose(
+        client,
+        &format!("f-{kind}-office"),
+        "南宁市职称改革工作领导小组办公室",
+    )
+    .await;
+    click(client, &format!("#create-{kind} button[type=submit]")).await;
+    assert!(heading(client).await.contains(name));
+    dossier_of(client).await
+}
+
 #[tokio::test]
 async fn a_graduate_applies_for_recognition_on_a_phone_and_the_certificate_is_found() {
     let Some(driver) = start_driver().await else {
@@ -43,23 +70,7 @@ async fn a_graduate_applies_for_recognition_on_a_phone_and_the_certificate_is_fo
     let client = open_browser(&driver, 360).await;
     applicant_sign_in(&client, &app).await;
 
-    client.goto(&app.url("/my/applications")).await.unwrap();
-    no_sideways_scroll(&client, "申报职称").await;
-    choose(
-        &client,
-        "f-recognition-qualification",
-        "工程系列/助理级/助理工程师",
-    )
-    .await;
-    choose(
-        &client,
-        "f-recognition-office",
-        "南宁市职称改革工作领导小组办公室",
-    )
-    .await;
-    click(&client, "#create-recognition button[type=submit]").await;
-    assert!(heading(&client).await.contains("职称认定"));
-    let (base, id) = dossier_of(&client).await;
+    let (base, id) = open_kind(&client, &app, "recognition", "职称认定").await;
 
     save_part(
         &client,

@@ -7,12 +7,12 @@ use fantoccini::{Client, Locator};
 
 use crate::{
     browser::{
-        applicant_sign_in, click, console_errors, dossier_of, heading, open_browser, start_driver,
-        text_of, upload_into, upload_photo,
+        applicant_sign_in, click, console_errors, heading, open_browser, start_driver, text_of,
+        upload_into, upload_photo,
     },
     browser_application::set,
     browser_fees::no_sideways_scroll,
-    browser_recognition::choose,
+    browser_recognition::open_kind,
     helpers::spawn_app,
     replacement::issued_to_zhang_san,
 };
@@ -53,22 +53,7 @@ async fn a_holder_declares_a_lost_certificate_on_a_phone_and_sends_after_the_not
     let client = open_browser(&driver, 360).await;
     applicant_sign_in(&client, &app).await;
 
-    client.goto(&app.url("/my/applications")).await.unwrap();
-    choose(
-        &client,
-        "f-replacement-qualification",
-        "工程系列/助理级/助理工程师",
-    )
-    .await;
-    choose(
-        &client,
-        "f-replacement-office",
-        "南宁市职称改革工作领导小组办公室",
-    )
-    .await;
-    click(&client, "#create-replacement button[type=submit]").await;
-    assert!(heading(&client).await.contains("遗失补办"));
-    let (base, id) = dossier_of(&client).await;
+    let (base, id) = open_kind(&client, &app, "replacement", "遗失补办").await;
     assert!(
         text_of(&client, "#loss-notice")
             .await

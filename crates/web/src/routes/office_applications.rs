@@ -17,8 +17,8 @@ use zc_domain::{
 };
 use zc_services::{
     FieldErrors,
-    accounts::Actor,
     office_review::{self, Desk, OfficeDecision},
+    review_batch::BatchDecision,
 };
 
 use crate::extract::{ClientIp, SignedIn, Staff};
@@ -93,13 +93,8 @@ impl ReviewDesk for OfficeDesk {
     }
 
     /// 批量通过 with the one opinion.
-    async fn decide_one(
-        state: &AppState,
-        actor: Actor<'_>,
-        id: i64,
-        opinion: &str,
-    ) -> zc_services::ServiceResult<ApplicationStatus> {
-        office_review::decide(&state.db, actor, id, &OfficeDecision::Pass(opinion.into())).await
+    fn batch_decision(opinion: String) -> BatchDecision {
+        BatchDecision::OfficePass(opinion)
     }
 }
 

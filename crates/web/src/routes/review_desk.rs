@@ -2,16 +2,13 @@
 //! (rate limited) and 批量办理. A desk says only which queue is the signed-in person's and
 //! how it decides one dossier of a batch.
 
-use std::future::Future;
-
 use axum::{
     Form, Router,
     extract::{Query, State},
     response::Response,
     routing::{get, post},
 };
-use zc_domain::application::ApplicationStatus;
-use zc_services::{ServiceResult, accounts::Actor, review_batch};
+use zc_services::review_batch::{self, BatchDecision};
 
 use crate::{
     error::AppResult,
@@ -30,13 +27,8 @@ pub(crate) trait ReviewDesk: Send + Sync + 'static {
     /// The signed-in staff member's queue (403 for staff of another kind).
     fn desk(staff: &Staff) -> AppResult<QueueDesk>;
 
-    /// Decides one dossier of a batch with the posted opinion.
-    fn decide_one<'a>(
-        state: &'a AppState,
-        actor: Actor<'a>,
-        id: i64,
-        opinion: &'a str,
-    ) -> impl Future<Output = ServiceResult<ApplicationStatus>> + Send + 'a;
+    /// What its 批量办理 does to each dossier, with the posted opinion.
+    fn batch_decision(opinion: String) -> BatchDecision;
 }
 
 /// `/applications`, `/applications/batch` and `/applications/roster` for desk `D`.
@@ -86,8 +78,10 @@ async fn batch<D: ReviewDesk>(
     let posted = Posted(fields);
     let ids = batch_ids(&state, d.scope, d.tabs, &posted).await?;
     let actor = staff.user.actor(&ip);
-    let opinion = posted.value("opinion");
-    let tally =
-        review_batch::decide_each(ids, |id| D::decide_one(&state, actor, id, &opinion)).await?;
+    let decision = D::batch_decision(posted.value("opinion"));
+    let tally = review_batch::decide_each(ids, |id| {
+        review_batch::decide_one(&state.db, actor, id, &decision)
+    })
+    .await?;
     Ok(back_to_queue(&tally, d.base, d.tabs[0]))
 }

@@ -15,7 +15,7 @@ use zc_db::review_queue::QueueScope;
 use zc_domain::{Portal, TitleLevel, application::ApplicationStatus};
 use zc_services::{
     FieldErrors, ServiceError,
-    accounts::Actor,
+    review_batch::BatchDecision,
     unit_review::{self, UnitDecision},
 };
 
@@ -75,13 +75,8 @@ impl ReviewDesk for UnitDesk {
 
     /// 批量审核通过并报送: forwarded with the one recommendation; those whose publicity
     /// has not run its 5 working days are skipped and counted.
-    async fn decide_one(
-        state: &AppState,
-        actor: Actor<'_>,
-        id: i64,
-        opinion: &str,
-    ) -> zc_services::ServiceResult<ApplicationStatus> {
-        unit_review::decide(&state.db, actor, id, &UnitDecision::Forward(opinion.into())).await
+    fn batch_decision(opinion: String) -> BatchDecision {
+        BatchDecision::UnitForward(opinion)
     }
 }
 
