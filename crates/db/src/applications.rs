@@ -209,8 +209,8 @@ pub async fn open_choices(db: &Db, year: i32, now: DateTime<Utc>) -> DbResult<Ve
     let sql = "SELECT c.id AS committee_id, c.name AS committee_name, o.id AS office_id, \
                o.name AS office_name, s.id AS series_id, s.name AS series_name, \
                t.level_rank, t.title_name, p.apply_until, p.charges_online, \
-               (SELECT COALESCE(SUM(f.amount_fen), 0) FROM fee_item f WHERE f.plan_id = p.id \
-                AND (f.level_rank IS NULL OR f.level_rank = t.level_rank)) AS fee_fen \
+               CAST((SELECT COALESCE(SUM(f.amount_fen), 0) FROM fee_item f WHERE f.plan_id = p.id \
+                AND (f.level_rank IS NULL OR f.level_rank = t.level_rank)) AS BIGINT) AS fee_fen \
                FROM review_plan p JOIN committee c ON c.id = p.committee_id \
                JOIN office o ON o.id = c.office_id JOIN series s ON s.id = c.series_id \
                JOIN series_title t ON t.series_id = s.id \
