@@ -98,3 +98,12 @@ impl Staff {
             .ok_or(AppError::Forbidden)
     }
 }
+
+/// The 职改办 the signed-in person works at (not a 主管部门's desk); 403 for anyone else.
+pub(crate) async fn office_desk(state: &AppState, ctx: &PageContext) -> Result<i64, AppError> {
+    let user = ctx.signed_in()?;
+    match zc_services::office_review::Desk::of(&state.db, user.id).await {
+        Ok(zc_services::office_review::Desk::Office(id)) => Ok(id),
+        _ => Err(AppError::Forbidden),
+    }
+}

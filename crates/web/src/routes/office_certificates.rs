@@ -11,12 +11,11 @@ use axum::{
 };
 use serde::Deserialize;
 use zc_domain::Portal;
-use zc_services::office_review::Desk;
 
 use crate::extract::{ClientIp, SignedIn};
 use crate::{
     context::PageContext,
-    error::{AppError, AppResult, refusal_message},
+    error::{AppResult, refusal_message},
     pager::Pager,
     routes::my_certificates::CertificateView,
     state::AppState,
@@ -46,21 +45,13 @@ struct ListQuery {
     per_page: Option<u64>,
 }
 
-async fn office_of(state: &AppState, ctx: &PageContext) -> AppResult<i64> {
-    let user = ctx.user.as_ref().ok_or(AppError::Forbidden)?;
-    match Desk::of(&state.db, user.id).await {
-        Ok(Desk::Office(id)) => Ok(id),
-        _ => Err(AppError::Forbidden),
-    }
-}
-
 async fn render(
     state: &AppState,
     ctx: PageContext,
     q: ListQuery,
     message: Option<String>,
 ) -> AppResult<ListPage> {
-    let office = office_of(state, &ctx).await?;
+    let office = crate::extract::office_desk(state, &ctx).await?;
     let total = zc_db::certificates::count_of_office(&state.db, office).await? as u64;
     let pager = Pager::new(
         total,

@@ -13,14 +13,13 @@ use serde::Deserialize;
 use zc_domain::{Portal, payment::Fen};
 use zc_services::{
     FieldErrors, ServiceError,
-    office_review::Desk,
     recognition_fee::{FeeInput, set},
 };
 
 use crate::extract::{ClientIp, SignedIn};
 use crate::{
     context::PageContext,
-    error::{AppError, AppResult},
+    error::AppResult,
     state::AppState,
     views::{Nav, format_time, portal_nav},
 };
@@ -61,10 +60,7 @@ async fn render(
     errors: FieldErrors,
     saved: bool,
 ) -> AppResult<RecognitionPage> {
-    let user = ctx.user.as_ref().ok_or(AppError::Forbidden)?;
-    let Ok(Desk::Office(office)) = Desk::of(&state.db, user.id).await else {
-        return Err(AppError::Forbidden);
-    };
+    let office = crate::extract::office_desk(state, &ctx).await?;
     let year = chrono::Datelike::year(&state.db.today());
     let current = zc_db::recognition::window_of(&state.db, office, year).await?;
     let form = typed.unwrap_or_else(|| match &current {

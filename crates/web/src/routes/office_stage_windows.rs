@@ -13,14 +13,13 @@ use serde::Deserialize;
 use zc_domain::{Portal, application::stage_window::Stage, calendar::china_date};
 use zc_services::{
     FieldErrors, ServiceError,
-    office_review::Desk,
     stage_windows::{self, ReopenInput, WindowInput},
 };
 
 use crate::extract::{ClientIp, SignedIn};
 use crate::{
     context::PageContext,
-    error::{AppError, AppResult},
+    error::AppResult,
     state::AppState,
     views::{Nav, format_time, portal_nav},
 };
@@ -81,14 +80,6 @@ impl StagePage {
     }
 }
 
-async fn office_of(state: &AppState, ctx: &PageContext) -> AppResult<i64> {
-    let user = ctx.user.as_ref().ok_or(AppError::Forbidden)?;
-    match Desk::of(&state.db, user.id).await {
-        Ok(Desk::Office(id)) => Ok(id),
-        _ => Err(AppError::Forbidden),
-    }
-}
-
 async fn render(
     state: &AppState,
     ctx: PageContext,
@@ -96,7 +87,7 @@ async fn render(
     failed: String,
     typed: Vec<(String, String)>,
 ) -> AppResult<StagePage> {
-    let office = office_of(state, &ctx).await?;
+    let office = crate::extract::office_desk(state, &ctx).await?;
     let rows = zc_db::stage_windows::plans_of_office(&state.db, office).await?;
     let mut plans: Vec<PlanLine> = Vec::new();
     for r in &rows {
@@ -179,7 +170,7 @@ async fn set_window(
     ClientIp(ip): ClientIp,
     Form(f): Form<WindowForm>,
 ) -> AppResult<Response> {
-    let office = office_of(&state, &ctx).await?;
+    let office = crate::extract::office_desk(&state, &ctx).await?;
     let input = WindowInput {
         plan_id: f.plan_id,
         stage: f.stage.clone(),
@@ -221,7 +212,7 @@ async fn reopen(
     ClientIp(ip): ClientIp,
     Form(f): Form<ReopenForm>,
 ) -> AppResult<Response> {
-    let office = office_of(&state, &ctx).await?;
+    let office = crate::extract::office_desk(&state, &ctx).await?;
     let input = ReopenInput {
         application_id: f.application_id.clone(),
         stage: f.stage.clone(),
