@@ -139,17 +139,8 @@ async fn a_graduate_applies_for_recognition_on_a_phone_and_the_certificate_is_fo
     }
     assert_eq!(text_of(&client, "#section-progress").await, "已完成 4/4");
 
-    client.goto(&format!("{base}/submit")).await.unwrap();
-    client
-        .find(Locator::Css("input[name=pledge]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    click(&client, "form[action$='/submit'] button[type=submit]").await;
     assert_eq!(
-        text_of(&client, "#submitted").await,
+        crate::browser::submit_with_pledge(&client, &base).await,
         "您的职称认定申报已成功提交，请等待单位工作人员审核。"
     );
 

@@ -22,15 +22,8 @@ pub(crate) async fn set(client: &Client, id: &str, value: &str) {
     assert_eq!(js(client, &script).await.as_str(), Some(value), "#{id}");
 }
 
-pub(crate) async fn text(client: &Client, css: &str) -> String {
-    client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .text()
-        .await
-        .unwrap()
-}
+/// The text of the first element matching a selector.
+pub(crate) use crate::browser::text_of as text;
 
 async fn count(client: &Client, css: &str) -> usize {
     client.find_all(Locator::Css(css)).await.unwrap().len()
