@@ -22,7 +22,7 @@ ZC_DATA_DIR="$DIR/data" ZC_BIND=127.0.0.1:0 "$BIN" serve > /dev/null 2>&1 &
 SERVER=$!
 sleep 1
 t0=$(date +%s.%N)
-ZC_DATA_DIR="$DIR/data" "$BIN" backup "$DIR/backup" | head -1
+ZC_DATA_DIR="$DIR/data" "$BIN" backup "$DIR/backup"
 t1=$(date +%s.%N)
 kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
 ZC_DATA_DIR="$DIR/restored" "$BIN" restore "$DIR/backup"
