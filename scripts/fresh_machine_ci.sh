@@ -31,8 +31,11 @@ in_root() {
     CI_PG_PORT=$PORT SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt \
     CURL_CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt "$@"
 }
+# A cluster left running by an earlier drill (in a namespace now unreachable) is stopped.
+in_root bash -c 'for v in $(ls /etc/postgresql 2>/dev/null); do pg_ctlcluster --skip-systemctl-redirect $v main stop 2>/dev/null || true; done'
 # With the network: packages, the PostgreSQL cluster, cargo-deny, every crate.
 in_root bash -c "cd /src/zhicheng && .ci/setup && pg_ctlcluster --skip-systemctl-redirect \$(ls /etc/postgresql) main stop"
 # Without it, alone: the whole CI run.
 unshare -n bash -c "ip link set lo up; $(declare -f in_root); ROOT=$ROOT PORT=$PORT; \
-  in_root env CARGO_NET_OFFLINE=true bash -c 'cd /src/zhicheng && time .ci/run'"
+  in_root env CARGO_NET_OFFLINE=true bash -c 'cd /src/zhicheng && time .ci/run; rc=\$?; \
+    pg_ctlcluster --skip-systemctl-redirect \$(ls /etc/postgresql) main stop; exit \$rc'"
