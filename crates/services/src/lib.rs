@@ -19,6 +19,7 @@ pub mod committee_meetings;
 pub mod counter;
 pub mod decision_record;
 pub mod delivery;
+pub mod delivery_desk;
 pub mod demo;
 pub mod error;
 pub mod expert_enrolment;

@@ -13,7 +13,7 @@ use axum::{
 };
 use serde::Deserialize;
 use zc_domain::{Portal, delivery::DeliveryState, payment::Fen};
-use zc_services::{FieldErrors, ServiceError, delivery};
+use zc_services::{FieldErrors, ServiceError, delivery, delivery_desk};
 
 use crate::{
     context::PageContext,
@@ -208,7 +208,7 @@ async fn set_mailing(
     Form(f): Form<Typed>,
 ) -> AppResult<Response> {
     let actor = staff.user.actor(&ip);
-    match delivery::set_mailing(&state.db, actor, f.enabled.is_some(), &f.postage).await {
+    match delivery_desk::set_mailing(&state.db, actor, f.enabled.is_some(), &f.postage).await {
         Ok(()) => Ok(done("mailing")),
         Err(e) => refused(&state, &staff, f, e).await,
     }
@@ -221,7 +221,7 @@ async fn hand_over(
     Form(f): Form<Typed>,
 ) -> AppResult<Response> {
     let actor = staff.user.actor(&ip);
-    match delivery::hand_over(&state.db, actor, &f.number, &f.collected_by).await {
+    match delivery_desk::hand_over(&state.db, actor, &f.number, &f.collected_by).await {
         Ok(_) => Ok(done("handed")),
         Err(e) => refused(&state, &staff, f, e).await,
     }
@@ -235,7 +235,7 @@ async fn sent(
     Form(f): Form<Typed>,
 ) -> AppResult<Response> {
     let actor = staff.user.actor(&ip);
-    match delivery::send(&state.db, actor, id, &f.tracking_no).await {
+    match delivery_desk::send(&state.db, actor, id, &f.tracking_no).await {
         Ok(()) => Ok(done("sent")),
         Err(e) => refused(&state, &staff, f, e).await,
     }
@@ -246,7 +246,7 @@ async fn export(
     staff: Staff,
     ClientIp(ip): ClientIp,
 ) -> AppResult<Response> {
-    let bytes = delivery::mailing_sheet(&state.db, staff.user.actor(&ip)).await?;
+    let bytes = delivery_desk::mailing_sheet(&state.db, staff.user.actor(&ip)).await?;
     Ok((
         [
             (
