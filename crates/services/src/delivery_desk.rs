@@ -96,11 +96,32 @@ pub async fn send(
             ),
         ));
     }
+    let application_id = zc_db::certificates::find(db, d.certificate_id)
+        .await?
+        .and_then(|c| c.application_id);
+    let office_name = zc_db::reference::org_name(db, "office", office_id)
+        .await?
+        .unwrap_or_default();
+    let detail = format!("证书 {} 已寄出，EMS运单号 {tracking}", d.number);
     let mut tx = db.begin_write().await?;
     if !zc_db::deliveries::mark_sent(&mut tx, d.id, &tracking).await? {
         return Err(ServiceError::refused("already_sent", "该证书已登记寄出"));
     }
-    let detail = format!("证书 {} 已寄出，EMS运单号 {tracking}", d.number);
+    // The holder reads it in the dossier's history too.
+    if let Some(app_id) = application_id {
+        status_change::note(
+            &mut tx,
+            app_id,
+            &status_change::Note {
+                step: "证书领取",
+                action: "邮寄",
+                opinion: &detail,
+                actor_id: actor.account_id,
+                org_name: &office_name,
+            },
+        )
+        .await?;
+    }
     let object = format!("certificate:{}", d.certificate_id);
     zc_db::audit::record_in(&mut tx, &actor.event("delivery.sent", &object, &detail)).await?;
     tx.commit().await?;

@@ -214,12 +214,20 @@ async fn a_certificate_is_mailed_where_its_office_mails_and_its_receipt_closes_t
         attr(&mine, &format!("#mail-{cert}"), "href").is_none(),
         "no change once sent"
     );
+    let (_, progress) = app
+        .get_html(&format!("/my/applications/{id}/progress"))
+        .await;
+    assert!(
+        texts(&progress, "tbody td")
+            .iter()
+            .any(|t| t.contains(&format!("证书 {number} 已寄出，EMS运单号 EA123456789CN"))),
+        "the dossier's history says it was mailed"
+    );
     let res = app
         .post_form(&format!("/my/certificates/{cert}/received"), &[])
         .await;
     assert_eq!(location(&res), "/my/certificates");
     assert_eq!(status_of(&app, id).await, "collected");
-    let _ = number;
 }
 
 #[tokio::test]
