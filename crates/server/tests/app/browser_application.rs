@@ -291,15 +291,7 @@ async fn create_fill_upload_and_crop_submit_withdraw_and_resubmit_on_a_phone() {
         .unwrap();
     assert_eq!(progress, "已完成 11/11");
     let submit = |client: Client, base: String| async move {
-        client.goto(&format!("{base}/submit")).await.unwrap();
-        client
-            .find(Locator::Css("input[name=pledge]"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
-        click(&client, "form[action$='/submit'] button[type=submit]").await;
+        crate::browser::submit_with_pledge(&client, &base).await;
         assert_eq!(heading(&client).await, "申报进度");
     };
     submit(client.clone(), base.clone()).await;

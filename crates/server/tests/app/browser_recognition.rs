@@ -139,8 +139,9 @@ async fn a_graduate_applies_for_recognition_on_a_phone_and_the_certificate_is_fo
     }
     assert_eq!(text_of(&client, "#section-progress").await, "已完成 4/4");
 
+    crate::browser::submit_with_pledge(&client, &base).await;
     assert_eq!(
-        crate::browser::submit_with_pledge(&client, &base).await,
+        text_of(&client, "#submitted").await,
         "您的职称认定申报已成功提交，请等待单位工作人员审核。"
     );
 

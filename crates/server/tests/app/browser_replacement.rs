@@ -124,8 +124,9 @@ async fn a_holder_declares_a_lost_certificate_on_a_phone_and_sends_after_the_not
         }
     }
     no_sideways_scroll(&client, "资料上传").await;
+    crate::browser::submit_with_pledge(&client, &base).await;
     assert_eq!(
-        crate::browser::submit_with_pledge(&client, &base).await,
+        text_of(&client, "#submitted").await,
         "您的遗失补办申报已成功提交，请等待单位工作人员审核。"
     );
     let errors = console_errors(&driver, &client).await;

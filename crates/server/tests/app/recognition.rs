@@ -106,6 +106,24 @@ pub(crate) async fn public_check(app: &TestApp, number: &str) -> scraper::Html {
     )
 }
 
+/// 我要申报 of an office-decided `kind` as the form posts it.
+async fn post_opening(
+    app: &TestApp,
+    kind: &str,
+    qualification: &str,
+    office: &str,
+) -> reqwest::Response {
+    app.post_form(
+        "/my/applications",
+        &[
+            ("kind", kind),
+            ("qualification", qualification),
+            ("office", office),
+        ],
+    )
+    .await
+}
+
 /// 我要申报 of `kind` posted and refused: the page it answers with.
 pub(crate) async fn refused_opening(
     app: &TestApp,
@@ -113,32 +131,14 @@ pub(crate) async fn refused_opening(
     qualification: &str,
     office: &str,
 ) -> scraper::Html {
-    let res = app
-        .post_form(
-            "/my/applications",
-            &[
-                ("kind", kind),
-                ("qualification", qualification),
-                ("office", office),
-            ],
-        )
-        .await;
+    let res = post_opening(app, kind, qualification, office).await;
     assert_eq!(res.status(), reqwest::StatusCode::OK, "refused on the page");
     html(&res.text().await.unwrap())
 }
 
 /// 我要申报 of `kind` (`recognition` or `reconfirmation`); lands on its first section.
 pub(crate) async fn open_kind(app: &TestApp, kind: &str, qualification: &str, office: &str) -> i64 {
-    let res = app
-        .post_form(
-            "/my/applications",
-            &[
-                ("kind", kind),
-                ("qualification", qualification),
-                ("office", office),
-            ],
-        )
-        .await;
+    let res = post_opening(app, kind, qualification, office).await;
     let to = location(&res);
     let first = match kind {
         "recognition" => "rc_info",
