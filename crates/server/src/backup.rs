@@ -69,6 +69,8 @@ pub async fn backup(config: &Config, to: &Path) -> anyhow::Result<()> {
     }
     std::fs::create_dir_all(to).with_context(|| format!("创建备份目录 {}", to.display()))?;
     let db = open_database(config).await?;
+    // The platform's one clock, like every other time it writes.
+    let taken_at = zc_domain::calendar::format_china_time(db.now());
     let counts = zc_db::backup::counts(&db).await;
     // The database first: every file it names was written before the row that names it.
     let copied = zc_db::backup::vacuum_into(&db, &to.join(DB_FILE)).await;
@@ -87,7 +89,7 @@ pub async fn backup(config: &Config, to: &Path) -> anyhow::Result<()> {
     }
     let manifest = Manifest {
         written_by: format!("zhicheng {}", env!("CARGO_PKG_VERSION")),
-        taken_at: zc_domain::calendar::format_china_time(chrono::Utc::now()),
+        taken_at,
         counts,
     };
     std::fs::write(to.join(MANIFEST), serde_json::to_vec_pretty(&manifest)?)?;

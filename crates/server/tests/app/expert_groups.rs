@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use zc_services::{accounts::Actor, committee_meetings as meetings, expert_work};
 
 use crate::{
-    committee::two_dossiers,
+    committee_dossiers::two_dossiers,
     expert_pool::{actor, app_minimum, committee_secretary, expert, plan_of, signed_in_expert},
     helpers::{html, spawn_app, texts},
 };

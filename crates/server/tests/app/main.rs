@@ -22,6 +22,7 @@ mod browser_review;
 mod certificates;
 mod china_clock;
 mod committee;
+mod committee_dossiers;
 mod crash;
 mod delivery;
 mod dossier;
