@@ -16,7 +16,7 @@ use crate::{
 
 /// A 认定 of the demo applicant issued by the 南宁 职改办: the dossier, the certificate's
 /// id and number, and the office's reviewer, signed in.
-async fn issued(app: &TestApp, login: &str) -> (i64, i64, String, SecondBrowser) {
+pub(crate) async fn issued(app: &TestApp, login: &str) -> (i64, i64, String, SecondBrowser) {
     let id = created(app).await;
     filled_and_submitted(app, id).await;
     let office = passed_by_office(app, id, login).await;

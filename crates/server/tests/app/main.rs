@@ -15,6 +15,7 @@ mod ballot_secrecy;
 mod browser;
 mod browser_application;
 mod browser_committee;
+mod browser_delivery;
 mod browser_fees;
 mod browser_recognition;
 mod browser_replacement;
