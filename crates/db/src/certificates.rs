@@ -42,6 +42,8 @@ pub struct NewCertificate<'a> {
     /// 重新确认: the certificate issued elsewhere that this one confirms.
     pub original_ref: Option<&'a str>,
     pub source: CertificateSource,
+    /// 证书签章 — the signed text for offline checks (`None` leaves it to the start-up sweep).
+    pub seal: Option<&'a str>,
 }
 
 /// Writes a certificate inside `tx`; its id.
@@ -49,15 +51,15 @@ pub async fn insert(tx: &mut Tx, c: &NewCertificate<'_>) -> DbResult<i64> {
     let sql = "INSERT INTO certificate (number, office_id, year, seq, application_id, holder_id, \
                holder_name, id_number_masked, unit_name, series_name, level_rank, title_name, \
                committee_name, way, doc_number, issued_on, status, token, view_count, created_at, \
-               original_ref, source) \
+               original_ref, source, seal) \
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
-               'valid', $17, 0, $18, $19, $20) RETURNING id";
+               'valid', $17, 0, $18, $19, $20, $21) RETURNING id";
     Ok(
         with_tx!(tx, c2 => sqlx::query_scalar(sql).bind(c.number).bind(c.office_id).bind(c.year)
         .bind(c.seq).bind(c.application_id).bind(c.holder_id).bind(c.holder_name)
         .bind(c.id_number_masked).bind(c.unit_name).bind(c.series_name).bind(c.level_rank)
         .bind(c.title_name).bind(c.committee_name).bind(c.way).bind(c.doc_number)
-        .bind(c.issued_on).bind(c.token).bind(tx.clock.now()).bind(c.original_ref).bind(c.source.code())
+        .bind(c.issued_on).bind(c.token).bind(tx.clock.now()).bind(c.original_ref).bind(c.source.code()).bind(c.seal)
         .fetch_one(&mut **c2).await)?,
     )
 }
@@ -91,11 +93,13 @@ pub struct CertificateRow {
     /// 新发 or 审验归集.
     #[sqlx(try_from = "String")]
     pub source: CertificateSource,
+    /// 证书签章 — `None` only between the migration and the next start.
+    pub seal: Option<String>,
 }
 
 const COLUMNS: &str = "id, number, office_id, application_id, holder_id, holder_name, \
     id_number_masked, unit_name, series_name, level_rank, title_name, committee_name, way, \
-    doc_number, issued_on, status, token, view_count, original_ref, replaced_by, source";
+    doc_number, issued_on, status, token, view_count, original_ref, replaced_by, source, seal";
 
 /// One certificate by id.
 pub async fn find(db: &Db, id: i64) -> DbResult<Option<CertificateRow>> {
@@ -196,4 +200,28 @@ pub async fn of_office(
 pub async fn count_of_office(db: &Db, office_id: i64) -> DbResult<i64> {
     let sql = "SELECT COUNT(*) FROM certificate WHERE office_id = $1";
     Ok(with_pool!(db, p => sqlx::query_scalar(sql).bind(office_id).fetch_one(p).await)?)
+}
+
+/// Certificates not yet sealed (issued before sealing existed), with their office's name.
+pub async fn unsealed(db: &Db, limit: i64) -> DbResult<Vec<(CertificateRow, String)>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM certificate WHERE seal IS NULL ORDER BY id LIMIT CAST($1 AS BIGINT)"
+    ));
+    let rows: Vec<CertificateRow> =
+        with_pool!(db, p => sqlx::query_as(sql).bind(limit).fetch_all(p).await)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let office = crate::reference::org_name(db, "office", r.office_id)
+            .await?
+            .unwrap_or_default();
+        out.push((r, office));
+    }
+    Ok(out)
+}
+
+/// Stores the seal of a certificate that had none inside `tx`.
+pub async fn set_seal(tx: &mut Tx, id: i64, seal: &str) -> DbResult<()> {
+    with_tx!(tx, c => sqlx::query("UPDATE certificate SET seal = $2 WHERE id = $1 AND seal IS NULL")
+        .bind(id).bind(seal).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    Ok(())
 }

@@ -7,6 +7,7 @@
 pub mod application;
 pub mod calendar;
 pub mod certificate;
+pub mod certificate_seal;
 pub mod clock;
 pub mod committee;
 pub mod credit_code;

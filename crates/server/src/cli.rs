@@ -2,7 +2,7 @@
 
 use std::io::BufRead;
 
-use anyhow::bail;
+use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use zc_domain::Role;
 use zc_services::{
@@ -71,6 +71,16 @@ pub enum Command {
         #[arg(long, default_value_t = 5_000_000)]
         first: u64,
     },
+    /// 离线查验证书签章：参数为二维码内容或其中 # 之后的签章数据；不联网、不读数据库
+    VerifyCertificate {
+        /// 二维码内容（https://…/verify/t/…#ZC1.…）或签章数据（ZC1.…）
+        text: String,
+        /// 公钥列表文件（/.well-known/zhicheng/keys.json 的下载）；默认用本机密钥目录中的列表
+        #[arg(long)]
+        keys: Option<std::path::PathBuf>,
+    },
+    /// 轮换证书签章密钥：停用当前密钥（公钥保留在公布列表中，旧证书仍可查验）并启用新密钥
+    RotateCertificateKey,
 }
 
 /// Admin subcommands.
@@ -154,6 +164,13 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             crate::backup::backup(&config, &dir).await
         }
         Command::Restore { dir } => crate::backup::restore(&config, &dir).await,
+        Command::VerifyCertificate { text, keys } => verify_certificate(&config, &text, keys),
+        Command::RotateCertificateKey => {
+            let kid = crate::certificate_keys::rotate(&config.keys_dir(), config.clock.today())?;
+            println!("已启用新的证书签章密钥 {kid}；旧密钥已停用，其公钥仍在公布列表中。");
+            println!("多台服务器时，请把 keys/certificate 目录同步到每台服务器后逐台重启。");
+            Ok(())
+        }
         Command::Demo => {
             let config = Config {
                 demo: true,
@@ -313,5 +330,35 @@ async fn seed_applicants(config: Config, count: u64, first: u64) -> anyhow::Resu
         "已写入 {written} 名测试申报人：seed{first}@example.test 至 seed{}@example.test",
         first + written.saturating_sub(1)
     );
+    Ok(())
+}
+
+/// `verify-certificate`: checks a sealed text offline against a published key list.
+fn verify_certificate(
+    config: &Config,
+    text: &str,
+    keys: Option<std::path::PathBuf>,
+) -> anyhow::Result<()> {
+    let ring = match keys {
+        Some(path) => {
+            let json = std::fs::read_to_string(&path)
+                .with_context(|| format!("无法读取公钥列表 {}", path.display()))?;
+            zc_services::certificate_signing::KeyRing::from_json(&json)
+                .map_err(anyhow::Error::msg)?
+        }
+        None => crate::certificate_keys::published(&config.keys_dir())?,
+    };
+    let claims = ring
+        .verify(text)
+        .map_err(|e| anyhow::anyhow!("查验未通过：{e}"))?;
+    println!("签章有效：以下数据由本平台签发，未被改动。");
+    println!("证书编号：{}", claims.number);
+    println!("姓名：{}", claims.holder);
+    println!("资格名称：{}（{}）", claims.title, claims.level);
+    println!("取得方式：{}", claims.way);
+    println!("发证单位：{}", claims.office);
+    println!("发证日期：{}", claims.issued_on);
+    println!("签发时状态：{}", claims.status);
+    println!("注意：离线查验无法得知签发后的撤销或作废，请以在线查验（/verify）结果为准。");
     Ok(())
 }

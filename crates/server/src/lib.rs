@@ -3,6 +3,7 @@
 
 pub mod audit_anchor;
 pub mod backup;
+pub mod certificate_keys;
 pub mod cli;
 pub mod config;
 mod config_check;

@@ -86,6 +86,13 @@ impl Application {
         let keys_dir = config.keys_dir();
         let keys = keys::load_or_create(&keys_dir)?;
         let db = open_database(config).await?;
+        let signer = crate::certificate_keys::load_or_create(&keys_dir, config.clock.today())?;
+        let sealed = zc_services::certificate_signing::seal_unsealed(&db, &signer)
+            .await
+            .map_err(|e| anyhow::anyhow!("证书签章补签失败：{e:?}"))?;
+        if sealed > 0 {
+            tracing::info!(sealed, "sealed certificates issued before sealing existed");
+        }
 
         let mut report = StartupReport {
             url: String::new(),
@@ -169,7 +176,7 @@ impl Application {
         };
         let payments = crate::payments::setup(config, &web.public_url)?;
         let vault = zc_services::pii::PiiVault::new(keys.field_key.expose_secret())?;
-        let mut state = AppState::new(db, web, vault);
+        let mut state = AppState::new(db, web, vault, signer);
         state.sms = crate::transports::sms_sender(config)?;
         state.mailer = crate::transports::mailer(config)?;
         state.payments = payments.gateway;

@@ -70,6 +70,7 @@ pub async fn confirm_and_issue(
     application_id: i64,
     doc_number: &str,
     pattern: &str,
+    signer: &crate::certificate_signing::CertificateSigner,
 ) -> ServiceResult<Issued> {
     check_doc_number(doc_number)?;
     let staff_id = actor.account_id.ok_or(ServiceError::NotFound)?;
@@ -155,40 +156,43 @@ pub async fn confirm_and_issue(
             (number, year, seq)
         }
     };
-    let id = zc_db::certificates::insert(
-        &mut tx,
-        &NewCertificate {
-            number: &number,
-            office_id,
-            year,
-            seq,
-            application_id: Some(app.id),
-            holder_id: app.applicant_id,
-            holder_name: &applicant.name,
-            id_number_masked: &applicant.id_number_masked,
-            unit_name: &unit_name,
-            series_name: &app.series_name,
-            level_rank: app.level_rank,
-            title_name: &app.title_name,
-            committee_name: historic.as_ref().map_or_else(
-                || app.committee_name.as_deref().unwrap_or(&office_name),
-                |h| h.issuer.as_str(),
-            ),
-            way: historic
-                .as_ref()
-                .map_or(app.kind.name(), |h| h.way.as_str()),
-            doc_number: doc,
-            issued_on: historic.as_ref().map_or(today, |h| h.issued_on),
-            token: &token,
-            original_ref: original_ref.as_deref(),
-            source: if historic.is_some() {
-                zc_domain::certificate::CertificateSource::Verified
-            } else {
-                zc_domain::certificate::CertificateSource::New
-            },
+    let mut new = NewCertificate {
+        number: &number,
+        office_id,
+        year,
+        seq,
+        application_id: Some(app.id),
+        holder_id: app.applicant_id,
+        holder_name: &applicant.name,
+        id_number_masked: &applicant.id_number_masked,
+        unit_name: &unit_name,
+        series_name: &app.series_name,
+        level_rank: app.level_rank,
+        title_name: &app.title_name,
+        committee_name: historic.as_ref().map_or_else(
+            || app.committee_name.as_deref().unwrap_or(&office_name),
+            |h| h.issuer.as_str(),
+        ),
+        way: historic
+            .as_ref()
+            .map_or(app.kind.name(), |h| h.way.as_str()),
+        doc_number: doc,
+        issued_on: historic.as_ref().map_or(today, |h| h.issued_on),
+        token: &token,
+        original_ref: original_ref.as_deref(),
+        source: if historic.is_some() {
+            zc_domain::certificate::CertificateSource::Verified
+        } else {
+            zc_domain::certificate::CertificateSource::New
         },
-    )
-    .await?;
+        seal: None,
+    };
+    let seal = signer.seal(&crate::certificate_signing::claims_of_new(
+        &new,
+        &office_name,
+    ));
+    new.seal = Some(&seal);
+    let id = zc_db::certificates::insert(&mut tx, &new).await?;
     if let Some((_, Some(voided))) = replaced {
         zc_db::certificates::set_replaced_by(&mut tx, voided, &number).await?;
     }

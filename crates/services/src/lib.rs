@@ -14,6 +14,7 @@ pub mod avatar;
 pub mod bulk_seed;
 pub mod calendar;
 pub mod captcha;
+pub mod certificate_signing;
 pub mod certificates;
 pub mod committee_meetings;
 pub mod counter;

@@ -13,6 +13,7 @@ use crate::state::AppState;
 const CSS: &str = include_str!("../static/app.css");
 const JS: &str = include_str!("../static/app.js");
 const ICON: &str = include_str!("../static/favicon.svg");
+const OFFLINE_JS: &str = include_str!("../static/verify_offline.js");
 
 /// One embedded file and the hashed name it is served under.
 #[derive(Debug, Clone)]
@@ -28,6 +29,8 @@ pub struct Assets {
     pub css: Asset,
     pub js: Asset,
     pub icon: Asset,
+    /// The offline certificate check, loaded only by `/verify/offline`.
+    pub offline_js: Asset,
 }
 
 fn hashed(stem: &str, ext: &str, body: &'static str, content_type: &'static str) -> Asset {
@@ -47,6 +50,12 @@ impl Assets {
             css: hashed("app", "css", CSS, "text/css; charset=utf-8"),
             js: hashed("app", "js", JS, "text/javascript; charset=utf-8"),
             icon: hashed("favicon", "svg", ICON, "image/svg+xml"),
+            offline_js: hashed(
+                "verify_offline",
+                "js",
+                OFFLINE_JS,
+                "text/javascript; charset=utf-8",
+            ),
         }
     }
 
@@ -60,6 +69,11 @@ impl Assets {
         format!("/static/{}", self.icon.name)
     }
 
+    /// URL of the offline check's script.
+    pub fn offline_js_url(&self) -> String {
+        format!("/static/{}", self.offline_js.name)
+    }
+
     /// URL of the script.
     pub fn js_url(&self) -> String {
         format!("/static/{}", self.js.name)
@@ -69,7 +83,7 @@ impl Assets {
 /// `GET /static/{file}`: the current file under its hashed name, cached for a year.
 pub async fn serve(State(state): State<AppState>, Path(file): Path<String>) -> Response {
     let assets = &state.assets;
-    let Some(asset) = [&assets.css, &assets.js, &assets.icon]
+    let Some(asset) = [&assets.css, &assets.js, &assets.icon, &assets.offline_js]
         .into_iter()
         .find(|a| a.name == file)
     else {

@@ -67,6 +67,7 @@ pub fn router(state: AppState) -> Router {
 
     let mut app = Router::new()
         .merge(routes::public::router())
+        .merge(routes::verify_offline::routes())
         .merge(routes::login::router())
         .merge(routes::second_factor::router())
         .merge(routes::applicant_auth::router())

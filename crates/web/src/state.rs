@@ -89,6 +89,8 @@ pub struct AppState {
     pub payments: Arc<dyn zc_services::payments::PaymentGateway>,
     /// Forms kept across a sign-in, per address (each is a session row until then).
     pub kept_posts: crate::middleware::rate_limit::AddressLimit,
+    /// Seals issued certificates; its key ring is published for offline checks.
+    pub signer: Arc<zc_services::certificate_signing::CertificateSigner>,
     /// Today's calendar facts for the home pages, recomputed once a minute.
     pub today: Arc<crate::fresh::Fresh<crate::today::TodayFacts>>,
     /// The series and committees the filter forms offer, read once a minute.
@@ -106,9 +108,15 @@ impl AppState {
         }
     }
 
-    /// Builds the state for a database, configuration and field-encryption vault, with
+    /// Builds the state for a database, configuration, field-encryption vault and
+    /// certificate signer, with
     /// the outbox as SMS transport.
-    pub fn new(db: Db, config: WebConfig, vault: PiiVault) -> Self {
+    pub fn new(
+        db: Db,
+        config: WebConfig,
+        vault: PiiVault,
+        signer: zc_services::certificate_signing::CertificateSigner,
+    ) -> Self {
         Self {
             db,
             config: Arc::new(config),
@@ -120,6 +128,7 @@ impl AppState {
             mailer: Arc::new(zc_services::mail::OutboxMailer),
             payments: Arc::new(zc_services::payments::Unconfigured),
             kept_posts: crate::middleware::rate_limit::AddressLimit::per_minute(10, 10),
+            signer: Arc::new(signer),
             today: Arc::default(),
             filter_choices: Arc::default(),
         }

@@ -231,6 +231,7 @@ pub(crate) async fn arrange_objects(app: &TestApp) -> (BTreeMap<Kind, i64>, Seco
             token: "0123456789abcdef0123456789abcdef",
             original_ref: None,
             source: zc_domain::certificate::CertificateSource::New,
+            seal: None,
         },
     )
     .await

@@ -20,6 +20,7 @@ mod browser_fees;
 mod browser_recognition;
 mod browser_replacement;
 mod browser_review;
+mod certificate_seals;
 mod certificates;
 mod china_clock;
 mod committee;

@@ -55,6 +55,7 @@ pub(crate) async fn issued_to_zhang_san(app: &TestApp) -> String {
             token: "0123456789abcdef0123456789abcdef",
             original_ref: None,
             source: zc_domain::certificate::CertificateSource::New,
+            seal: None,
         },
     )
     .await

@@ -52,3 +52,4 @@ pub mod unit_applications;
 pub mod unit_registration;
 pub mod unit_resubmission;
 pub mod unit_staff;
+pub mod verify_offline;

@@ -104,6 +104,8 @@ struct ShowPage {
     cert: CertificateView,
     qr_svg: String,
     verify_url: String,
+    /// 证书签章, for the offline check link.
+    seal: Option<String>,
     has_photo: bool,
     views: Vec<(String, &'static str)>,
 }
@@ -131,7 +133,13 @@ async fn show(
         state.config.public_url.trim_end_matches('/'),
         cert.token
     );
-    let qr_svg = zc_docs::qr::svg(&verify_url, 160).unwrap_or_default();
+    // The QR code carries the seal after '#': phones open the online check, offline
+    // checkers read the signed data.
+    let qr_text = cert.seal.as_deref().map_or_else(
+        || verify_url.clone(),
+        |seal| zc_domain::certificate_seal::qr_text(&verify_url, seal),
+    );
+    let qr_svg = zc_docs::qr::svg(&qr_text, 200).unwrap_or_default();
     let views = zc_db::certificates::views(&state.db, cert.id, 50)
         .await?
         .into_iter()
@@ -152,6 +160,7 @@ async fn show(
         cert: CertificateView::of(&cert),
         qr_svg,
         verify_url,
+        seal: cert.seal.clone(),
         views,
         ctx,
     })

@@ -226,6 +226,7 @@ async fn issue(
         id,
         &posted.value("doc_number"),
         &state.config.certificate_pattern,
+        &state.signer,
     )
     .await;
     match outcome {
