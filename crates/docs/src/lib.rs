@@ -1,8 +1,9 @@
 //! 文书 — the documents the platform writes for people to keep or print: the .xlsx
-//! 花名册 (roster) of a filtered queue and the unit's 公示表. Kept in its own crate because
-//! spreadsheet writing is slow to compile and rarely touched.
+//! 花名册 (roster) of a filtered queue, and PDF 申报表, 公示表 and certificates. Kept in its
+//! own crate because spreadsheet and PDF writing are slow to compile and rarely touched.
 
 pub mod cell;
+pub mod pdf;
 pub mod qr;
 pub mod sheet;
 

@@ -237,8 +237,12 @@ impl Application {
                 vault: self.state.vault.clone(),
                 files_dir: self.state.config.files_dir.clone(),
             });
+            let bundles = std::sync::Arc::new(zc_services::meeting_bundle::BundleJob {
+                files_dir: self.state.config.files_dir.clone(),
+            });
             tokio::spawn(
                 Worker::new(db.clone(), name)
+                    .handle(zc_services::meeting_bundle::BUNDLE_JOB, bundles)
                     .handle(zc_services::messages::SMS_NOTICE_JOB, sms_notices)
                     .handle(zc_services::roster_export::ROSTER_JOB, rosters)
                     .run(stop_rx.clone()),

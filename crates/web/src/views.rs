@@ -77,7 +77,7 @@ pub fn portal_nav(portal: Portal, path: &str) -> Nav {
             ("证书管理", Some("/my/certificates")),
             ("申报职称", Some("/my/applications")),
             ("评委专家入库申请", Some("/my/expert/enrol")),
-            ("报表下载", None),
+            ("报表下载", Some("/my/downloads")),
             ("费用管理", Some("/my/fees")),
             ("操作指南", None),
             ("意见建议", None),
@@ -111,6 +111,7 @@ pub fn portal_nav(portal: Portal, path: &str) -> Nav {
             ("专家库", Some("/committee/expert-enrolments")),
             ("评审会议", Some("/committee/meetings")),
             ("结果公示", Some("/committee/publicity")),
+            ("我的导出", Some("/exports")),
             ("缴费管理", Some("/committee/fees")),
         ],
         Portal::Admin => &[

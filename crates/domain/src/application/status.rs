@@ -69,6 +69,32 @@ impl ApplicationKind {
     pub fn from_code(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.code() == code)
     }
+
+    /// The printed form's title: 评审表, 认定表 …
+    pub fn form_title(self) -> &'static str {
+        match self {
+            Self::Evaluation => "专业技术资格评审表",
+            Self::Recognition => "专业技术资格认定表",
+            Self::Reconfirmation => "专业技术资格重新确认表",
+            Self::Replacement => "职称证书遗失补办申请表",
+            Self::Verification => "职称证书审验表",
+        }
+    }
+
+    /// The boxes on the printed form where the applicant signs and each desk that
+    /// decides gives its opinion and seal, in the order the dossier passes them.
+    pub fn signature_boxes(self) -> Vec<&'static str> {
+        let mut boxes = vec!["申报人承诺：以上内容及所附材料真实有效"];
+        if !self.skips_unit() {
+            boxes.push("单位意见");
+        }
+        boxes.push("主管部门意见");
+        if self == Self::Evaluation {
+            boxes.push("评审委员会意见");
+        }
+        boxes.push("职改办意见");
+        boxes
+    }
 }
 
 pub use crate::stored_code::UnknownCode;
@@ -328,5 +354,29 @@ impl ProgressStep {
             Self::Publicity => "结果公示",
             Self::Certificate => "发证",
         }
+    }
+}
+
+#[cfg(test)]
+mod form_tests {
+    use super::ApplicationKind;
+
+    #[test]
+    fn each_kind_prints_its_own_title_and_the_desks_it_passes() {
+        assert_eq!(
+            ApplicationKind::Evaluation.form_title(),
+            "专业技术资格评审表"
+        );
+        let evaluation = ApplicationKind::Evaluation.signature_boxes();
+        assert_eq!(evaluation.len(), 5);
+        assert!(evaluation.contains(&"评审委员会意见"));
+        let verification = ApplicationKind::Verification.signature_boxes();
+        assert!(!verification.contains(&"单位意见"), "审验 skips the unit");
+        assert!(!verification.contains(&"评审委员会意见"));
+        assert!(
+            ApplicationKind::Recognition
+                .signature_boxes()
+                .contains(&"单位意见")
+        );
     }
 }

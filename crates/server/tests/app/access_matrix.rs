@@ -47,6 +47,10 @@ const NO_CONTROL: &[(&str, &str)] = &[
         "only a 遗失补办 has a 遗失公示 to confirm (replacement.rs signs in as its owner)",
     ),
     (
+        "/my/certificates/{id}/certificate.pdf",
+        "the arranged certificate has no dossier photo, so its PDF is refused with a reason (documents.rs downloads one)",
+    ),
+    (
         "/office/units/{id}/licence",
         "a unit seeded with the province has no scanned licence",
     ),

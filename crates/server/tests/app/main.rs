@@ -27,6 +27,7 @@ mod committee;
 mod committee_dossiers;
 mod crash;
 mod delivery;
+mod documents;
 mod dossier;
 mod expert_enrolment;
 mod expert_groups;

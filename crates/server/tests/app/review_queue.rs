@@ -282,7 +282,7 @@ fn sheet_xml(bytes: &[u8]) -> String {
 }
 
 /// Waits for the worker to write the newest export, then downloads it.
-async fn newest_export(b: &SecondBrowser) -> (i64, Vec<u8>) {
+pub(crate) async fn newest_export(b: &SecondBrowser) -> (i64, Vec<u8>) {
     for _ in 0..80 {
         let doc = page(b, "/exports").await;
         if texts(&doc, "tbody .export-state")

@@ -338,6 +338,17 @@ async fn act(
             .await
             .map(|_| ()),
         "publish" => result_publicity::publish(db, actor, id).await.map(|_| ()),
+        "bundle" => {
+            return match zc_services::meeting_bundle::request(db, actor, id).await {
+                Ok(_) => Ok(Redirect::to("/exports").into_response()),
+                Err(e) => {
+                    let message = refusal_message(e)?;
+                    Ok(render_detail(&state, ctx, id, Some(message))
+                        .await?
+                        .into_response())
+                }
+            };
+        }
         _ => return Err(AppError::NotFound),
     };
     match outcome {

@@ -103,17 +103,23 @@ async fn download(
     let bytes = tokio::fs::read(path)
         .await
         .map_err(|_| AppError::NotFound)?;
+    let (stem, ext, content_type) = if export.kind == "meeting_bundle" {
+        ("huicailiao", "zip", "application/zip")
+    } else {
+        (
+            "huamingce",
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    };
     let name = format!(
-        "huamingce-{}-{}.xlsx",
+        "{stem}-{}-{}.{ext}",
         export.id,
         export.created_at.format("%Y%m%d")
     );
     Ok((
         [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
+            (header::CONTENT_TYPE, content_type.to_string()),
             (
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{name}\""),

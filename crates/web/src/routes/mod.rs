@@ -13,6 +13,7 @@ pub mod application_views;
 pub mod committee_meetings;
 pub mod committee_plans;
 pub mod design;
+pub mod downloads;
 pub mod expert;
 pub mod expert_enrolment;
 pub mod exports;

@@ -41,7 +41,8 @@ pub fn router(state: AppState) -> Router<AppState> {
                     .merge(crate::routes::application_section_forms::routes())
                     .merge(crate::routes::application_uploads::routes())
                     .merge(crate::routes::kept_post::routes())
-                    .merge(crate::routes::application_views::routes()),
+                    .merge(crate::routes::application_views::routes())
+                    .merge(crate::routes::downloads::my_routes()),
                 Portal::My,
             ),
         )
@@ -51,7 +52,8 @@ pub fn router(state: AppState) -> Router<AppState> {
                 home()
                     .merge(crate::routes::unit_staff::routes())
                     .merge(crate::routes::unit_resubmission::routes())
-                    .merge(crate::routes::unit_applications::routes()),
+                    .merge(crate::routes::unit_applications::routes())
+                    .merge(crate::routes::downloads::unit_routes()),
                 Portal::Unit,
             ),
         )
@@ -63,7 +65,8 @@ pub fn router(state: AppState) -> Router<AppState> {
                     .merge(crate::routes::office_applications::routes())
                     .merge(crate::routes::office_fees::routes())
                     .merge(crate::routes::office_recognition::routes())
-                    .merge(crate::routes::office_counter::routes()),
+                    .merge(crate::routes::office_counter::routes())
+                    .merge(crate::routes::downloads::office_routes()),
                 Portal::Office,
             ),
         )

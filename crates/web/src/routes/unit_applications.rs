@@ -34,6 +34,7 @@ use crate::{
 pub fn routes() -> Router<AppState> {
     queue_routes::<UnitDesk>()
         .route("/publicity.xlsx", get(publicity_xlsx))
+        .route("/publicity.pdf", get(publicity_pdf))
         .route("/publicity", get(publicity_sheet))
         .route("/applications/{id}", get(dossier))
         .route("/applications/{id}/publicity", post(publicity))
@@ -259,6 +260,39 @@ async fn publicity_sheet(State(state): State<AppState>, ctx: PageContext) -> App
         unit,
         lines,
     })
+}
+
+/// 单位内部公示表 as a PDF to print and post.
+async fn publicity_pdf(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    crate::extract::ClientIp(ip): crate::extract::ClientIp,
+) -> AppResult<Response> {
+    let (unit, lines) = sheet_lines(&state, &ctx).await?;
+    let user = ctx.signed_in()?;
+    let unit_id = unit_id(&state, &ctx).await?;
+    let rows = lines
+        .into_iter()
+        .map(|l| {
+            vec![
+                l.id.to_string(),
+                l.name,
+                l.qualification,
+                l.committee,
+                l.period,
+            ]
+        })
+        .collect();
+    let doc = zc_services::documents::publicity_sheet(
+        &state.db,
+        user.actor(&ip),
+        &format!("unit:{unit_id}"),
+        &unit,
+        vec!["申报编号", "姓名", "拟申报资格", "评委会", "公示期"],
+        rows,
+    )
+    .await?;
+    Ok(crate::routes::downloads::pdf(doc))
 }
 
 /// 单位内部公示表 as .xlsx, with who exported it and when.

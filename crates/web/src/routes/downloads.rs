@@ -1,0 +1,184 @@
+//! 报表下载 — the PDFs a person may download: the applicant's 申报表 of each application
+//! and each certificate (`/my/downloads`), and the 申报表 of a dossier on a reviewer's
+//! desk. Each route checks the object as the dossier's own pages do, so no id in a URL
+//! opens someone else's document; the service audits every download.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Router,
+    extract::{Path, State},
+    http::header,
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use zc_domain::{Portal, TitleLevel};
+use zc_services::documents::{self, Document};
+
+use crate::{
+    context::PageContext,
+    error::AppResult,
+    extract::{ClientIp, SignedIn},
+    state::AppState,
+    views::{Nav, portal_nav},
+};
+
+/// Routes under `/my` (the caller adds the portal guard).
+pub fn my_routes() -> Router<AppState> {
+    Router::new()
+        .route("/downloads", get(my_downloads))
+        .route("/applications/{id}/form.pdf", get(my_form))
+        .route("/certificates/{id}/certificate.pdf", get(my_certificate))
+}
+
+/// Routes under `/unit`.
+pub fn unit_routes() -> Router<AppState> {
+    Router::new().route("/applications/{id}/form.pdf", get(unit_form))
+}
+
+/// Routes under `/office`.
+pub fn office_routes() -> Router<AppState> {
+    Router::new().route("/applications/{id}/form.pdf", get(office_form))
+}
+
+/// A PDF response that the browser saves, never caches.
+pub(crate) fn pdf(doc: Document) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", doc.file_name),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        doc.bytes,
+    )
+        .into_response()
+}
+
+/// A line of the download list.
+pub struct DownloadLine {
+    pub what: String,
+    pub detail: String,
+    pub href: String,
+    pub id: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "my/downloads.html")]
+struct DownloadsPage {
+    ctx: PageContext,
+    nav: Nav,
+    forms: Vec<DownloadLine>,
+    certificates: Vec<DownloadLine>,
+}
+
+async fn my_downloads(
+    State(state): State<AppState>,
+    SignedIn { ctx, user }: SignedIn,
+) -> AppResult<DownloadsPage> {
+    let forms = zc_db::applications::for_applicant(&state.db, user.id)
+        .await?
+        .into_iter()
+        .map(|a| DownloadLine {
+            what: a.kind.form_title().to_string(),
+            detail: format!(
+                "{}年 {} {}（{}）· {}",
+                a.year,
+                a.series_name,
+                a.title_name,
+                TitleLevel::from_rank(a.level_rank).map_or("", TitleLevel::name),
+                a.status.label()
+            ),
+            href: format!("/my/applications/{}/form.pdf", a.id),
+            id: format!("form-{}", a.id),
+        })
+        .collect();
+    let certificates = zc_db::certificates::of_holder(&state.db, user.id)
+        .await?
+        .into_iter()
+        .map(|c| DownloadLine {
+            what: "专业技术资格证书".to_string(),
+            detail: format!(
+                "{} · 证书编号 {} · {}",
+                c.title_name,
+                c.number,
+                c.status.name()
+            ),
+            href: format!("/my/certificates/{}/certificate.pdf", c.id),
+            id: format!("certificate-{}", c.id),
+        })
+        .collect();
+    Ok(DownloadsPage {
+        nav: portal_nav(Portal::My, "/my/downloads"),
+        ctx,
+        forms,
+        certificates,
+    })
+}
+
+async fn my_form(
+    State(state): State<AppState>,
+    SignedIn { user, .. }: SignedIn,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let app = zc_services::applications::mine(&state.db, user.id, id).await?;
+    let doc =
+        documents::application_form(&state.db, user.actor(&ip), &state.config.files_dir, &app)
+            .await?;
+    Ok(pdf(doc))
+}
+
+async fn my_certificate(
+    State(state): State<AppState>,
+    SignedIn { user, .. }: SignedIn,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let cert = zc_services::certificates::of_holder(&state.db, user.id, id).await?;
+    let verify_url = format!(
+        "{}/verify/t/{}",
+        state.config.public_url.trim_end_matches('/'),
+        cert.token
+    );
+    let doc = documents::certificate(
+        &state.db,
+        user.actor(&ip),
+        &state.config.files_dir,
+        &cert,
+        &verify_url,
+    )
+    .await?;
+    Ok(pdf(doc))
+}
+
+async fn unit_form(
+    State(state): State<AppState>,
+    SignedIn { user, .. }: SignedIn,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let app = zc_services::unit_review::for_unit_staff(&state.db, user.id, id).await?;
+    let doc =
+        documents::application_form(&state.db, user.actor(&ip), &state.config.files_dir, &app)
+            .await?;
+    Ok(pdf(doc))
+}
+
+async fn office_form(
+    State(state): State<AppState>,
+    SignedIn { user, .. }: SignedIn,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let desk = zc_services::office_review::Desk::of(&state.db, user.id)
+        .await
+        .map_err(|_| crate::error::AppError::Forbidden)?;
+    let app = zc_services::office_review::in_scope(&state.db, desk, id).await?;
+    let doc =
+        documents::application_form(&state.db, user.actor(&ip), &state.config.files_dir, &app)
+            .await?;
+    Ok(pdf(doc))
+}
