@@ -8,11 +8,8 @@ use chrono::Duration;
 use reqwest::StatusCode;
 
 use crate::{
-    committee_dossiers::two_dossiers,
-    expert_pool::{
-        SECRETARY_PASSWORD, actor, app_minimum, committee_secretary, expert, grant, plan_of,
-        signed_in_expert,
-    },
+    committee_dossiers::{meeting_created, secretary_signed_in, two_dossiers},
+    expert_pool::{actor, app_minimum, expert, grant, plan_of, signed_in_expert},
     helpers::{html, location, new_client, spawn_app, spawn_second_browser, texts},
 };
 
@@ -40,15 +37,7 @@ async fn a_committee_draws_votes_in_secret_publishes_and_an_objection_cancels_on
     let excluded = [same_unit, declared, row.applicant_id];
 
     // Committee staff create the meeting and gather both dossiers.
-    committee_secretary(&app, committee).await;
-    let staff = spawn_second_browser(&app).await;
-    let res = staff
-        .post(
-            "/login",
-            &[("login_name", "mishu"), ("password", SECRETARY_PASSWORD)],
-        )
-        .await;
-    assert_eq!(location(&res), "/committee");
+    let staff = secretary_signed_in(&app, committee).await;
     let plan: i64 = plan_of(&app, committee, row.year).await;
     let held = (chrono::Utc::now() + Duration::hours(8))
         .date_naive()
@@ -65,17 +54,7 @@ async fn a_committee_draws_votes_in_secret_publishes_and_an_objection_cancels_on
         .await;
     let doc = html(&res.text().await.unwrap());
     assert_eq!(texts(&doc, "#name-error"), ["请填写会议名称（2–60个字）"]);
-    let res = staff
-        .post(
-            "/committee/meetings",
-            &[
-                ("plan_id", &plan.to_string()),
-                ("name", "第一次评审会议"),
-                ("held_on", &held),
-            ],
-        )
-        .await;
-    let meeting_path = location(&res);
+    let meeting_path = meeting_created(&staff, plan, &held).await;
     let meeting: i64 = meeting_path.rsplit('/').next().unwrap().parse().unwrap();
     staff.post(&format!("{meeting_path}/gather"), &[]).await;
     for id in [first, second] {

@@ -2,9 +2,39 @@
 //! for review.
 
 use crate::{
-    helpers::TestApp,
+    expert_pool::{SECRETARY_PASSWORD, committee_secretary},
+    helpers::{SecondBrowser, TestApp, location, spawn_second_browser},
     unit_review::{passed_by_office, submitted_application},
 };
+
+/// The committee's secretary (`mishu`), created and signed in.
+pub(crate) async fn secretary_signed_in(app: &TestApp, committee: i64) -> SecondBrowser {
+    committee_secretary(app, committee).await;
+    let staff = spawn_second_browser(app).await;
+    let res = staff
+        .post(
+            "/login",
+            &[("login_name", "mishu"), ("password", SECRETARY_PASSWORD)],
+        )
+        .await;
+    assert_eq!(location(&res), "/committee");
+    staff
+}
+
+/// 第一次评审会议 of `plan`, held on `held`, created by the secretary; its path.
+pub(crate) async fn meeting_created(staff: &SecondBrowser, plan: i64, held: &str) -> String {
+    let res = staff
+        .post(
+            "/committee/meetings",
+            &[
+                ("plan_id", &plan.to_string()),
+                ("name", "第一次评审会议"),
+                ("held_on", held),
+            ],
+        )
+        .await;
+    location(&res)
+}
 
 /// Two dossiers of the same committee and specialty waiting for review: the demo
 /// applicant's (through the real chain) and a seeded colleague's from another unit; the

@@ -122,35 +122,17 @@ async fn a_certificate_without_a_photo_is_refused_with_a_reason() {
 #[tokio::test]
 async fn a_meeting_bundle_is_written_in_the_background_and_listed_with_the_exports() {
     use crate::{
-        committee_dossiers::two_dossiers,
-        expert_pool::{SECRETARY_PASSWORD, committee_secretary, plan_of},
+        committee_dossiers::{meeting_created, secretary_signed_in, two_dossiers},
+        expert_pool::plan_of,
         helpers::location,
         review_queue::newest_export,
     };
     let app = spawn_app().await;
     let (first, second, row) = two_dossiers(&app).await;
     let committee = row.committee_id.unwrap();
-    committee_secretary(&app, committee).await;
-    let staff = spawn_second_browser(&app).await;
-    staff
-        .post(
-            "/login",
-            &[("login_name", "mishu"), ("password", SECRETARY_PASSWORD)],
-        )
-        .await;
+    let staff = secretary_signed_in(&app, committee).await;
     let plan = plan_of(&app, committee, row.year).await;
-    let held = app.db.today().to_string();
-    let res = staff
-        .post(
-            "/committee/meetings",
-            &[
-                ("plan_id", &plan.to_string()),
-                ("name", "第一次评审会议"),
-                ("held_on", &held),
-            ],
-        )
-        .await;
-    let meeting = location(&res);
+    let meeting = meeting_created(&staff, plan, &app.db.today().to_string()).await;
 
     // Before any dossier is on the agenda there is nothing to bundle: said on the page.
     let doc = html(

@@ -125,9 +125,18 @@ async fn my_form(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let app = zc_services::applications::mine(&state.db, user.id, id).await?;
-    let doc =
-        documents::application_form(&state.db, user.actor(&ip), &state.config.files_dir, &app)
-            .await?;
+    form_of(&state, &user, &ip, &app).await
+}
+
+/// The 申报表 of a dossier the caller has been checked to see.
+async fn form_of(
+    state: &AppState,
+    user: &crate::auth::SessionUser,
+    ip: &str,
+    app: &zc_db::applications::ApplicationRow,
+) -> AppResult<Response> {
+    let doc = documents::application_form(&state.db, user.actor(ip), &state.config.files_dir, app)
+        .await?;
     Ok(pdf(doc))
 }
 
@@ -161,10 +170,7 @@ async fn unit_form(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let app = zc_services::unit_review::for_unit_staff(&state.db, user.id, id).await?;
-    let doc =
-        documents::application_form(&state.db, user.actor(&ip), &state.config.files_dir, &app)
-            .await?;
-    Ok(pdf(doc))
+    form_of(&state, &user, &ip, &app).await
 }
 
 async fn office_form(
@@ -177,8 +183,5 @@ async fn office_form(
         .await
         .map_err(|_| crate::error::AppError::Forbidden)?;
     let app = zc_services::office_review::in_scope(&state.db, desk, id).await?;
-    let doc =
-        documents::application_form(&state.db, user.actor(&ip), &state.config.files_dir, &app)
-            .await?;
-    Ok(pdf(doc))
+    form_of(&state, &user, &ip, &app).await
 }
