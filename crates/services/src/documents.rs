@@ -259,6 +259,19 @@ pub async fn certificate(
     })
 }
 
+/// What a 公示表 says around its rows.
+#[derive(Debug, Clone)]
+pub struct SheetText {
+    /// `单位内部公示表`, `评审结果公示表` …
+    pub title: String,
+    /// The sentence above the table.
+    pub intro: String,
+    /// Where to object, below it.
+    pub closing: String,
+    /// Who publishes it (signed under the table).
+    pub issuer: String,
+}
+
 /// A 公示表 to print and post, as a PDF: `rows` under `headers`, audited as downloaded.
 /// `object` names what it lists for the audit log (`unit:7`).
 #[tracing::instrument(skip_all)]
@@ -266,27 +279,20 @@ pub async fn publicity_sheet(
     db: &Db,
     actor: Actor<'_>,
     object: &str,
-    issuer: &str,
+    text: SheetText,
     headers: Vec<&'static str>,
     rows: Vec<Vec<String>>,
 ) -> ServiceResult<Document> {
-    let title = format!("{issuer}职称申报内部公示表");
     let date = china_date(db.today());
-    let issuer_owned = issuer.to_string();
-    let title_owned = title.clone();
-    let count = rows.len();
+    let title = text.title.clone();
     let bytes = tokio::task::spawn_blocking(move || {
         zc_docs::pdf::roster::roster(&zc_docs::pdf::roster::RosterDoc {
-            title: &title_owned,
-            intro: vec![format!(
-                "根据职称评审工作要求，现将本单位{count}名职称申报人员的申报信息予以公示。"
-            )],
+            title: &text.title,
+            intro: vec![text.intro],
             headers,
             rows,
-            closing: vec![
-                "公示期间，如对公示对象的申报材料有异议，请向本单位人事部门实名反映。".into(),
-            ],
-            issuer: &issuer_owned,
+            closing: vec![text.closing],
+            issuer: &text.issuer,
             date: &date,
             landscape: false,
         })

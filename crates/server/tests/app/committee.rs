@@ -488,6 +488,13 @@ async fn a_committee_draws_votes_in_secret_publishes_and_an_objection_cancels_on
             .unwrap(),
     );
     assert_eq!(texts(&doc, "tbody td[data-label=姓名]").len(), 1);
+    // The 评审结果公示表 to post lists the remaining result with the full name.
+    let res = staff.get("/committee/publicity.pdf").await;
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    let sheet = zc_docs::pdf::read_back::text_of(&res.bytes().await.unwrap()).unwrap();
+    assert!(sheet.contains("评审结果公示表"), "{sheet}");
+    assert!(sheet.contains("张三"), "{sheet}");
+    assert!(sheet.contains("以下1名同志"), "{sheet}");
 
     // The other result waits for its period; once over, it goes to the 职改办 and is issued.
     let end = format!("/committee/publicity/{first}/end");

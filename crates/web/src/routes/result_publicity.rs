@@ -41,6 +41,7 @@ pub fn public_routes() -> Router<AppState> {
 pub fn committee_routes() -> Router<AppState> {
     Router::new()
         .route("/publicity", get(committee_page))
+        .route("/publicity.pdf", get(committee_sheet))
         .route("/publicity/{id}/end", post(end))
         .route("/objections/{id}/resolve", post(resolve))
 }
@@ -337,6 +338,58 @@ async fn committee_page(
     ctx: PageContext,
 ) -> AppResult<CommitteePage> {
     render_committee(&state, ctx, None).await
+}
+
+/// 评审结果公示表 of the committee's results now in publicity, with full names, to post.
+async fn committee_sheet(
+    State(state): State<AppState>,
+    SignedIn { user, .. }: SignedIn,
+    ClientIp(ip): ClientIp,
+) -> AppResult<Response> {
+    let committee = zc_services::committee_meetings::committee_of(&state.db, user.id)
+        .await
+        .map_err(|_| AppError::Forbidden)?;
+    let name = zc_db::reference::org_name(&state.db, "committee", committee)
+        .await?
+        .unwrap_or_default();
+    let today = state.db.today();
+    let rows: Vec<Vec<String>> = zc_db::result_publicity::of_committee(&state.db, committee)
+        .await?
+        .into_iter()
+        .filter(|l| l.status == "in_publicity")
+        .map(|l| ResultLine::of(l, false, today))
+        .enumerate()
+        .map(|(i, l)| {
+            vec![
+                (i + 1).to_string(),
+                l.name,
+                l.unit,
+                format!("{}系列/{}/{}", l.series, l.level, l.title),
+                l.period,
+            ]
+        })
+        .collect();
+    let text = zc_services::documents::SheetText {
+        title: format!("{name}评审结果公示表"),
+        intro: format!(
+            "经评审委员会评审，以下{}名同志通过评审，现予公示。",
+            rows.len()
+        ),
+        closing:
+            "公示期间如有异议，请在平台“评审结果公示”页面实名提出，或向评审委员会办事机构反映。"
+                .into(),
+        issuer: name,
+    };
+    let doc = zc_services::documents::publicity_sheet(
+        &state.db,
+        user.actor(&ip),
+        &format!("committee:{committee}"),
+        text,
+        vec!["序号", "姓名", "工作单位", "资格名称", "公示期"],
+        rows,
+    )
+    .await?;
+    Ok(crate::routes::downloads::pdf(doc))
 }
 
 async fn after(

@@ -271,7 +271,7 @@ async fn publicity_pdf(
     let (unit, lines) = sheet_lines(&state, &ctx).await?;
     let user = ctx.signed_in()?;
     let unit_id = unit_id(&state, &ctx).await?;
-    let rows = lines
+    let rows: Vec<Vec<String>> = lines
         .into_iter()
         .map(|l| {
             vec![
@@ -283,11 +283,18 @@ async fn publicity_pdf(
             ]
         })
         .collect();
+    let count = rows.len();
+    let text = zc_services::documents::SheetText {
+        title: format!("{unit}职称申报内部公示表"),
+        intro: format!("根据职称评审工作要求，现将本单位{count}名职称申报人员的申报信息予以公示。"),
+        closing: "公示期间，如对公示对象的申报材料有异议，请向本单位人事部门实名反映。".into(),
+        issuer: unit,
+    };
     let doc = zc_services::documents::publicity_sheet(
         &state.db,
         user.actor(&ip),
         &format!("unit:{unit_id}"),
-        &unit,
+        text,
         vec!["申报编号", "姓名", "拟申报资格", "评委会", "公示期"],
         rows,
     )
