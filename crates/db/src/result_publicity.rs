@@ -70,6 +70,14 @@ pub async fn of_committee(db: &Db, committee_id: i64) -> DbResult<Vec<PublicLine
     Ok(with_pool!(db, p => sqlx::query_as(sql).bind(committee_id).fetch_all(p).await)?)
 }
 
+/// The results of an office's dossiers under publicity now, oldest first (to post).
+pub async fn in_publicity_of_office(db: &Db, office_id: i64) -> DbResult<Vec<PublicLine>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "{LINES} WHERE a.office_id = $1 AND a.status = 'in_publicity' ORDER BY r.starts_on, r.application_id"
+    ));
+    Ok(with_pool!(db, p => sqlx::query_as(sql).bind(office_id).fetch_all(p).await)?)
+}
+
 /// Records an objection; its id.
 pub async fn insert_objection(
     db: &Db,

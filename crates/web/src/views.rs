@@ -88,7 +88,7 @@ pub fn portal_nav(portal: Portal, path: &str) -> Nav {
             ("申报审核", Some("/unit/applications")),
             ("单位公示", Some("/unit/publicity")),
             ("退回理由模板", Some("/unit/return-templates")),
-            ("我的导出", Some("/exports")),
+            ("报表下载", Some("/exports")),
             ("账号管理", Some("/unit/staff")),
         ],
         Portal::Office => &[
@@ -98,7 +98,7 @@ pub fn portal_nav(portal: Portal, path: &str) -> Nav {
             ("退回理由模板", Some("/office/return-templates")),
             ("阶段时间", Some("/office/stage-windows")),
             ("认定受理与缴费", Some("/office/recognition")),
-            ("我的导出", Some("/exports")),
+            ("报表下载", Some("/exports")),
             ("缴费管理", Some("/office/fees")),
             ("证书发放", Some("/office/certificates")),
             ("领取与邮寄", Some("/office/delivery")),
@@ -111,7 +111,7 @@ pub fn portal_nav(portal: Portal, path: &str) -> Nav {
             ("专家库", Some("/committee/expert-enrolments")),
             ("评审会议", Some("/committee/meetings")),
             ("结果公示", Some("/committee/publicity")),
-            ("我的导出", Some("/exports")),
+            ("报表下载", Some("/exports")),
             ("缴费管理", Some("/committee/fees")),
         ],
         Portal::Admin => &[

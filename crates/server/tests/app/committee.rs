@@ -495,6 +495,20 @@ async fn a_committee_draws_votes_in_secret_publishes_and_an_objection_cancels_on
     assert!(sheet.contains("评审结果公示表"), "{sheet}");
     assert!(sheet.contains("张三"), "{sheet}");
     assert!(sheet.contains("以下1名同志"), "{sheet}");
+    // The 职改办 posts the same result from 报表下载.
+    let office = crate::unit_review::office_staff_for(&app, first, "gongshi").await;
+    let doc = html(&office.get("/exports").await.text().await.unwrap());
+    assert_eq!(
+        crate::helpers::attrs(&doc, "#sheets a", "href"),
+        ["/office/publicity.pdf"]
+    );
+    let res = office.get("/office/publicity.pdf").await;
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    let sheet = zc_docs::pdf::read_back::text_of(&res.bytes().await.unwrap()).unwrap();
+    assert!(
+        sheet.contains("张三") && sheet.contains("评审结果公示表"),
+        "{sheet}"
+    );
 
     // The other result waits for its period; once over, it goes to the 职改办 and is issued.
     let end = format!("/committee/publicity/{first}/end");

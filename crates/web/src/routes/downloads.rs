@@ -38,7 +38,9 @@ pub fn unit_routes() -> Router<AppState> {
 
 /// Routes under `/office`.
 pub fn office_routes() -> Router<AppState> {
-    Router::new().route("/applications/{id}/form.pdf", get(office_form))
+    Router::new()
+        .route("/applications/{id}/form.pdf", get(office_form))
+        .route("/publicity.pdf", get(office_publicity))
 }
 
 /// A PDF response that the browser saves, never caches.
@@ -184,4 +186,29 @@ async fn office_form(
         .map_err(|_| crate::error::AppError::Forbidden)?;
     let app = zc_services::office_review::in_scope(&state.db, desk, id).await?;
     form_of(&state, &user, &ip, &app).await
+}
+
+/// The 职改办's 评审结果公示表: its dossiers' results under publicity now.
+async fn office_publicity(
+    State(state): State<AppState>,
+    SignedIn { user, .. }: SignedIn,
+    ClientIp(ip): ClientIp,
+) -> AppResult<Response> {
+    let office = match zc_services::office_review::Desk::of(&state.db, user.id).await {
+        Ok(zc_services::office_review::Desk::Office(id)) => id,
+        _ => return Err(crate::error::AppError::Forbidden),
+    };
+    let name = zc_db::reference::org_name(&state.db, "office", office)
+        .await?
+        .unwrap_or_default();
+    let lines = zc_db::result_publicity::in_publicity_of_office(&state.db, office).await?;
+    crate::routes::result_publicity::results_sheet(
+        &state,
+        &user,
+        &ip,
+        format!("office:{office}"),
+        name,
+        lines,
+    )
+    .await
 }

@@ -46,6 +46,30 @@ struct ExportsPage {
     ctx: PageContext,
     nav: Nav,
     items: Vec<Item>,
+    /// The 公示表 this desk posts, `(label, address)`.
+    sheets: Vec<(&'static str, &'static str)>,
+}
+
+/// The 公示表 a staff member's desk may download.
+async fn sheets_of(
+    state: &AppState,
+    user: &crate::auth::SessionUser,
+) -> Vec<(&'static str, &'static str)> {
+    use zc_domain::Portal;
+    match user.role.portal() {
+        Portal::Unit => vec![
+            ("单位内部公示表（PDF）", "/unit/publicity.pdf"),
+            ("单位内部公示表（Excel）", "/unit/publicity.xlsx"),
+        ],
+        Portal::Committee => vec![("评审结果公示表（PDF）", "/committee/publicity.pdf")],
+        Portal::Office => match zc_services::office_review::Desk::of(&state.db, user.id).await {
+            Ok(zc_services::office_review::Desk::Office(_)) => {
+                vec![("评审结果公示表（PDF）", "/office/publicity.pdf")]
+            }
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
 }
 
 fn staff(ctx: &PageContext) -> AppResult<crate::auth::SessionUser> {
@@ -81,6 +105,7 @@ async fn list(State(state): State<AppState>, ctx: PageContext) -> AppResult<Expo
         .collect();
     Ok(ExportsPage {
         nav: portal_nav(user.role.portal(), "/exports"),
+        sheets: sheets_of(&state, &user).await,
         ctx,
         items,
     })

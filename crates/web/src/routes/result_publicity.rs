@@ -352,9 +352,29 @@ async fn committee_sheet(
     let name = zc_db::reference::org_name(&state.db, "committee", committee)
         .await?
         .unwrap_or_default();
+    let lines = zc_db::result_publicity::of_committee(&state.db, committee).await?;
+    results_sheet(
+        &state,
+        &user,
+        &ip,
+        format!("committee:{committee}"),
+        name,
+        lines,
+    )
+    .await
+}
+
+/// A 评审结果公示表 PDF of `lines` still in publicity, published by `issuer`.
+pub(crate) async fn results_sheet(
+    state: &AppState,
+    user: &crate::auth::SessionUser,
+    ip: &str,
+    object: String,
+    issuer: String,
+    lines: Vec<PublicLine>,
+) -> AppResult<Response> {
     let today = state.db.today();
-    let rows: Vec<Vec<String>> = zc_db::result_publicity::of_committee(&state.db, committee)
-        .await?
+    let rows: Vec<Vec<String>> = lines
         .into_iter()
         .filter(|l| l.status == "in_publicity")
         .map(|l| ResultLine::of(l, false, today))
@@ -370,7 +390,7 @@ async fn committee_sheet(
         })
         .collect();
     let text = zc_services::documents::SheetText {
-        title: format!("{name}评审结果公示表"),
+        title: format!("{issuer}评审结果公示表"),
         intro: format!(
             "经评审委员会评审，以下{}名同志通过评审，现予公示。",
             rows.len()
@@ -378,12 +398,12 @@ async fn committee_sheet(
         closing:
             "公示期间如有异议，请在平台“评审结果公示”页面实名提出，或向评审委员会办事机构反映。"
                 .into(),
-        issuer: name,
+        issuer,
     };
     let doc = zc_services::documents::publicity_sheet(
         &state.db,
-        user.actor(&ip),
-        &format!("committee:{committee}"),
+        user.actor(ip),
+        &object,
         text,
         vec!["序号", "姓名", "工作单位", "资格名称", "公示期"],
         rows,
