@@ -104,7 +104,7 @@ pub async fn write(
         };
         let pdf = crate::documents::form_pdf(db, files_dir, &app)
             .await
-            .map_err(|e| anyhow::anyhow!("申报 #{} 的评审表：{e:?}", app.id))?;
+            .map_err(|e| anyhow::anyhow!("申报 #{} 的评审表：{e}", app.id))?;
         let name = format!("{:06}-{}.pdf", app.id, row.applicant_name);
         // PDFs are compressed already; storing them keeps the job's CPU for layout.
         zip = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {

@@ -96,7 +96,13 @@
 
   // Opened from a QR code's address with the seal after '#': check it at once.
   if (location.hash.length > 1) {
-    box.value = decodeURIComponent(location.hash.slice(1));
+    var fragment = location.hash.slice(1);
+    try {
+      fragment = decodeURIComponent(fragment);
+    } catch (e) {
+      // A seal is plain ASCII; a broken escape is checked as it stands.
+    }
+    box.value = fragment;
     verify(box.value).then(show, fail);
   }
 })();
