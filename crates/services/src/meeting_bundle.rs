@@ -10,7 +10,6 @@ use async_trait::async_trait;
 use chrono::Duration;
 use serde_json::json;
 use zc_db::{Db, exports::ExportRow, jobs::Job};
-use zc_domain::export_status::ExportStatus;
 
 use crate::{ServiceError, ServiceResult, accounts::Actor};
 
@@ -60,23 +59,14 @@ pub struct BundleJob {
 #[async_trait]
 impl zc_db::jobs::JobHandler for BundleJob {
     async fn run(&self, db: &Db, job: &Job) -> anyhow::Result<()> {
-        let id = job.payload.0["export_id"]
-            .as_i64()
-            .ok_or_else(|| anyhow::anyhow!("meeting_bundle without export_id"))?;
-        let Some(export) = zc_db::exports::find(db, id).await? else {
-            return Ok(());
-        };
-        if export.status != ExportStatus::Pending {
-            return Ok(());
-        }
-        match write(db, &self.files_dir, &export).await {
-            Ok((key, n)) => zc_db::exports::mark_ready(db, id, &key, n).await?,
-            Err(e) => {
-                tracing::error!(export = id, error = %e, "meeting bundle failed");
-                zc_db::exports::mark_failed(db, id, &format!("生成失败：{e}")).await?;
-            }
-        }
-        Ok(())
+        crate::roster_export::run_export(
+            db,
+            job,
+            |export| async move { write(db, &self.files_dir, &export).await },
+            // The reason names the dossier whose form could not be laid out.
+            |e| format!("生成失败：{e}"),
+        )
+        .await
     }
 }
 

@@ -182,24 +182,46 @@ pub struct RosterJob {
 #[async_trait]
 impl zc_db::jobs::JobHandler for RosterJob {
     async fn run(&self, db: &Db, job: &Job) -> anyhow::Result<()> {
-        let id = job.payload.0["export_id"]
-            .as_i64()
-            .ok_or_else(|| anyhow::anyhow!("roster_export without export_id"))?;
-        let Some(export) = zc_db::exports::find(db, id).await? else {
-            return Ok(());
-        };
-        if export.status != ExportStatus::Pending {
-            return Ok(());
-        }
-        match write(db, &self.vault, &self.files_dir, &export).await {
-            Ok((key, rows)) => zc_db::exports::mark_ready(db, id, &key, rows).await?,
-            Err(e) => {
-                tracing::error!(export = id, error = %e, "roster export failed");
-                zc_db::exports::mark_failed(db, id, "生成失败，请重新导出或联系系统管理员").await?;
-            }
-        }
-        Ok(())
+        run_export(
+            db,
+            job,
+            |export| async move { write(db, &self.vault, &self.files_dir, &export).await },
+            |_| "生成失败，请重新导出或联系系统管理员".to_string(),
+        )
+        .await
     }
+}
+
+/// Runs an export job: finds the pending export its payload names, writes the file with
+/// `write` and marks the export ready, or failed with the words `failed` gives. An export
+/// already written (a retried job) is left alone, so the job is idempotent.
+pub async fn run_export<W, F>(
+    db: &Db,
+    job: &Job,
+    write: W,
+    failed: impl Fn(&anyhow::Error) -> String,
+) -> anyhow::Result<()>
+where
+    W: FnOnce(ExportRow) -> F,
+    F: std::future::Future<Output = anyhow::Result<(String, i64)>>,
+{
+    let id = job.payload.0["export_id"]
+        .as_i64()
+        .ok_or_else(|| anyhow::anyhow!("{} without export_id", job.kind))?;
+    let Some(export) = zc_db::exports::find(db, id).await? else {
+        return Ok(());
+    };
+    if export.status != ExportStatus::Pending {
+        return Ok(());
+    }
+    match write(export).await {
+        Ok((key, rows)) => zc_db::exports::mark_ready(db, id, &key, rows).await?,
+        Err(e) => {
+            tracing::error!(export = id, kind = %job.kind, error = %e, "export failed");
+            zc_db::exports::mark_failed(db, id, &failed(&e)).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Writes the roster file; its key and row count.

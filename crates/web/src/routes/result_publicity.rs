@@ -60,7 +60,8 @@ pub struct ResultLine {
 }
 
 impl ResultLine {
-    fn of(l: PublicLine, masked: bool, today: NaiveDate) -> ResultLine {
+    /// The line of a published result; `masked` hides all but the surname.
+    pub(crate) fn of(l: PublicLine, masked: bool, today: NaiveDate) -> ResultLine {
         ResultLine {
             id: l.application_id,
             name: if masked {
@@ -353,7 +354,7 @@ async fn committee_sheet(
         .await?
         .unwrap_or_default();
     let lines = zc_db::result_publicity::of_committee(&state.db, committee).await?;
-    results_sheet(
+    crate::routes::downloads::results_sheet(
         &state,
         &user,
         &ip,
@@ -362,54 +363,6 @@ async fn committee_sheet(
         lines,
     )
     .await
-}
-
-/// A 评审结果公示表 PDF of `lines` still in publicity, published by `issuer`.
-pub(crate) async fn results_sheet(
-    state: &AppState,
-    user: &crate::auth::SessionUser,
-    ip: &str,
-    object: String,
-    issuer: String,
-    lines: Vec<PublicLine>,
-) -> AppResult<Response> {
-    let today = state.db.today();
-    let rows: Vec<Vec<String>> = lines
-        .into_iter()
-        .filter(|l| l.status == "in_publicity")
-        .map(|l| ResultLine::of(l, false, today))
-        .enumerate()
-        .map(|(i, l)| {
-            vec![
-                (i + 1).to_string(),
-                l.name,
-                l.unit,
-                format!("{}系列/{}/{}", l.series, l.level, l.title),
-                l.period,
-            ]
-        })
-        .collect();
-    let text = zc_services::documents::SheetText {
-        title: format!("{issuer}评审结果公示表"),
-        intro: format!(
-            "经评审委员会评审，以下{}名同志通过评审，现予公示。",
-            rows.len()
-        ),
-        closing:
-            "公示期间如有异议，请在平台“评审结果公示”页面实名提出，或向评审委员会办事机构反映。"
-                .into(),
-        issuer,
-    };
-    let doc = zc_services::documents::publicity_sheet(
-        &state.db,
-        user.actor(ip),
-        &object,
-        text,
-        vec!["序号", "姓名", "工作单位", "资格名称", "公示期"],
-        rows,
-    )
-    .await?;
-    Ok(crate::routes::downloads::pdf(doc))
 }
 
 async fn after(
