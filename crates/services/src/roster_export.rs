@@ -195,6 +195,7 @@ impl zc_db::jobs::JobHandler for RosterJob {
 /// Runs an export job: finds the pending export its payload names, writes the file with
 /// `write` and marks the export ready, or failed with the words `failed` gives. An export
 /// already written (a retried job) is left alone, so the job is idempotent.
+#[tracing::instrument(skip_all)]
 pub async fn run_export<W, F>(
     db: &Db,
     job: &Job,
