@@ -275,3 +275,22 @@ pub async fn returned_snapshot(db: &Db, id: i64) -> DbResult<Option<String>> {
         .flatten(),
     )
 }
+
+/// What the applicant's home needs beside an application row: the last day of its
+/// committee's application window and how many returned sections are still open.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct HomeFacts {
+    pub id: i64,
+    pub apply_until: Option<DateTime<Utc>>,
+    pub returned_sections: i64,
+}
+
+/// [`HomeFacts`] of each of an applicant's applications, in one query.
+pub async fn home_facts(db: &Db, applicant_id: i64) -> DbResult<Vec<HomeFacts>> {
+    let sql = "SELECT a.id, p.apply_until, CAST((SELECT COUNT(*) FROM return_reason r \
+               WHERE r.application_id = a.id AND NOT r.resolved) AS BIGINT) AS returned_sections \
+               FROM application a LEFT JOIN review_plan p \
+               ON p.committee_id = a.committee_id AND p.year = a.year \
+               WHERE a.applicant_id = $1 AND a.status <> 'deleted'";
+    Ok(with_pool!(db, p => sqlx::query_as(sql).bind(applicant_id).fetch_all(p).await)?)
+}

@@ -91,8 +91,8 @@ pub async fn send(
     sent(user, path, name, builder, lands).await
 }
 
-/// Uploads one picture into a slot of a dossier as the form does (multipart, the token in
-/// the address because the body is a file).
+/// Uploads one picture into a slot of a dossier as the form does (multipart, the token as
+/// its first field).
 pub async fn upload(
     user: &mut GooseUser,
     dossier: i64,
@@ -101,8 +101,8 @@ pub async fn upload(
     lands: impl Fn(&str) -> bool,
 ) -> Result<String, Box<TransactionError>> {
     let csrf = person(user).csrf.clone();
-    let path = format!("/my/applications/{dossier}/slots/{slot}?_csrf={csrf}");
-    let form = reqwest::multipart::Form::new().part(
+    let path = format!("/my/applications/{dossier}/slots/{slot}");
+    let form = reqwest::multipart::Form::new().text("_csrf", csrf).part(
         "files",
         reqwest::multipart::Part::bytes(picture.to_vec()).file_name("IMG_0001.jpg"),
     );

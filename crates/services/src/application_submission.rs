@@ -76,6 +76,14 @@ pub async fn missing_items(db: &Db, id: i64) -> ServiceResult<Vec<Missing>> {
     Ok(missing)
 }
 
+/// What 报送 says when returned sections would go back unchanged.
+pub fn unanswered_message(titles: &[&str]) -> String {
+    format!(
+        "被退回的栏目“{}”还没有修改。请按退回意见修改后再报送；如确实无需修改，请在“报送说明”中写明原因后报送",
+        titles.join("、")
+    )
+}
+
 /// The outcome of 同意并报送.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Submitted {
@@ -85,8 +93,12 @@ pub enum Submitted {
     Already,
 }
 
+/// Longest 报送说明, in characters.
+pub const NOTE_MAX: usize = 500;
+
 /// 同意并报送: freezes the dossier and sends it to the unit. `token` identifies the form
-/// that was posted, so a repeated post does not submit twice.
+/// that was posted, so a repeated post does not submit twice. `note` (报送说明) goes into
+/// the progress history; it is required when a returned section is sent back unchanged.
 #[tracing::instrument(skip_all)]
 pub async fn submit(
     db: &Db,
@@ -94,6 +106,7 @@ pub async fn submit(
     id: i64,
     pledged: bool,
     token: &str,
+    note: &str,
 ) -> ServiceResult<Submitted> {
     let app = mine(db, applicant_id, id).await?;
     // This very form was committed before (a double click, or a retry after a lost
@@ -116,6 +129,23 @@ pub async fn submit(
         return Err(ServiceError::refused(
             "incomplete",
             format!("还有{}项内容未完成，请补充后再报送", missing.len()),
+        ));
+    }
+    let note = note.trim();
+    if note.chars().count() > NOTE_MAX {
+        return Err(crate::FieldErrors::one(
+            "note",
+            format!(
+                "报送说明不能超过{NOTE_MAX}个字（现有{}个）",
+                note.chars().count()
+            ),
+        ));
+    }
+    let unanswered = crate::application_returns::unanswered(db, &app).await?;
+    if !unanswered.is_empty() && note.is_empty() {
+        return Err(crate::FieldErrors::one(
+            "note",
+            unanswered_message(&unanswered),
         ));
     }
     let applicant = zc_db::applicants::find(db, applicant_id)
@@ -150,11 +180,15 @@ pub async fn submit(
         .unwrap_or_default();
     let mut tx = db.begin_write().await?;
     // 审验 goes straight to the office that verifies it.
-    let opinion = if app.kind.skips_unit() {
+    let mut opinion = if app.kind.skips_unit() {
         format!("已报送至{}", app.office_name)
     } else {
         format!("已报送至{unit_name}")
     };
+    if !note.is_empty() {
+        opinion.push_str("。报送说明：");
+        opinion.push_str(note);
+    }
     let change = Change {
         event: Event::Submit,
         party: Party::Applicant,
@@ -185,9 +219,9 @@ pub async fn submit(
             });
         }
     }
+    // The reasons of a return stay open until the reviewer decides again, so the
+    // applicant still sees them after sending (see decision_record).
     applications::record_submission(&mut tx, id, token, &snapshot).await?;
-    // The reasons of a return are answered by this submission.
-    zc_db::unit_review::resolve_reasons(&mut tx, id).await?;
     tx.commit().await?;
     Ok(Submitted::Now)
 }

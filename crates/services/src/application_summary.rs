@@ -97,6 +97,19 @@ pub fn summary_to_plain(html: &str) -> String {
         .to_string()
 }
 
+/// What was typed into a refused summary, for the page that shows it again: the text box's
+/// plain text (the formatting editor sends markup, which the box shows as paragraphs) and
+/// the sanitised markup for the editor.
+pub fn as_typed(input: &str) -> (String, String) {
+    let (rich, _) = sanitise_summary(&summary_input_to_html(input));
+    let plain = if input.contains('<') && input.contains('>') {
+        summary_to_plain(&rich)
+    } else {
+        input.to_string()
+    };
+    (plain, rich)
+}
+
 /// Saves the 专业技术工作总结.
 #[tracing::instrument(skip_all)]
 pub async fn save_summary(
@@ -138,6 +151,19 @@ pub async fn save_summary(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refused_summary_comes_back_as_typed_in_both_boxes() {
+        let (plain, rich) = as_typed("<p><b>桥梁</b>设计</p><script>x()</script><p>施工</p>");
+        assert_eq!(plain, "桥梁设计\n施工");
+        assert_eq!(rich, "<p><b>桥梁</b>设计</p><p>施工</p>");
+        let (plain, rich) = as_typed("第一段\n第二段 a<b");
+        assert_eq!(
+            plain, "第一段\n第二段 a<b",
+            "the box keeps plain text exactly"
+        );
+        assert_eq!(rich, "<p>第一段</p><p>第二段 a&lt;b</p>");
+    }
 
     #[test]
     fn plain_text_becomes_paragraphs_and_back() {

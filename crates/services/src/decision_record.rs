@@ -69,6 +69,9 @@ pub async fn record(
         // The order is born with the status that asks for it, or neither is.
         crate::payments::orders::open_for_dossier(&mut tx, &app, db.now()).await?;
     }
+    // The reviewer has now seen the answer to the last return: its reasons close, and
+    // a new return's take their place.
+    zc_db::unit_review::resolve_reasons(&mut tx, d.application_id).await?;
     if !d.reasons.is_empty() {
         applications::keep_returned_snapshot(&mut tx, d.application_id).await?;
     }

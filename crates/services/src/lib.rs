@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod application_files;
 pub mod application_parts;
+pub mod application_returns;
 pub mod application_submission;
 pub mod application_summary;
 pub mod applications;

@@ -44,17 +44,26 @@
     });
   }
 
-  // "当前已输入N个字符，您还可以输入M个字符" under limited text areas.
+  // "当前已输入N个字符，您还可以输入M个字符" under limited text areas; over the limit it says
+  // by how much, since the summary box (data-max) lets a person paste more and cut later
+  // instead of silently dropping the end.
+  function showCount(out, n, max) {
+    var over = n > max;
+    out.classList.toggle("over", over);
+    out.textContent = over
+      ? "当前已输入" + n + "个字符，已超出" + (n - max) + "个字符，请删减后保存"
+      : "当前已输入" + n + "个字符，您还可以输入" + (max - n) + "个字符";
+  }
+
   function setupCounter(area) {
-    var max = parseInt(area.getAttribute("maxlength"), 10);
+    var max = parseInt(area.getAttribute("maxlength") || area.getAttribute("data-max"), 10);
     if (!max) { return; }
     var out = document.createElement("p");
     out.className = "counter";
     out.setAttribute("aria-live", "polite");
     area.insertAdjacentElement("afterend", out);
     function update() {
-      var n = Array.from(area.value).length;
-      out.textContent = "当前已输入" + n + "个字符，您还可以输入" + Math.max(0, max - n) + "个字符";
+      showCount(out, Array.from(area.value).length, max);
     }
     area.addEventListener("input", update);
     update();
@@ -228,7 +237,9 @@
 
   // 自动保存: a few seconds after the last change the form is saved as a draft and the
   // time is shown; the save button stays for those without script. A refused draft
-  // (a half-typed date, say) is simply not saved yet.
+  // (a half-typed date, say) is simply not saved yet. Leaving the page (another section,
+  // the menu) saves at once what the timer had not yet saved, and a draft the server
+  // refused makes the browser ask before leaving, so a half-typed row is never lost.
   function setupAutosave(form) {
     if (!window.fetch || !window.URLSearchParams) { return; }
     var status = document.createElement("p");
@@ -236,15 +247,21 @@
     status.setAttribute("aria-live", "polite");
     form.appendChild(status);
     var timer = null;
-    function save() {
+    var unsaved = false;
+    var refused = false;
+    function save(leaving) {
+      clearTimeout(timer);
       var body = new URLSearchParams(new FormData(form));
       fetch(form.action, {
         method: "POST",
         credentials: "same-origin",
+        keepalive: !!leaving,
         headers: { "X-Autosave": "1", "Content-Type": "application/x-www-form-urlencoded" },
         body: body
       }).then(function (res) {
+        refused = false;
         if (res.status === 204) {
+          unsaved = false;
           status.textContent = "已自动保存 " + (res.headers.get("X-Saved-At") || "");
           // A new row saved as a draft: later saves (and the button) update that row.
           var index = res.headers.get("X-Row-Index");
@@ -256,6 +273,7 @@
             form.appendChild(field);
           }
         } else if (res.status === 422) {
+          refused = true;
           status.textContent = "有内容格式不正确，暂未自动保存，请检查后点“保存”";
         } else if (res.status === 303 || res.redirected || res.status === 401) {
           status.textContent = "登录已超时，请点“保存”，登录后可继续保存本页内容";
@@ -266,11 +284,25 @@
     }
     function changed() {
       clearTimeout(timer);
+      unsaved = true;
       status.textContent = "正在编辑…";
       timer = setTimeout(save, 3000);
     }
     form.addEventListener("input", changed);
     form.addEventListener("change", changed);
+    form.addEventListener("submit", function () {
+      clearTimeout(timer);
+      unsaved = false;
+    });
+    window.addEventListener("beforeunload", function (event) {
+      if (unsaved && refused) {
+        event.preventDefault();
+        event.returnValue = "";
+      }
+    });
+    window.addEventListener("pagehide", function () {
+      if (unsaved && !refused) { save(true); }
+    });
   }
 
   // 拖动排序: rows of a table can be dragged into a new order (the ↑/↓ buttons are the
@@ -313,7 +345,7 @@
   function setupRichText(area) {
     var source = document.getElementById("summary-html");
     if (!source || typeof document.execCommand !== "function") { return; }
-    var max = parseInt(area.getAttribute("maxlength"), 10) || 0;
+    var max = parseInt(area.getAttribute("data-max"), 10) || 0;
     var bar = document.createElement("div");
     bar.className = "rich-toolbar";
     bar.setAttribute("role", "toolbar");
@@ -342,12 +374,9 @@
     function sync() {
       area.value = editor.innerHTML;
       var n = Array.from(editor.innerText.replace(/\s/g, "")).length;
-      if (counter) {
-        counter.textContent = "当前已输入" + n + "个字符，您还可以输入" + Math.max(0, max - n) + "个字符";
-      }
+      if (counter && max) { showCount(counter, n, max); }
       area.dispatchEvent(new Event("change", { bubbles: true }));
     }
-    area.removeAttribute("maxlength");
     area.hidden = true;
     area.parentNode.insertBefore(bar, area);
     area.parentNode.insertBefore(editor, area);

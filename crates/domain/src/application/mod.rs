@@ -1,10 +1,12 @@
 //! 申报 — the application: its statuses, the state machine, and its sections.
 
 pub mod form;
+pub mod next_step;
 pub mod publicity;
 pub mod queue_keyword;
 pub mod recognition;
 pub mod replacement;
+pub mod returned;
 pub mod sample;
 pub mod section_catalogue;
 pub mod sections;

@@ -181,12 +181,12 @@ async fn the_e_mail_changes_only_through_the_link_sent_to_the_new_address() {
 
 async fn upload_avatar(app: &crate::helpers::TestApp, bytes: Vec<u8>) -> reqwest::Response {
     let token = app.csrf_token().await;
-    let form = multipart::Form::new().part(
+    let form = multipart::Form::new().text("_csrf", token).part(
         "avatar",
         multipart::Part::bytes(bytes).file_name("photo.png"),
     );
     app.client
-        .post(app.url(&format!("/account/avatar?_csrf={token}")))
+        .post(app.url("/account/avatar"))
         .multipart(form)
         .send()
         .await

@@ -349,9 +349,11 @@ async fn the_summary_limit_comes_from_configuration() {
     let (_, doc) = app
         .get_html(&format!("/my/applications/{id}/sections/summary"))
         .await;
+    assert_eq!(attr(&doc, "#f-summary", "data-max").as_deref(), Some("100"));
     assert_eq!(
-        attr(&doc, "#f-summary", "maxlength").as_deref(),
-        Some("100")
+        attr(&doc, "#f-summary", "maxlength"),
+        None,
+        "a pasted summary over the limit is kept for cutting, never truncated by the browser"
     );
     let long = "工".repeat(150);
     let res = app

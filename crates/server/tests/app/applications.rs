@@ -317,18 +317,29 @@ async fn a_draft_moves_to_another_committee_or_level_and_keeps_its_content() {
     );
 }
 
+/// When the page warns that a returned section is unchanged, the applicant explains in
+/// the 报送说明, as a person sending it back as it is would.
 pub(crate) async fn submit_now(app: &TestApp, id: i64) {
     let (_, doc) = app.get_html(&format!("/my/applications/{id}/submit")).await;
     let token = attr(&doc, "input[name=token]", "value").expect("nothing missing");
-    submit_with(app, id, &token).await;
+    let note = if texts(&doc, "#unanswered").is_empty() {
+        ""
+    } else {
+        "已按退回意见核对，该栏目无需修改"
+    };
+    submit_noted(app, id, &token, note).await;
 }
 
 /// Presses 同意并报送 on the form identified by `token`; the answer is the progress page.
 pub(crate) async fn submit_with(app: &TestApp, id: i64, token: &str) {
+    submit_noted(app, id, token, "").await;
+}
+
+async fn submit_noted(app: &TestApp, id: i64, token: &str, note: &str) {
     let res = app
         .post_form(
             &format!("/my/applications/{id}/submit"),
-            &[("token", token), ("pledge", "yes")],
+            &[("token", token), ("pledge", "yes"), ("note", note)],
         )
         .await;
     assert_eq!(

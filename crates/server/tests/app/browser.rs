@@ -384,7 +384,7 @@ async fn register_log_out_recover_by_sms_and_log_in_again_on_a_phone() {
     fill(&client, "f-sms_code", &code).await;
     fill(&client, "f-password", "Wxb-Renewed-2027").await;
     fill(&client, "f-password_confirm", "Wxb-Renewed-2027").await;
-    click(&client, "button[value=reset]").await;
+    click(&client, "button.btn-primary[value=reset]").await;
     assert_eq!(heading(&client).await, "密码已重设");
 
     // Log in again with the new password and the mobile number.

@@ -109,11 +109,30 @@ async fn unit_returns_two_sections_applicant_fixes_unit_forwards_office_passes()
         .click()
         .await
         .unwrap();
-    click(
+    let send = format!("form[action='/my/applications/{id}/submit'] button.btn-primary");
+    click(&client, &send).await;
+    // 学历情况 was returned too and is unchanged: 报送 asks why, on screen, with the
+    // pledge still ticked; with a 报送说明 it goes.
+    let refusal = text(&client, ".error-summary li").await;
+    assert!(
+        refusal.starts_with("被退回的栏目“学历情况”还没有修改"),
+        "{refusal}"
+    );
+    crate::browser::fill(
         &client,
-        &format!("form[action='/my/applications/{id}/submit'] button"),
+        "f-note",
+        "学位证书编号已在学历情况中填写，无需修改",
     )
     .await;
+    let ticked = client
+        .find(Locator::Css("input[name=pledge]"))
+        .await
+        .unwrap()
+        .prop("checked")
+        .await
+        .unwrap();
+    assert_eq!(ticked.as_deref(), Some("true"));
+    click(&client, &send).await;
     assert!(
         client
             .current_url()

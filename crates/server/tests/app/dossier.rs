@@ -92,7 +92,8 @@ impl Site<'_> {
     /// Uploads pictures into a slot the way the form does.
     pub async fn upload(&self, id: i64, slot: &str, pictures: Vec<Vec<u8>>) -> Response {
         let token = self.csrf().await;
-        let mut form = reqwest::multipart::Form::new();
+        // The token is the form's first field, as the page's hidden input is.
+        let mut form = reqwest::multipart::Form::new().text("_csrf", token);
         for (i, bytes) in pictures.into_iter().enumerate() {
             form = form.part(
                 "files",
@@ -100,7 +101,7 @@ impl Site<'_> {
             );
         }
         self.client
-            .post(self.url(&format!("/my/applications/{id}/slots/{slot}?_csrf={token}")))
+            .post(self.url(&format!("/my/applications/{id}/slots/{slot}")))
             .multipart(form)
             .send()
             .await

@@ -390,10 +390,7 @@ async fn a_graduate_applies_for_recognition_and_is_issued_a_certificate() {
     let (_, doc) = app
         .get_html(&format!("/my/applications/{id}/sections/summary"))
         .await;
-    assert_eq!(
-        attr(&doc, "#f-summary", "maxlength").as_deref(),
-        Some("700")
-    );
+    assert_eq!(attr(&doc, "#f-summary", "data-max").as_deref(), Some("700"));
 
     // 资料上传: its own slots, with counts.
     let (_, doc) = app
@@ -475,7 +472,7 @@ async fn a_graduate_applies_for_recognition_and_is_issued_a_certificate() {
         .get_html(&format!("/my/applications/{id}/sections/rc_basic"))
         .await;
     assert!(texts(&doc, "#return-reasons li")[0].contains("请核对毕业时间，与毕业证书不一致"));
-    crate::applications::submit_with(&app, id, "t-3").await;
+    crate::applications::submit_now(&app, id).await;
 
     // The unit's queue shows the type and filters by it.
     for (kind, listed) in [("recognition", true), ("evaluation", false)] {

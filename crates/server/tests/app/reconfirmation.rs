@@ -120,7 +120,7 @@ async fn a_title_held_elsewhere_is_reconfirmed_and_the_certificate_names_the_ori
         "请核对原证书编号与证书原件是否一致",
     )
     .await;
-    crate::applications::submit_with(&app, id, "rf-2").await;
+    crate::applications::submit_now(&app, id).await;
 
     let office = passed_by_office(&app, id, "rfoffice").await;
     let res = office

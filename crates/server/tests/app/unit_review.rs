@@ -115,8 +115,8 @@ async fn a_unit_returns_with_section_reasons_then_forwards_after_its_publicity()
         .get_html(&format!("/my/applications/{id}/sections/education"))
         .await;
     assert!(
-        texts(&doc, "#return-reasons").is_empty(),
-        "answered by the resubmission"
+        texts(&doc, "#return-reasons li")[0].contains("请补充学位证书编号"),
+        "the reasons stay in sight until the unit decides again"
     );
 
     // Forwarding waits for the publicity; a holiday inside the period moves its end.

@@ -48,7 +48,8 @@ fn unit_form(office: i64, credit_code: &str, licence: Option<&'static [u8]>) -> 
 async fn submit(app: &TestApp, form: multipart::Form) -> reqwest::Response {
     let token = app.csrf_token().await;
     app.client
-        .post(app.url(&format!("/unit/register?_csrf={token}")))
+        .post(app.url("/unit/register"))
+        .header("X-CSRF-Token", token)
         .multipart(form)
         .send()
         .await
@@ -396,7 +397,8 @@ async fn a_returned_unit_corrects_its_registration_and_goes_back_to_the_queue() 
         async move {
             let token = app.csrf_token().await;
             app.client
-                .post(app.url(&format!("/unit/registration?_csrf={token}")))
+                .post(app.url("/unit/registration"))
+                .header("X-CSRF-Token", token)
                 .multipart(form)
                 .send()
                 .await

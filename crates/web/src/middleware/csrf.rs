@@ -95,13 +95,61 @@ fn is_form(req: &Request) -> bool {
         .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"))
 }
 
-fn query_field(req: &Request) -> Option<String> {
-    let q = req.uri().query()?;
-    serde_urlencoded::from_str::<Vec<(String, String)>>(q)
-        .ok()?
-        .into_iter()
-        .find(|(k, _)| k == FIELD)
-        .map(|(_, v)| v)
+fn is_multipart(req: &Request) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("multipart/form-data"))
+}
+
+/// How much of an upload is read before its token must have appeared: the token is the
+/// form's first field, so a few hundred bytes are enough.
+const MULTIPART_TOKEN_WINDOW: usize = 8 * 1024;
+
+/// The `_csrf` field of an upload form, which must be its first field, so that tokens stay
+/// out of addresses (and so out of history, logs and Referer headers) without reading a
+/// whole upload before checking it. The body is passed on unchanged: the bytes read so
+/// far, then the rest as it streams in.
+async fn multipart_field(req: Request) -> (Option<String>, Request) {
+    use futures_util::StreamExt;
+    let (parts, body) = req.into_parts();
+    let mut stream = body.into_data_stream();
+    let mut head: Vec<u8> = Vec::new();
+    let mut failed = None;
+    while head.len() < MULTIPART_TOKEN_WINDOW {
+        match stream.next().await {
+            Some(Ok(chunk)) => head.extend_from_slice(&chunk),
+            Some(Err(e)) => {
+                failed = Some(e);
+                break;
+            }
+            None => break,
+        }
+    }
+    let token = first_field(&parts.headers, &head).await;
+    let rest = futures_util::stream::iter(failed.map(Err));
+    let body = Body::from_stream(
+        futures_util::stream::once(async move { Ok(axum::body::Bytes::from(head)) })
+            .chain(rest)
+            .chain(stream),
+    );
+    (token, Request::from_parts(parts, body))
+}
+
+/// Reads the first field of a multipart body's beginning; `Some` only when it is `_csrf`.
+async fn first_field(headers: &axum::http::HeaderMap, head: &[u8]) -> Option<String> {
+    use axum::extract::FromRequest;
+    let mut probe = Request::new(Body::from(head.to_vec()));
+    *probe.headers_mut() = headers.clone();
+    probe.headers_mut().remove(header::CONTENT_LENGTH);
+    let mut form = axum::extract::Multipart::from_request(probe, &())
+        .await
+        .ok()?;
+    let field = form.next_field().await.ok()??;
+    if field.name() != Some(FIELD) {
+        return None;
+    }
+    field.text().await.ok()
 }
 
 /// Middleware: issues the seed cookie and token, and checks unsafe methods.
@@ -123,8 +171,9 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
             .get(HEADER)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        let (token, req) = match header_token.or_else(|| query_field(&req)) {
+        let (token, req) = match header_token {
             Some(t) => (Some(t), req),
+            None if is_multipart(&req) => multipart_field(req).await,
             None if is_form(&req) => {
                 let (parts, body) = req.into_parts();
                 let Ok(bytes) = to_bytes(body, state.config.body_limit).await else {
@@ -167,6 +216,7 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::extract::FromRequest;
 
     #[test]
     fn tokens_verify_only_for_their_seed_and_key() {
@@ -176,6 +226,51 @@ mod tests {
         assert!(!verify(&key, "seed-two-abcdefgh", &t));
         assert!(!verify(&[8u8; 32], "seed-one-abcdefgh", &t));
         assert!(!verify(&key, "seed-one-abcdefgh", "not base64 !!"));
+    }
+
+    fn upload(fields: &[(&str, &[u8])]) -> Request {
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!("--XyZ\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n")
+                    .as_bytes(),
+            );
+            body.extend_from_slice(value);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(b"--XyZ--\r\n");
+        Request::builder()
+            .method(Method::POST)
+            .header(header::CONTENT_TYPE, "multipart/form-data; boundary=XyZ")
+            .body(Body::from(body))
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn an_upload_carries_its_token_first_and_its_body_goes_on_whole() {
+        let picture = vec![0xffu8; 100_000];
+        let req = upload(&[("_csrf", b"tok-123"), ("files", &picture)]);
+        let (token, req) = multipart_field(req).await;
+        assert_eq!(token.as_deref(), Some("tok-123"));
+        let mut form = axum::extract::Multipart::from_request(req, &())
+            .await
+            .unwrap();
+        let mut seen = Vec::new();
+        while let Some(f) = form.next_field().await.unwrap() {
+            let name = f.name().unwrap_or_default().to_string();
+            seen.push((name, f.bytes().await.unwrap().len()));
+        }
+        assert_eq!(
+            seen,
+            [("_csrf".to_string(), 7), ("files".to_string(), 100_000)]
+        );
+
+        let late = upload(&[("files", &picture), ("_csrf", b"tok-123")]);
+        assert_eq!(
+            multipart_field(late).await.0,
+            None,
+            "the token must come first"
+        );
     }
 
     #[test]

@@ -289,8 +289,11 @@ fn part_view(
                 view.summary_rich = html.clone();
                 view.summary_chars = *chars;
             }
+            // A refused summary comes back as typed, in both the text box and the
+            // formatting editor, so nothing is lost when it is too long.
             if mine && let Some(text) = &typed.summary {
-                view.summary_html = text.clone();
+                (view.summary_html, view.summary_rich) =
+                    zc_services::application_summary::as_typed(text);
             }
         }
     }

@@ -74,7 +74,10 @@ async fn progress(
 ) -> AppResult<ProgressPage> {
     let app = applications::mine(&state.db, user.id, id).await?;
     let open = zc_db::payment_orders::open_of_payer(&state.db, user.id).await?;
-    let card = Card::of(&app).with_fee(&open);
+    let card = Card::of(&app)
+        .with_fee(&open)
+        .with_return(&state, &app)
+        .await?;
     let kind = app.kind;
     // The 主管部门 step appears once a dossier has passed through one.
     let events: Vec<EventRow> = zc_db::applications::events(&state.db, id).await?;
@@ -196,7 +199,7 @@ async fn detail(
     let me = zc_db::applicants::find(&state.db, user.id)
         .await?
         .ok_or(AppError::Forbidden)?;
-    let card = Card::of(&app);
+    let card = Card::of(&app).with_return(&state, &app).await?;
     Ok(DetailPage {
         nav: portal_nav(Portal::My, "/my/applications"),
         frozen: !card.status.is_editable(),

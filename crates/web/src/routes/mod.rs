@@ -12,6 +12,7 @@ pub mod application_uploads;
 pub mod application_views;
 pub mod committee_meetings;
 pub mod committee_plans;
+pub mod continuing;
 pub mod design;
 pub mod downloads;
 pub mod expert;

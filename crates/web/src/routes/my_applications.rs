@@ -57,8 +57,11 @@ pub struct Card {
     pub fee_due: Option<FeeDue>,
     /// What may be done with it now.
     pub may: Actions,
-    /// The first section of its form (编辑 opens it).
+    /// The section 编辑 opens: the first returned one, else the form's first.
     pub first_section: &'static str,
+    /// 退回修改 — the open return's sections and reasons, shown until the reviewer
+    /// decides again.
+    pub returned: Vec<zc_services::application_returns::ReturnedSection>,
 }
 
 /// The buttons a dossier's pages offer, each asked of the state machine, so that a page
@@ -146,7 +149,15 @@ impl Card {
             committee: a.committee_name.clone().unwrap_or_default(),
             created: format_time(a.created_at),
             fee_due: None,
+            returned: Vec::new(),
         }
+    }
+
+    /// The card with its open return, 编辑 opening the first returned section.
+    pub async fn with_return(mut self, state: &AppState, a: &ApplicationRow) -> AppResult<Card> {
+        self.returned = zc_services::application_returns::open_return(&state.db, a).await?;
+        self.first_section = zc_services::application_returns::first_to_fix(a, &self.returned);
+        Ok(self)
     }
 
     /// The card with its open fee, if any, from the payer's open orders.
@@ -293,11 +304,10 @@ async fn render_list(
 ) -> AppResult<ListPage> {
     let user = ctx.signed_in()?;
     let open = zc_db::payment_orders::open_of_payer(&state.db, user.id).await?;
-    let cards = zc_db::applications::for_applicant(&state.db, user.id)
-        .await?
-        .iter()
-        .map(|a| Card::of(a).with_fee(&open))
-        .collect();
+    let mut cards = Vec::new();
+    for a in zc_db::applications::for_applicant(&state.db, user.id).await? {
+        cards.push(Card::of(&a).with_fee(&open).with_return(state, &a).await?);
+    }
     let choices = choice_items(state).await?;
     Ok(ListPage {
         nav: portal_nav(Portal::My, "/my/applications"),
@@ -392,6 +402,11 @@ struct SubmitPage {
     pledge: &'static str,
     token: String,
     errors: FieldErrors,
+    /// Returned sections the draft leaves unchanged (报送 then asks for a 报送说明).
+    unanswered: Vec<&'static str>,
+    /// The form as sent, when it was refused.
+    typed: SubmitForm,
+    note_max: usize,
 }
 
 async fn render_submit(
@@ -399,6 +414,7 @@ async fn render_submit(
     ctx: PageContext,
     id: i64,
     errors: FieldErrors,
+    typed: SubmitForm,
 ) -> AppResult<SubmitPage> {
     let user = ctx.signed_in()?;
     let app = applications::mine(&state.db, user.id, id).await?;
@@ -411,10 +427,18 @@ async fn render_submit(
             (m, title)
         })
         .collect();
+    let unanswered = if app.status.is_editable() {
+        zc_services::application_returns::unanswered(&state.db, &app).await?
+    } else {
+        Vec::new()
+    };
     Ok(SubmitPage {
         nav: portal_nav(Portal::My, "/my/applications"),
         ctx,
-        card: Card::of(&app),
+        card: Card::of(&app).with_return(state, &app).await?,
+        unanswered,
+        typed,
+        note_max: zc_services::application_submission::NOTE_MAX,
         missing,
         pledge: match app.kind {
             ApplicationKind::Recognition | ApplicationKind::Reconfirmation => {
@@ -434,16 +458,26 @@ async fn submit_page(
     ctx: PageContext,
     Path(id): Path<i64>,
 ) -> AppResult<SubmitPage> {
-    render_submit(&state, ctx, id, FieldErrors::default()).await
+    render_submit(
+        &state,
+        ctx,
+        id,
+        FieldErrors::default(),
+        SubmitForm::default(),
+    )
+    .await
 }
 
 /// 同意并报送.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 pub struct SubmitForm {
     #[serde(default)]
     pub pledge: Option<String>,
     #[serde(default)]
     pub token: String,
+    /// 报送说明, e.g. why a returned section needed no change.
+    #[serde(default)]
+    pub note: String,
 }
 
 async fn submit(
@@ -458,6 +492,7 @@ async fn submit(
         id,
         f.pledge.is_some(),
         &f.token,
+        &f.note,
     )
     .await
     {
@@ -465,7 +500,7 @@ async fn submit(
             "/my/applications/{id}/progress?submitted=1"
         ))
         .into_response()),
-        Err(ServiceError::Invalid(errors)) => Ok(render_submit(&state, ctx, id, errors)
+        Err(ServiceError::Invalid(errors)) => Ok(render_submit(&state, ctx, id, errors, f)
             .await?
             .into_response()),
         Err(ServiceError::Refused {
@@ -474,7 +509,7 @@ async fn submit(
         }) => {
             let mut errors = FieldErrors::default();
             errors.add("missing", message);
-            Ok(render_submit(&state, ctx, id, errors)
+            Ok(render_submit(&state, ctx, id, errors, f)
                 .await?
                 .into_response())
         }

@@ -96,6 +96,8 @@ struct PortalHome {
     unit_status: Option<(UnitStatus, String)>,
     /// 评审专家 membership of an applicant who serves today.
     expert: Option<zc_db::experts::ExpertRow>,
+    /// 继续办理: an applicant's unfinished applications.
+    continuing: Vec<crate::routes::continuing::ContinueItem>,
 }
 
 async fn portal_home(State(state): State<AppState>, ctx: PageContext) -> AppResult<PortalHome> {
@@ -112,14 +114,18 @@ async fn portal_home(State(state): State<AppState>, ctx: PageContext) -> AppResu
         .and_then(UnitStatus::from_code)
         .map(|s| (s, home.unit_note.unwrap_or_default()));
     let org_name = home.org_name;
-    let expert = if user.role == zc_domain::Role::Applicant {
-        zc_services::experts::serving(&state.db, user.id, state.db.today()).await?
+    let (expert, continuing) = if user.role == zc_domain::Role::Applicant {
+        (
+            zc_services::experts::serving(&state.db, user.id, state.db.today()).await?,
+            crate::routes::continuing::continuing(&state, user.id).await?,
+        )
     } else {
-        None
+        (None, Vec::new())
     };
     let nav = portal_nav(portal, &ctx.path);
     Ok(PortalHome {
         expert,
+        continuing,
         ctx,
         nav,
         portal,
