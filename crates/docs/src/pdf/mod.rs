@@ -183,22 +183,33 @@ pub(crate) fn render(
         library: LazyHash::new(Library::builder().with_inputs(inputs).build()),
         main: Source::new(id, template.to_string()),
     };
-    let document: PagedDocument = typst::compile(&world).output.map_err(|errors| {
-        let first = errors
-            .first()
-            .map(|e| e.message.to_string())
-            .unwrap_or_default();
-        PdfError::Layout(first)
-    })?;
-    typst_pdf::pdf(&document, &typst_pdf::PdfOptions::default()).map_err(|errors| {
-        let first = errors
-            .first()
-            .map(|e| e.message.to_string())
-            .unwrap_or_default();
-        // An image typst cannot decode surfaces here or in layout.
-        PdfError::Layout(first)
-    })
+    let document: Result<PagedDocument, PdfError> =
+        typst::compile(&world).output.map_err(|errors| {
+            let first = errors
+                .first()
+                .map(|e| e.message.to_string())
+                .unwrap_or_default();
+            PdfError::Layout(first)
+        });
+    let pdf = document.and_then(|document| {
+        typst_pdf::pdf(&document, &typst_pdf::PdfOptions::default()).map_err(|errors| {
+            let first = errors
+                .first()
+                .map(|e| e.message.to_string())
+                .unwrap_or_default();
+            // An image typst cannot decode surfaces here or in layout.
+            PdfError::Layout(first)
+        })
+    });
+    // typst memoises layout work in a process-wide cache that only grows; every dossier
+    // is new input, so without eviction a 1,000-dossier bundle held gigabytes. Results
+    // unused for a few documents go (the parsed font is kept by the world, not here).
+    comemo::evict(CACHE_AGE);
+    pdf
 }
+
+/// Documents a memoised result may go unused before it is evicted.
+const CACHE_AGE: usize = 4;
 
 #[cfg(test)]
 pub(crate) mod test_support {
