@@ -139,6 +139,14 @@ pub async fn set_security_question(
     Ok(())
 }
 
+/// Turns an applicant's SMS notices on or off inside `tx`.
+pub async fn set_sms_notices(tx: &mut Tx, account_id: i64, on: bool) -> DbResult<()> {
+    let sql = "UPDATE applicant SET sms_notices = $2 WHERE account_id = $1";
+    with_tx!(tx, c => sqlx::query(sql).bind(account_id).bind(on)
+        .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
 /// Replaces an applicant's mobile inside `tx`; a number registered to someone else
 /// surfaces as a unique violation.
 pub async fn set_phone(

@@ -26,6 +26,7 @@ pub mod expert_enrolments;
 pub mod experts;
 pub mod exports;
 pub mod fee_items;
+pub mod filing_guides;
 pub mod jobs;
 pub mod loss_notices;
 pub mod mail;

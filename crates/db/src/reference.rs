@@ -151,6 +151,12 @@ fn escape_like(keyword: &str) -> String {
     keyword.chars().filter(|c| *c != '%' && *c != '_').collect()
 }
 
+/// The name of a series, if the id is one.
+pub async fn series_name(db: &Db, id: i64) -> DbResult<Option<String>> {
+    let sql = "SELECT name FROM series WHERE id = $1";
+    Ok(with_pool!(db, p => sqlx::query_scalar(sql).bind(id).fetch_optional(p).await)?)
+}
+
 /// The name of an approved unit, if the id is one.
 pub async fn approved_unit_name(db: &Db, id: i64) -> DbResult<Option<String>> {
     let sql = "SELECT name FROM unit WHERE id = $1 AND status = 'approved'";

@@ -13,18 +13,9 @@ use crate::{
     FieldErrors, ServiceError, ServiceResult,
     accounts::Actor,
     delivery::state_of,
-    office_review::Desk,
+    office_review::office_of,
     status_change::{self, Change, Notice},
 };
-
-/// The office a member of staff works for; another desk is "not found".
-async fn office_of(db: &Db, actor: &Actor<'_>) -> ServiceResult<(i64, i64)> {
-    let staff_id = actor.account_id.ok_or(ServiceError::NotFound)?;
-    match Desk::of(db, staff_id).await? {
-        Desk::Office(office_id) => Ok((staff_id, office_id)),
-        Desk::Department(_) => Err(ServiceError::NotFound),
-    }
-}
 
 /// 邮寄设置: switches the office's mailing on or off, with the postage in yuan (0 or
 /// empty: free).

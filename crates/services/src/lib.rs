@@ -28,6 +28,7 @@ pub mod error;
 pub mod expert_enrolment;
 pub mod expert_work;
 pub mod experts;
+pub mod filing_guide;
 pub mod mail;
 pub mod meeting_bundle;
 pub mod meeting_overview;

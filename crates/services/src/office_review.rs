@@ -31,6 +31,15 @@ pub enum OfficeDecision {
     Fail(String),
 }
 
+/// The office a member of staff works for; another desk is "not found".
+pub(crate) async fn office_of(db: &Db, actor: &Actor<'_>) -> ServiceResult<(i64, i64)> {
+    let staff_id = actor.account_id.ok_or(ServiceError::NotFound)?;
+    match Desk::of(db, staff_id).await? {
+        Desk::Office(office_id) => Ok((staff_id, office_id)),
+        Desk::Department(_) => Err(ServiceError::NotFound),
+    }
+}
+
 /// Which desk a staff member sits at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Desk {

@@ -246,3 +246,37 @@ pub async fn change_phone(
     }
     Ok(())
 }
+
+/// 短信包 — whether an applicant's notices (审核结果, 退回, 缴费) also go by SMS. Codes for
+/// signing in and recovery are sent whatever this says, since they are asked for.
+#[tracing::instrument(skip_all)]
+pub async fn set_sms_notices(db: &Db, account_id: i64, on: bool, ip: &str) -> ServiceResult<()> {
+    let account = accounts::find(db, account_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    applicants::find(db, account_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let mut tx = db.begin_write().await?;
+    applicants::set_sms_notices(&mut tx, account_id, on).await?;
+    let object = format!("account:{account_id}");
+    zc_db::audit::record_in(
+        &mut tx,
+        &AuditEvent {
+            actor_id: Some(account_id),
+            actor_role: Some(&account.role),
+            action: "sms_notices.change",
+            object: &object,
+            result: "ok",
+            detail: if on {
+                "开启短信通知"
+            } else {
+                "关闭短信通知"
+            },
+            ip: Some(ip),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

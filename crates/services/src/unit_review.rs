@@ -90,6 +90,16 @@ pub async fn record_publicity(
             "只有单位受理中的申报需要单位内部公示",
         ));
     }
+    // A publicity cannot have begun before there was anything to publish.
+    if let Some(sent) = app.submitted_at {
+        let sent_on = zc_domain::calendar::china_date(sent);
+        if starts_on < sent_on {
+            return Err(crate::FieldErrors::one(
+                "starts_on",
+                format!("公示开始日期不能早于申报人报送的日期（{sent_on}）"),
+            ));
+        }
+    }
     let calendar = zc_db::calendar::working_calendar(db, zc_db::seed::GUANGXI).await?;
     let ends_on = zc_domain::application::publicity::publicity_ends(&calendar, starts_on);
     let mut tx = db.begin_write().await?;

@@ -74,6 +74,8 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::recovery::router())
         .merge(routes::settings::router())
         .merge(routes::account::router())
+        .merge(routes::sms_notices::router())
+        .merge(routes::guide::router())
         .merge(routes::messages::router())
         .merge(routes::exports::router())
         .merge(routes::unit_registration::router())

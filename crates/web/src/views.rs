@@ -36,11 +36,13 @@ pub struct Nav {
 
 fn items(path: &str, entries: &[(&'static str, Option<&'static str>)]) -> Vec<NavItem> {
     // The longest matching prefix is the current entry, so "/my" is not current on "/my/x"
-    // when "/my/x" has its own entry.
+    // when "/my/x" has its own entry. The first entry (首页) is current only on itself: a
+    // page no entry covers highlights nothing rather than 首页.
+    let home = entries.first().and_then(|(_, h)| *h);
     let current = entries
         .iter()
         .filter_map(|(_, h)| *h)
-        .filter(|h| path == *h || path.starts_with(&format!("{h}/")))
+        .filter(|h| path == *h || (Some(*h) != home && path.starts_with(&format!("{h}/"))))
         .max_by_key(|h| h.len());
     entries
         .iter()
@@ -62,7 +64,7 @@ pub fn public_nav(path: &str) -> Nav {
                 ("首页", Some("/")),
                 ("证书查验", Some("/verify")),
                 ("评审结果公示", Some("/publicity")),
-                ("登录", Some("/login")),
+                ("操作指南", Some("/guide")),
             ],
         ),
     }
@@ -79,7 +81,7 @@ pub fn portal_nav(portal: Portal, path: &str) -> Nav {
             ("评委专家入库申请", Some("/my/expert/enrol")),
             ("报表下载", Some("/my/downloads")),
             ("费用管理", Some("/my/fees")),
-            ("操作指南", None),
+            ("操作指南", Some("/guide")),
             ("意见建议", None),
         ],
         Portal::Unit => &[
@@ -103,6 +105,7 @@ pub fn portal_nav(portal: Portal, path: &str) -> Nav {
             ("证书发放", Some("/office/certificates")),
             ("领取与邮寄", Some("/office/delivery")),
             ("窗口更换手机号", Some("/office/counter/phone")),
+            ("填报说明", Some("/office/filing-guide")),
             ("统计报表", None),
         ],
         Portal::Committee => &[
@@ -166,6 +169,21 @@ mod tests {
             .map(|i| i.label)
             .collect();
         assert_eq!(current, ["审计日志"]);
+    }
+
+    #[test]
+    fn home_is_current_only_on_itself() {
+        let current = |path: &str| {
+            portal_nav(Portal::My, path)
+                .items
+                .iter()
+                .filter(|i| i.current)
+                .map(|i| i.label)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(current("/my"), ["首页"]);
+        assert_eq!(current("/my/applications/3/progress"), ["申报职称"]);
+        assert!(current("/my/somewhere-else").is_empty());
     }
 
     #[test]

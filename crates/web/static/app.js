@@ -397,11 +397,24 @@
     });
   }
 
+  // 菜单 on phones: the header's tools and the main menu fold behind one button.
+  function setupMenuToggle(button) {
+    var header = button.closest(".site-header");
+    if (!header) { return; }
+    document.documentElement.classList.add("has-menu");
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var open = header.classList.toggle("menu-open");
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
+
   function each(selector, fn) {
     Array.prototype.forEach.call(document.querySelectorAll(selector), fn);
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    each("[data-menu-toggle]", setupMenuToggle);
     each("[data-care-switch]", setupCareSwitch);
     each("select[data-autosubmit]", setupAutosubmit);
     each("[data-open-dialog]", setupDialogOpener);

@@ -13,6 +13,11 @@ pub fn publicity_ends(calendar: &WorkingCalendar, starts_on: NaiveDate) -> Naive
     calendar.add_working_days(starts_on, UNIT_PUBLICITY_WORKING_DAYS, CountFrom::NextDay)
 }
 
+/// The first day the unit may forward: the day after the publicity's last day.
+pub fn forward_opens_on(calendar: &WorkingCalendar, starts_on: NaiveDate) -> NaiveDate {
+    publicity_ends(calendar, starts_on) + chrono::Duration::days(1)
+}
+
 /// Whether the unit may forward on `today`: the whole period has passed.
 pub fn may_forward(calendar: &WorkingCalendar, starts_on: NaiveDate, today: NaiveDate) -> bool {
     today > publicity_ends(calendar, starts_on)
@@ -34,6 +39,7 @@ mod tests {
         assert_eq!(publicity_ends(&plain, d(3, 2)), d(3, 9));
         assert!(!may_forward(&plain, d(3, 2), d(3, 9)));
         assert!(may_forward(&plain, d(3, 2), d(3, 10)));
+        assert_eq!(forward_opens_on(&plain, d(3, 2)), d(3, 10));
         // A holiday inside the period (三月三 on Thursday 19 March) pushes the end a day.
         let with_holiday = WorkingCalendar::new([CalendarDay {
             date: d(3, 19),

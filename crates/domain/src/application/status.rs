@@ -343,13 +343,13 @@ impl ProgressStep {
         .collect()
     }
 
-    /// The label on the bar.
+    /// The label on the bar, in the seed's words (单位待受理, 职改办待受理).
     pub fn label(self) -> &'static str {
         match self {
             Self::Applicant => "个人申报",
-            Self::Unit => "单位审核",
-            Self::Department => "主管部门审核",
-            Self::Office => "职改办审核",
+            Self::Unit => "单位待受理",
+            Self::Department => "主管部门待受理",
+            Self::Office => "职改办待受理",
             Self::Committee => "评审会评审",
             Self::Publicity => "结果公示",
             Self::Certificate => "发证",

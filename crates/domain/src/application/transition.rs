@@ -92,7 +92,9 @@ pub enum Event {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TransitionRefusal {
     /// The applicant tried to withdraw after the unit acted (the seed's message).
-    #[error("单位已出具审核意见，不可撤回，请联系单位工作人员")]
+    #[error(
+        "您好，由于单位已出具审核意见，不可撤回，请等待单位审核结果。若个人需要撤回修改，请联系单位工作人员"
+    )]
     UnitHasActed,
     /// The event is not one this party may cause.
     #[error("您无权执行此操作")]
@@ -401,7 +403,7 @@ mod tests {
         );
         assert_eq!(
             TransitionRefusal::UnitHasActed.to_string(),
-            "单位已出具审核意见，不可撤回，请联系单位工作人员"
+            "您好，由于单位已出具审核意见，不可撤回，请等待单位审核结果。若个人需要撤回修改，请联系单位工作人员"
         );
     }
 

@@ -29,6 +29,7 @@ pub(crate) const PUBLIC: &[(&str, &str)] = &[
         "证书核验: the QR token is the credential",
     ),
     ("/notices/{id}", "公告 are public"),
+    ("/guide/{slug}", "操作指南 are the same text for everyone"),
     (
         "/publicity/{id}/objection",
         "公示 are public and anyone may object",
@@ -107,6 +108,7 @@ fn classify(path: &str, param: &str, slot: &str) -> Option<Fill> {
             "staff" => object(Kind::UnitStaff),
             "recognition-rules" => object(Kind::RecognitionRule),
             "delivery" => object(Kind::Delivery),
+            "links" if path.starts_with("/office/filing-guide/") => object(Kind::FilingGuideLink),
             _ => None,
         },
         _ => None,

@@ -27,6 +27,7 @@ pub(crate) enum Kind {
     Publicity,
     UnitTemplate,
     OfficeTemplate,
+    FilingGuideLink,
     Plan,
     FeeItem,
     Unit,
@@ -180,6 +181,21 @@ pub(crate) async fn arrange_objects(app: &TestApp) -> (BTreeMap<Kind, i64>, Seco
             row.office_id,
             "basic",
             "请补充学历证明",
+        )
+        .await
+        .unwrap(),
+    );
+    ids.insert(
+        Kind::FilingGuideLink,
+        zc_db::filing_guides::insert_link(
+            &mut tx,
+            &zc_db::filing_guides::NewLink {
+                office_id: row.office_id,
+                year: row.year,
+                series_id: None,
+                title: "评审部署文件",
+                url: "https://rst.gxzf.gov.cn/",
+            },
         )
         .await
         .unwrap(),

@@ -123,9 +123,21 @@ async fn an_applicant_creates_fills_and_submits_once_and_one_series_a_year_holds
     let (_, doc) = app
         .get_html(&format!("/my/applications/{id}/progress"))
         .await;
+    // The seed's progress: newest first, the step it waits at on top, done steps 已办结.
     let steps = texts(&doc, "tbody td[data-label=业务步骤]");
-    assert_eq!(steps, ["个人申报", "个人报送"], "one submission");
-    assert_eq!(texts(&doc, ".step-bar li[aria-current=step]"), ["单位审核"]);
+    assert_eq!(
+        steps,
+        ["单位待受理", "个人报送", "个人申报"],
+        "one submission"
+    );
+    assert_eq!(
+        texts(&doc, "tbody td[data-label=状态]"),
+        ["单位受理中", "已办结", "已办结"]
+    );
+    assert_eq!(
+        texts(&doc, ".step-bar li[aria-current=step]"),
+        ["单位待受理"]
+    );
     assert!(texts(&doc, "#progress-sentence")[0].contains("广西壮美建设工程有限公司"));
 
     // Submitted content is frozen.
@@ -157,7 +169,13 @@ async fn an_applicant_creates_fills_and_submits_once_and_one_series_a_year_holds
     let res = app
         .post_form(&format!("/my/applications/{id}/withdraw"), &[])
         .await;
-    assert_eq!(location(&res), "/my/applications");
+    assert_eq!(location(&res), format!("/my/applications?withdrawn={id}"));
+    let (_, doc) = app.get_html(&location(&res)).await;
+    assert_eq!(
+        texts(&doc, "#withdrawn p"),
+        ["系统消息", "您的职称评审申报已成功撤回!"],
+        "the seed's words"
+    );
     let (_, doc) = app.get_html(&format!("/my/applications/{id}/submit")).await;
     let token = attr(&doc, "input[name=token]", "value").unwrap();
     let res = app
@@ -390,7 +408,9 @@ async fn a_withdrawal_racing_the_units_decision_has_exactly_one_winner() {
         } else {
             returned += 1;
             let body = withdraw.text().await.unwrap();
-            assert!(body.contains("单位已出具审核意见，不可撤回，请联系单位工作人员"));
+            assert!(body.contains(
+                "由于单位已出具审核意见，不可撤回，请等待单位审核结果。若个人需要撤回修改，请联系单位工作人员"
+            ));
         }
     }
     assert_eq!(withdrawn + returned, 6);

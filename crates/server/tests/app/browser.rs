@@ -162,6 +162,7 @@ async fn home_page_at_phone_and_desktop_width_with_care_mode() {
         let before = root_font_px(&client).await;
         assert_eq!(before, 16.0, "body text is 16px at {width}px");
 
+        open_menu(&client).await;
         client
             .find(Locator::Css("[data-care-switch] button"))
             .await
@@ -225,6 +226,26 @@ pub(crate) async fn fill(client: &Client, id: &str, value: &str) {
         .unwrap_or_else(|e| panic!("field #{id}: {e}"));
     el.clear().await.ok();
     el.send_keys(value).await.unwrap();
+}
+
+/// Opens the header's 菜单 where it is folded (a phone with script), as a person taps it
+/// before reaching 退出登录 or 大字模式.
+pub(crate) async fn open_menu(client: &Client) {
+    let folded = js(
+        client,
+        "var b = document.querySelector('[data-menu-toggle]'); \
+         return !!b && b.offsetParent !== null && b.getAttribute('aria-expanded') === 'false';",
+    )
+    .await;
+    if folded == Value::Bool(true) {
+        client
+            .find(Locator::Css("[data-menu-toggle]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
 }
 
 /// Signs the demo applicant in on the applicant login page, as a person would.
@@ -367,6 +388,7 @@ async fn register_log_out_recover_by_sms_and_log_in_again_on_a_phone() {
     assert_eq!(heading(&client).await, "您好，韦小宝");
 
     // Log out.
+    open_menu(&client).await;
     click(&client, "form[action='/logout'] button").await;
     assert_eq!(heading(&client).await, "广西专业技术人员职称管理服务平台");
 

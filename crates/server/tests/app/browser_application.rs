@@ -296,14 +296,19 @@ async fn create_fill_upload_and_crop_submit_withdraw_and_resubmit_on_a_phone() {
     };
     submit(client.clone(), base.clone()).await;
 
-    // Withdraw (accepting the confirmation), then submit again.
+    // Withdraw through the seed's confirmation (a page, so it works without script),
+    // then submit again.
     client.goto(&app.url("/my/applications")).await.unwrap();
-    js(
-        &client,
-        "window.confirm = function () { return true; }; return null;",
-    )
-    .await;
-    click(&client, "form[action$='/withdraw'] button").await;
+    click(&client, ".application-card a[href$='/withdraw']").await;
+    assert_eq!(
+        crate::browser::text_of(&client, "#withdraw-q").await,
+        "是否撤回申报?"
+    );
+    click(&client, "form[action$='/withdraw'] button[type=submit]").await;
+    assert_eq!(
+        crate::browser::text_of(&client, "#withdrawn").await,
+        "系统消息\n您的职称评审申报已成功撤回!"
+    );
     let status = client
         .find(Locator::Css(".application-card [data-status]"))
         .await

@@ -72,6 +72,7 @@ async fn from_submission_through_committee_vote_and_publicity_to_a_verified_cert
         .goto(&app.url(&format!("/unit/applications/{id}")))
         .await
         .unwrap();
+    crate::unit_review::backdate_submission(&app, id, 40).await;
     let start = (chrono::Utc::now() + Duration::hours(8) - Duration::days(30)).date_naive();
     set(&client, "f-starts_on", &start.to_string()).await;
     click(&client, "#publicity button[type=submit]").await;

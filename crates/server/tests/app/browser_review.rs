@@ -30,6 +30,7 @@ async fn count(client: &Client, css: &str) -> usize {
 }
 
 pub(crate) async fn sign_out(client: &Client) {
+    crate::browser::open_menu(client).await;
     click(client, "form[action='/logout'] button").await;
 }
 
@@ -154,6 +155,7 @@ async fn unit_returns_two_sections_applicant_fixes_unit_forwards_office_passes()
             .await
             .contains("基本信息")
     );
+    crate::unit_review::backdate_submission(&app, id, 40).await;
     let start = (chrono::Utc::now() + Duration::hours(8) - Duration::days(30)).date_naive();
     set(&client, "f-starts_on", &start.to_string()).await;
     click(&client, "#publicity button[type=submit]").await;

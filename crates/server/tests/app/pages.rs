@@ -19,10 +19,12 @@ async fn home_page_is_chinese_with_notices_and_a_verification_entry() {
         Some("get")
     );
     assert_eq!(texts(&doc, "#verify-title"), ["证书查验"]);
+    // 登录 once, in the header (it used to be in the menu as well).
     assert_eq!(
         texts(&doc, ".main-nav a"),
-        ["首页", "证书查验", "评审结果公示", "登录"]
+        ["首页", "证书查验", "评审结果公示", "操作指南"]
     );
+    assert_eq!(texts(&doc, ".site-header a[href='/login']"), ["登录"]);
 
     // A notice opens on its own page; a made-up id is a Chinese 404.
     let href = attr(&doc, ".notice-list a", "href").unwrap();

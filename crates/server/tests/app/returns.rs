@@ -135,6 +135,22 @@ async fn a_return_shows_on_the_card_and_home_and_an_unchanged_section_needs_a_no
         "the note is in the history"
     );
 
+    // The applicant's own dossier speaks to them; the unit's speaks of the applicant.
+    let (_, doc) = app.get_html(&format!("/my/applications/{id}")).await;
+    assert_eq!(
+        texts(&doc, "#changed-since-return"),
+        ["自上次退回以来，您修改了：2 学历情况（已在下方标出）。"]
+    );
+    let doc = html(
+        &unit
+            .get(&format!("/unit/applications/{id}"))
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(texts(&doc, "#changed-since-return")[0].starts_with("自上次退回以来，申报人修改了"));
+
     // The reasons stay visible, now as the last return's, until the unit decides.
     let (_, doc) = app.get_html("/my/applications").await;
     let kept = texts(&doc, &format!("{card} [data-returned] p"));

@@ -48,6 +48,7 @@ async fn a_department_passes_and_returns_and_every_change_messages_the_applicant
 
     let unit = spawn_second_browser(&app).await;
     unit.login_as(&app, "shenhe").await;
+    crate::unit_review::backdate_submission(&app, id, 40).await;
     let start = (chrono::Utc::now() + Duration::hours(8) - Duration::days(30)).date_naive();
     unit.post(
         &format!("/unit/applications/{id}/publicity"),

@@ -179,6 +179,7 @@ async fn a_unit_batch_forwards_what_passed_publicity_and_skips_the_rest() {
     let start = (chrono::Utc::now() - chrono::Duration::days(30))
         .format("%Y-%m-%d")
         .to_string();
+    crate::unit_review::backdate_submission(&app, ready, 40).await;
     unit.post(
         &format!("/unit/applications/{ready}/publicity"),
         &[("starts_on", &start)],

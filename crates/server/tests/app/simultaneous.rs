@@ -185,6 +185,7 @@ async fn sixty_four_people_act_at_once_through_eight_connections_and_each_succee
     let start = (zc_domain::calendar::china_date(chrono::Utc::now()) - chrono::Duration::days(30))
         .to_string();
     for id in &ids {
+        crate::unit_review::backdate_submission(&app, *id, 40).await;
         let res = unit
             .post(
                 &format!("/unit/applications/{id}/publicity"),
@@ -365,6 +366,7 @@ async fn a_batch_that_meets_a_busy_database_reports_what_it_did_and_what_is_left
     let start = (zc_domain::calendar::china_date(chrono::Utc::now()) - chrono::Duration::days(30))
         .to_string();
     for id in &ids {
+        crate::unit_review::backdate_submission(&app, *id, 40).await;
         unit.post(
             &format!("/unit/applications/{id}/publicity"),
             &[("starts_on", &start)],

@@ -134,6 +134,18 @@ async fn a_unit_returns_with_section_reasons_then_forwards_after_its_publicity()
         texts(&doc, "#refusal"),
         ["报送前须先进行单位内部公示（不少于5个工作日）"]
     );
+    // A start before the dossier was sent is refused beside the field, the date kept.
+    let too_early = (today() - Duration::days(9)).to_string();
+    let res = unit
+        .post(
+            &format!("/unit/applications/{id}/publicity"),
+            &[("starts_on", &too_early)],
+        )
+        .await;
+    let doc = html(&res.text().await.unwrap());
+    assert!(texts(&doc, "#starts_on-error")[0].starts_with("公示开始日期不能早于申报人报送的日期"));
+    assert_eq!(attr(&doc, "#f-starts_on", "value"), Some(too_early));
+    backdate_submission(&app, id, 40).await;
     let start = today() - Duration::days(9);
     let mut day = start + Duration::days(1);
     while day < today() {
@@ -168,6 +180,22 @@ async fn a_unit_returns_with_section_reasons_then_forwards_after_its_publicity()
         texts(&doc, "#refusal")[0].contains("公示期满后才能报送"),
         "holidays inside the period keep it running"
     );
+    // While it runs the page says from when forwarding opens, and offers no forward form.
+    let doc = html(
+        &unit
+            .get(&format!("/unit/applications/{id}"))
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    let waits = texts(&doc, "#forward-waits .notice").join("");
+    assert!(
+        waits.starts_with("单位内部公示期满后才能报送：")
+            && waits.ends_with("起可以审核通过并报送。"),
+        "{waits}"
+    );
+    assert!(texts(&doc, "form#forward").is_empty());
     zc_db::with_pool!(&app.db, p => sqlx::query("DELETE FROM calendar_day WHERE name = '测试假日'")
         .execute(p).await.map(|_| ()))
     .unwrap();
@@ -198,6 +226,17 @@ async fn a_unit_returns_with_section_reasons_then_forwards_after_its_publicity()
             .unwrap()
             .contains("单位已出具审核意见，不可撤回")
     );
+    // The confirmation page says so instead of asking, and offers no 确定.
+    let (_, doc) = app
+        .get_html(&format!("/my/applications/{id}/withdraw"))
+        .await;
+    assert_eq!(
+        texts(&doc, "#withdraw-refused p"),
+        [
+            "温馨提示：您好，由于单位已出具审核意见，不可撤回，请等待单位审核结果。若个人需要撤回修改，请联系单位工作人员"
+        ]
+    );
+    assert!(texts(&doc, "form[action$='/withdraw'] button").is_empty());
     let actions: Vec<String> = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
         "SELECT action FROM audit_event WHERE action LIKE 'application.unit_%' ORDER BY id")
         .fetch_all(p).await)
@@ -312,8 +351,19 @@ pub(crate) async fn office_staff_for(
     b
 }
 
+/// Moves a dossier's submission `days` back, as if it had been sent then, so that a unit
+/// publicity begun since (and run its course by today) is allowed.
+pub(crate) async fn backdate_submission(app: &TestApp, id: i64, days: i64) {
+    let at = app.db.now() - Duration::days(days);
+    zc_db::with_pool!(&app.db, p => sqlx::query(
+        "UPDATE application SET submitted_at = $1 WHERE id = $2")
+        .bind(at).bind(id).execute(p).await.map(|_| ()))
+    .unwrap();
+}
+
 /// The unit records a publicity that has run its course and forwards the dossier.
 pub(crate) async fn forward_by_unit(app: &TestApp, unit: &crate::helpers::SecondBrowser, id: i64) {
+    backdate_submission(app, id, 40).await;
     let start = app.db.today() - Duration::days(30);
     unit.post(
         &format!("/unit/applications/{id}/publicity"),

@@ -161,7 +161,7 @@ async fn a_historic_certificate_is_verified_by_its_office_and_comes_online_under
     let res = app
         .post_form(&format!("/my/applications/{id}/withdraw"), &[])
         .await;
-    assert_eq!(location(&res), "/my/applications");
+    assert_eq!(location(&res), format!("/my/applications?withdrawn={id}"));
     crate::applications::submit_with(&app, id, "vf-2").await;
 
     // The office sees it in its queue; it may return it to the person but not to a unit.

@@ -165,6 +165,8 @@ struct SectionPage {
     catalogue: Vec<String>,
     /// 遗失补办's 申报信息: the notice, or the way to confirm it.
     loss_notice: Option<crate::routes::loss_notice::NoticeBanner>,
+    /// "如何填写？": the guide's section on this form.
+    help: &'static str,
 }
 
 impl SectionPage {
@@ -414,6 +416,9 @@ pub(crate) async fn render(
         None => None,
     };
     let page = SectionPage {
+        help: app.as_ref().map_or("/guide/register#选择所在单位", |a| {
+            crate::routes::guide::form_help(a.kind)
+        }),
         loss_notice,
         reasons,
         eligibility,

@@ -110,7 +110,20 @@ async fn progress(
         "当前状态：{}。目前由{holder}办理，自 {since} 起。",
         card.status.label()
     );
-    let history = history_lines(events);
+    let mut history = history_lines(events);
+    // The step it waits at heads the history, not yet done, as in the seed.
+    if !card.status.is_finished() && now_step != ProgressStep::Applicant {
+        history.insert(
+            0,
+            HistoryLine {
+                at: since.clone(),
+                step: now_step.label().to_string(),
+                result: String::new(),
+                org: holder.clone(),
+                status: card.status.label(),
+            },
+        );
+    }
     Ok(ProgressPage {
         nav: portal_nav(Portal::My, "/my/applications"),
         ctx,
@@ -288,9 +301,11 @@ pub(crate) async fn dossier_view(
     Ok((parts, files))
 }
 
+/// The history as the seed shows it: newest first, each recorded step 已办结.
 fn history_lines(events: Vec<EventRow>) -> Vec<HistoryLine> {
     events
         .into_iter()
+        .rev()
         .map(|e| HistoryLine {
             at: format_time(e.at),
             step: e.step,
@@ -300,7 +315,7 @@ fn history_lines(events: Vec<EventRow>) -> Vec<HistoryLine> {
                 format!("{}：{}", e.action, e.opinion)
             },
             org: e.org_name,
-            status: ApplicationStatus::from_code(&e.to_status).map_or("", |s| s.label()),
+            status: "已办结",
         })
         .collect()
 }

@@ -1,5 +1,5 @@
-//! `/my/applications` — 申报职称: the applicant's cards, 我要申报, and the applicant's
-//! own transitions (报送, 撤回, 删除) with the 进度 page.
+//! `/my/applications` — 申报职称: the applicant's cards, 我要申报 and 报送职改办 (changing
+//! a draft's destination). The applicant's own moves are in `application_actions`.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -7,164 +7,32 @@ use axum::{
     Form, Router,
     extract::{Path, State},
     response::{IntoResponse, Redirect, Response},
-    routing::{get, post},
+    routing::get,
 };
 use serde::Deserialize;
-use zc_db::{
-    applications::{ApplicationRow, OpenChoice},
-    payment_orders::OrderRow,
-};
+use zc_db::applications::OpenChoice;
 use zc_domain::{
     Portal, TitleLevel,
-    application::{
-        ApplicationKind, ApplicationStatus, Event, Party, allows,
-        sections::{Missing, sections_for},
-    },
-    payment::Fen,
+    application::{ApplicationKind, sections::sections_for},
 };
-use zc_services::{FieldErrors, ServiceError, application_submission::Submitted, applications};
+use zc_services::{FieldErrors, ServiceError, applications};
 
 use crate::extract::SignedIn;
 use crate::{
     context::PageContext,
     error::AppResult,
     state::AppState,
-    views::{Nav, cst, format_date, format_time, portal_nav},
+    views::{Nav, format_time, portal_nav},
 };
+
+pub use crate::routes::application_card::{Actions, Card, FeeDue};
 
 /// Routes under `/my` (the caller adds the portal guard).
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/applications", get(list).post(create))
-        .route("/applications/{id}/submit", get(submit_page).post(submit))
-        .route("/applications/{id}/withdraw", post(withdraw))
-        .route("/applications/{id}/delete", post(delete))
         .route("/applications/{id}/change", get(change_page).post(change))
-}
-
-/// An application's card.
-pub struct Card {
-    pub id: i64,
-    pub kind: &'static str,
-    pub status: ApplicationStatus,
-    pub year: i32,
-    pub qualification: String,
-    pub level: &'static str,
-    pub office: String,
-    pub committee: String,
-    pub created: String,
-    /// The fee the dossier waits for (待缴费), with its 去缴费 button.
-    pub fee_due: Option<FeeDue>,
-    /// What may be done with it now.
-    pub may: Actions,
-    /// The section 编辑 opens: the first returned one, else the form's first.
-    pub first_section: &'static str,
-    /// 退回修改 — the open return's sections and reasons, shown until the reviewer
-    /// decides again.
-    pub returned: Vec<zc_services::application_returns::ReturnedSection>,
-}
-
-/// The buttons a dossier's pages offer, each asked of the state machine, so that a page
-/// never offers what the rules refuse.
-#[derive(Debug, Clone, Copy)]
-pub struct Actions {
-    /// 撤回 by the applicant.
-    pub withdraw: bool,
-    /// 报送职改办: another office or level, before the first submission.
-    pub change_destination: bool,
-    /// The unit's 审核 (forward, return, fail).
-    pub unit_decide: bool,
-    /// The 职改办's 发文确认.
-    pub confirm: bool,
-    /// The 职改办 may return it to the unit (not a 审验, which never passed one).
-    pub office_returns_to_unit: bool,
-}
-
-impl Actions {
-    /// The actions of a dossier of `kind` in `status`.
-    pub fn of(kind: ApplicationKind, status: ApplicationStatus) -> Actions {
-        Actions {
-            withdraw: allows(kind, status, Event::Withdraw, Party::Applicant),
-            change_destination: status.may_change_destination(),
-            unit_decide: allows(
-                kind,
-                status,
-                Event::UnitForward {
-                    via_department: false,
-                },
-                Party::Unit,
-            ),
-            confirm: allows(kind, status, Event::Confirm, Party::Office),
-            office_returns_to_unit: allows(
-                kind,
-                status,
-                Event::OfficeReturn(zc_domain::application::ReturnTo::Unit),
-                Party::Office,
-            ),
-        }
-    }
-}
-
-/// 待缴费 — an unpaid order of a dossier, as its card shows it.
-pub struct FeeDue {
-    pub order_id: i64,
-    pub item: String,
-    pub amount: String,
-    pub pay_before: String,
-}
-
-impl FeeDue {
-    /// The open order of dossier `application_id` among a payer's open orders.
-    pub fn find(open: &[OrderRow], application_id: i64) -> Option<FeeDue> {
-        open.iter()
-            .find(|o| o.application_id == Some(application_id))
-            .map(|o| FeeDue {
-                order_id: o.id,
-                item: o.item_name.clone(),
-                amount: Fen(o.amount_fen).yuan(),
-                // The window ends at the start of the day after the last day to pay.
-                pay_before: format_date(
-                    (o.pay_before - chrono::Duration::seconds(1))
-                        .with_timezone(&cst())
-                        .date_naive(),
-                ),
-            })
-    }
-}
-
-impl Card {
-    /// The card of an application row.
-    pub fn of(a: &ApplicationRow) -> Card {
-        let level = TitleLevel::from_rank(a.level_rank).map_or("", TitleLevel::name);
-        Card {
-            id: a.id,
-            kind: a.kind.name(),
-            status: a.status,
-            may: Actions::of(a.kind, a.status),
-            first_section: sections_for(a.kind).first().map_or("basic", |s| s.code),
-            year: a.year,
-            qualification: format!("{}系列/{level}/{}", a.series_name, a.title_name),
-            level,
-            office: a.office_name.clone(),
-            committee: a.committee_name.clone().unwrap_or_default(),
-            created: format_time(a.created_at),
-            fee_due: None,
-            returned: Vec::new(),
-        }
-    }
-
-    /// The card with its open return, 编辑 opening the first returned section.
-    pub async fn with_return(mut self, state: &AppState, a: &ApplicationRow) -> AppResult<Card> {
-        self.returned = zc_services::application_returns::open_return(&state.db, a).await?;
-        self.first_section = zc_services::application_returns::first_to_fix(a, &self.returned);
-        Ok(self)
-    }
-
-    /// The card with its open fee, if any, from the payer's open orders.
-    pub fn with_fee(mut self, open: &[OrderRow]) -> Card {
-        self.fee_due = FeeDue::find(open, self.id);
-        self
-    }
+        .merge(crate::routes::application_actions::routes())
 }
 
 /// An open choice as listed in the create form.
@@ -190,6 +58,10 @@ struct ListPage {
     typed: CreateForm,
     errors: FieldErrors,
     refusal: Option<String>,
+    /// 系统消息 after 撤回, in the seed's words.
+    withdrawn: Option<String>,
+    /// The platform's 填报说明, as the seed shows it above 我要申报.
+    guide: Vec<&'static str>,
 }
 
 impl ListPage {
@@ -323,18 +195,38 @@ async fn render_list(
         typed,
         errors,
         refusal,
+        withdrawn: None,
+        guide: zc_domain::filing_guide::paragraphs(zc_domain::filing_guide::DEFAULT_GUIDE),
     })
 }
 
-async fn list(State(state): State<AppState>, ctx: PageContext) -> AppResult<ListPage> {
-    render_list(
+/// `?withdrawn=<id>` after 撤回.
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    withdrawn: Option<i64>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    axum::extract::Query(q): axum::extract::Query<ListQuery>,
+) -> AppResult<ListPage> {
+    let mut page = render_list(
         &state,
         ctx,
         CreateForm::default(),
         FieldErrors::default(),
         None,
     )
-    .await
+    .await?;
+    // Said only while the dossier named is one of the person's, back in their hands.
+    page.withdrawn = q.withdrawn.and_then(|id| {
+        page.cards
+            .iter()
+            .find(|c| c.id == id && c.status.is_editable())
+            .map(|c| format!("您的{}申报已成功撤回!", c.kind))
+    });
+    Ok(page)
 }
 
 /// 我要申报: a 评审 choice, or (`kind=recognition`) a 认定 office and qualification.
@@ -390,149 +282,6 @@ async fn create(
         }
         Err(e) => Err(e.into()),
     }
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "my/application_submit.html")]
-struct SubmitPage {
-    ctx: PageContext,
-    nav: Nav,
-    card: Card,
-    missing: Vec<(Missing, &'static str)>,
-    pledge: &'static str,
-    token: String,
-    errors: FieldErrors,
-    /// Returned sections the draft leaves unchanged (报送 then asks for a 报送说明).
-    unanswered: Vec<&'static str>,
-    /// The form as sent, when it was refused.
-    typed: SubmitForm,
-    note_max: usize,
-}
-
-async fn render_submit(
-    state: &AppState,
-    ctx: PageContext,
-    id: i64,
-    errors: FieldErrors,
-    typed: SubmitForm,
-) -> AppResult<SubmitPage> {
-    let user = ctx.signed_in()?;
-    let app = applications::mine(&state.db, user.id, id).await?;
-    let missing = zc_services::application_submission::missing_items(&state.db, id)
-        .await?
-        .into_iter()
-        .map(|m| {
-            let title = zc_domain::application::sections::section_in(app.kind, m.section)
-                .map_or("", |s| s.title);
-            (m, title)
-        })
-        .collect();
-    let unanswered = if app.status.is_editable() {
-        zc_services::application_returns::unanswered(&state.db, &app).await?
-    } else {
-        Vec::new()
-    };
-    Ok(SubmitPage {
-        nav: portal_nav(Portal::My, "/my/applications"),
-        ctx,
-        card: Card::of(&app).with_return(state, &app).await?,
-        unanswered,
-        typed,
-        note_max: zc_services::application_submission::NOTE_MAX,
-        missing,
-        pledge: match app.kind {
-            ApplicationKind::Recognition | ApplicationKind::Reconfirmation => {
-                zc_domain::application::recognition::PLEDGE
-            }
-            ApplicationKind::Replacement => zc_domain::application::replacement::PLEDGE,
-            ApplicationKind::Verification => zc_domain::application::verification::PLEDGE,
-            ApplicationKind::Evaluation => zc_domain::application::sections::PLEDGE,
-        },
-        token: format!("{:032x}", rand::random::<u128>()),
-        errors,
-    })
-}
-
-async fn submit_page(
-    State(state): State<AppState>,
-    ctx: PageContext,
-    Path(id): Path<i64>,
-) -> AppResult<SubmitPage> {
-    render_submit(
-        &state,
-        ctx,
-        id,
-        FieldErrors::default(),
-        SubmitForm::default(),
-    )
-    .await
-}
-
-/// 同意并报送.
-#[derive(Debug, Default, Deserialize)]
-pub struct SubmitForm {
-    #[serde(default)]
-    pub pledge: Option<String>,
-    #[serde(default)]
-    pub token: String,
-    /// 报送说明, e.g. why a returned section needed no change.
-    #[serde(default)]
-    pub note: String,
-}
-
-async fn submit(
-    State(state): State<AppState>,
-    SignedIn { ctx, user }: SignedIn,
-    Path(id): Path<i64>,
-    Form(f): Form<SubmitForm>,
-) -> AppResult<Response> {
-    match zc_services::application_submission::submit(
-        &state.db,
-        user.id,
-        id,
-        f.pledge.is_some(),
-        &f.token,
-        &f.note,
-    )
-    .await
-    {
-        Ok(Submitted::Now | Submitted::Already) => Ok(Redirect::to(&format!(
-            "/my/applications/{id}/progress?submitted=1"
-        ))
-        .into_response()),
-        Err(ServiceError::Invalid(errors)) => Ok(render_submit(&state, ctx, id, errors, f)
-            .await?
-            .into_response()),
-        Err(ServiceError::Refused {
-            code: "incomplete",
-            message,
-        }) => {
-            let mut errors = FieldErrors::default();
-            errors.add("missing", message);
-            Ok(render_submit(&state, ctx, id, errors, f)
-                .await?
-                .into_response())
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-async fn withdraw(
-    State(state): State<AppState>,
-    SignedIn { user, .. }: SignedIn,
-    Path(id): Path<i64>,
-) -> AppResult<Response> {
-    applications::withdraw(&state.db, user.id, id).await?;
-    Ok(Redirect::to("/my/applications").into_response())
-}
-
-async fn delete(
-    State(state): State<AppState>,
-    SignedIn { user, .. }: SignedIn,
-    Path(id): Path<i64>,
-) -> AppResult<Response> {
-    applications::delete(&state.db, user.id, id).await?;
-    Ok(Redirect::to("/my/applications").into_response())
 }
 
 #[derive(Template, WebTemplate)]

@@ -151,7 +151,8 @@ async fn render(
     } else {
         Vec::new()
     };
-    let nav = portal_nav(Portal::My, "/my/unit");
+    // 所在单位 is part of the person's 个人资料.
+    let nav = portal_nav(Portal::My, "/my/profile");
     Ok(UnitPage {
         ctx,
         nav,

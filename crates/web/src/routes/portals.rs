@@ -66,6 +66,7 @@ pub fn router(state: AppState) -> Router<AppState> {
                     .merge(crate::routes::office_fees::routes())
                     .merge(crate::routes::office_recognition::routes())
                     .merge(crate::routes::office_counter::routes())
+                    .merge(crate::routes::office_filing_guide::routes())
                     .merge(crate::routes::downloads::office_routes()),
                 Portal::Office,
             ),

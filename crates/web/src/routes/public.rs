@@ -24,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .route("/", get(home))
         .route("/notices/{id}", get(notice))
         .route("/guide/verification", get(verification_guide))
+        .route("/guide/accounts", get(account_guide))
         .merge(
             // Certificate lookups invite enumeration: a person checks a few, a script many.
             Router::new()
@@ -93,6 +94,22 @@ async fn notice(
     };
     let nav = public_nav(&ctx.path);
     Ok(NoticePage { ctx, nav, notice })
+}
+
+/// 《系统帐户身份说明》 — which account is whose, linked from the login pages as in the
+/// seed: who registers here and who signs in elsewhere.
+#[derive(Template, WebTemplate)]
+#[template(path = "public/account_guide.html")]
+struct AccountGuide {
+    ctx: PageContext,
+    nav: Nav,
+}
+
+async fn account_guide(ctx: PageContext) -> AccountGuide {
+    AccountGuide {
+        nav: public_nav(&ctx.path),
+        ctx,
+    }
 }
 
 /// 审验操作说明 — the steps of a 审验, for anyone before they sign in.

@@ -90,7 +90,10 @@ struct DossierPage {
     d: ReviewedDossier,
     publicity: Option<(String, String)>,
     may_forward: bool,
-    today: String,
+    /// While the publicity runs: the day forwarding opens.
+    forward_opens: Option<String>,
+    /// The publicity start date box: today, or what was typed when it was refused.
+    starts_on: String,
     errors: FieldErrors,
     message: Option<String>,
     /// What a refused decision form held, to fill it in again.
@@ -112,12 +115,16 @@ async fn render(
     let may_forward = record.as_ref().is_some_and(|p| {
         zc_domain::application::publicity::may_forward(&calendar, p.starts_on, state.db.today())
     });
+    let forward_opens = record.as_ref().map(|p| {
+        zc_domain::application::publicity::forward_opens_on(&calendar, p.starts_on).to_string()
+    });
     Ok(DossierPage {
         nav: portal_nav(Portal::Unit, "/unit/applications"),
         d,
         publicity: record.map(|p| (p.starts_on.to_string(), p.ends_on.to_string())),
         may_forward,
-        today: state.db.today().to_string(),
+        forward_opens,
+        starts_on: state.db.today().to_string(),
         errors,
         message,
         typed: Posted::default(),
@@ -150,11 +157,18 @@ async fn publicity(
     let Ok(starts_on) = chrono::NaiveDate::parse_from_str(f.starts_on.trim(), "%Y-%m-%d") else {
         let mut errors = FieldErrors::default();
         errors.add("starts_on", "请填写公示开始日期，例如 2026-03-02");
-        return Ok(render(&state, ctx, id, errors, None).await?.into_response());
+        let mut page = render(&state, ctx, id, errors, None).await?;
+        page.starts_on = f.starts_on;
+        return Ok(page.into_response());
     };
     match unit_review::record_publicity(&state.db, ctx.signed_in()?.actor(&ip), id, starts_on).await
     {
         Ok(_) => Ok(Redirect::to(&format!("/unit/applications/{id}#publicity")).into_response()),
+        Err(ServiceError::Invalid(errors)) => {
+            let mut page = render(&state, ctx, id, errors, None).await?;
+            page.starts_on = f.starts_on;
+            Ok(page.into_response())
+        }
         Err(ServiceError::Refused { message, .. }) => {
             Ok(
                 render(&state, ctx, id, FieldErrors::default(), Some(message))
