@@ -276,6 +276,7 @@ pub(crate) async fn click(client: &Client, css: &str) {
             .await
             .unwrap_or(Value::Bool(false));
         if fresh == Value::Bool(true) {
+            crate::accessibility::assert_accessible(client).await;
             return;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;

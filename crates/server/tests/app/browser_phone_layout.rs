@@ -45,6 +45,7 @@ async fn check_pages(client: &Client, app: &TestApp, pages: &[String], mode: &st
         client.goto(&app.url(path)).await.unwrap();
         let faults = layout_faults(client).await;
         assert!(faults.is_empty(), "{path} at 360 px, {mode}: {faults:?}");
+        crate::accessibility::assert_accessible(client).await;
     }
 }
 

@@ -4,6 +4,7 @@
 mod abuse;
 mod access_matrix;
 mod access_world;
+mod accessibility;
 mod account;
 mod admin;
 mod applicants;
