@@ -8,8 +8,7 @@ use serde_json::Value;
 use crate::{
     browser::{applicant_sign_in, js, open_browser, open_menu, start_driver},
     browser_review::{sign_out, staff_sign_in},
-    helpers::{TestApp, spawn_app, spawn_second_browser},
-    unit_review::submitted_application,
+    helpers::{TestApp, spawn_app},
 };
 
 /// What is wrong with the page at this width: sideways scrolling, or text boxes too
@@ -74,16 +73,9 @@ async fn key_pages_fit_a_phone_with_a_folded_header_in_both_text_sizes() {
     };
     let app = spawn_app().await;
     // A dossier the unit returned: editable forms, the return's reasons, the history.
-    let id = submitted_application(&app).await;
-    let unit = spawn_second_browser(&app).await;
-    unit.login_as(&app, "shenhe").await;
-    unit.post(
-        &format!("/unit/applications/{id}/decision"),
-        &[
-            ("decision", "return"),
-            ("section", "education"),
-            ("reason_education", "请补充学位证书编号，并上传学位证书"),
-        ],
+    let (id, _unit) = crate::returns::returned_by_unit(
+        &app,
+        &[("education", "请补充学位证书编号，并上传学位证书")],
     )
     .await;
     let client = open_browser(&driver, 360).await;

@@ -8,25 +8,61 @@ use crate::{
     unit_review::submitted_application,
 };
 
-/// The unit returns 学历情况 and 专业技术工作总结 with a reason each.
-async fn returned_twice(app: &TestApp) -> (i64, crate::helpers::SecondBrowser) {
+/// A submitted dossier the unit (signed in as `shenhe`) returned, naming `sections` with a
+/// reason each.
+pub(crate) async fn returned_by_unit(
+    app: &TestApp,
+    sections: &[(&str, &str)],
+) -> (i64, crate::helpers::SecondBrowser) {
     let id = submitted_application(app).await;
     let unit = spawn_second_browser(app).await;
     unit.login_as(app, "shenhe").await;
+    let keys: Vec<String> = sections
+        .iter()
+        .map(|(s, _)| format!("reason_{s}"))
+        .collect();
+    let mut form = vec![("decision", "return")];
+    for ((section, reason), key) in sections.iter().zip(&keys) {
+        form.push(("section", section));
+        form.push((key.as_str(), reason));
+    }
     let res = unit
-        .post(
-            &format!("/unit/applications/{id}/decision"),
-            &[
-                ("decision", "return"),
-                ("section", "summary"),
-                ("reason_summary", "工作总结请写明本人承担的具体工作"),
-                ("section", "education"),
-                ("reason_education", "请补充学位证书编号"),
-            ],
-        )
+        .post(&format!("/unit/applications/{id}/decision"), &form)
         .await;
     assert_eq!(location(&res), format!("/unit/applications?returned={id}"));
     (id, unit)
+}
+
+/// The unit returns 学历情况 and 专业技术工作总结 with a reason each.
+async fn returned_twice(app: &TestApp) -> (i64, crate::helpers::SecondBrowser) {
+    returned_by_unit(
+        app,
+        &[
+            ("summary", "工作总结请写明本人承担的具体工作"),
+            ("education", "请补充学位证书编号"),
+        ],
+    )
+    .await
+}
+
+/// 学历情况 answered: the degree certificate's number added to the first row.
+async fn add_degree_number(app: &TestApp, id: i64) -> reqwest::Response {
+    app.post_form(
+        &format!("/my/applications/{id}/parts/education/rows"),
+        &[
+            ("row", "0"),
+            ("graduated", "2012-07"),
+            ("item", "最高学历"),
+            ("level", "本科"),
+            ("school", "广西大学"),
+            ("major", "土木工程"),
+            ("form", "全日制"),
+            ("years", "4"),
+            ("degree", "学士"),
+            ("degree_no", "1059342012001234"),
+        ],
+    )
+    .await
 }
 
 #[tokio::test]
@@ -70,23 +106,7 @@ async fn a_return_shows_on_the_card_and_home_and_an_unchanged_section_needs_a_no
 
     // Fix 学历情况 only; 报送 warns about the summary and refuses without a 报送说明,
     // keeping the ticked pledge.
-    let res = app
-        .post_form(
-            &format!("/my/applications/{id}/parts/education/rows"),
-            &[
-                ("row", "0"),
-                ("graduated", "2012-07"),
-                ("item", "最高学历"),
-                ("level", "本科"),
-                ("school", "广西大学"),
-                ("major", "土木工程"),
-                ("form", "全日制"),
-                ("years", "4"),
-                ("degree", "学士"),
-                ("degree_no", "1059342012001234"),
-            ],
-        )
-        .await;
+    let res = add_degree_number(&app, id).await;
     assert!(res.status().is_redirection(), "the row is saved");
     let (_, doc) = app.get_html(&format!("/my/applications/{id}/submit")).await;
     assert_eq!(
@@ -194,22 +214,7 @@ async fn a_return_answered_in_full_goes_without_a_note_and_the_unit_closes_it() 
         "被退回的栏目“学历情况”还没有修改。",
         "the summary is answered, 学历情况 not yet"
     );
-    app.post_form(
-        &format!("/my/applications/{id}/parts/education/rows"),
-        &[
-            ("row", "0"),
-            ("graduated", "2012-07"),
-            ("item", "最高学历"),
-            ("level", "本科"),
-            ("school", "广西大学"),
-            ("major", "土木工程"),
-            ("form", "全日制"),
-            ("years", "4"),
-            ("degree", "学士"),
-            ("degree_no", "1059342012001234"),
-        ],
-    )
-    .await;
+    add_degree_number(&app, id).await;
     let (_, doc) = app.get_html(&format!("/my/applications/{id}/submit")).await;
     assert!(texts(&doc, "#unanswered").is_empty());
     submit_now(&app, id).await;
