@@ -33,6 +33,7 @@ pub mod mail;
 pub mod meetings;
 pub mod memo;
 pub mod messages;
+pub mod ops_gauges;
 pub mod organisations;
 pub mod payment_notifies;
 pub mod payment_orders;

@@ -72,12 +72,28 @@ pub async fn store_normalised(
     })
 }
 
+/// Writes that failed since the process started (a full or read-only disk on a
+/// deadline day), for the operator's `/metrics`.
+static WRITE_FAILURES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// How many stored writes have failed in this process.
+pub fn write_failures() -> u64 {
+    WRITE_FAILURES.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Stores JPEG bytes under `folder` and returns the key.
 pub async fn store_jpeg(files_dir: &Path, folder: &str, jpeg: &[u8]) -> std::io::Result<String> {
     let name = format!("{:032x}.jpg", rand::random::<u128>());
     let dir = files_dir.join(folder);
-    tokio::fs::create_dir_all(&dir).await?;
-    tokio::fs::write(dir.join(&name), jpeg).await?;
+    let written = async {
+        tokio::fs::create_dir_all(&dir).await?;
+        tokio::fs::write(dir.join(&name), jpeg).await
+    }
+    .await;
+    if let Err(e) = written {
+        WRITE_FAILURES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        return Err(e);
+    }
     Ok(format!("{folder}/{name}"))
 }
 

@@ -1,4 +1,6 @@
-//! Prometheus metrics: request counts and latency by route.
+//! Prometheus metrics: request counts and latency by route, and the business gauges an
+//! operator watches on a deadline day (dossiers per status, jobs waiting and failed, SMS
+//! sent and failed, submissions, storage write failures). README has the alert rules.
 
 use std::time::Instant;
 
@@ -10,7 +12,7 @@ use axum::{
 };
 use prometheus_client::{
     encoding::{EncodeLabelSet, text::encode},
-    metrics::{counter::Counter, family::Family, histogram::Histogram},
+    metrics::{counter::Counter, family::Family, gauge::Gauge, histogram::Histogram},
     registry::Registry,
 };
 
@@ -37,11 +39,22 @@ fn latency_histogram() -> Histogram {
     ])
 }
 
+/// A status label.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct StatusLabel {
+    pub status: String,
+}
+
 /// The registry and the metric families we record.
 pub struct Metrics {
     registry: Registry,
     requests: Family<RequestLabels, Counter>,
     latency: Family<RouteLabels, Histogram, fn() -> Histogram>,
+    dossiers: Family<StatusLabel, Gauge>,
+    jobs: Family<StatusLabel, Gauge>,
+    sms_last_hour: Family<StatusLabel, Gauge>,
+    submissions: Counter,
+    storage_write_failures: Gauge,
 }
 
 impl Default for Metrics {
@@ -68,11 +81,71 @@ impl Metrics {
             "Time to answer an HTTP request, by route",
             latency.clone(),
         );
+        let dossiers = Family::<StatusLabel, Gauge>::default();
+        registry.register(
+            "dossiers",
+            "Dossiers by status, province-wide (from the kept tallies)",
+            dossiers.clone(),
+        );
+        let jobs = Family::<StatusLabel, Gauge>::default();
+        registry.register(
+            "jobs",
+            "Background jobs queued, running and failed (failed ones wait for staff)",
+            jobs.clone(),
+        );
+        let sms_last_hour = Family::<StatusLabel, Gauge>::default();
+        registry.register(
+            "sms_last_hour",
+            "SMS handed to the provider in the last hour, sent or failed",
+            sms_last_hour.clone(),
+        );
+        let submissions = Counter::default();
+        registry.register(
+            "submissions",
+            "Dossiers submitted (同意并报送) through this server",
+            submissions.clone(),
+        );
+        let storage_write_failures = Gauge::default();
+        registry.register(
+            "storage_write_failures",
+            "Uploaded files this server failed to store since it started",
+            storage_write_failures.clone(),
+        );
         Self {
             registry,
             requests,
             latency,
+            dossiers,
+            jobs,
+            sms_last_hour,
+            submissions,
+            storage_write_failures,
         }
+    }
+
+    /// Counts one submission (同意并报送 that sent the dossier now).
+    pub fn submitted(&self) {
+        self.submissions.inc();
+    }
+
+    /// Sets the business gauges from a fresh reading; a status that is gone drops out.
+    pub fn refresh(&self, g: &zc_db::ops_gauges::OpsGauges) {
+        for (family, rows) in [
+            (&self.dossiers, &g.dossiers),
+            (&self.jobs, &g.jobs),
+            (&self.sms_last_hour, &g.sms_last_hour),
+        ] {
+            family.clear();
+            for (status, n) in rows {
+                family
+                    .get_or_create(&StatusLabel {
+                        status: status.clone(),
+                    })
+                    .set(*n);
+            }
+        }
+        self.storage_write_failures
+            .set(i64::try_from(zc_storage::disk::write_failures()).unwrap_or(i64::MAX));
     }
 
     /// Records one answered request.
@@ -142,6 +215,12 @@ pub async fn expose(
         .any(|n| n.contains(&addr.ip()));
     if !(by_token || by_address) {
         return crate::error::AppError::NotFound.into_response();
+    }
+    // A scrape that cannot read the database still answers with the request metrics;
+    // the failure itself is what the operator needs to see, in the log.
+    match zc_db::ops_gauges::read(&state.db, state.db.now()).await {
+        Ok(g) => state.metrics.refresh(&g),
+        Err(e) => tracing::warn!(error = %e, "business gauges not read"),
     }
     let mut res = state.metrics.render().into_response();
     res.headers_mut().insert(

@@ -181,3 +181,57 @@ async fn shutdown_is_graceful() {
     let after = reqwest::get(format!("{address}/healthz")).await;
     assert!(after.is_err(), "nothing listens after shutdown");
 }
+
+/// A gauge's value in a Prometheus text exposition (0 when the line is absent).
+fn gauge(metrics: &str, name: &str, status: Option<&str>) -> i64 {
+    let head = match status {
+        Some(s) => format!("{name}{{status=\"{s}\"}} "),
+        None => format!("{name} "),
+    };
+    metrics
+        .lines()
+        .find_map(|l| l.strip_prefix(&head))
+        .map_or(0, |v| v.trim().parse().unwrap_or(-1))
+}
+
+#[tokio::test]
+async fn business_gauges_follow_the_dossiers_jobs_sms_and_submissions() {
+    let app = spawn_app().await;
+    let before = app.get("/metrics").await.text().await.unwrap();
+    let pending = gauge(&before, "zhicheng_dossiers", Some("unit_pending"));
+    assert_eq!(gauge(&before, "zhicheng_submissions_total", None), 0);
+    assert_eq!(gauge(&before, "zhicheng_storage_write_failures", None), 0);
+    assert!(before.contains("# TYPE zhicheng_storage_write_failures gauge"));
+
+    let id = crate::unit_review::submitted_application(&app).await;
+    // A job that used its attempts up, and an SMS the provider refused.
+    let job = zc_db::jobs::enqueue(&app.db, "export_roster", serde_json::json!({}), 1)
+        .await
+        .unwrap();
+    zc_db::with_pool!(&app.db, p => sqlx::query("UPDATE job SET status = 'failed' WHERE id = $1")
+        .bind(job).execute(p).await.map(|_| ()))
+    .unwrap();
+    zc_db::sms::insert_outbox(
+        &app.db,
+        &zc_db::sms::NewOutbox {
+            phone_sealed: "x",
+            phone_masked: "138****1234",
+            template: "notice",
+            body: "测试",
+            provider: "simulator",
+            status: "failed",
+        },
+    )
+    .await
+    .unwrap();
+
+    let after = app.get("/metrics").await.text().await.unwrap();
+    assert_eq!(
+        gauge(&after, "zhicheng_dossiers", Some("unit_pending")),
+        pending + 1,
+        "#{id} waits at its unit"
+    );
+    assert_eq!(gauge(&after, "zhicheng_submissions_total", None), 1);
+    assert!(gauge(&after, "zhicheng_jobs", Some("failed")) >= 1);
+    assert!(gauge(&after, "zhicheng_sms_last_hour", Some("failed")) >= 1);
+}

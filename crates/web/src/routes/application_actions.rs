@@ -149,10 +149,15 @@ async fn submit(
     )
     .await
     {
-        Ok(Submitted::Now | Submitted::Already) => Ok(Redirect::to(&format!(
-            "/my/applications/{id}/progress?submitted=1"
-        ))
-        .into_response()),
+        Ok(done) => {
+            if done == Submitted::Now {
+                state.metrics.submitted();
+            }
+            Ok(
+                Redirect::to(&format!("/my/applications/{id}/progress?submitted=1"))
+                    .into_response(),
+            )
+        }
         Err(ServiceError::Invalid(errors)) => Ok(render_submit(&state, ctx, id, errors, f)
             .await?
             .into_response()),
