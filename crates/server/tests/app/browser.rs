@@ -85,6 +85,18 @@ pub(crate) async fn open_browser(driver: &Driver, width: u32) -> Client {
             ]
         }),
     );
+    // Headless Chromium keeps windows at least 500 px wide, so a phone's width is
+    // emulated: the page then really lays out in `width` CSS pixels.
+    if width < 500
+        && let Some(options) = caps
+            .get_mut("goog:chromeOptions")
+            .and_then(|o| o.as_object_mut())
+    {
+        options.insert(
+            "mobileEmulation".into(),
+            json!({ "deviceMetrics": { "width": width, "height": 800, "pixelRatio": 2.0 } }),
+        );
+    }
     caps.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
     ClientBuilder::new(HttpConnector::new())
         .capabilities(caps)

@@ -44,6 +44,7 @@ mod filing_guide;
 mod guesses;
 mod helpers;
 mod messages;
+mod office_review;
 mod organisations;
 mod pages;
 mod platform;
