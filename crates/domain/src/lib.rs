@@ -16,6 +16,7 @@ pub mod email;
 pub mod expert;
 pub mod expert_enrolment;
 pub mod export_status;
+pub mod feedback;
 pub mod filing_guide;
 pub mod id_card;
 pub mod level;

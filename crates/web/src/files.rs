@@ -29,3 +29,43 @@ pub async fn posted_files(
     }
     Ok(files)
 }
+
+/// A multipart form of text fields and at most one picture.
+#[derive(Debug, Default)]
+pub struct PostedForm {
+    pub fields: std::collections::HashMap<String, String>,
+    pub file: Option<Vec<u8>>,
+}
+
+impl PostedForm {
+    /// A text field as posted, or empty.
+    pub fn text(&self, name: &str) -> String {
+        self.fields.get(name).cloned().unwrap_or_default()
+    }
+}
+
+/// Reads a multipart form: every text field, and the last non-empty file under
+/// `file_field` (the form has one file input).
+pub async fn posted_form(
+    multipart: &mut Multipart,
+    file_field: &str,
+) -> Result<PostedForm, AppError> {
+    let mut form = PostedForm::default();
+    while let Some(part) = multipart
+        .next_field()
+        .await
+        .map_err(|_| AppError::Refused("上传的内容不完整或超过20MB，请重新提交".into()))?
+    {
+        let name = part.name().unwrap_or_default().to_string();
+        if name == file_field {
+            let bytes = part.bytes().await.map_err(|_| AppError::PayloadTooLarge)?;
+            if !bytes.is_empty() {
+                form.file = Some(bytes.to_vec());
+            }
+        } else {
+            let value = part.text().await.map_err(|_| AppError::PayloadTooLarge)?;
+            form.fields.insert(name, value);
+        }
+    }
+    Ok(form)
+}

@@ -82,7 +82,7 @@ pub fn portal_nav(portal: Portal, path: &str) -> Nav {
             ("报表下载", Some("/my/downloads")),
             ("费用管理", Some("/my/fees")),
             ("操作指南", Some("/guide")),
-            ("意见建议", None),
+            ("意见建议", Some("/my/feedback")),
         ],
         Portal::Unit => &[
             ("首页", Some("/unit")),
@@ -106,6 +106,8 @@ pub fn portal_nav(portal: Portal, path: &str) -> Nav {
             ("领取与邮寄", Some("/office/delivery")),
             ("窗口更换手机号", Some("/office/counter/phone")),
             ("填报说明", Some("/office/filing-guide")),
+            ("意见建议", Some("/office/feedback")),
+            ("好差评", Some("/office/ratings")),
             ("统计报表", None),
         ],
         Portal::Committee => &[
@@ -125,6 +127,7 @@ pub fn portal_nav(portal: Portal, path: &str) -> Nav {
             ("短信发件箱", Some("/admin/outbox")),
             ("账号管理", Some("/admin/accounts")),
             ("机构管理", Some("/admin/orgs")),
+            ("好差评统计", Some("/admin/ratings")),
             ("数据字典", None),
         ],
     };

@@ -52,6 +52,14 @@ const NO_CONTROL: &[(&str, &str)] = &[
         "the arranged certificate has no dossier photo, so its PDF is refused with a reason (documents.rs downloads one)",
     ),
     (
+        "/my/feedback/{id}/picture",
+        "the arranged feedback came without a picture (feedback.rs shows one)",
+    ),
+    (
+        "/office/feedback/{id}/picture",
+        "the arranged feedback came without a picture (feedback.rs shows one)",
+    ),
+    (
         "/office/units/{id}/licence",
         "a unit seeded with the province has no scanned licence",
     ),
@@ -109,6 +117,8 @@ fn classify(path: &str, param: &str, slot: &str) -> Option<Fill> {
             "recognition-rules" => object(Kind::RecognitionRule),
             "delivery" => object(Kind::Delivery),
             "links" if path.starts_with("/office/filing-guide/") => object(Kind::FilingGuideLink),
+            "feedback" => object(Kind::Feedback),
+            "ratings" => object(Kind::Application),
             _ => None,
         },
         _ => None,

@@ -28,6 +28,7 @@ pub(crate) enum Kind {
     UnitTemplate,
     OfficeTemplate,
     FilingGuideLink,
+    Feedback,
     Plan,
     FeeItem,
     Unit,
@@ -200,6 +201,37 @@ pub(crate) async fn arrange_objects(app: &TestApp) -> (BTreeMap<Kind, i64>, Seco
         .await
         .unwrap(),
     );
+    ids.insert(
+        Kind::Feedback,
+        zc_db::feedback::insert(
+            &mut tx,
+            &zc_db::feedback::NewFeedback {
+                account_id: row.applicant_id,
+                office_id: row.office_id,
+                category: "suggestion",
+                body: "越权测试的意见建议内容",
+                contact_sealed: None,
+                contact_masked: String::new(),
+                picture_key: None,
+            },
+        )
+        .await
+        .unwrap(),
+    );
+    // A rating of the dossier, so that its office's rating page exists.
+    zc_db::service_ratings::insert(
+        &mut tx,
+        &zc_db::service_ratings::NewRating {
+            application_id: row.id,
+            account_id: row.applicant_id,
+            office_id: row.office_id,
+            grade: 2,
+            reason: "越权测试的评价原因",
+            follow_up_due: Some(today),
+        },
+    )
+    .await
+    .unwrap();
     ids.insert(
         Kind::Enrolment,
         zc_db::expert_enrolments::insert(

@@ -39,6 +39,7 @@ mod experts;
 mod fee_notifies;
 mod fee_staff;
 mod fee_sweep;
+mod feedback;
 mod fees;
 mod filing_guide;
 mod guesses;

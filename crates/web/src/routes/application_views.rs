@@ -1,5 +1,5 @@
-//! The read-only pages of an application: 进度 (the step bar and the history) and 详情
-//! (the dossier, printable as the 申报表).
+//! The read-only 详情 of an application (the dossier, printable as the 申报表) and the
+//! history lines the progress and review pages share.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -9,10 +9,7 @@ use axum::{
     routing::get,
 };
 use zc_db::applications::EventRow;
-use zc_domain::{
-    Portal,
-    application::{ApplicationStatus, ProgressStep},
-};
+use zc_domain::Portal;
 use zc_services::applications;
 
 use crate::extract::SignedIn;
@@ -26,16 +23,7 @@ use crate::{
 
 /// Routes under `/my` (the caller adds the portal guard).
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/applications/{id}/progress", get(progress))
-        .route("/applications/{id}", get(detail))
-}
-
-/// A step of the bar.
-pub struct BarStep {
-    pub label: &'static str,
-    pub done: bool,
-    pub current: bool,
+    Router::new().route("/applications/{id}", get(detail))
 }
 
 /// A line of the history.
@@ -45,119 +33,6 @@ pub struct HistoryLine {
     pub result: String,
     pub org: String,
     pub status: &'static str,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "my/application_progress.html")]
-struct ProgressPage {
-    ctx: PageContext,
-    nav: Nav,
-    card: Card,
-    bar: Vec<BarStep>,
-    sentence: String,
-    history: Vec<HistoryLine>,
-    /// The seed's words after 同意并报送.
-    submitted: Option<&'static str>,
-}
-
-/// `?submitted=1` after 同意并报送.
-#[derive(Debug, Default, serde::Deserialize)]
-struct ProgressQuery {
-    submitted: Option<String>,
-}
-
-async fn progress(
-    State(state): State<AppState>,
-    SignedIn { ctx, user }: SignedIn,
-    Path(id): Path<i64>,
-    axum::extract::Query(q): axum::extract::Query<ProgressQuery>,
-) -> AppResult<ProgressPage> {
-    let app = applications::mine(&state.db, user.id, id).await?;
-    let open = zc_db::payment_orders::open_of_payer(&state.db, user.id).await?;
-    let card = Card::of(&app)
-        .with_fee(&open)
-        .with_return(&state, &app)
-        .await?;
-    let kind = app.kind;
-    // The 主管部门 step appears once a dossier has passed through one.
-    let events: Vec<EventRow> = zc_db::applications::events(&state.db, id).await?;
-    let via_department = events
-        .iter()
-        .any(|e| e.to_status == ApplicationStatus::DepartmentPending.code());
-    let now_step = card.status.step();
-    let bar = ProgressStep::path(kind, via_department)
-        .into_iter()
-        .map(|s| BarStep {
-            label: s.label(),
-            done: s < now_step,
-            current: s == now_step,
-        })
-        .collect();
-    let since = events
-        .last()
-        .map(|e| format_time(e.at))
-        .unwrap_or_else(|| card.created.clone());
-    let holder = match now_step {
-        ProgressStep::Applicant => "您本人".to_string(),
-        ProgressStep::Unit => zc_db::reference::org_name(&state.db, "unit", app.unit_id)
-            .await?
-            .unwrap_or_default(),
-        ProgressStep::Office | ProgressStep::Certificate => app.office_name.clone(),
-        ProgressStep::Committee | ProgressStep::Publicity => card.committee.clone(),
-        ProgressStep::Department => "主管部门".to_string(),
-    };
-    let sentence = format!(
-        "当前状态：{}。目前由{holder}办理，自 {since} 起。",
-        card.status.label()
-    );
-    let mut history = history_lines(events);
-    // The step it waits at heads the history, not yet done, as in the seed.
-    if !card.status.is_finished() && now_step != ProgressStep::Applicant {
-        history.insert(
-            0,
-            HistoryLine {
-                at: since.clone(),
-                step: now_step.label().to_string(),
-                result: String::new(),
-                org: holder.clone(),
-                status: card.status.label(),
-            },
-        );
-    }
-    Ok(ProgressPage {
-        nav: portal_nav(Portal::My, "/my/applications"),
-        ctx,
-        card,
-        bar,
-        sentence,
-        history,
-        // Only while the dossier waits where it was sent (the unit; the office for 审验),
-        // so a stale link says nothing wrong.
-        submitted: (q.submitted.is_some()
-            && app.status
-                == if kind.skips_unit() {
-                    ApplicationStatus::OfficePending
-                } else {
-                    ApplicationStatus::UnitPending
-                })
-        .then_some(match kind {
-            zc_domain::application::ApplicationKind::Recognition => {
-                zc_domain::application::recognition::SUBMITTED
-            }
-            zc_domain::application::ApplicationKind::Reconfirmation => {
-                "您的重新确认申报已成功提交，请等待单位工作人员审核。"
-            }
-            zc_domain::application::ApplicationKind::Replacement => {
-                "您的遗失补办申报已成功提交，请等待单位工作人员审核。"
-            }
-            zc_domain::application::ApplicationKind::Verification => {
-                "您的审验申请已成功提交，请等待审验机关审核。"
-            }
-            zc_domain::application::ApplicationKind::Evaluation => {
-                "您的职称评审申报已成功提交，请等待单位工作人员审核。"
-            }
-        }),
-    })
 }
 
 /// A part of the dossier, read-only.
@@ -302,7 +177,7 @@ pub(crate) async fn dossier_view(
 }
 
 /// The history as the seed shows it: newest first, each recorded step 已办结.
-fn history_lines(events: Vec<EventRow>) -> Vec<HistoryLine> {
+pub(crate) fn history_lines(events: Vec<EventRow>) -> Vec<HistoryLine> {
     events
         .into_iter()
         .rev()

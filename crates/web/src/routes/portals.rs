@@ -35,6 +35,7 @@ pub fn router(state: AppState) -> Router<AppState> {
                     .merge(crate::routes::my_certificates::routes())
                     .merge(crate::routes::my_delivery::routes())
                     .merge(crate::routes::my_fees::routes())
+                    .merge(crate::routes::my_feedback::routes())
                     .merge(crate::routes::expert_enrolment::my_routes())
                     .merge(crate::routes::my_applications::routes())
                     .merge(crate::routes::loss_notice::routes())
@@ -42,6 +43,7 @@ pub fn router(state: AppState) -> Router<AppState> {
                     .merge(crate::routes::application_uploads::routes())
                     .merge(crate::routes::kept_post::routes())
                     .merge(crate::routes::application_views::routes())
+                    .merge(crate::routes::application_progress::routes())
                     .merge(crate::routes::downloads::my_routes()),
                 Portal::My,
             ),
@@ -67,6 +69,8 @@ pub fn router(state: AppState) -> Router<AppState> {
                     .merge(crate::routes::office_recognition::routes())
                     .merge(crate::routes::office_counter::routes())
                     .merge(crate::routes::office_filing_guide::routes())
+                    .merge(crate::routes::office_feedback::routes())
+                    .merge(crate::routes::service_ratings::office_routes())
                     .merge(crate::routes::downloads::office_routes()),
                 Portal::Office,
             ),
