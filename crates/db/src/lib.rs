@@ -51,6 +51,7 @@ pub mod service_ratings;
 pub mod session_store;
 pub mod sms;
 pub mod stage_windows;
+pub mod statistics;
 pub mod test_support;
 pub mod unit_review;
 pub mod units;

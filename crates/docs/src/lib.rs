@@ -6,5 +6,7 @@ pub mod cell;
 pub mod pdf;
 pub mod qr;
 pub mod sheet;
+pub mod tables;
 
 pub use sheet::{Sheet, SheetError};
+pub use tables::{Cell, TableBook};

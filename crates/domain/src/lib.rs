@@ -26,6 +26,7 @@ pub mod password;
 pub mod payment;
 pub mod phone;
 pub mod role;
+pub mod statistics;
 pub mod stored_code;
 pub mod unit_registration;
 

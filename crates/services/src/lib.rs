@@ -57,6 +57,7 @@ pub mod settings;
 pub mod sms;
 pub mod staff_admin;
 pub mod stage_windows;
+pub mod statistics;
 pub mod status_change;
 pub mod totp;
 pub mod unit_licence;

@@ -7,6 +7,7 @@
 
 pub mod assets;
 pub mod auth;
+pub mod bar_chart;
 pub mod context;
 pub mod error;
 pub mod extract;

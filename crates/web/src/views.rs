@@ -108,7 +108,7 @@ pub fn portal_nav(portal: Portal, path: &str) -> Nav {
             ("填报说明", Some("/office/filing-guide")),
             ("意见建议", Some("/office/feedback")),
             ("好差评", Some("/office/ratings")),
-            ("统计报表", None),
+            ("统计报表", Some("/office/statistics")),
         ],
         Portal::Committee => &[
             ("首页", Some("/committee")),

@@ -107,6 +107,8 @@ async fn key_pages_fit_a_phone_with_a_folded_header_in_both_text_sizes() {
         "/my/certificates".into(),
         "/my/fees".into(),
         "/my/downloads".into(),
+        "/my/feedback".into(),
+        "/my/feedback/new".into(),
         "/account".into(),
         "/account/sms".into(),
         "/messages".into(),

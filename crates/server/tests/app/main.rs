@@ -69,6 +69,7 @@ mod seed_words;
 mod simultaneous;
 mod stage_windows;
 mod startup;
+mod statistics;
 mod two_servers;
 mod unit_review;
 mod units;

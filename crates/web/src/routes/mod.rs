@@ -42,6 +42,7 @@ pub mod office_fees;
 pub mod office_filing_guide;
 pub mod office_recognition;
 pub mod office_stage_windows;
+pub mod office_statistics;
 pub mod office_units;
 pub mod payment_notify;
 pub mod portals;

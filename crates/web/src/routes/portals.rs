@@ -70,6 +70,7 @@ pub fn router(state: AppState) -> Router<AppState> {
                     .merge(crate::routes::office_counter::routes())
                     .merge(crate::routes::office_filing_guide::routes())
                     .merge(crate::routes::office_feedback::routes())
+                    .merge(crate::routes::office_statistics::routes())
                     .merge(crate::routes::service_ratings::office_routes())
                     .merge(crate::routes::downloads::office_routes()),
                 Portal::Office,
