@@ -118,14 +118,14 @@ async fn page(
     let charts = Charts {
         status: BarChart::new(
             "chart-status",
-            "按状态",
+            "各状态申报数",
             report
                 .by_status
                 .iter()
                 .map(|(l, n)| ((*l).to_string(), *n as f64, n.to_string())),
         ),
-        series: counted("chart-series", "按系列", &report.by_series),
-        level: counted("chart-level", "按级别", &report.by_level),
+        series: counted("chart-series", "各系列申报数", &report.by_series),
+        level: counted("chart-level", "各级别申报数", &report.by_level),
         month: BarChart::new(
             "chart-month",
             "每月报送数",
