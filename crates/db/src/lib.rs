@@ -53,6 +53,7 @@ pub mod sms;
 pub mod stage_windows;
 pub mod statistics;
 pub mod test_support;
+pub mod unit_changes;
 pub mod unit_review;
 pub mod units;
 

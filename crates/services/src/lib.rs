@@ -60,6 +60,7 @@ pub mod stage_windows;
 pub mod statistics;
 pub mod status_change;
 pub mod totp;
+pub mod unit_change;
 pub mod unit_licence;
 pub mod unit_resubmission;
 pub mod unit_review;

@@ -86,7 +86,7 @@ pub fn portal_nav(portal: Portal, path: &str) -> Nav {
         ],
         Portal::Unit => &[
             ("首页", Some("/unit")),
-            ("单位信息", None),
+            ("单位信息", Some("/unit/info")),
             ("申报审核", Some("/unit/applications")),
             ("单位公示", Some("/unit/publicity")),
             ("退回理由模板", Some("/unit/return-templates")),
@@ -96,6 +96,7 @@ pub fn portal_nav(portal: Portal, path: &str) -> Nav {
         Portal::Office => &[
             ("首页", Some("/office")),
             ("单位审核", Some("/office/units")),
+            ("单位信息变更", Some("/office/unit-changes")),
             ("受理审核", Some("/office/applications")),
             ("退回理由模板", Some("/office/return-templates")),
             ("阶段时间", Some("/office/stage-windows")),

@@ -118,6 +118,7 @@ fn classify(path: &str, param: &str, slot: &str) -> Option<Fill> {
             "delivery" => object(Kind::Delivery),
             "links" if path.starts_with("/office/filing-guide/") => object(Kind::FilingGuideLink),
             "feedback" => object(Kind::Feedback),
+            "unit-changes" => object(Kind::UnitChange),
             "ratings" => object(Kind::Application),
             _ => None,
         },

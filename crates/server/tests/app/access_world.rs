@@ -29,6 +29,7 @@ pub(crate) enum Kind {
     OfficeTemplate,
     FilingGuideLink,
     Feedback,
+    UnitChange,
     Plan,
     FeeItem,
     Unit,
@@ -216,6 +217,28 @@ pub(crate) async fn arrange_objects(app: &TestApp) -> (BTreeMap<Kind, i64>, Seco
             },
         )
         .await
+        .unwrap(),
+    );
+    ids.insert(
+        Kind::UnitChange,
+        zc_db::unit_changes::insert(
+            &mut tx,
+            &zc_db::unit_changes::NewChange {
+                unit_id: row.unit_id,
+                office_id: row.office_id,
+                requested_by: row.applicant_id,
+                name: "越权测试单位新名称",
+                kind: "企业",
+                region_code: "450103",
+                address: "南宁市青秀区越权测试路1号",
+                contact_name: "越权",
+                contact_phone_sealed: "",
+                contact_phone_masked: "138****0000",
+                reason: "越权测试的变更原因",
+            },
+        )
+        .await
+        .unwrap()
         .unwrap(),
     );
     // A rating of the dossier, so that its office's rating page exists.

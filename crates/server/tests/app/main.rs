@@ -71,6 +71,7 @@ mod stage_windows;
 mod startup;
 mod statistics;
 mod two_servers;
+mod unit_info;
 mod unit_review;
 mod units;
 mod verification;

@@ -53,6 +53,7 @@ pub fn router(state: AppState) -> Router<AppState> {
             guard(
                 home()
                     .merge(crate::routes::unit_staff::routes())
+                    .merge(crate::routes::unit_info::routes())
                     .merge(crate::routes::unit_resubmission::routes())
                     .merge(crate::routes::unit_applications::routes())
                     .merge(crate::routes::downloads::unit_routes()),
@@ -71,6 +72,7 @@ pub fn router(state: AppState) -> Router<AppState> {
                     .merge(crate::routes::office_filing_guide::routes())
                     .merge(crate::routes::office_feedback::routes())
                     .merge(crate::routes::office_statistics::routes())
+                    .merge(crate::routes::office_unit_changes::routes())
                     .merge(crate::routes::service_ratings::office_routes())
                     .merge(crate::routes::downloads::office_routes()),
                 Portal::Office,
