@@ -215,7 +215,7 @@ pub async fn open_choices(db: &Db, year: i32, now: DateTime<Utc>) -> DbResult<Ve
                JOIN office o ON o.id = c.office_id JOIN series s ON s.id = c.series_id \
                JOIN series_title t ON t.series_id = s.id \
                AND t.level_rank BETWEEN c.level_min AND c.level_max \
-               WHERE p.year = $1 AND p.apply_from <= $2 AND p.apply_until > $2 \
+               WHERE p.year = $1 AND p.apply_from <= $2 AND p.apply_until > $2 AND s.active \
                AND (p.levels = '' OR (',' || p.levels || ',') LIKE ('%,' || t.level_rank || ',%')) \
                ORDER BY s.sort_order, t.level_rank, c.id, t.id";
     Ok(with_pool!(db, p => sqlx::query_as(sql).bind(year).bind(now).fetch_all(p).await)?)

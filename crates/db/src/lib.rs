@@ -22,6 +22,7 @@ pub mod calendar;
 pub mod captcha;
 pub mod certificates;
 pub mod deliveries;
+pub mod dictionary;
 pub mod expert_enrolments;
 pub mod experts;
 pub mod exports;

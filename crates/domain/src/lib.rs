@@ -12,6 +12,7 @@ pub mod clock;
 pub mod committee;
 pub mod credit_code;
 pub mod delivery;
+pub mod dictionary;
 pub mod email;
 pub mod expert;
 pub mod expert_enrolment;

@@ -23,6 +23,7 @@ pub mod decision_record;
 pub mod delivery;
 pub mod delivery_desk;
 pub mod demo;
+pub mod dictionary;
 pub mod documents;
 pub mod error;
 pub mod expert_enrolment;

@@ -129,7 +129,7 @@ pub fn portal_nav(portal: Portal, path: &str) -> Nav {
             ("账号管理", Some("/admin/accounts")),
             ("机构管理", Some("/admin/orgs")),
             ("好差评统计", Some("/admin/ratings")),
-            ("数据字典", None),
+            ("数据字典", Some("/admin/dictionary")),
         ],
     };
     Nav {

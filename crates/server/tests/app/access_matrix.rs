@@ -91,6 +91,8 @@ fn classify(path: &str, param: &str, slot: &str) -> Option<Fill> {
         "section" => name("basic"),
         "slot" => name(slot),
         "index" => name("0"),
+        // 数据字典 rows: outsiders are refused before any row is looked at.
+        "title" | "specialty" => name("1"),
         "action" => match before {
             "{index}" => name("delete"),
             _ if path.starts_with("/admin/accounts") => name("disable"),
@@ -119,6 +121,8 @@ fn classify(path: &str, param: &str, slot: &str) -> Option<Fill> {
             "links" if path.starts_with("/office/filing-guide/") => object(Kind::FilingGuideLink),
             "feedback" => object(Kind::Feedback),
             "unit-changes" => object(Kind::UnitChange),
+            "series" => object(Kind::Series),
+            "slots" => object(Kind::Slot),
             "ratings" => object(Kind::Application),
             _ => None,
         },

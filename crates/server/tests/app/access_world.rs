@@ -30,6 +30,8 @@ pub(crate) enum Kind {
     FilingGuideLink,
     Feedback,
     UnitChange,
+    Series,
+    Slot,
     Plan,
     FeeItem,
     Unit,
@@ -241,6 +243,12 @@ pub(crate) async fn arrange_objects(app: &TestApp) -> (BTreeMap<Kind, i64>, Seco
         .unwrap()
         .unwrap(),
     );
+    ids.insert(Kind::Series, row.series_id);
+    let slot: i64 = zc_db::with_tx!(&mut tx, c => sqlx::query_scalar(
+        "SELECT id FROM upload_slot WHERE committee_id IS NULL ORDER BY id LIMIT 1")
+        .fetch_one(&mut **c).await)
+    .unwrap();
+    ids.insert(Kind::Slot, slot);
     // A rating of the dossier, so that its office's rating page exists.
     zc_db::service_ratings::insert(
         &mut tx,

@@ -30,6 +30,7 @@ mod committee;
 mod committee_dossiers;
 mod crash;
 mod delivery;
+mod dictionary;
 mod documents;
 mod dossier;
 mod expert_enrolment;

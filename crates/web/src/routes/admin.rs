@@ -44,6 +44,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(crate::routes::admin_orgs::routes())
         .merge(crate::routes::admin_recognition::routes())
         .merge(crate::routes::service_ratings::admin_routes())
+        .merge(crate::routes::admin_dictionary::routes())
+        .merge(crate::routes::admin_slots::routes())
         .route_layer(middleware::from_fn_with_state(
             (state, Portal::Admin),
             require_portal,

@@ -3,8 +3,10 @@
 pub mod account;
 pub mod admin;
 pub mod admin_accounts;
+pub mod admin_dictionary;
 pub mod admin_orgs;
 pub mod admin_recognition;
+pub mod admin_slots;
 pub mod applicant_auth;
 pub mod application_actions;
 pub mod application_card;
