@@ -66,7 +66,7 @@ pub async fn of_account(
     offset: i64,
 ) -> DbResult<Vec<FeedbackRow>> {
     let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} WHERE f.account_id = $1 ORDER BY f.id DESC LIMIT $2 OFFSET $3"
+        "SELECT {COLUMNS} WHERE f.account_id = $1 ORDER BY f.id DESC LIMIT CAST($2 AS BIGINT) OFFSET $3"
     ));
     Ok(
         with_pool!(db, p => sqlx::query_as(sql).bind(account_id).bind(limit).bind(offset)
@@ -93,7 +93,7 @@ pub async fn of_office(
     let order = if status == "open" { "ASC" } else { "DESC" };
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} WHERE f.office_id = $1 AND ($2 = '' OR f.status = $2) \
-         AND ($3 = '' OR f.category = $3) ORDER BY f.id {order} LIMIT $4 OFFSET $5"
+         AND ($3 = '' OR f.category = $3) ORDER BY f.id {order} LIMIT CAST($4 AS BIGINT) OFFSET $5"
     ));
     Ok(
         with_pool!(db, p => sqlx::query_as(sql).bind(office_id).bind(status).bind(category)

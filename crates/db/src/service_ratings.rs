@@ -74,12 +74,12 @@ pub async fn of_office(
     let sql = sqlx::AssertSqlSafe(match filter {
         RatingFilter::All => format!(
             "SELECT {COLUMNS} WHERE r.office_id = $1 \
-             ORDER BY r.created_at DESC, r.application_id DESC LIMIT $2 OFFSET $3"
+             ORDER BY r.created_at DESC, r.application_id DESC LIMIT CAST($2 AS BIGINT) OFFSET $3"
         ),
         RatingFilter::AwaitingFollowUp => format!(
             "SELECT {COLUMNS} WHERE r.office_id = $1 AND r.follow_up_due IS NOT NULL \
              AND r.followed_up_at IS NULL ORDER BY r.follow_up_due, r.application_id \
-             LIMIT $2 OFFSET $3"
+             LIMIT CAST($2 AS BIGINT) OFFSET $3"
         ),
     });
     Ok(

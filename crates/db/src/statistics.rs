@@ -70,7 +70,7 @@ pub async fn by_unit(
          FROM application a JOIN unit u ON u.id = a.unit_id \
          WHERE a.office_id = $1 AND a.year = $2 AND ($3 = '' OR a.kind = $3) \
          AND a.status NOT IN ('draft', 'deleted') \
-         GROUP BY a.unit_id, u.name ORDER BY COUNT(*) DESC, a.unit_id LIMIT $4 OFFSET $5",
+         GROUP BY a.unit_id, u.name ORDER BY COUNT(*) DESC, a.unit_id LIMIT CAST($4 AS BIGINT) OFFSET $5",
         in_list(passed),
         in_list(failed)
     ));

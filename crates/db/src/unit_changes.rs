@@ -81,7 +81,7 @@ pub async fn find(conn: impl Into<crate::Conn<'_>>, id: i64) -> DbResult<Option<
 /// A unit's requests, newest first.
 pub async fn of_unit(db: &Db, unit_id: i64, limit: i64) -> DbResult<Vec<ChangeRow>> {
     let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} WHERE c.unit_id = $1 ORDER BY c.id DESC LIMIT $2"
+        "SELECT {COLUMNS} WHERE c.unit_id = $1 ORDER BY c.id DESC LIMIT CAST($2 AS BIGINT)"
     ));
     Ok(with_pool!(db, p => sqlx::query_as(sql).bind(unit_id).bind(limit).fetch_all(p).await)?)
 }
@@ -98,7 +98,7 @@ pub async fn of_office(
     let order = if status == "pending" { "ASC" } else { "DESC" };
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} WHERE c.office_id = $1 AND ($2 = '' OR c.status = $2) \
-         ORDER BY c.id {order} LIMIT $3 OFFSET $4"
+         ORDER BY c.id {order} LIMIT CAST($3 AS BIGINT) OFFSET $4"
     ));
     Ok(
         with_pool!(db, p => sqlx::query_as(sql).bind(office_id).bind(status).bind(limit)

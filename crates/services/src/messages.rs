@@ -66,6 +66,12 @@ pub async fn status_changed(
             opinion.trim()
         )
     };
+    // 好差评 is offered once the case has ended (一事一评).
+    let body = if crate::service_rating::may_rate(to) {
+        format!("{body}办理已结束，欢迎在“进度”页对本次服务作出评价。")
+    } else {
+        body
+    };
     let link = format!("/my/applications/{}/progress", app.id);
     let text = format!(
         "【广西职称】您的申报#{}{}，当前状态：{}。请登录平台查看。",

@@ -295,6 +295,22 @@ async fn a_finished_case_is_rated_once_and_a_poor_rating_is_answered_by_its_offi
         ],
     )
     .await;
+    // The end of the case invites a rating: in the message and on the card.
+    let applicant_id = zc_db::applications::find(&app.db, id)
+        .await
+        .unwrap()
+        .unwrap()
+        .applicant_id;
+    let messages = zc_db::messages::page(&app.db, applicant_id, 5, 0)
+        .await
+        .unwrap();
+    assert!(
+        messages[0]
+            .body
+            .ends_with("办理已结束，欢迎在“进度”页对本次服务作出评价。")
+    );
+    let (_, list) = app.get_html("/my/applications").await;
+    assert!(texts(&list, ".application-card a").contains(&"服务评价".to_string()));
     let (_, page) = app.get_html(&progress).await;
     assert_eq!(
         texts(&page, "#rating label.check"),
