@@ -18,8 +18,18 @@ use crate::{
     memo::{Forget, Memo},
 };
 
-static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
-static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+// Servers are upgraded one at a time: the first server of a new release migrates, and a
+// server of the previous release that restarts afterwards must still start. It finds
+// migrations it does not know in the database and, with `ignore_missing`, runs on
+// (migrations are additive, see `tests/migrations.rs`).
+static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate::Migrator {
+    ignore_missing: true,
+    ..sqlx::migrate!("./migrations/sqlite")
+};
+static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate::Migrator {
+    ignore_missing: true,
+    ..sqlx::migrate!("./migrations/postgres")
+};
 
 /// Which database engine a [`Db`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

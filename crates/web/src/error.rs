@@ -62,6 +62,21 @@ pub fn shown_on_page(e: ServiceError) -> AppResult<(FieldErrors, Option<String>)
     }
 }
 
+/// A refused or invalid request shown on its own form: the field messages beside their
+/// fields, and a refusal beside `field` (the one the person acts on next). Anything else
+/// is a fault.
+pub fn field_errors(e: ServiceError, field: &'static str) -> AppResult<FieldErrors> {
+    match e {
+        ServiceError::Invalid(errors) => Ok(errors),
+        ServiceError::Refused { message, .. } => {
+            let mut errors = FieldErrors::default();
+            errors.add(field, message);
+            Ok(errors)
+        }
+        e => Err(e.into()),
+    }
+}
+
 impl From<ServiceError> for AppError {
     fn from(e: ServiceError) -> Self {
         match e {

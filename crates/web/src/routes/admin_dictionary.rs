@@ -20,7 +20,7 @@ use crate::extract::ClientIp;
 use crate::{
     auth::SessionUser,
     context::PageContext,
-    error::{AppError, AppResult},
+    error::{AppError, AppResult, field_errors},
     state::AppState,
     views::{Nav, portal_nav},
 };
@@ -58,19 +58,6 @@ pub(crate) fn admin(ctx: &PageContext) -> AppResult<SessionUser> {
             Ok(u.clone())
         }
         _ => Err(AppError::Forbidden),
-    }
-}
-
-/// A refusal the service explains: shown on the same page under `field`.
-pub(crate) fn shown(e: ServiceError, field: &'static str) -> AppResult<FieldErrors> {
-    match e {
-        ServiceError::Invalid(errors) => Ok(errors),
-        ServiceError::Refused { message, .. } => {
-            let mut errors = FieldErrors::default();
-            errors.add(field, message);
-            Ok(errors)
-        }
-        e => Err(e.into()),
     }
 }
 
@@ -127,7 +114,7 @@ async fn add_series(
             Ok(Redirect::to(&format!("/admin/dictionary/series/{id}?saved=1")).into_response())
         }
         Err(e) => {
-            let errors = shown(e, "name")?;
+            let errors = field_errors(e, "name")?;
             Ok(render_overview(&state, ctx, f, errors)
                 .await?
                 .into_response())
@@ -250,7 +237,7 @@ async fn answer(
     match result {
         Ok(()) => Ok(back(id)),
         Err(e) => {
-            let errors = shown(e, field)?;
+            let errors = field_errors(e, field)?;
             Ok(render_series(state, ctx, id, Some(typed), errors)
                 .await?
                 .into_response())

@@ -18,8 +18,8 @@ use zc_services::{FieldErrors, dictionary};
 use crate::extract::ClientIp;
 use crate::{
     context::PageContext,
-    error::{AppError, AppResult},
-    routes::admin_dictionary::{admin, shown},
+    error::{AppError, AppResult, field_errors},
+    routes::admin_dictionary::admin,
     state::AppState,
     views::{Nav, portal_nav},
 };
@@ -163,7 +163,7 @@ async fn save(
     match dictionary::update_slot(&state.db, user.actor(&ip), id, &input).await {
         Ok(()) => Ok(Redirect::to("/admin/dictionary/slots?saved=1").into_response()),
         Err(e) => {
-            let errors = shown(e, "label")?;
+            let errors = field_errors(e, "label")?;
             Ok(render(&state, ctx, id, Some(f), errors)
                 .await?
                 .into_response())

@@ -22,7 +22,7 @@ use zc_services::{FieldErrors, ServiceError, applications, service_rating};
 use crate::extract::{ClientIp, SignedIn};
 use crate::{
     context::PageContext,
-    error::AppResult,
+    error::{AppResult, field_errors},
     routes::{
         application_views::{HistoryLine, history_lines},
         my_applications::Card,
@@ -277,43 +277,30 @@ async fn rate(
     Form(f): Form<RatingForm>,
 ) -> AppResult<Response> {
     let grade = f.grade.trim().parse::<i32>().ok();
-    match service_rating::rate(&state.db, user.actor(&ip), id, grade, &f.reason).await {
-        Ok(()) => Ok(
-            Redirect::to(&format!("/my/applications/{id}/progress?rated=1#rating")).into_response(),
-        ),
-        Err(ServiceError::Invalid(errors)) => Ok(render(
-            &state,
-            ctx,
-            user.id,
-            id,
-            ProgressQuery::default(),
-            f,
-            errors,
-        )
-        .await?
-        .into_response()),
+    let errors = match service_rating::rate(&state.db, user.actor(&ip), id, grade, &f.reason).await
+    {
+        Ok(()) => {
+            let to = format!("/my/applications/{id}/progress?rated=1#rating");
+            return Ok(Redirect::to(&to).into_response());
+        }
         // Nothing to rate yet: the refusal page says why.
         Err(
             e @ ServiceError::Refused {
                 code: "rating_not_finished",
                 ..
             },
-        ) => Err(e.into()),
-        Err(ServiceError::Refused { message, .. }) => {
-            let mut errors = FieldErrors::default();
-            errors.add("grade", message);
-            Ok(render(
-                &state,
-                ctx,
-                user.id,
-                id,
-                ProgressQuery::default(),
-                f,
-                errors,
-            )
-            .await?
-            .into_response())
-        }
-        Err(e) => Err(e.into()),
-    }
+        ) => return Err(e.into()),
+        Err(e) => field_errors(e, "grade")?,
+    };
+    Ok(render(
+        &state,
+        ctx,
+        user.id,
+        id,
+        ProgressQuery::default(),
+        f,
+        errors,
+    )
+    .await?
+    .into_response())
 }

@@ -17,7 +17,7 @@ use zc_domain::{
     organisation::OfficeKind,
 };
 use zc_services::{
-    FieldErrors, ServiceError,
+    FieldErrors,
     feedback::{self, FeedbackInput},
 };
 use zc_storage::images::MAX_UPLOAD_BYTES;
@@ -25,7 +25,7 @@ use zc_storage::images::MAX_UPLOAD_BYTES;
 use crate::extract::{ClientIp, SignedIn};
 use crate::{
     context::PageContext,
-    error::{AppError, AppResult},
+    error::{AppError, AppResult, field_errors},
     files,
     pager::Pager,
     routes::review_queue::Choice,
@@ -238,13 +238,7 @@ async fn send(
     .await;
     let errors = match sent {
         Ok(_) => return Ok(Redirect::to("/my/feedback?sent=1").into_response()),
-        Err(ServiceError::Invalid(errors)) => errors,
-        Err(ServiceError::Refused { message, .. }) => {
-            let mut errors = FieldErrors::default();
-            errors.add("body", message);
-            errors
-        }
-        Err(e) => return Err(e.into()),
+        Err(e) => field_errors(e, "body")?,
     };
     Ok(render_new(&state, ctx, user.id, input, errors, had_picture)
         .await?

@@ -15,12 +15,12 @@ use zc_domain::{
     Portal,
     feedback::{FeedbackCategory, FeedbackStatus, REPLY_MAX},
 };
-use zc_services::{FieldErrors, ServiceError, feedback};
+use zc_services::{FieldErrors, feedback};
 
 use crate::extract::{ClientIp, Staff};
 use crate::{
     context::PageContext,
-    error::{AppError, AppResult},
+    error::{AppError, AppResult, field_errors},
     pager::Pager,
     routes::{
         my_feedback::{FeedbackView, serve_picture},
@@ -217,13 +217,7 @@ async fn reply(
         Ok(()) => {
             return Ok(Redirect::to(&format!("/office/feedback/{id}?replied=1")).into_response());
         }
-        Err(ServiceError::Invalid(errors)) => errors,
-        Err(ServiceError::Refused { message, .. }) => {
-            let mut errors = FieldErrors::default();
-            errors.add("reply", message);
-            errors
-        }
-        Err(e) => return Err(e.into()),
+        Err(e) => field_errors(e, "reply")?,
     };
     Ok(render(&state, staff, id, None, f.reply, errors)
         .await?

@@ -11,12 +11,12 @@ use axum::{
     routing::{get, post},
 };
 use serde::Deserialize;
-use zc_services::{FieldErrors, ServiceError, unit_change};
+use zc_services::{FieldErrors, unit_change};
 
 use crate::extract::{ClientIp, Staff};
 use crate::{
     context::PageContext,
-    error::{AppError, AppResult},
+    error::{AppError, AppResult, field_errors},
     pager::Pager,
     routes::{review_queue::Choice, unit_info::ChangeView},
     state::AppState,
@@ -193,13 +193,7 @@ async fn decision(
     let errors =
         match unit_change::decide(&state.db, staff.user.actor(&ip), id, approve, &f.note).await {
             Ok(()) => return Ok(Redirect::to("/office/unit-changes").into_response()),
-            Err(ServiceError::Invalid(errors)) => errors,
-            Err(ServiceError::Refused { message, .. }) => {
-                let mut errors = FieldErrors::default();
-                errors.add("note", message);
-                errors
-            }
-            Err(e) => return Err(e.into()),
+            Err(e) => field_errors(e, "note")?,
         };
     Ok(render(&state, staff, id, f.note, errors)
         .await?

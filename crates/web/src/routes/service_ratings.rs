@@ -17,12 +17,12 @@ use zc_domain::{
     application::ApplicationKind,
     feedback::{Grade, REPLY_MAX},
 };
-use zc_services::{FieldErrors, ServiceError, service_rating};
+use zc_services::{FieldErrors, service_rating};
 
 use crate::extract::{ClientIp, Staff};
 use crate::{
     context::PageContext,
-    error::{AppError, AppResult},
+    error::{AppError, AppResult, field_errors},
     pager::Pager,
     state::AppState,
     views::{Nav, format_time, portal_nav},
@@ -279,13 +279,7 @@ async fn answer(
         Ok(()) => {
             return Ok(Redirect::to(&format!("/office/ratings/{id}?answered=1")).into_response());
         }
-        Err(ServiceError::Invalid(errors)) => errors,
-        Err(ServiceError::Refused { message, .. }) => {
-            let mut errors = FieldErrors::default();
-            errors.add("answer", message);
-            errors
-        }
-        Err(e) => return Err(e.into()),
+        Err(e) => field_errors(e, "answer")?,
     };
     Ok(render(&state, staff, id, f.answer, errors)
         .await?

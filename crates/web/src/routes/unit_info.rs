@@ -14,7 +14,7 @@ use serde::Deserialize;
 use zc_db::{reference, unit_changes::ChangeRow, units::UnitRow};
 use zc_domain::Portal;
 use zc_services::{
-    FieldErrors, ServiceError,
+    FieldErrors,
     unit_change::{self, ChangeInput},
     units::UNIT_KINDS,
 };
@@ -22,7 +22,7 @@ use zc_services::{
 use crate::extract::{ClientIp, SignedIn};
 use crate::{
     context::PageContext,
-    error::AppResult,
+    error::{AppResult, field_errors},
     state::AppState,
     views::{Nav, format_time, portal_nav},
 };
@@ -194,13 +194,7 @@ async fn request(
     let errors = match unit_change::request(&state.db, &state.vault, user.actor(&ip), &input).await
     {
         Ok(_) => return Ok(Redirect::to("/unit/info?sent=1").into_response()),
-        Err(ServiceError::Invalid(errors)) => errors,
-        Err(ServiceError::Refused { message, .. }) => {
-            let mut errors = FieldErrors::default();
-            errors.add("reason", message);
-            errors
-        }
-        Err(e) => return Err(e.into()),
+        Err(e) => field_errors(e, "reason")?,
     };
     Ok(render(&state, ctx, user.id, Some(input), errors)
         .await?
