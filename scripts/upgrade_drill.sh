@@ -21,7 +21,7 @@ cleanup() {
   for p in $OLD $NEW; do kill "$p" 2>/dev/null || true; done
   git -C "$ROOT" worktree remove --force "$WORK/prev" 2>/dev/null || true
   psql -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
-  rm -rf "$WORK"
+  rm -rf "$WORK" "$ROOT/target/upgrade-prev"
 }
 trap cleanup EXIT
 step() { printf '==> %s\n' "$1"; }
@@ -29,9 +29,22 @@ fail() { echo "FAILED: $1" >&2; for f in "$WORK"/*.log; do echo "--- $f"; tail -
 
 step "building the previous release ($(git rev-parse --short "$PREV")) and this one ($(git rev-parse --short HEAD))"
 git worktree add -q --detach "$WORK/prev" "$PREV"
-CARGO_TARGET_DIR="$ROOT/target" cargo build -q --locked -p zhicheng --bin zhicheng \
+# The previous release builds in a target folder of its own: cargo names a workspace
+# crate's artifacts the same whichever checkout it comes from, so one folder would mix
+# the two releases. The dependencies' artifacts are hard-linked in (cargo finds them
+# fresh and leaves them be); the workspace's own crates are left out and build afresh.
+PREV_TARGET="$ROOT/target/upgrade-prev"
+rm -rf "$PREV_TARGET"
+mkdir -p "$PREV_TARGET/debug"
+if [ -d "$ROOT/target/debug/deps" ]; then
+  for d in deps build .fingerprint; do cp -al "$ROOT/target/debug/$d" "$PREV_TARGET/debug/"; done
+  find "$PREV_TARGET/debug/deps" "$PREV_TARGET/debug/build" "$PREV_TARGET/debug/.fingerprint" \
+    -maxdepth 1 \( -name 'zc_*' -o -name 'zc-*' -o -name 'libzc_*' -o -name 'zhicheng*' \
+    -o -name 'libzhicheng*' \) -exec rm -rf {} +
+fi
+CARGO_TARGET_DIR="$PREV_TARGET" cargo build -q --locked -p zhicheng --bin zhicheng \
   --manifest-path "$WORK/prev/Cargo.toml"
-cp "$ROOT/target/debug/zhicheng" "$WORK/zhicheng-prev"
+cp "$PREV_TARGET/debug/zhicheng" "$WORK/zhicheng-prev"
 cargo build -q --locked -p zhicheng --bin zhicheng
 cp "$ROOT/target/debug/zhicheng" "$WORK/zhicheng-next"
 
@@ -66,8 +79,15 @@ OLD=$!
 wait_up "$OLD_PORT" || fail "the previous server did not start"
 answers "$OLD_PORT" || fail "the previous server does not answer before the upgrade"
 
+# The newest migration version in each release, to see that the drill crosses it.
+newest() { ls "$1/crates/db/migrations/postgres" | sed -n 's/^\([0-9]*\)_.*/\1/p' | sort -n | tail -1 | sed 's/^0*//'; }
+applied() { psql -tAq -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$DB" -c 'SELECT MAX(version) FROM _sqlx_migrations'; }
+[ "$(applied)" = "$(newest "$WORK/prev")" ] || fail "the previous release left version $(applied)"
+[ "$(newest "$WORK/prev")" != "$(newest "$ROOT")" ] || fail "no migration between the two releases"
+
 step "applying this release's migrations while the previous server runs"
 "$WORK/zhicheng-next" migrate > "$WORK/migrate.log" 2>&1 || fail "migrate"
+[ "$(applied)" = "$(newest "$ROOT")" ] || fail "this release's migrations did not run ($(applied))"
 answers "$OLD_PORT" || fail "the previous server stopped answering after the migration"
 
 step "this release beside the previous one on the same database"

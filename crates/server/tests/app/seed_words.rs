@@ -130,6 +130,7 @@ async fn the_guide_is_searchable_and_every_how_to_link_lands_on_its_section() {
         format!("/my/applications/{id}/sections/basic"),
         format!("/my/applications/{id}/submit"),
         "/my/fees".to_string(),
+        "/my/feedback/new".to_string(),
     ] {
         let (_, doc) = app.get_html(&page).await;
         let href = attr(&doc, "#form-help", "href").unwrap_or_else(|| panic!("{page}"));
