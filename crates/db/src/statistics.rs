@@ -14,7 +14,7 @@ pub struct Scope<'a> {
     pub kind: &'a str,
 }
 
-/// Dossiers of one status, series and level (deleted drafts left out).
+/// Dossiers of one status, series and level (drafts, sent nowhere yet, left out).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct TallyRow {
     pub status: String,
@@ -29,7 +29,7 @@ pub async fn tally(db: &Db, s: Scope<'_>) -> DbResult<Vec<TallyRow>> {
     let sql = "SELECT t.status, t.series_id, se.name AS series_name, t.level_rank, \
                CAST(SUM(t.n) AS BIGINT) AS n FROM queue_tally t JOIN series se ON se.id = t.series_id \
                WHERE t.scope_kind = 'office' AND t.scope_id = $1 AND t.year = $2 \
-               AND ($3 = '' OR t.kind = $3) AND t.status <> 'deleted' AND t.n > 0 \
+               AND ($3 = '' OR t.kind = $3) AND t.status NOT IN ('draft', 'deleted') AND t.n > 0 \
                GROUP BY t.status, t.series_id, se.name, se.sort_order, t.level_rank \
                ORDER BY se.sort_order, t.level_rank";
     Ok(
@@ -91,21 +91,44 @@ pub async fn unit_count(db: &Db, s: Scope<'_>) -> DbResult<i64> {
     )
 }
 
-/// Dossiers first submitted in each period `[bounds[i], bounds[i + 1])`.
+/// Dossiers whose (latest) submission falls in each period `[bounds[i], bounds[i + 1])`,
+/// counted in one pass over the office's year.
 pub async fn submitted_between(
     db: &Db,
     s: Scope<'_>,
     bounds: &[DateTime<Utc>],
 ) -> DbResult<Vec<i64>> {
-    let mut out = Vec::with_capacity(bounds.len().saturating_sub(1));
-    for w in bounds.windows(2) {
-        let sql = "SELECT COUNT(*) FROM application a WHERE a.office_id = $1 AND a.year = $2 \
-                   AND ($3 = '' OR a.kind = $3) AND a.submitted_at >= $4 AND a.submitted_at < $5";
-        let n: i64 = with_pool!(db, p => sqlx::query_scalar(sql).bind(s.office_id).bind(s.year)
-            .bind(s.kind).bind(w[0]).bind(w[1]).fetch_one(p).await)?;
-        out.push(n);
+    let periods = bounds.len().saturating_sub(1);
+    if periods == 0 {
+        return Ok(Vec::new());
     }
-    Ok(out)
+    // Placeholders $4.. hold the bounds; each period is a sum over the same rows.
+    let sums: Vec<String> = (0..periods)
+        .map(|i| {
+            format!(
+                "CAST(COALESCE(SUM(CASE WHEN a.submitted_at >= ${} AND a.submitted_at < ${} \
+                 THEN 1 ELSE 0 END), 0) AS BIGINT)",
+                i + 4,
+                i + 5
+            )
+        })
+        .collect();
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {} FROM application a WHERE a.office_id = $1 AND a.year = $2 \
+         AND ($3 = '' OR a.kind = $3) AND a.submitted_at IS NOT NULL",
+        sums.join(", ")
+    ));
+    let counts: Vec<i64> = with_pool!(db, p => {
+        let mut q = sqlx::query(sql).bind(s.office_id).bind(s.year).bind(s.kind);
+        for b in bounds {
+            q = q.bind(*b);
+        }
+        q.fetch_one(p).await.map(|row| {
+            use sqlx::Row;
+            (0..periods).map(|i| row.get::<i64, _>(i)).collect()
+        })
+    })?;
+    Ok(counts)
 }
 
 /// A line of a dossier's history, for the desks' working days.

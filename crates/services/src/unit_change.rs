@@ -39,6 +39,13 @@ pub async fn request(
     let unit = units::find(db, unit_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
+    if !unit.status.open_to_applicants() {
+        // Until the registration is approved, its own correction path applies.
+        return Err(ServiceError::refused(
+            "unit_change_unapproved",
+            "单位注册尚未审核通过，暂不能申请变更；被退回的注册请在首页按退回意见修改后重新提交",
+        ));
+    }
     let mut errors = FieldErrors::default();
     // The same checks as registration; the credit code and office stay as they are.
     let typed = UnitRegistration {

@@ -56,11 +56,24 @@ async fn an_office_reads_its_figures_and_exports_them() {
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "failed by its unit");
 
+    // A third applicant's draft, sent nowhere yet, is not counted.
+    app.login_applicant_with("weizg@example.com", &password)
+        .await;
+    let draft = create(&app).await;
+
     let first = zc_db::applications::find(&app.db, a)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(first.office_id, second.office_id, "both went to one office");
+    let draft = zc_db::applications::find(&app.db, draft)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        draft.office_id, first.office_id,
+        "the draft names the same office"
+    );
     let year = first.year;
 
     let doc = html(

@@ -119,6 +119,17 @@ async fn a_unit_registers_and_the_office_approves_it_within_its_scope() {
     assert_eq!(location(&res), "/unit");
     let doc = html(&admin.get("/unit").await.text().await.unwrap());
     assert!(texts(&doc, "[role=status]")[0].starts_with("本单位注册信息正在审核中"));
+    // 单位信息变更 waits for the approval: the registration itself is still open.
+    let res = admin
+        .post(
+            "/unit/info/change",
+            &[("name", "南宁青秀数字科技有限公司"), ("reason", "单位更名")],
+        )
+        .await;
+    assert_eq!(
+        texts(&html(&res.text().await.unwrap()), ".error-summary li"),
+        ["单位注册尚未审核通过，暂不能申请变更；被退回的注册请在首页按退回意见修改后重新提交"]
+    );
 
     // The office that was chosen sees it with its deadline and licence.
     app.login_as("zhigaiban").await;
