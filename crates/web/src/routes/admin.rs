@@ -52,6 +52,15 @@ pub fn router(state: AppState) -> Router<AppState> {
         ))
 }
 
+/// Any of the three admins: they all read the reference data; what each may change is
+/// checked by the service.
+pub(crate) fn any_admin(ctx: &PageContext) -> AppResult<SessionUser> {
+    user_with(
+        ctx,
+        &[Role::SystemAdmin, Role::SecurityAdmin, Role::AuditAdmin],
+    )
+}
+
 fn user_with(ctx: &PageContext, roles: &[Role]) -> AppResult<SessionUser> {
     match &ctx.user {
         Some(u) if roles.contains(&u.role) => Ok(u.clone()),

@@ -18,9 +18,9 @@ use zc_services::{FieldErrors, ServiceError, dictionary};
 
 use crate::extract::ClientIp;
 use crate::{
-    auth::SessionUser,
     context::PageContext,
     error::{AppError, AppResult, field_errors},
+    routes::admin::any_admin,
     state::AppState,
     views::{Nav, portal_nav},
 };
@@ -43,22 +43,6 @@ pub fn routes() -> Router<AppState> {
             "/dictionary/series/{id}/specialties/{specialty}/delete",
             post(remove_specialty),
         )
-}
-
-/// Any of the three admins reads; only the system administrator changes anything (the
-/// service checks again).
-pub(crate) fn admin(ctx: &PageContext) -> AppResult<SessionUser> {
-    match &ctx.user {
-        Some(u)
-            if matches!(
-                u.role,
-                Role::SystemAdmin | Role::SecurityAdmin | Role::AuditAdmin
-            ) =>
-        {
-            Ok(u.clone())
-        }
-        _ => Err(AppError::Forbidden),
-    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -87,7 +71,7 @@ async fn render_overview(
     typed: SeriesForm,
     errors: FieldErrors,
 ) -> AppResult<OverviewPage> {
-    let user = admin(&ctx)?;
+    let user = any_admin(&ctx)?;
     Ok(OverviewPage {
         nav: portal_nav(Portal::Admin, "/admin/dictionary"),
         ctx,
@@ -108,7 +92,7 @@ async fn add_series(
     ClientIp(ip): ClientIp,
     Form(f): Form<SeriesForm>,
 ) -> AppResult<Response> {
-    let user = admin(&ctx)?;
+    let user = any_admin(&ctx)?;
     match dictionary::add_series(&state.db, user.actor(&ip), &f.code, &f.name).await {
         Ok(id) => {
             Ok(Redirect::to(&format!("/admin/dictionary/series/{id}?saved=1")).into_response())
@@ -184,7 +168,7 @@ async fn render_series(
     typed: Option<EditForm>,
     errors: FieldErrors,
 ) -> AppResult<SeriesPage> {
-    let user = admin(&ctx)?;
+    let user = any_admin(&ctx)?;
     let series = zc_db::dictionary::series(&state.db)
         .await?
         .into_iter()
@@ -252,7 +236,7 @@ async fn update_series(
     Path(id): Path<i64>,
     Form(f): Form<EditForm>,
 ) -> AppResult<Response> {
-    let user = admin(&ctx)?;
+    let user = any_admin(&ctx)?;
     let result = dictionary::update_series(
         &state.db,
         user.actor(&ip),
@@ -272,7 +256,7 @@ async fn add_title(
     Path(id): Path<i64>,
     Form(f): Form<EditForm>,
 ) -> AppResult<Response> {
-    let user = admin(&ctx)?;
+    let user = any_admin(&ctx)?;
     let result =
         dictionary::add_title(&state.db, user.actor(&ip), id, &f.level, &f.title_name).await;
     answer(&state, ctx, id, f, result, "title_name").await
@@ -284,7 +268,7 @@ async fn remove_title(
     ClientIp(ip): ClientIp,
     Path((id, title)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
-    let user = admin(&ctx)?;
+    let user = any_admin(&ctx)?;
     let result = dictionary::remove_title(&state.db, user.actor(&ip), id, title).await;
     answer(&state, ctx, id, EditForm::default(), result, "title_name").await
 }
@@ -296,7 +280,7 @@ async fn add_specialty(
     Path(id): Path<i64>,
     Form(f): Form<EditForm>,
 ) -> AppResult<Response> {
-    let user = admin(&ctx)?;
+    let user = any_admin(&ctx)?;
     let result = dictionary::add_specialty(&state.db, user.actor(&ip), id, &f.specialty).await;
     answer(&state, ctx, id, f, result, "specialty").await
 }
@@ -307,7 +291,7 @@ async fn remove_specialty(
     ClientIp(ip): ClientIp,
     Path((id, specialty)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
-    let user = admin(&ctx)?;
+    let user = any_admin(&ctx)?;
     let result = dictionary::remove_specialty(&state.db, user.actor(&ip), id, specialty).await;
     answer(&state, ctx, id, EditForm::default(), result, "specialty").await
 }

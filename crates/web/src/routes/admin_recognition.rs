@@ -19,7 +19,7 @@ use zc_services::{
 use crate::extract::ClientIp;
 use crate::{
     context::PageContext,
-    error::{AppError, AppResult},
+    error::AppResult,
     state::AppState,
     views::{Nav, portal_nav},
 };
@@ -68,20 +68,6 @@ pub struct RuleForm {
     pub months: String,
 }
 
-fn admin(ctx: &PageContext) -> AppResult<crate::auth::SessionUser> {
-    match &ctx.user {
-        Some(u)
-            if matches!(
-                u.role,
-                Role::SystemAdmin | Role::SecurityAdmin | Role::AuditAdmin
-            ) =>
-        {
-            Ok(u.clone())
-        }
-        _ => Err(AppError::Forbidden),
-    }
-}
-
 async fn render(
     state: &AppState,
     ctx: PageContext,
@@ -89,7 +75,7 @@ async fn render(
     errors: FieldErrors,
     saved: bool,
 ) -> AppResult<RulesPage> {
-    let user = admin(&ctx)?;
+    let user = crate::routes::admin::any_admin(&ctx)?;
     let rules = zc_db::recognition::all_rules(&state.db)
         .await?
         .into_iter()
@@ -139,7 +125,7 @@ async fn save_rule(
     ClientIp(ip): ClientIp,
     Form(f): Form<RuleForm>,
 ) -> AppResult<Response> {
-    let user = admin(&ctx)?;
+    let user = crate::routes::admin::any_admin(&ctx)?;
     let input = RuleInput {
         series: f.series.clone(),
         education: f.education.clone(),
@@ -169,7 +155,7 @@ async fn delete_rule(
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let user = admin(&ctx)?;
+    let user = crate::routes::admin::any_admin(&ctx)?;
     delete(&state.db, id, user.actor(&ip)).await?;
     Ok(Redirect::to("/admin/recognition-rules").into_response())
 }

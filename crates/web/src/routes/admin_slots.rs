@@ -19,7 +19,7 @@ use crate::extract::ClientIp;
 use crate::{
     context::PageContext,
     error::{AppError, AppResult, field_errors},
-    routes::admin_dictionary::admin,
+    routes::admin::any_admin,
     state::AppState,
     views::{Nav, portal_nav},
 };
@@ -57,7 +57,7 @@ async fn list(
     ctx: PageContext,
     Query(q): Query<SavedQuery>,
 ) -> AppResult<ListPage> {
-    admin(&ctx)?;
+    any_admin(&ctx)?;
     let slots = zc_db::dictionary::slots(&state.db)
         .await?
         .into_iter()
@@ -109,7 +109,7 @@ async fn render(
     typed: Option<SlotForm>,
     errors: FieldErrors,
 ) -> AppResult<EditPage> {
-    let user = admin(&ctx)?;
+    let user = any_admin(&ctx)?;
     let slot = zc_db::dictionary::slots(&state.db)
         .await?
         .into_iter()
@@ -151,7 +151,7 @@ async fn save(
     Path(id): Path<i64>,
     Form(f): Form<SlotForm>,
 ) -> AppResult<Response> {
-    let user = admin(&ctx)?;
+    let user = any_admin(&ctx)?;
     let input = dictionary::SlotInput {
         label: f.label.clone(),
         required: f.required.is_some(),
