@@ -58,12 +58,16 @@ wait_up() { for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$1/healthz" >/d
 # What a running server must still do: read the database and write to it.
 answers() {
   local base="http://127.0.0.1:$1" jar="$WORK/jar.$1"
+  # Pages go to a file before they are searched: `curl | grep -q` fails under pipefail
+  # whenever grep stops reading before curl has written the whole page.
+  local page="$WORK/page.$1"
   curl -sf "$base/readyz" >/dev/null || return 1
-  curl -sf "$base/" | grep -q '通知公告' || return 1
+  curl -sf -o "$page" "$base/" && grep -q '通知公告' "$page" || return 1
   curl -sf "$base/publicity" >/dev/null || return 1
   # A refused sign-in reads the account and records the failure.
   local token
-  token=$(curl -sf -c "$jar" "$base/login" | sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' | head -1)
+  curl -sf -c "$jar" -o "$page" "$base/login" || return 1
+  token=$(sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' "$page" | head -1)
   [ -n "$token" ] || return 1
   curl -s -b "$jar" -c "$jar" -o "$WORK/login.html" \
     --data-urlencode "_csrf=$token" --data-urlencode "login_name=danwei" \
