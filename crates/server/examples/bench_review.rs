@@ -133,7 +133,7 @@ fn peak_rss_mb() -> f64 {
 
 async fn export(status: &str) -> anyhow::Result<()> {
     let config = config()?;
-    let files_dir = config.files_dir();
+    let storage = config.storage()?;
     let (app, _) = Application::build(&config).await?;
     let db = app.db();
     let vault = app.vault();
@@ -170,9 +170,9 @@ async fn export(status: &str) -> anyhow::Result<()> {
         .ok_or_else(|| anyhow::anyhow!("export #{id} was not written"))?;
     let before = peak_rss_mb();
     let started = Instant::now();
-    let (key, rows) = zc_services::roster_export::write(&db, &vault, &files_dir, &row).await?;
+    let (key, rows) = zc_services::roster_export::write(&db, &vault, &storage, &row).await?;
     let took = started.elapsed().as_secs_f64();
-    let size = std::fs::metadata(files_dir.join(&key))?.len();
+    let size = storage.open(&key).await?.map_or(0, |f| f.size);
     println!(
         "花名册: {rows} rows, all 12 columns, full numbers opened: {took:.2} s, file {:.1} MB, \
          peak RSS {:.0} MB (before the export {:.0} MB)",

@@ -46,6 +46,10 @@ fn copy_tree(from: &Path, to: &Path) -> anyhow::Result<u64> {
     let mut copied = 0;
     for entry in std::fs::read_dir(from).with_context(|| format!("读取 {}", from.display()))? {
         let entry = entry?;
+        // `.scratch` holds exports still being written; they are not kept files yet.
+        if entry.file_name() == ".scratch" {
+            continue;
+        }
         let target = to.join(entry.file_name());
         if entry.file_type()?.is_dir() {
             copied += copy_tree(&entry.path(), &target)?;
@@ -81,7 +85,17 @@ pub async fn backup(config: &Config, to: &Path) -> anyhow::Result<()> {
             "数据库为 PostgreSQL：请用 pg_dump（或基础备份加 WAL 归档）备份数据库，见 README“备份与恢复”；本命令只备份 SQLite"
         );
     }
-    let files = copy_tree(&config.files_dir(), &to.join("files"))?;
+    // Files in an S3 bucket are kept there, by the bucket's versioning (README).
+    let files = match config.s3_settings() {
+        Some(s3) => {
+            println!(
+                "上传文件保存在 S3 存储桶 {}，不在本备份中：请确认存储桶已开启版本控制（见 README“备份与恢复”）",
+                s3.bucket
+            );
+            0
+        }
+        None => copy_tree(&config.files_dir(), &to.join("files"))?,
+    };
     copy_tree(&config.keys_dir(), &to.join("keys"))?;
     let anchors = crate::audit_anchor::path(&config.data_dir);
     if anchors.exists() {

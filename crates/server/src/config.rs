@@ -7,7 +7,7 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use serde::Deserialize;
 
 /// Every setting, with its default.
@@ -27,6 +27,18 @@ pub struct Config {
     pub db_wait_seconds: u64,
     /// Uploaded files; empty means `{data_dir}/files`.
     pub files_dir: String,
+    /// S3-compatible object storage for uploads and generated files instead of
+    /// `files_dir`: the bucket (empty: the local folder). It must exist, with versioning on.
+    pub s3_bucket: String,
+    /// The S3 server's address; empty means Amazon S3 in `s3_region`.
+    pub s3_endpoint: String,
+    pub s3_region: String,
+    pub s3_access_key_id: String,
+    pub s3_secret_access_key: String,
+    /// Virtual-host addressing (`bucket.endpoint`) instead of path style.
+    pub s3_virtual_hosted: bool,
+    /// Allow a plain `http://` endpoint (a server on the same private network).
+    pub s3_allow_http: bool,
     /// Generated secrets; empty means `{data_dir}/keys`.
     pub keys_dir: String,
     /// Seed a demo province into a brand-new database and show demo helpers.
@@ -117,6 +129,13 @@ impl Default for Config {
             db_max_connections: 16,
             db_wait_seconds: 5,
             files_dir: String::new(),
+            s3_bucket: String::new(),
+            s3_endpoint: String::new(),
+            s3_region: String::new(),
+            s3_access_key_id: String::new(),
+            s3_secret_access_key: String::new(),
+            s3_virtual_hosted: false,
+            s3_allow_http: false,
             keys_dir: String::new(),
             demo: true,
             tls: false,
@@ -167,6 +186,7 @@ impl std::fmt::Debug for Config {
             .field("db_max_connections", &self.db_max_connections)
             .field("db_wait_seconds", &self.db_wait_seconds)
             .field("files_dir", &self.files_dir())
+            .field("s3", &self.s3_settings())
             .field("keys_dir", &self.keys_dir())
             .field("demo", &self.demo)
             .field("tls", &self.tls)
@@ -212,79 +232,11 @@ impl std::fmt::Debug for Config {
     }
 }
 
-/// The environment variables and the keys they set, in README order.
-pub const ENV_KEYS: &[(&str, &str)] = &[
-    ("ZC_BIND", "bind"),
-    ("ZC_DATA_DIR", "data_dir"),
-    ("ZC_DATABASE_URL", "database_url"),
-    ("ZC_DB_MAX_CONNECTIONS", "db_max_connections"),
-    ("ZC_DB_WAIT_SECONDS", "db_wait_seconds"),
-    ("ZC_FILES_DIR", "files_dir"),
-    ("ZC_KEYS_DIR", "keys_dir"),
-    ("ZC_DEMO", "demo"),
-    ("ZC_TLS", "tls"),
-    ("ZC_BODY_LIMIT_KB", "body_limit_kb"),
-    ("ZC_LOG_FORMAT", "log_format"),
-    ("ZC_LOG_LEVEL", "log_level"),
-    ("ZC_WORKER", "worker"),
-    ("ZC_CAPTCHA_ALWAYS", "captcha_always"),
-    ("ZC_TRUSTED_PROXIES", "trusted_proxies"),
-    ("ZC_METRICS_ALLOW", "metrics_allow"),
-    ("ZC_METRICS_TOKEN", "metrics_token"),
-    ("ZC_STAFF_IDLE_SECONDS", "staff_idle_seconds"),
-    ("ZC_APPLICANT_IDLE_SECONDS", "applicant_idle_seconds"),
-    ("ZC_PUBLIC_URL", "public_url"),
-    ("ZC_SMS_PROVIDER", "sms_provider"),
-    ("ZC_SMS_ALIYUN_ENDPOINT", "sms_aliyun_endpoint"),
-    ("ZC_SMS_ALIYUN_KEY_ID", "sms_aliyun_key_id"),
-    ("ZC_SMS_ALIYUN_KEY_SECRET", "sms_aliyun_key_secret"),
-    ("ZC_SMS_ALIYUN_SIGN_NAME", "sms_aliyun_sign_name"),
-    ("ZC_SMS_ALIYUN_TEMPLATES", "sms_aliyun_templates"),
-    ("ZC_SMTP_URL", "smtp_url"),
-    ("ZC_MAIL_FROM", "mail_from"),
-    ("ZC_SUMMARY_LIMIT_EVALUATION", "summary_limit_evaluation"),
-    (
-        "ZC_CERTIFICATE_NUMBER_PATTERN",
-        "certificate_number_pattern",
-    ),
-    ("ZC_COMMITTEE_MINIMUM_SIZES", "committee_minimum_sizes"),
-    ("ZC_SUMMARY_LIMIT_RECOGNITION", "summary_limit_recognition"),
-    ("ZC_ALIPAY_GATEWAY", "alipay_gateway"),
-    ("ZC_ALIPAY_APP_ID", "alipay_app_id"),
-    ("ZC_ALIPAY_SELLER_ID", "alipay_seller_id"),
-    (
-        "ZC_ALIPAY_APP_PRIVATE_KEY_FILE",
-        "alipay_app_private_key_file",
-    ),
-    ("ZC_ALIPAY_PUBLIC_KEY_FILE", "alipay_public_key_file"),
-    ("ZC_ALIPAY_APP_CERT_FILE", "alipay_app_cert_file"),
-    ("ZC_ALIPAY_PUBLIC_CERT_FILE", "alipay_public_cert_file"),
-    ("ZC_ALIPAY_ROOT_CERT_FILE", "alipay_root_cert_file"),
-    ("ZC_ALIPAY_NOTIFY_BASE_URL", "alipay_notify_base_url"),
-];
-
-/// Variables that are not settings but select the file.
-const ENV_CONFIG_FILE: &str = "ZC_CONFIG";
-
-fn parse_bool(var: &str, v: &str) -> anyhow::Result<bool> {
-    match v.trim().to_ascii_lowercase().as_str() {
-        "1" | "true" | "yes" | "on" => Ok(true),
-        "0" | "false" | "no" | "off" => Ok(false),
-        _ => bail!("环境变量 {var}={v} 无法识别：请使用 true 或 false"),
-    }
-}
-
-fn parse_num<T: std::str::FromStr>(var: &str, v: &str) -> anyhow::Result<T> {
-    v.trim()
-        .parse()
-        .map_err(|_| anyhow::anyhow!("环境变量 {var}={v} 不是有效的数字"))
-}
-
 impl Config {
     /// Loads defaults, then the config file (`ZC_CONFIG`, else `./zhicheng.toml` if present),
     /// then `ZC_*` variables from `env`.
     pub fn load(env: &BTreeMap<String, String>) -> anyhow::Result<Config> {
-        let file = match env.get(ENV_CONFIG_FILE) {
+        let file = match env.get(crate::config_env::ENV_CONFIG_FILE) {
             Some(p) => Some(PathBuf::from(p)),
             None => Some(PathBuf::from("zhicheng.toml")).filter(|p| p.exists()),
         };
@@ -310,67 +262,6 @@ impl Config {
         })
     }
 
-    /// Applies `ZC_*` variables; an unknown `ZC_` name is an error.
-    pub fn apply_env(&mut self, env: &BTreeMap<String, String>) -> anyhow::Result<()> {
-        for (var, value) in env.iter().filter(|(k, _)| k.starts_with("ZC_")) {
-            if var == ENV_CONFIG_FILE {
-                continue;
-            }
-            let Some((_, key)) = ENV_KEYS.iter().find(|(v, _)| v == var) else {
-                bail!("未知的环境变量 {var}：可用的 ZC_ 配置项见 README 的配置表");
-            };
-            match *key {
-                "bind" => self.bind = value.clone(),
-                "data_dir" => self.data_dir = PathBuf::from(value),
-                "database_url" => self.database_url = value.clone(),
-                "db_max_connections" => self.db_max_connections = parse_num(var, value)?,
-                "db_wait_seconds" => self.db_wait_seconds = parse_num(var, value)?,
-                "files_dir" => self.files_dir = value.clone(),
-                "keys_dir" => self.keys_dir = value.clone(),
-                "demo" => self.demo = parse_bool(var, value)?,
-                "tls" => self.tls = parse_bool(var, value)?,
-                "body_limit_kb" => self.body_limit_kb = parse_num(var, value)?,
-                "log_format" => self.log_format = value.clone(),
-                "log_level" => self.log_level = value.clone(),
-                "worker" => self.worker = parse_bool(var, value)?,
-                "captcha_always" => self.captcha_always = parse_bool(var, value)?,
-                "trusted_proxies" => self.trusted_proxies = value.clone(),
-                "metrics_allow" => self.metrics_allow = value.clone(),
-                "metrics_token" => self.metrics_token = value.clone(),
-                "staff_idle_seconds" => self.staff_idle_seconds = parse_num(var, value)?,
-                "applicant_idle_seconds" => self.applicant_idle_seconds = parse_num(var, value)?,
-                "public_url" => self.public_url = value.clone(),
-                "sms_provider" => self.sms_provider = value.clone(),
-                "sms_aliyun_endpoint" => self.sms_aliyun_endpoint = value.clone(),
-                "sms_aliyun_key_id" => self.sms_aliyun_key_id = value.clone(),
-                "sms_aliyun_key_secret" => self.sms_aliyun_key_secret = value.clone(),
-                "sms_aliyun_sign_name" => self.sms_aliyun_sign_name = value.clone(),
-                "sms_aliyun_templates" => self.sms_aliyun_templates = value.clone(),
-                "smtp_url" => self.smtp_url = value.clone(),
-                "mail_from" => self.mail_from = value.clone(),
-                "summary_limit_evaluation" => {
-                    self.summary_limit_evaluation = parse_num(var, value)?
-                }
-                "summary_limit_recognition" => {
-                    self.summary_limit_recognition = parse_num(var, value)?
-                }
-                "certificate_number_pattern" => self.certificate_number_pattern = value.clone(),
-                "committee_minimum_sizes" => self.committee_minimum_sizes = value.clone(),
-                "alipay_gateway" => self.alipay_gateway = value.clone(),
-                "alipay_app_id" => self.alipay_app_id = value.clone(),
-                "alipay_seller_id" => self.alipay_seller_id = value.clone(),
-                "alipay_app_private_key_file" => self.alipay_app_private_key_file = value.clone(),
-                "alipay_public_key_file" => self.alipay_public_key_file = value.clone(),
-                "alipay_app_cert_file" => self.alipay_app_cert_file = value.clone(),
-                "alipay_public_cert_file" => self.alipay_public_cert_file = value.clone(),
-                "alipay_root_cert_file" => self.alipay_root_cert_file = value.clone(),
-                "alipay_notify_base_url" => self.alipay_notify_base_url = value.clone(),
-                other => unreachable!("ENV_KEYS names {other} without a setter"),
-            }
-        }
-        Ok(())
-    }
-
     /// The effective database URL.
     pub fn database_url(&self) -> String {
         if self.database_url.is_empty() {
@@ -386,6 +277,30 @@ impl Config {
             self.data_dir.join("files")
         } else {
             PathBuf::from(&self.files_dir)
+        }
+    }
+
+    /// The object-storage settings, when a bucket is configured.
+    pub fn s3_settings(&self) -> Option<zc_storage::S3Settings> {
+        (!self.s3_bucket.is_empty()).then(|| zc_storage::S3Settings {
+            bucket: self.s3_bucket.clone(),
+            endpoint: self.s3_endpoint.clone(),
+            region: self.s3_region.clone(),
+            access_key_id: self.s3_access_key_id.clone(),
+            secret_access_key: self.s3_secret_access_key.clone(),
+            virtual_hosted: self.s3_virtual_hosted,
+            allow_http: self.s3_allow_http,
+        })
+    }
+
+    /// Where files are kept: the S3 bucket if one is configured, else the local folder.
+    /// Large generated files are built in `{data_dir}/scratch` before an S3 upload.
+    pub fn storage(&self) -> anyhow::Result<zc_storage::Storage> {
+        match self.s3_settings() {
+            Some(s3) => zc_storage::Storage::s3(&s3, &self.data_dir.join("scratch"))
+                .map_err(|e| anyhow::anyhow!("对象存储配置有误（s3_*）：{e}")),
+            None => zc_storage::Storage::local(&self.files_dir())
+                .with_context(|| format!("无法使用上传文件目录 {}", self.files_dir().display())),
         }
     }
 
@@ -470,9 +385,13 @@ mod tests {
         let c = Config {
             sms_aliyun_key_secret: "aliyun-secret-value".into(),
             smtp_url: "smtps://mailer:mailpass@mail.example.cn:465".into(),
+            s3_bucket: "zc-files".into(),
+            s3_secret_access_key: "s3-secret-value".into(),
             ..Config::default()
         };
         let shown = format!("{c:?}");
+        assert!(!shown.contains("s3-secret-value"), "{shown}");
+        assert!(shown.contains("zc-files"), "{shown}");
         assert!(!shown.contains("aliyun-secret-value"), "{shown}");
         assert!(!shown.contains("mailpass"), "{shown}");
     }

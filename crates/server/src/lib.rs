@@ -7,6 +7,7 @@ pub mod certificate_keys;
 pub mod cli;
 pub mod config;
 mod config_check;
+mod config_env;
 pub mod keys;
 pub mod payments;
 pub mod startup;

@@ -82,7 +82,13 @@ impl Application {
     /// Prepares everything and binds the listener; nothing is served yet.
     pub async fn build(config: &Config) -> anyhow::Result<(Application, StartupReport)> {
         ensure_writable(&config.data_dir, "数据目录")?;
-        ensure_writable(&config.files_dir(), "上传文件目录")?;
+        if config.s3_settings().is_none() {
+            ensure_writable(&config.files_dir(), "上传文件目录")?;
+        }
+        let storage = config.storage()?;
+        storage.probe().await.map_err(|e| {
+            anyhow::anyhow!("文件存储（{}）无法写入或读取：{e}", storage.describe())
+        })?;
         let keys_dir = config.keys_dir();
         let keys = keys::load_or_create(&keys_dir)?;
         let db = open_database(config).await?;
@@ -149,7 +155,7 @@ impl Application {
             tls: config.tls,
             csrf_key: keys.csrf_key(),
             body_limit: config.body_limit_kb * 1024,
-            files_dir: config.files_dir(),
+            storage,
             captcha_always: config.captcha_always,
             staff_totp_required: !config.demo,
             summary_limits: zc_services::application_summary::SummaryLimits {
@@ -235,10 +241,10 @@ impl Application {
             });
             let rosters = std::sync::Arc::new(zc_services::roster_export::RosterJob {
                 vault: self.state.vault.clone(),
-                files_dir: self.state.config.files_dir.clone(),
+                storage: self.state.config.storage.clone(),
             });
             let bundles = std::sync::Arc::new(zc_services::meeting_bundle::BundleJob {
-                files_dir: self.state.config.files_dir.clone(),
+                storage: self.state.config.storage.clone(),
             });
             tokio::spawn(
                 Worker::new(db.clone(), name)

@@ -2,15 +2,14 @@
 //! slot's pixel and size limits; the 2-inch photo waits for the crop to be confirmed.
 //! Only the owner changes files, only while the application is editable.
 
-use std::path::Path;
-
 use zc_db::{
     Db,
     application_files::{self, FileRow, NewFile, SlotRow},
 };
 use zc_storage::{
-    disk,
+    Storage,
     images::{ImageSpec, crop_photo},
+    pictures,
 };
 
 use crate::{ServiceError, ServiceResult, application_parts};
@@ -58,7 +57,7 @@ fn folder(application_id: i64) -> String {
 #[tracing::instrument(skip_all)]
 pub async fn upload(
     db: &Db,
-    files_dir: &Path,
+    storage: &Storage,
     applicant_id: i64,
     application_id: i64,
     slot_code: &str,
@@ -87,7 +86,7 @@ pub async fn upload(
         square: false,
     };
     let field = "upload";
-    let stored = match disk::store_image(files_dir, &folder(application_id), bytes, spec)
+    let stored = match pictures::store_image(storage, &folder(application_id), bytes, spec)
         .await
         .map_err(anyhow::Error::from)?
     {
@@ -103,7 +102,7 @@ pub async fn upload(
     let count = application_files::count_in(&mut tx, application_id, &slot.code).await?;
     if count >= i64::from(slot.max_count) {
         drop(tx);
-        disk::remove(files_dir, &stored.key).await;
+        storage.remove(&stored.key).await;
         return Err(crate::FieldErrors::one(
             field,
             format!(
@@ -133,7 +132,7 @@ pub async fn upload(
 #[tracing::instrument(skip_all)]
 pub async fn confirm_photo(
     db: &Db,
-    files_dir: &Path,
+    storage: &Storage,
     applicant_id: i64,
     application_id: i64,
     file_id: i64,
@@ -145,16 +144,17 @@ pub async fn confirm_photo(
         .filter(|f| !f.confirmed)
         .ok_or(ServiceError::NotFound)?;
     let slot = editable_slot(db, applicant_id, application_id, &file.slot).await?;
-    let path = disk::path_of(files_dir, &file.file_key).ok_or(ServiceError::NotFound)?;
-    let source = tokio::fs::read(path)
+    let source = storage
+        .get(&file.file_key)
         .await
-        .map_err(|e| anyhow::anyhow!("reading {}: {e}", file.file_key))?;
+        .map_err(|e| anyhow::anyhow!("reading {}: {e}", file.file_key))?
+        .ok_or(ServiceError::NotFound)?;
     let max_kb = slot.max_kb as u32;
-    let photo = disk::run_bounded(move || crop_photo(&source, frame, max_kb))
+    let photo = pictures::run_bounded(move || crop_photo(&source, frame, max_kb))
         .await
         .map_err(anyhow::Error::from)?
         .map_err(|r| crate::FieldErrors::one("upload", format!("{}：{r}", slot.label)))?;
-    let stored = disk::store_normalised(files_dir, &folder(application_id), &photo)
+    let stored = pictures::store_normalised(storage, &folder(application_id), &photo)
         .await
         .map_err(anyhow::Error::from)?;
     let mut tx = db.begin_write().await?;
@@ -168,7 +168,7 @@ pub async fn confirm_photo(
     .await?;
     tx.commit().await?;
     if let Some(old) = old {
-        disk::remove(files_dir, &old).await;
+        storage.remove(&old).await;
     }
     Ok(())
 }
@@ -177,7 +177,7 @@ pub async fn confirm_photo(
 #[tracing::instrument(skip_all)]
 pub async fn delete(
     db: &Db,
-    files_dir: &Path,
+    storage: &Storage,
     applicant_id: i64,
     application_id: i64,
     file_id: i64,
@@ -192,7 +192,7 @@ pub async fn delete(
         .await?
         .ok_or(ServiceError::NotFound)?;
     tx.commit().await?;
-    disk::remove(files_dir, &key).await;
+    storage.remove(&key).await;
     Ok(())
 }
 

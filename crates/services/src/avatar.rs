@@ -1,10 +1,8 @@
 //! 头像 — a person's own avatar: normalised to a small square picture, stored, recorded
 //! with an audit event, and the picture it replaces removed.
 
-use std::path::Path;
-
 use zc_db::{Db, accounts, audit::AuditEvent};
-use zc_storage::{disk, images::ImageSpec};
+use zc_storage::{Storage, images::ImageSpec, pictures};
 
 use crate::{FieldErrors, ServiceResult};
 
@@ -13,13 +11,13 @@ use crate::{FieldErrors, ServiceResult};
 #[tracing::instrument(skip_all)]
 pub async fn change(
     db: &Db,
-    files_dir: &Path,
+    storage: &Storage,
     account_id: i64,
     role: &str,
     bytes: Vec<u8>,
     ip: &str,
 ) -> ServiceResult<()> {
-    let stored = disk::store_image(files_dir, "avatars", bytes, ImageSpec::AVATAR)
+    let stored = pictures::store_image(storage, "avatars", bytes, ImageSpec::AVATAR)
         .await
         .map_err(anyhow::Error::from)?;
     let key = match stored {
@@ -30,13 +28,13 @@ pub async fn change(
         Ok(old) => old,
         Err(e) => {
             // Nothing points at the new file: take it away again.
-            disk::remove(files_dir, &key).await;
+            storage.remove(&key).await;
             return Err(e);
         }
     };
     if let Some(old) = old {
         // A leftover file would be harmless; the database no longer points at it.
-        disk::remove(files_dir, &old).await;
+        storage.remove(&old).await;
     }
     Ok(())
 }

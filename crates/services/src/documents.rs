@@ -3,7 +3,7 @@
 //! blocking thread so layout never stalls the server, and every download is audited.
 //! Who may download what is the caller's check, the same as for the dossier's pictures.
 
-use std::path::Path;
+use zc_storage::Storage;
 
 use zc_db::{Db, applications::ApplicationRow, certificates::CertificateRow};
 use zc_docs::pdf::{
@@ -34,21 +34,21 @@ fn china_date(d: chrono::NaiveDate) -> String {
     d.format("%Y年%-m月%-d日").to_string()
 }
 
-/// The bytes of an application's confirmed 2-inch photo, if it has one.
+/// The bytes of an application's confirmed 2-inch photo, if it has one. A photo the store
+/// has lost prints without it; a store that does not answer is a fault.
 async fn photo_of(
     db: &Db,
-    files_dir: &Path,
+    storage: &Storage,
     application_id: i64,
 ) -> ServiceResult<Option<Vec<u8>>> {
     let files = zc_db::application_files::for_application(db, application_id).await?;
-    let Some(path) = files
-        .iter()
-        .find(|f| f.slot == "photo" && f.confirmed)
-        .and_then(|f| zc_storage::disk::path_of(files_dir, &f.file_key))
-    else {
+    let Some(file) = files.iter().find(|f| f.slot == "photo" && f.confirmed) else {
         return Ok(None);
     };
-    Ok(tokio::fs::read(path).await.ok())
+    Ok(storage
+        .get(&file.file_key)
+        .await
+        .map_err(anyhow::Error::from)?)
 }
 
 /// The dossier's sections as the form prints them.
@@ -107,10 +107,10 @@ async fn sections(db: &Db, app: &ApplicationRow) -> ServiceResult<Vec<FormSectio
 pub async fn application_form(
     db: &Db,
     actor: Actor<'_>,
-    files_dir: &Path,
+    storage: &Storage,
     app: &ApplicationRow,
 ) -> ServiceResult<Document> {
-    let bytes = form_pdf(db, files_dir, app).await?;
+    let bytes = form_pdf(db, storage, app).await?;
     let object = format!("application:{}", app.id);
     zc_db::audit::record(
         db,
@@ -125,7 +125,7 @@ pub async fn application_form(
 
 /// The 申报表 PDF itself; the caller audits (a download) or bundles (a meeting's files).
 #[tracing::instrument(skip_all)]
-pub async fn form_pdf(db: &Db, files_dir: &Path, app: &ApplicationRow) -> ServiceResult<Vec<u8>> {
+pub async fn form_pdf(db: &Db, storage: &Storage, app: &ApplicationRow) -> ServiceResult<Vec<u8>> {
     let applicant = zc_db::applicants::find(db, app.applicant_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
@@ -155,7 +155,7 @@ pub async fn form_pdf(db: &Db, files_dir: &Path, app: &ApplicationRow) -> Servic
             zc_domain::calendar::format_china_time(at),
         ));
     }
-    let photo = photo_of(db, files_dir, app.id).await?;
+    let photo = photo_of(db, storage, app.id).await?;
     let sections = sections(db, app).await?;
     let generated_on = china_date(db.today());
     let (id, kind) = (app.id, app.kind);
@@ -182,16 +182,14 @@ pub async fn form_pdf(db: &Db, files_dir: &Path, app: &ApplicationRow) -> Servic
 
 /// The office's own seal picture, `seals/office-<id>.png` (or `.jpg`) among the stored
 /// files; `None` draws the demo seal.
-async fn seal_of(files_dir: &Path, office_id: i64) -> Option<Vec<u8>> {
+async fn seal_of(storage: &Storage, office_id: i64) -> ServiceResult<Option<Vec<u8>>> {
     for ext in ["png", "jpg"] {
-        let path = files_dir
-            .join("seals")
-            .join(format!("office-{office_id}.{ext}"));
-        if let Ok(bytes) = tokio::fs::read(&path).await {
-            return Some(bytes);
+        let key = format!("seals/office-{office_id}.{ext}");
+        if let Some(bytes) = storage.get(&key).await.map_err(anyhow::Error::from)? {
+            return Ok(Some(bytes));
         }
     }
-    None
+    Ok(None)
 }
 
 /// A certificate as a PDF with its photo, seal and sealed QR code, audited as downloaded.
@@ -200,7 +198,7 @@ async fn seal_of(files_dir: &Path, office_id: i64) -> Option<Vec<u8>> {
 pub async fn certificate(
     db: &Db,
     actor: Actor<'_>,
-    files_dir: &Path,
+    storage: &Storage,
     cert: &CertificateRow,
     verify_url: &str,
 ) -> ServiceResult<Document> {
@@ -208,10 +206,10 @@ pub async fn certificate(
         .await?
         .unwrap_or_default();
     let photo = match cert.application_id {
-        Some(app) => photo_of(db, files_dir, app).await?,
+        Some(app) => photo_of(db, storage, app).await?,
         None => None,
     };
-    let seal = seal_of(files_dir, cert.office_id).await;
+    let seal = seal_of(storage, cert.office_id).await?;
     let qr_text = cert.seal.as_deref().map_or_else(
         || verify_url.to_string(),
         |s| zc_domain::certificate_seal::qr_text(verify_url, s),

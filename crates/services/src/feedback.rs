@@ -3,15 +3,13 @@
 //! if they take them). The contact is sealed; staff see it masked until they ask for it,
 //! which is audited. An office reads and answers only what was sent to it.
 
-use std::path::Path;
-
 use zc_db::{Db, feedback};
 use zc_domain::{
     feedback::{BODY_MAX, FeedbackCategory, REPLY_MAX, check_contact, check_text},
     mask::{mask_email, mask_phone},
     organisation::OfficeKind,
 };
-use zc_storage::{disk, images::ImageSpec};
+use zc_storage::{Storage, images::ImageSpec, pictures};
 
 use crate::{
     FieldErrors, ServiceError, ServiceResult, accounts::Actor, office_review::office_of,
@@ -37,7 +35,7 @@ pub struct FeedbackInput {
 pub async fn send(
     db: &Db,
     vault: &PiiVault,
-    files_dir: &Path,
+    storage: &Storage,
     actor: Actor<'_>,
     input: &FeedbackInput,
     picture: Option<Vec<u8>>,
@@ -76,7 +74,7 @@ pub async fn send(
     };
     let picture_key = match picture.filter(|p| !p.is_empty()) {
         Some(bytes) => {
-            match disk::store_image(files_dir, "feedback", bytes, ImageSpec::DOCUMENT)
+            match pictures::store_image(storage, "feedback", bytes, ImageSpec::DOCUMENT)
                 .await
                 .map_err(anyhow::Error::from)?
             {
@@ -131,7 +129,7 @@ pub async fn send(
         && let Some(key) = &picture_key
     {
         // Nothing points at the picture: take it away again.
-        disk::remove(files_dir, key).await;
+        storage.remove(key).await;
     }
     stored
 }

@@ -4,7 +4,7 @@
 //! `/exports` like a roster, downloadable for seven days by the committee staff member
 //! who asked, and both the request and each download are audited.
 
-use std::{io::Write, path::PathBuf};
+use std::io::Write;
 
 use async_trait::async_trait;
 use chrono::Duration;
@@ -53,7 +53,7 @@ pub async fn request(db: &Db, actor: Actor<'_>, meeting_id: i64) -> ServiceResul
 
 /// Writes bundles (the job a request enqueued).
 pub struct BundleJob {
-    pub files_dir: PathBuf,
+    pub storage: zc_storage::Storage,
 }
 
 #[async_trait]
@@ -62,7 +62,7 @@ impl zc_db::jobs::JobHandler for BundleJob {
         crate::roster_export::run_export(
             db,
             job,
-            |export| async move { write(db, &self.files_dir, &export).await },
+            |export| async move { write(db, &self.storage, &export).await },
             // The reason names the dossier whose form could not be laid out.
             |e| format!("生成失败：{e}"),
         )
@@ -74,25 +74,39 @@ impl zc_db::jobs::JobHandler for BundleJob {
 #[tracing::instrument(skip_all)]
 pub async fn write(
     db: &Db,
-    files_dir: &std::path::Path,
+    storage: &zc_storage::Storage,
     export: &ExportRow,
 ) -> anyhow::Result<(String, i64)> {
     let meeting_id = serde_json::from_str::<serde_json::Value>(&export.request)?["meeting_id"]
         .as_i64()
         .ok_or_else(|| anyhow::anyhow!("bundle request without meeting_id"))?;
     let key = format!("exports/{:032x}.zip", rand::random::<u128>());
-    let path =
-        zc_storage::disk::path_of(files_dir, &key).ok_or_else(|| anyhow::anyhow!("export key"))?;
-    if let Some(dir) = path.parent() {
-        tokio::fs::create_dir_all(dir).await?;
+    // Built in a local scratch file, then kept in parts: a meeting's forms can run to
+    // hundreds of megabytes. A failed build leaves no scratch file behind.
+    let path = storage.scratch_file("zip").await?;
+    let built = build_zip(db, storage, meeting_id, &path).await;
+    if built.is_err() {
+        let _ = tokio::fs::remove_file(&path).await;
     }
-    let mut zip = zip::ZipWriter::new(std::fs::File::create(&path)?);
+    let count = built?;
+    storage.put_file(&key, &path).await?;
+    Ok((key, count))
+}
+
+/// Writes the meeting's forms into a zip at `path`; how many it holds.
+async fn build_zip(
+    db: &Db,
+    storage: &zc_storage::Storage,
+    meeting_id: i64,
+    path: &std::path::Path,
+) -> anyhow::Result<i64> {
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path)?);
     let mut count = 0;
     for row in zc_db::meetings::agenda(db, meeting_id).await? {
         let Some(app) = zc_db::applications::find(db, row.application_id).await? else {
             continue;
         };
-        let pdf = crate::documents::form_pdf(db, files_dir, &app)
+        let pdf = crate::documents::form_pdf(db, storage, &app)
             .await
             .map_err(|e| anyhow::anyhow!("申报 #{} 的评审表：{e}", app.id))?;
         let name = format!("{:06}-{}.pdf", app.id, row.applicant_name);
@@ -108,5 +122,5 @@ pub async fn write(
         count += 1;
     }
     tokio::task::spawn_blocking(move || zip.finish()).await??;
-    Ok((key, count))
+    Ok(count)
 }

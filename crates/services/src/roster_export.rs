@@ -3,7 +3,7 @@
 //! 负责人 asks for them in full and gives a reason; every request and every download is
 //! audited; the file carries a watermark (who, when) and expires after seven days.
 
-use std::{path::PathBuf, sync::Arc};
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::Duration;
@@ -151,9 +151,9 @@ pub async fn mine(db: &Db, staff_id: i64, export_id: i64) -> ServiceResult<Expor
 pub async fn download(
     db: &Db,
     actor: Actor<'_>,
-    files_dir: &std::path::Path,
+    storage: &zc_storage::Storage,
     export_id: i64,
-) -> ServiceResult<(ExportRow, PathBuf)> {
+) -> ServiceResult<(ExportRow, zc_storage::Download)> {
     let staff_id = actor.account_id.ok_or(ServiceError::NotFound)?;
     let export = mine(db, staff_id, export_id).await?;
     if export.expires_at < db.now() {
@@ -162,21 +162,25 @@ pub async fn download(
             "该导出文件已超过7天有效期并已失效，请重新导出",
         ));
     }
-    let path = export
+    let key = export
         .file_key
-        .as_deref()
+        .clone()
         .filter(|_| export.status == ExportStatus::Ready)
-        .and_then(|k| zc_storage::disk::path_of(files_dir, k))
         .ok_or_else(|| ServiceError::refused("not_ready", "导出文件尚未生成，请稍后刷新"))?;
+    let file = storage
+        .open(&key)
+        .await
+        .map_err(anyhow::Error::from)?
+        .ok_or(ServiceError::NotFound)?;
     let object = format!("export:{export_id}");
     zc_db::audit::record(db, &actor.event("export.download", &object, &export.title)).await?;
-    Ok((export, path))
+    Ok((export, file))
 }
 
 /// Writes rosters (the job a request enqueued).
 pub struct RosterJob {
     pub vault: Arc<PiiVault>,
-    pub files_dir: PathBuf,
+    pub storage: zc_storage::Storage,
 }
 
 #[async_trait]
@@ -185,7 +189,7 @@ impl zc_db::jobs::JobHandler for RosterJob {
         run_export(
             db,
             job,
-            |export| async move { write(db, &self.vault, &self.files_dir, &export).await },
+            |export| async move { write(db, &self.vault, &self.storage, &export).await },
             |_| "生成失败，请重新导出或联系系统管理员".to_string(),
         )
         .await
@@ -230,7 +234,7 @@ where
 pub async fn write(
     db: &Db,
     vault: &PiiVault,
-    files_dir: &std::path::Path,
+    storage: &zc_storage::Storage,
     export: &ExportRow,
 ) -> anyhow::Result<(String, i64)> {
     let req: RosterRequest = serde_json::from_str(&export.request)?;
@@ -269,12 +273,14 @@ pub async fn write(
     }
     let rows = i64::from(sheet.rows());
     let key = format!("exports/{:032x}.xlsx", rand::random::<u128>());
-    let path =
-        zc_storage::disk::path_of(files_dir, &key).ok_or_else(|| anyhow::anyhow!("export key"))?;
-    if let Some(dir) = path.parent() {
-        tokio::fs::create_dir_all(dir).await?;
+    let path = storage.scratch_file("xlsx").await?;
+    let scratch = path.clone();
+    let saved = tokio::task::spawn_blocking(move || sheet.save(&scratch)).await;
+    if !matches!(saved, Ok(Ok(_))) {
+        let _ = tokio::fs::remove_file(&path).await;
     }
-    tokio::task::spawn_blocking(move || sheet.save(&path)).await??;
+    saved??;
+    storage.put_file(&key, &path).await?;
     Ok((key, rows))
 }
 

@@ -2,9 +2,7 @@
 //! normalised and stored before the details are checked, so that the check can say
 //! whether a picture came; a refused registration's picture is removed again.
 
-use std::path::Path;
-
-use zc_storage::{disk, images::ImageSpec};
+use zc_storage::{Storage, images::ImageSpec, pictures};
 
 use crate::ServiceResult;
 
@@ -31,11 +29,11 @@ impl PostedLicence {
 
 /// Normalises and stores a posted licence picture (an empty upload counts as none).
 #[tracing::instrument(skip_all)]
-pub async fn store(files_dir: &Path, bytes: Option<Vec<u8>>) -> ServiceResult<PostedLicence> {
+pub async fn store(storage: &Storage, bytes: Option<Vec<u8>>) -> ServiceResult<PostedLicence> {
     let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
         return Ok(PostedLicence::Absent);
     };
-    let stored = disk::store_image(files_dir, "licences", bytes, ImageSpec::DOCUMENT)
+    let stored = pictures::store_image(storage, "licences", bytes, ImageSpec::DOCUMENT)
         .await
         .map_err(anyhow::Error::from)?;
     Ok(match stored {
@@ -47,8 +45,8 @@ pub async fn store(files_dir: &Path, bytes: Option<Vec<u8>>) -> ServiceResult<Po
 /// Removes the picture of a registration that was refused, so no file is left that
 /// nothing points at.
 #[tracing::instrument(skip_all)]
-pub async fn discard(files_dir: &Path, licence: &PostedLicence) {
+pub async fn discard(storage: &Storage, licence: &PostedLicence) {
     if let PostedLicence::Stored(key) = licence {
-        disk::remove(files_dir, key).await;
+        storage.remove(key).await;
     }
 }

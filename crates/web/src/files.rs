@@ -1,6 +1,4 @@
-//! Uploaded pictures on local disk: the web layer uses `zc-storage`'s disk helpers.
-
-pub use zc_storage::disk::{path_of, store_jpeg};
+//! Posted files in, kept files out: multipart reading and the bytes of a stored key.
 
 use crate::error::AppError;
 use axum::extract::Multipart;
@@ -68,4 +66,14 @@ pub async fn posted_form(
         }
     }
     Ok(form)
+}
+
+/// The bytes kept under `key`, once the caller has checked who may see them; a key the
+/// store no longer holds is 404, a store that does not answer a fault.
+pub async fn kept_bytes(storage: &zc_storage::Storage, key: &str) -> Result<Vec<u8>, AppError> {
+    storage
+        .get(key)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
+        .ok_or(AppError::NotFound)
 }

@@ -54,7 +54,7 @@ pub struct Metrics {
     jobs: Family<StatusLabel, Gauge>,
     sms_last_hour: Family<StatusLabel, Gauge>,
     submissions: Counter,
-    storage_write_failures: Gauge,
+    storage_failures: Gauge,
 }
 
 impl Default for Metrics {
@@ -105,11 +105,11 @@ impl Metrics {
             "Dossiers submitted (同意并报送) through this server",
             submissions.clone(),
         );
-        let storage_write_failures = Gauge::default();
+        let storage_failures = Gauge::default();
         registry.register(
-            "storage_write_failures",
-            "Uploaded files this server failed to store since it started",
-            storage_write_failures.clone(),
+            "storage_failures",
+            "Storage reads and writes (local folder or S3) that failed on this server since it started",
+            storage_failures.clone(),
         );
         Self {
             registry,
@@ -119,7 +119,7 @@ impl Metrics {
             jobs,
             sms_last_hour,
             submissions,
-            storage_write_failures,
+            storage_failures,
         }
     }
 
@@ -144,8 +144,8 @@ impl Metrics {
                     .set(*n);
             }
         }
-        self.storage_write_failures
-            .set(i64::try_from(zc_storage::disk::write_failures()).unwrap_or(i64::MAX));
+        self.storage_failures
+            .set(i64::try_from(zc_storage::store::failures()).unwrap_or(i64::MAX));
     }
 
     /// Records one answered request.

@@ -21,8 +21,8 @@ pub struct WebConfig {
     pub csrf_key: [u8; 32],
     /// Largest request body accepted, in bytes.
     pub body_limit: usize,
-    /// Where uploaded files are kept.
-    pub files_dir: std::path::PathBuf,
+    /// Where uploaded and generated files are kept (a local folder or an S3 bucket).
+    pub storage: zc_storage::Storage,
     /// Ask for the image captcha on every applicant login.
     pub captcha_always: bool,
     /// Staff must enrol and use a TOTP second factor (always outside demo mode).

@@ -24,6 +24,8 @@ pub struct TestApp {
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     _pg: Option<TestDb>,
+    /// The test's own S3 bucket when the suite runs on object storage.
+    s3: Option<zc_storage::S3Settings>,
 }
 
 /// Boots the demo configuration.
@@ -45,6 +47,13 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         worker: true,
         ..Config::default()
     };
+    // With TEST_STORAGE=s3 every test keeps its files in a bucket of its own on the test
+    // S3 server, so the whole story runs on object storage as well as the local folder.
+    let s3 = match zc_storage::test_support::app_endpoint() {
+        Some(endpoint) => Some(zc_storage::test_support::fresh_bucket(&endpoint).await),
+        None => None,
+    };
+    use_storage(&mut config, s3.as_ref());
     adjust(&mut config);
     let (app, report) = Application::build(&config)
         .await
@@ -69,6 +78,19 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         shutdown: Some(tx),
         server: Some(server),
         _pg: pg,
+        s3,
+    }
+}
+
+/// Points `config` at an S3 bucket (or leaves the local folder).
+fn use_storage(config: &mut Config, s3: Option<&zc_storage::S3Settings>) {
+    if let Some(s3) = s3 {
+        config.s3_bucket = s3.bucket.clone();
+        config.s3_endpoint = s3.endpoint.clone();
+        config.s3_region = s3.region.clone();
+        config.s3_access_key_id = s3.access_key_id.clone();
+        config.s3_secret_access_key = s3.secret_access_key.clone();
+        config.s3_allow_http = s3.allow_http;
     }
 }
 
@@ -110,6 +132,16 @@ impl TestApp {
     }
 
     /// The server's data folder (keys, uploads), for a second server beside this one.
+    /// Gives `config` this app's file storage, as a second server sharing it would have.
+    pub fn share_storage(&self, config: &mut Config) {
+        use_storage(config, self.s3.as_ref());
+    }
+
+    /// Whether this app keeps its files in an S3 bucket rather than the local folder.
+    pub fn on_object_storage(&self) -> bool {
+        self.s3.is_some()
+    }
+
     pub fn data_dir(&self) -> &std::path::Path {
         self._data_dir.path()
     }

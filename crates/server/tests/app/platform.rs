@@ -200,8 +200,8 @@ async fn business_gauges_follow_the_dossiers_jobs_sms_and_submissions() {
     let before = app.get("/metrics").await.text().await.unwrap();
     let pending = gauge(&before, "zhicheng_dossiers", Some("unit_pending"));
     assert_eq!(gauge(&before, "zhicheng_submissions_total", None), 0);
-    assert_eq!(gauge(&before, "zhicheng_storage_write_failures", None), 0);
-    assert!(before.contains("# TYPE zhicheng_storage_write_failures gauge"));
+    assert_eq!(gauge(&before, "zhicheng_storage_failures", None), 0);
+    assert!(before.contains("# TYPE zhicheng_storage_failures gauge"));
 
     let id = crate::unit_review::submitted_application(&app).await;
     // A job that used its attempts up, and an SMS the provider refused.

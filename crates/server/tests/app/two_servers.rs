@@ -30,13 +30,14 @@ async fn server_beside(app: &TestApp) -> Option<Beside> {
         );
         return None;
     };
-    let config = Config {
+    let mut config = Config {
         bind: "127.0.0.1:0".into(),
         data_dir: app.data_dir().to_path_buf(),
         database_url: url,
         worker: false,
         ..Config::default()
     };
+    app.share_storage(&mut config);
     let (server, _) = Application::build(&config)
         .await
         .expect("second server builds");
@@ -188,4 +189,49 @@ async fn a_message_written_elsewhere_shows_in_the_header_of_both_servers() {
         .await;
     }
     elsewhere.close().await;
+}
+
+#[tokio::test]
+async fn a_picture_uploaded_through_one_server_opens_through_the_other() {
+    let app = spawn_app().await;
+    let Some(b) = server_beside(&app).await else {
+        return;
+    };
+    let cookie = session_cookie(&app.login_applicant().await);
+    let site = app.site();
+    let id = crate::dossier::create(&site).await;
+    let res = site
+        .upload(id, "diploma", vec![crate::dossier::picture(1000, 700)])
+        .await;
+    let section = location(&res);
+    assert!(section.contains("saved=diploma"), "{section}");
+
+    // The stored picture's address, as the slot shows it.
+    let section = section.split('#').next().unwrap_or_default();
+    let page = page(&app.address, section, &cookie).await;
+    let doc = html(&page.text().await.unwrap());
+    let sel = scraper::Selector::parse("img[src*='/files/']").unwrap();
+    let src = doc
+        .select(&sel)
+        .next()
+        .and_then(|i| i.value().attr("src"))
+        .expect("the uploaded picture is shown in its slot")
+        .to_string();
+
+    let through_a = page_bytes(&app.address, &src, &cookie).await;
+    let through_b = page_bytes(&b.address, &src, &cookie).await;
+    assert!(through_a.starts_with(&[0xff, 0xd8]), "a JPEG through A");
+    assert_eq!(through_a, through_b, "B serves the same stored picture");
+    if app.on_object_storage() {
+        assert!(
+            !app.data_dir().join("files/applications").exists(),
+            "on object storage nothing is kept in the local folder"
+        );
+    }
+}
+
+async fn page_bytes(base: &str, path: &str, cookie: &str) -> Vec<u8> {
+    let res = page(base, path, cookie).await;
+    assert_eq!(res.status(), StatusCode::OK, "{base}{path}");
+    res.bytes().await.unwrap().to_vec()
 }

@@ -158,10 +158,7 @@ async fn avatar(State(state): State<AppState>, ctx: PageContext) -> AppResult<Re
     let key = zc_db::accounts::avatar_key(&state.db, user.id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let path = files::path_of(&state.config.files_dir, &key).ok_or(AppError::NotFound)?;
-    let bytes = tokio::fs::read(path)
-        .await
-        .map_err(|_| AppError::NotFound)?;
+    let bytes = files::kept_bytes(&state.config.storage, &key).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "image/jpeg"),
@@ -185,7 +182,7 @@ async fn avatar_submit(
         .unwrap_or_default();
     let changed = zc_services::avatar::change(
         &state.db,
-        &state.config.files_dir,
+        &state.config.storage,
         user.id,
         user.role.code(),
         upload,

@@ -73,15 +73,8 @@ async fn upload(
         None
     };
     for bytes in pictures {
-        match application_files::upload(
-            &state.db,
-            &state.config.files_dir,
-            user.id,
-            id,
-            &slot,
-            bytes,
-        )
-        .await
+        match application_files::upload(&state.db, &state.config.storage, user.id, id, &slot, bytes)
+            .await
         {
             Ok(file) => last = Some(file),
             Err(ServiceError::Invalid(errors)) => {
@@ -136,7 +129,7 @@ async fn delete(
     Path((id, file)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
     let row = application_files::file_of_mine(&state.db, user.id, id, file).await?;
-    application_files::delete(&state.db, &state.config.files_dir, user.id, id, file).await?;
+    application_files::delete(&state.db, &state.config.storage, user.id, id, file).await?;
     let app = zc_services::applications::mine(&state.db, user.id, id).await?;
     let section = application_files::slots(&state.db, &app)
         .await?
@@ -208,7 +201,7 @@ async fn crop(
         }
         _ => None,
     };
-    application_files::confirm_photo(&state.db, &state.config.files_dir, user.id, id, file, frame)
+    application_files::confirm_photo(&state.db, &state.config.storage, user.id, id, file, frame)
         .await?;
     let section = photo_section(&state, user.id, id).await?;
     Ok(Redirect::to(&format!(

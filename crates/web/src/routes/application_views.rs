@@ -213,11 +213,7 @@ pub(crate) async fn serve_file(
     let row = zc_db::application_files::find(&state.db, application_id, file_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let path = zc_storage::disk::path_of(&state.config.files_dir, &row.file_key)
-        .ok_or(AppError::NotFound)?;
-    let bytes = tokio::fs::read(path)
-        .await
-        .map_err(|_| AppError::NotFound)?;
+    let bytes = crate::files::kept_bytes(&state.config.storage, &row.file_key).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "image/jpeg"),

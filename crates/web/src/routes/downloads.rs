@@ -137,8 +137,8 @@ async fn form_of(
     ip: &str,
     app: &zc_db::applications::ApplicationRow,
 ) -> AppResult<Response> {
-    let doc = documents::application_form(&state.db, user.actor(ip), &state.config.files_dir, app)
-        .await?;
+    let doc =
+        documents::application_form(&state.db, user.actor(ip), &state.config.storage, app).await?;
     Ok(pdf(doc))
 }
 
@@ -157,7 +157,7 @@ async fn my_certificate(
     let doc = documents::certificate(
         &state.db,
         user.actor(&ip),
-        &state.config.files_dir,
+        &state.config.storage,
         &cert,
         &verify_url,
     )

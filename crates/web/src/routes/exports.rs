@@ -118,16 +118,9 @@ async fn download(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let user = staff(&ctx)?;
-    let (export, path) = zc_services::roster_export::download(
-        &state.db,
-        user.actor(&ip),
-        &state.config.files_dir,
-        id,
-    )
-    .await?;
-    let bytes = tokio::fs::read(path)
-        .await
-        .map_err(|_| AppError::NotFound)?;
+    let (export, file) =
+        zc_services::roster_export::download(&state.db, user.actor(&ip), &state.config.storage, id)
+            .await?;
     let (stem, ext, content_type) = if export.kind == "meeting_bundle" {
         ("huicailiao", "zip", "application/zip")
     } else {
@@ -150,8 +143,10 @@ async fn download(
                 format!("attachment; filename=\"{name}\""),
             ),
             (header::CACHE_CONTROL, "private, no-store".to_string()),
+            (header::CONTENT_LENGTH, file.size.to_string()),
         ],
-        bytes,
+        // Streamed from the store: a meeting's bundle is never held whole in memory.
+        axum::body::Body::from_stream(file.body),
     )
         .into_response())
 }

@@ -230,7 +230,7 @@ async fn send(
     let sent = feedback::send(
         &state.db,
         &state.vault,
-        &state.config.files_dir,
+        &state.config.storage,
         user.actor(&ip),
         &input,
         posted.file,
@@ -285,12 +285,7 @@ async fn picture(
 
 /// A feedback picture, once the caller has checked who may see it.
 pub(crate) async fn serve_picture(state: &AppState, key: Option<&str>) -> AppResult<Response> {
-    let path = key
-        .and_then(|k| files::path_of(&state.config.files_dir, k))
-        .ok_or(AppError::NotFound)?;
-    let bytes = tokio::fs::read(path)
-        .await
-        .map_err(|_| AppError::NotFound)?;
+    let bytes = files::kept_bytes(&state.config.storage, key.ok_or(AppError::NotFound)?).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "image/jpeg"),

@@ -274,10 +274,7 @@ async fn licence(
 ) -> AppResult<Response> {
     let unit = unit_in_scope(&state, &staff, &id).await?;
     let key = unit.licence_key.ok_or(AppError::NotFound)?;
-    let path = crate::files::path_of(&state.config.files_dir, &key).ok_or(AppError::NotFound)?;
-    let bytes = tokio::fs::read(&path)
-        .await
-        .map_err(|_| AppError::NotFound)?;
+    let bytes = crate::files::kept_bytes(&state.config.storage, &key).await?;
     let content_type = if key.ends_with(".png") {
         "image/png"
     } else {

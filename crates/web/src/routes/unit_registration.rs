@@ -135,7 +135,7 @@ impl PostedUnit {
         errors: &mut FieldErrors,
         picture_required: bool,
     ) {
-        unit_licence::discard(&state.config.files_dir, &self.licence).await;
+        unit_licence::discard(&state.config.storage, &self.licence).await;
         if let PostedLicence::Refused(msg) = &self.licence {
             errors.0.retain(|(f, _)| *f != "licence");
             errors.add("licence", msg.clone());
@@ -182,7 +182,7 @@ pub(crate) async fn read_posted_unit(
             _ => {}
         }
     }
-    let licence = unit_licence::store(&state.config.files_dir, licence).await?;
+    let licence = unit_licence::store(&state.config.storage, licence).await?;
     Ok(PostedUnit { form, licence })
 }
 
