@@ -154,7 +154,7 @@ pub async fn confirm_photo(
         .await
         .map_err(anyhow::Error::from)?
         .map_err(|r| crate::FieldErrors::one("upload", format!("{}：{r}", slot.label)))?;
-    let stored = pictures::store_normalised(storage, &folder(application_id), &photo)
+    let stored = pictures::store_normalised(storage, &folder(application_id), photo)
         .await
         .map_err(anyhow::Error::from)?;
     let mut tx = db.begin_write().await?;

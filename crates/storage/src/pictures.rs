@@ -52,23 +52,25 @@ pub async fn store_image(
     spec: ImageSpec,
 ) -> std::io::Result<Result<Stored, ImageRefusal>> {
     match run_bounded(move || normalise(&bytes, spec)).await? {
-        Ok(picture) => Ok(Ok(store_normalised(storage, folder, &picture).await?)),
+        Ok(picture) => Ok(Ok(store_normalised(storage, folder, picture).await?)),
         Err(refusal) => Ok(Err(refusal)),
     }
 }
 
-/// Stores an already normalised picture under `folder`.
+/// Stores an already normalised picture under `folder` (taken whole: its bytes go to the
+/// store without a copy).
 pub async fn store_normalised(
     storage: &Storage,
     folder: &str,
-    picture: &NormalisedImage,
+    picture: NormalisedImage,
 ) -> std::io::Result<Stored> {
     let key = format!("{folder}/{:032x}.jpg", rand::random::<u128>());
-    storage.put(&key, picture.jpeg.clone()).await?;
+    let (width, height, bytes) = (picture.width, picture.height, picture.jpeg.len());
+    storage.put(&key, picture.jpeg).await?;
     Ok(Stored {
         key,
-        width: picture.width,
-        height: picture.height,
-        bytes: picture.jpeg.len(),
+        width,
+        height,
+        bytes,
     })
 }
