@@ -5,8 +5,10 @@
 #   2. a picture uploaded through the proxy opens from either server directly;
 #   3. login-failure counters and the per-address captcha hold across both servers;
 #   4. jobs queued on the shared database each run once, on either server's worker;
-#   5. killing one server with SIGKILL mid-load fails no GET (nginx retries idempotent
-#      requests on the other server; its config never retries a POST).
+#   5. per-address request limits count one address's requests to both servers together;
+#   6. killing one server with SIGKILL mid-load fails no GET (nginx retries idempotent
+#      requests on the other server) and loses no acknowledged POST (sign-ins: each one
+#      answered still holds afterwards; its config never retries a POST).
 #   scripts/cluster.sh            build, start, check, stop
 #   KEEP=1 scripts/cluster.sh     leave the cluster running afterwards (Ctrl-C stops it)
 # Needs nginx (Debian's), PostgreSQL on CI_PG_PORT, python3; starts moto's S3 server when
@@ -59,6 +61,10 @@ export ZC_DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/$DB" ZC_KEYS_DIR=
   ZC_TRUSTED_PROXIES=127.0.0.1/32 ZC_LOG_LEVEL=warn
 ZC_DATA_DIR="$WORK/a" "$WORK/zhicheng" demo > "$WORK/demo.log" 2>&1 || fail "demo data"
 PASSWORD=$(cat "$WORK/keys/demo-password")
+# 200 more applicants, one for each sign-in of the kill check (an account's tries are
+# counted, so sign-ins of one account at once would meet its captcha).
+echo "$PASSWORD" | ZC_DATA_DIR="$WORK/a" "$WORK/zhicheng" seed-applicants --count 200 \
+  > "$WORK/seed.log" 2>&1 || fail "seeding applicants"
 
 step "two servers with the same keys, each with its own data folder"
 PA=$(port); PB=$(port); PN=$(port)

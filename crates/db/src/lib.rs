@@ -10,6 +10,7 @@ mod error;
 pub mod held_transactions;
 
 pub mod accounts;
+pub mod address_hits;
 pub mod applicants;
 pub mod application_files;
 pub mod applications;

@@ -286,8 +286,8 @@ impl Application {
     }
 }
 
-/// Deletes expired sessions and captchas every few minutes; idempotent, so every node may
-/// run it.
+/// Deletes expired sessions, captchas and refilled request limits every few minutes;
+/// idempotent, so every node may run it.
 async fn sweep_expired(
     db: Db,
     payments: std::sync::Arc<dyn zc_services::payments::PaymentGateway>,
@@ -304,6 +304,9 @@ async fn sweep_expired(
         }
         if let Err(e) = zc_db::captcha::sweep(&db).await {
             tracing::warn!(error = %e, "captcha sweep failed");
+        }
+        if let Err(e) = zc_db::address_hits::sweep(&db).await {
+            tracing::warn!(error = %e, "request-limit sweep failed");
         }
         match zc_services::result_publicity::end_due(&db).await {
             Ok(0) => {}

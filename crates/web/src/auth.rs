@@ -181,7 +181,10 @@ pub async fn require_portal(
                 .extensions()
                 .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
                 .map(|c| c.0.ip());
-            let budget = ip.is_some_and(|ip| state.kept_posts.check(ip).is_none());
+            let budget = match ip {
+                Some(ip) => state.kept_posts.check(&state.db, ip).await.is_none(),
+                None => false,
+            };
             if keepable(&path) && form && budget {
                 let bytes = axum::body::to_bytes(req.into_body(), KEPT_POST_MAX_BYTES)
                     .await

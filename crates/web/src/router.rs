@@ -29,7 +29,8 @@ use crate::{
     error::AppError,
     metrics,
     middleware::{
-        client_addr, csrf, error_pages, password_expiry, security_headers, session_ready,
+        client_addr, csrf, error_pages, password_expiry, rate_limit::LimitCounter,
+        security_headers, session_ready,
     },
     routes,
     state::AppState,
@@ -121,6 +122,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             metrics::track,
         ))
+        .layer(axum::Extension(LimitCounter(state.db.clone())))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             client_addr::resolve,

@@ -127,7 +127,11 @@ impl AppState {
             sms_policy: Arc::new(SmsPolicy::default()),
             mailer: Arc::new(zc_services::mail::OutboxMailer),
             payments: Arc::new(zc_services::payments::Unconfigured),
-            kept_posts: crate::middleware::rate_limit::AddressLimit::per_minute(10, 10),
+            kept_posts: crate::middleware::rate_limit::AddressLimit::per_minute(
+                "kept_posts",
+                10,
+                10,
+            ),
             signer: Arc::new(signer),
             today: Arc::default(),
             filter_choices: Arc::default(),

@@ -235,3 +235,41 @@ async fn page_bytes(base: &str, path: &str, cookie: &str) -> Vec<u8> {
     assert_eq!(res.status(), StatusCode::OK, "{base}{path}");
     res.bytes().await.unwrap().to_vec()
 }
+
+#[tokio::test]
+async fn one_address_s_certificate_lookups_are_counted_across_both_servers() {
+    let app = spawn_app().await;
+    let Some(b) = server_beside(&app).await else {
+        return;
+    };
+    // Ten at once, then twenty a minute: alternating between the servers, each sees only
+    // eight of the sixteen, which its own bucket alone would let through.
+    let client = new_client();
+    let mut refused = [0, 0];
+    for i in 0..16 {
+        let base = if i % 2 == 0 {
+            app.address.as_str()
+        } else {
+            b.address.as_str()
+        };
+        let res = client
+            .get(format!(
+                "{base}/verify?no=GX2026000001&name=%E5%BC%A0%E4%B8%89"
+            ))
+            .send()
+            .await
+            .unwrap();
+        if res.status() == StatusCode::TOO_MANY_REQUESTS {
+            refused[i % 2] += 1;
+            assert!(res.text().await.unwrap().contains("操作过于频繁"));
+        }
+    }
+    assert!(
+        refused[0] >= 2 && refused[1] >= 2,
+        "both servers refuse: {refused:?}"
+    );
+    assert!(
+        refused[0] + refused[1] <= 6,
+        "the first ten go through: {refused:?}"
+    );
+}

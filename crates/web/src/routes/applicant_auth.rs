@@ -42,7 +42,11 @@ pub fn router() -> Router<AppState> {
             Router::new()
                 .route("/captcha/{id}", get(captcha_image))
                 .route_layer(axum::middleware::from_fn_with_state(
-                    crate::middleware::rate_limit::AddressLimit::per_minute(60, 20),
+                    crate::middleware::rate_limit::AddressLimit::per_minute(
+                        "applicant_forms",
+                        60,
+                        20,
+                    ),
                     crate::middleware::rate_limit::limit,
                 )),
         )

@@ -36,7 +36,7 @@ pub fn routes() -> Router<AppState> {
                 // Normalising an image costs a core for a moment; a person uploads a few a
                 // minute, a script thousands.
                 .layer(axum::middleware::from_fn_with_state(
-                    crate::middleware::rate_limit::AddressLimit::per_minute(60, 30),
+                    crate::middleware::rate_limit::AddressLimit::per_minute("uploads", 60, 30),
                     crate::middleware::rate_limit::limit_writes,
                 )),
         )

@@ -31,7 +31,7 @@ pub fn routes() -> Router<AppState> {
             Router::new()
                 .route("/unit/suggest", get(suggest))
                 .route_layer(axum::middleware::from_fn_with_state(
-                    crate::middleware::rate_limit::AddressLimit::per_minute(120, 30),
+                    crate::middleware::rate_limit::AddressLimit::per_minute("unit_search", 120, 30),
                     crate::middleware::rate_limit::limit,
                 )),
         )

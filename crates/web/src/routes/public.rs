@@ -32,7 +32,7 @@ pub fn router() -> Router<AppState> {
                 .route("/verify/t/{token}", get(verify_token))
                 .merge(crate::routes::result_publicity::public_routes())
                 .route_layer(axum::middleware::from_fn_with_state(
-                    crate::middleware::rate_limit::AddressLimit::per_minute(20, 10),
+                    crate::middleware::rate_limit::AddressLimit::per_minute("lookups", 20, 10),
                     crate::middleware::rate_limit::limit,
                 )),
         )

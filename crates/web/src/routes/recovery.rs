@@ -39,7 +39,7 @@ pub fn router() -> Router<AppState> {
             Router::new()
                 .route("/my/forgot/email", get(email_form).post(email_submit))
                 .route_layer(axum::middleware::from_fn_with_state(
-                    crate::middleware::rate_limit::AddressLimit::per_minute(5, 5),
+                    crate::middleware::rate_limit::AddressLimit::per_minute("recovery", 5, 5),
                     crate::middleware::rate_limit::limit_writes,
                 )),
         )

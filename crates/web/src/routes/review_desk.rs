@@ -39,7 +39,7 @@ pub(crate) fn queue_routes<D: ReviewDesk>() -> Router<AppState> {
         .route(
             "/applications/roster",
             post(roster::<D>).layer(axum::middleware::from_fn_with_state(
-                crate::middleware::rate_limit::AddressLimit::per_minute(10, 5),
+                crate::middleware::rate_limit::AddressLimit::per_minute("roster_export", 10, 5),
                 crate::middleware::rate_limit::limit_writes,
             )),
         )

@@ -36,7 +36,7 @@ pub fn router() -> Router<AppState> {
         )
         // Each submission stores a licence scan: cheap to send, costly to keep.
         .route_layer(axum::middleware::from_fn_with_state(
-            crate::middleware::rate_limit::AddressLimit::per_minute(6, 5),
+            crate::middleware::rate_limit::AddressLimit::per_minute("unit_registration", 6, 5),
             crate::middleware::rate_limit::limit_writes,
         ))
 }
