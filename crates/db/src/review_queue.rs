@@ -233,19 +233,34 @@ pub(crate) fn queue_sql(
     after: bool,
     backend: Backend,
 ) -> String {
-    let keyset = match (after, filter.sort) {
+    format!(
+        "SELECT a.id, p.name AS applicant_name, p.id_number_masked, u.name AS unit_name, \
+         s.name AS series_name, a.level_rank, a.title_name, a.status, a.submitted_at, a.kind {FROM} {} \
+         {} ORDER BY {} LIMIT CAST($15 AS BIGINT) OFFSET $16",
+        where_clause(scope, backend),
+        keyset_clause(filter.sort, after),
+        filter.sort.order_by()
+    )
+}
+
+/// The condition that starts a page after the line at `$17`, `$18` (its submission time
+/// and id), or nothing when the page starts by offset or the sort has no keyset (by name).
+fn keyset_clause(sort: QueueSort, after: bool) -> &'static str {
+    match (after, sort) {
         (false, _) | (true, QueueSort::Name) => "",
         (true, QueueSort::SubmittedAsc) => "AND (a.submitted_at, a.id) > ($17, $18)",
         (true, QueueSort::SubmittedDesc) => "AND (a.submitted_at, a.id) < ($17, $18)",
         (true, QueueSort::Number) => "AND $17 IS NOT NULL AND a.id > $18",
-    };
-    format!(
-        "SELECT a.id, p.name AS applicant_name, p.id_number_masked, u.name AS unit_name, \
-         s.name AS series_name, a.level_rank, a.title_name, a.status, a.submitted_at, a.kind {FROM} {} \
-         {keyset} ORDER BY {} LIMIT CAST($15 AS BIGINT) OFFSET $16",
-        where_clause(scope, backend),
-        filter.sort.order_by()
-    )
+    }
+}
+
+/// Splits a page start into the offset and, for sorts that have one, the keyset position.
+fn start_binds(start: PageStart, sort: QueueSort) -> (i64, Option<(Option<DateTime<Utc>>, i64)>) {
+    match start {
+        PageStart::Offset(n) => (n, None),
+        PageStart::After(_) if sort == QueueSort::Name => (0, None),
+        PageStart::After(a) => (0, Some((Some(a.submitted_at), a.id))),
+    }
 }
 
 /// A page of the queue.
@@ -256,24 +271,16 @@ pub async fn queue(
     limit: i64,
     start: PageStart,
 ) -> DbResult<Vec<QueueRow>> {
-    let (offset, after) = match start {
-        PageStart::Offset(n) => (n, None),
-        PageStart::After(a) => (0, Some(a)),
-    };
-    let sql = sqlx::AssertSqlSafe(queue_sql(scope, filter, after.is_some(), db.backend()));
-    let keyset = after.is_some() && filter.sort != QueueSort::Name;
-    let (at, id) = match after {
-        Some(a) if keyset => (Some(a.submitted_at), a.id),
-        _ => (None, 0),
-    };
+    let (offset, keyset) = start_binds(start, filter.sort);
+    let after = matches!(start, PageStart::After(_));
+    let sql = sqlx::AssertSqlSafe(queue_sql(scope, filter, after, db.backend()));
     Ok(with_pool!(db, p => {
         let query = bind_filter!(sqlx::query_as(sql), scope, filter)
             .bind(limit)
             .bind(offset);
-        if keyset {
-            query.bind(at).bind(id).fetch_all(p).await
-        } else {
-            query.fetch_all(p).await
+        match keyset {
+            Some((at, id)) => query.bind(at).bind(id).fetch_all(p).await,
+            None => query.fetch_all(p).await,
         }
     })?)
 }
@@ -304,24 +311,51 @@ pub async fn queue_ids(db: &Db, scope: QueueScope, filter: &QueueFilter) -> DbRe
     )
 }
 
-/// A page of 花名册 lines, for exports read in chunks so memory stays flat.
+/// Where the chunk after `rows` starts, `read` lines in: after its last line when the sort
+/// has a keyset (every line of a desk's queue has been submitted), else by offset.
+pub fn next_chunk(rows: &[RosterRow], sort: QueueSort, read: i64) -> PageStart {
+    match rows.last() {
+        Some(RosterRow {
+            submitted_at: Some(at),
+            id,
+            ..
+        }) if sort != QueueSort::Name => PageStart::After(After {
+            submitted_at: *at,
+            id: *id,
+        }),
+        _ => PageStart::Offset(read),
+    }
+}
+
+/// A chunk of 花名册 lines, for exports read in chunks so memory stays flat. Chunks after
+/// the first start after the previous chunk's last line (as 下一页 does), so a chunk deep
+/// into a large desk costs what the first does, and a dossier that moves on while the
+/// export runs shifts no line into or out of a later chunk.
 pub async fn roster(
     db: &Db,
     scope: QueueScope,
     filter: &QueueFilter,
     limit: i64,
-    offset: i64,
+    start: PageStart,
 ) -> DbResult<Vec<RosterRow>> {
+    let (offset, keyset) = start_binds(start, filter.sort);
+    let after = matches!(start, PageStart::After(_));
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT a.id, p.name AS applicant_name, p.id_number_masked, p.id_number_sealed, \
          p.phone_masked, p.phone_sealed, u.name AS unit_name, s.name AS series_name, \
          a.level_rank, a.title_name, c.name AS committee_name, a.year, a.status, a.submitted_at, a.kind \
-         {FROM} {} ORDER BY {} LIMIT CAST($15 AS BIGINT) OFFSET $16",
+         {FROM} {} {} ORDER BY {} LIMIT CAST($15 AS BIGINT) OFFSET $16",
         where_clause(scope, db.backend()),
+        keyset_clause(filter.sort, after),
         filter.sort.order_by()
     ));
-    Ok(
-        with_pool!(db, p => bind_filter!(sqlx::query_as(sql), scope, filter)
-        .bind(limit).bind(offset).fetch_all(p).await)?,
-    )
+    Ok(with_pool!(db, p => {
+        let query = bind_filter!(sqlx::query_as(sql), scope, filter)
+            .bind(limit)
+            .bind(offset);
+        match keyset {
+            Some((at, id)) => query.bind(at).bind(id).fetch_all(p).await,
+            None => query.fetch_all(p).await,
+        }
+    })?)
 }

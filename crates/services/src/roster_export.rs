@@ -13,7 +13,7 @@ use zc_db::{
     Db,
     exports::ExportRow,
     jobs::Job,
-    review_queue::{QueueFilter, QueueScope, RosterRow},
+    review_queue::{PageStart, QueueFilter, QueueScope, RosterRow},
 };
 use zc_domain::{
     TitleLevel, application::ApplicationStatus, calendar::format_china_time,
@@ -255,9 +255,10 @@ pub async fn write(
         }
     );
     let mut sheet = zc_docs::Sheet::new("花名册", &export.title, &watermark, &headers)?;
-    let mut offset = 0;
+    let mut start = PageStart::Offset(0);
+    let mut read = 0;
     loop {
-        let rows = zc_db::review_queue::roster(db, req.scope, &req.filter, CHUNK, offset).await?;
+        let rows = zc_db::review_queue::roster(db, req.scope, &req.filter, CHUNK, start).await?;
         for row in &rows {
             let cells: Vec<String> = req
                 .columns
@@ -269,7 +270,8 @@ pub async fn write(
         if (rows.len() as i64) < CHUNK {
             break;
         }
-        offset += CHUNK;
+        read += CHUNK;
+        start = zc_db::review_queue::next_chunk(&rows, req.filter.sort, read);
     }
     let rows = i64::from(sheet.rows());
     let key = format!("exports/{:032x}.xlsx", rand::random::<u128>());

@@ -4,7 +4,7 @@
 
 use zc_db::{
     queue_tally::{self, QueueTotal},
-    review_queue::{QueueFilter, QueueScope, QueueSort},
+    review_queue::{PageStart, QueueFilter, QueueScope, QueueSort},
 };
 use zc_domain::application::ApplicationStatus;
 use zc_services::bulk_seed::SeedShape;
@@ -210,6 +210,51 @@ async fn deep_pages_follow_the_keyset_and_a_filter_the_counts_cannot_answer_is_b
     let mut reversed = all.clone();
     reversed.reverse();
     assert_eq!(seen, reversed);
+
+    // The 花名册 export reads the same desk in chunks: after the last line where the sort
+    // allows, by offset for the sort by name; either way every line once, in order.
+    for sort in [
+        QueueSort::SubmittedAsc,
+        QueueSort::SubmittedDesc,
+        QueueSort::Name,
+    ] {
+        let filter = QueueFilter {
+            sort,
+            ..pending.clone()
+        };
+        let (chunks, read) = roster_in_chunks(&app, unit_scope, &filter).await;
+        let expected = zc_db::review_queue::queue_ids(&app.db, unit_scope, &filter)
+            .await
+            .unwrap();
+        assert_eq!(read, expected, "{sort:?}: every line once, in order");
+        let keyset = chunks
+            .iter()
+            .skip(1)
+            .all(|s| matches!(s, PageStart::After(_)));
+        assert_eq!(keyset, sort != QueueSort::Name, "{sort:?}: {chunks:?}");
+    }
+}
+
+/// Reads a desk's 花名册 lines a hundred at a time as the export does; the starts used
+/// and the ids read.
+async fn roster_in_chunks(
+    app: &TestApp,
+    scope: QueueScope,
+    filter: &QueueFilter,
+) -> (Vec<PageStart>, Vec<i64>) {
+    let (mut starts, mut ids) = (vec![PageStart::Offset(0)], Vec::new());
+    loop {
+        let start = *starts.last().unwrap();
+        let rows = zc_db::review_queue::roster(&app.db, scope, filter, 100, start)
+            .await
+            .unwrap();
+        ids.extend(rows.iter().map(|r| r.id));
+        if rows.len() < 100 {
+            return (starts, ids);
+        }
+        let read = i64::try_from(ids.len()).unwrap();
+        starts.push(zc_db::review_queue::next_chunk(&rows, filter.sort, read));
+    }
 }
 
 #[tokio::test]
