@@ -255,11 +255,11 @@ fn keyset_clause(sort: QueueSort, after: bool) -> &'static str {
 }
 
 /// Splits a page start into the offset and, for sorts that have one, the keyset position.
-fn start_binds(start: PageStart, sort: QueueSort) -> (i64, Option<(Option<DateTime<Utc>>, i64)>) {
+fn start_binds(start: PageStart, sort: QueueSort) -> (i64, Option<After>) {
     match start {
         PageStart::Offset(n) => (n, None),
         PageStart::After(_) if sort == QueueSort::Name => (0, None),
-        PageStart::After(a) => (0, Some((Some(a.submitted_at), a.id))),
+        PageStart::After(a) => (0, Some(a)),
     }
 }
 
@@ -279,7 +279,7 @@ pub async fn queue(
             .bind(limit)
             .bind(offset);
         match keyset {
-            Some((at, id)) => query.bind(at).bind(id).fetch_all(p).await,
+            Some(a) => query.bind(a.submitted_at).bind(a.id).fetch_all(p).await,
             None => query.fetch_all(p).await,
         }
     })?)
@@ -354,7 +354,7 @@ pub async fn roster(
             .bind(limit)
             .bind(offset);
         match keyset {
-            Some((at, id)) => query.bind(at).bind(id).fetch_all(p).await,
+            Some(a) => query.bind(a.submitted_at).bind(a.id).fetch_all(p).await,
             None => query.fetch_all(p).await,
         }
     })?)
