@@ -224,6 +224,15 @@ pub enum PageStart {
     After(After),
 }
 
+/// What a queue line reads.
+const QUEUE_COLUMNS: &str = "a.id, p.name AS applicant_name, p.id_number_masked, u.name AS unit_name, \
+     s.name AS series_name, a.level_rank, a.title_name, a.status, a.submitted_at, a.kind";
+
+/// What a 花名册 line reads.
+const ROSTER_COLUMNS: &str = "a.id, p.name AS applicant_name, p.id_number_masked, p.id_number_sealed, \
+     p.phone_masked, p.phone_sealed, u.name AS unit_name, s.name AS series_name, \
+     a.level_rank, a.title_name, c.name AS committee_name, a.year, a.status, a.submitted_at, a.kind";
+
 /// The page query: the filter as `$1`–`$14`, limit and offset as `$15`, `$16`, and when
 /// `after` the keyset position as `$17`, `$18` (not for the sort by name). The position is
 /// a row-value comparison, which both databases turn into a range on the index.
@@ -233,14 +242,51 @@ pub(crate) fn queue_sql(
     after: bool,
     backend: Backend,
 ) -> String {
+    paged_sql(QUEUE_COLUMNS, scope, filter, after, backend)
+}
+
+fn paged_sql(
+    columns: &str,
+    scope: QueueScope,
+    filter: &QueueFilter,
+    after: bool,
+    backend: Backend,
+) -> String {
     format!(
-        "SELECT a.id, p.name AS applicant_name, p.id_number_masked, u.name AS unit_name, \
-         s.name AS series_name, a.level_rank, a.title_name, a.status, a.submitted_at, a.kind {FROM} {} \
-         {} ORDER BY {} LIMIT CAST($15 AS BIGINT) OFFSET $16",
+        "SELECT {columns} {FROM} {} {} ORDER BY {} LIMIT CAST($15 AS BIGINT) OFFSET $16",
         where_clause(scope, backend),
         keyset_clause(filter.sort, after),
         filter.sort.order_by()
     )
+}
+
+/// Lines of the desk's queue reading `columns`, `limit` from `start`.
+async fn paged<R>(
+    db: &Db,
+    columns: &str,
+    scope: QueueScope,
+    filter: &QueueFilter,
+    limit: i64,
+    start: PageStart,
+) -> DbResult<Vec<R>>
+where
+    R: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+        + Send
+        + Unpin,
+{
+    let (offset, keyset) = start_binds(start, filter.sort);
+    let after = matches!(start, PageStart::After(_));
+    let sql = sqlx::AssertSqlSafe(paged_sql(columns, scope, filter, after, db.backend()));
+    Ok(with_pool!(db, p => {
+        let query = bind_filter!(sqlx::query_as(sql), scope, filter)
+            .bind(limit)
+            .bind(offset);
+        match keyset {
+            Some(a) => query.bind(a.submitted_at).bind(a.id).fetch_all(p).await,
+            None => query.fetch_all(p).await,
+        }
+    })?)
 }
 
 /// The condition that starts a page after the line at `$17`, `$18` (its submission time
@@ -271,18 +317,7 @@ pub async fn queue(
     limit: i64,
     start: PageStart,
 ) -> DbResult<Vec<QueueRow>> {
-    let (offset, keyset) = start_binds(start, filter.sort);
-    let after = matches!(start, PageStart::After(_));
-    let sql = sqlx::AssertSqlSafe(queue_sql(scope, filter, after, db.backend()));
-    Ok(with_pool!(db, p => {
-        let query = bind_filter!(sqlx::query_as(sql), scope, filter)
-            .bind(limit)
-            .bind(offset);
-        match keyset {
-            Some(a) => query.bind(a.submitted_at).bind(a.id).fetch_all(p).await,
-            None => query.fetch_all(p).await,
-        }
-    })?)
+    paged(db, QUEUE_COLUMNS, scope, filter, limit, start).await
 }
 
 /// How many lines match the filter, counted exactly (a batch over "all matching" checks
@@ -338,24 +373,5 @@ pub async fn roster(
     limit: i64,
     start: PageStart,
 ) -> DbResult<Vec<RosterRow>> {
-    let (offset, keyset) = start_binds(start, filter.sort);
-    let after = matches!(start, PageStart::After(_));
-    let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT a.id, p.name AS applicant_name, p.id_number_masked, p.id_number_sealed, \
-         p.phone_masked, p.phone_sealed, u.name AS unit_name, s.name AS series_name, \
-         a.level_rank, a.title_name, c.name AS committee_name, a.year, a.status, a.submitted_at, a.kind \
-         {FROM} {} {} ORDER BY {} LIMIT CAST($15 AS BIGINT) OFFSET $16",
-        where_clause(scope, db.backend()),
-        keyset_clause(filter.sort, after),
-        filter.sort.order_by()
-    ));
-    Ok(with_pool!(db, p => {
-        let query = bind_filter!(sqlx::query_as(sql), scope, filter)
-            .bind(limit)
-            .bind(offset);
-        match keyset {
-            Some(a) => query.bind(a.submitted_at).bind(a.id).fetch_all(p).await,
-            None => query.fetch_all(p).await,
-        }
-    })?)
+    paged(db, ROSTER_COLUMNS, scope, filter, limit, start).await
 }
