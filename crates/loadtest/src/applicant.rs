@@ -25,13 +25,11 @@ pub fn scenario(weight: usize, straight: bool) -> Result<Scenario, GooseError> {
         .register_transaction(transaction!(open_browser).set_on_start().set_sequence(1))
         .register_transaction(transaction!(sign_in).set_on_start().set_sequence(2));
     if straight {
-        return Ok(people
-            .register_transaction(
-                transaction!(create_and_fill)
-                    .set_name("fill in")
-                    .set_sequence(3),
-            )
-            .register_transaction(transaction!(submit).set_name("submit").set_sequence(4)));
+        return Ok(people.register_transaction(
+            transaction!(one_dossier)
+                .set_name("fill in and submit")
+                .set_sequence(3),
+        ));
     }
     Ok(people
         // At the peak most applicants are still filling in: about one 报送 for every
@@ -190,6 +188,22 @@ async fn create_and_fill(user: &mut GooseUser) -> TransactionResult {
     Ok(())
 }
 
+/// A straight applicant's whole visit: create, fill, submit. Whatever stops it part way
+/// (a refusal, a server that is down), the browser signs out and the next person sits
+/// down, so no simulated person is left repeating a step that cannot succeed.
+async fn one_dossier(user: &mut GooseUser) -> TransactionResult {
+    let done = match create_and_fill(user).await {
+        Ok(()) => submit(user).await,
+        Err(e) => Err(e),
+    };
+    if done.is_err() {
+        let _ = send(user, "/logout", "sign out", &[], |_| true).await;
+        person(user).dossier = None;
+        sign_in(user).await?;
+    }
+    done
+}
+
 /// 同意并报送 once the dossier is filled, then (one in ten) 撤回; then the next person.
 async fn submit(user: &mut GooseUser) -> TransactionResult {
     let Some(id) = person(user).dossier else {
@@ -211,8 +225,9 @@ async fn submit(user: &mut GooseUser) -> TransactionResult {
     plan().acknowledge("submitted", id);
     page(user, &progress, "progress").await?;
     if id % 10 == 0 {
+        // The list page, saying the withdrawal succeeded (您的职称评审申报已成功撤回!).
         send(user, &format!("{base}/withdraw"), "撤回", &[], |to| {
-            to == "/my/applications"
+            to == format!("/my/applications?withdrawn={id}")
         })
         .await?;
         plan().acknowledge("withdrawn", id);
