@@ -8,10 +8,7 @@
 
 use std::io::Cursor;
 
-use image::{
-    DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits, imageops::FilterType,
-    metadata::Orientation,
-};
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits, metadata::Orientation};
 
 /// Largest upload accepted at all, before any processing.
 pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
@@ -206,6 +203,11 @@ fn scale_to_fit(rgb: &image::RgbImage, max_side: u32) -> Result<image::RgbImage,
         ((f64::from(w) * k).round() as u32).max(1),
         ((f64::from(h) * k).round() as u32).max(1),
     );
+    resize_to(rgb, nw, nh)
+}
+
+/// Scales to exactly `nw` × `nh` with the same Lanczos3 filter (SIMD).
+fn resize_to(rgb: &image::RgbImage, nw: u32, nh: u32) -> Result<image::RgbImage, ImageRefusal> {
     let mut dst = fast_image_resize::images::Image::new(nw, nh, fast_image_resize::PixelType::U8x3);
     fast_image_resize::Resizer::new()
         .resize(
@@ -256,16 +258,18 @@ pub fn crop_photo(
     let picture = image::load_from_memory_with_format(jpeg, ImageFormat::Jpeg)
         .map_err(|_| ImageRefusal::Unreadable)?;
     let (x, y, w, h) = photo_frame(picture.width(), picture.height(), rect);
-    let framed =
-        picture
-            .crop_imm(x, y, w, h)
-            .resize_exact(PHOTO_SIZE.0, PHOTO_SIZE.1, FilterType::Lanczos3);
+    // The SIMD resizer: the image crate's own Lanczos3 took most of a crop's 35 ms.
+    let framed = resize_to(
+        &picture.crop_imm(x, y, w, h).to_rgb8(),
+        PHOTO_SIZE.0,
+        PHOTO_SIZE.1,
+    )?;
     let spec = ImageSpec {
         max_side: PHOTO_SIZE.1,
         max_kb,
         square: false,
     };
-    encode_under(&framed.to_rgb8(), spec)
+    encode_under(&framed, spec)
 }
 
 /// Encodes at the best quality that fits the size limit.
