@@ -181,11 +181,15 @@ pub async fn require_portal(
                 .extensions()
                 .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
                 .map(|c| c.0.ip());
+            // Only a form that would be kept spends the address's budget (and its count
+            // in the database); a signed-out page view does not.
             let budget = match ip {
-                Some(ip) => state.kept_posts.check(&state.db, ip).await.is_none(),
-                None => false,
+                Some(ip) if keepable(&path) && form => {
+                    state.kept_posts.check(&state.db, ip).await.is_none()
+                }
+                _ => false,
             };
-            if keepable(&path) && form && budget {
+            if budget {
                 let bytes = axum::body::to_bytes(req.into_body(), KEPT_POST_MAX_BYTES)
                     .await
                     .unwrap_or_default();
