@@ -86,3 +86,25 @@ async fn a_form_sent_without_a_session_is_kept_only_up_to_a_form_s_size() {
         "a session row of {largest:?} bytes"
     );
 }
+
+#[tokio::test]
+async fn signed_out_posts_that_are_not_kept_do_not_use_up_the_kept_form_budget() {
+    let app = spawn_app().await;
+    // More signed-out presses of buttons whose forms are never kept (报送, 撤回) than the
+    // budget's burst of ten: each goes to the sign-in page.
+    for _ in 0..15 {
+        let res = app.post_form("/my/applications/1/withdraw", &[]).await;
+        assert!(crate::helpers::location(&res).starts_with("/my/login"));
+    }
+    // A form sent after the session ran out is still kept for after the sign-in.
+    let res = app
+        .post_form(
+            "/my/applications/1/summary",
+            &[("summary", "本人从事建筑施工")],
+        )
+        .await;
+    assert_eq!(
+        crate::helpers::location(&res),
+        "/my/login?next=%2Fmy%2Fresume"
+    );
+}
