@@ -108,3 +108,19 @@ async fn signed_out_posts_that_are_not_kept_do_not_use_up_the_kept_form_budget()
         "/my/login?next=%2Fmy%2Fresume"
     );
 }
+
+#[tokio::test]
+async fn lookups_are_counted_in_the_database_only_where_servers_can_share_it() {
+    let app = spawn_app().await;
+    assert_eq!(
+        app.get("/verify?no=GX2026000001").await.status(),
+        StatusCode::OK
+    );
+    let counted: i64 = zc_db::with_pool!(&app.db, p => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM address_hits WHERE bucket = 'lookups'").fetch_one(p).await)
+    .unwrap();
+    // Several servers share one PostgreSQL; a SQLite file has one server, whose own bucket
+    // is the whole count, so its single writer is not spent on lookups.
+    let shared = app.db.backend() == zc_db::Backend::Postgres;
+    assert_eq!(counted, i64::from(shared));
+}
