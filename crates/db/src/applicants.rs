@@ -123,7 +123,9 @@ pub async fn set_unit(tx: &mut Tx, account_id: i64, unit_id: i64) -> DbResult<()
     let sql = "UPDATE applicant SET unit_id = $2 WHERE account_id = $1";
     with_tx!(tx, c => sqlx::query(sql).bind(account_id).bind(unit_id).execute(&mut **c).await
         .map(|r| r.rows_affected()))?;
-    Ok(())
+    // The home page names the person's unit.
+    tx.forget_on_commit(crate::memo::Forget::Home(account_id))
+        .await
 }
 
 /// Replaces the security question and the hash of its answer inside `tx`.

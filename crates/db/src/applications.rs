@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use zc_domain::application::{ApplicationKind, ApplicationStatus};
 
-use crate::{Db, DbResult, Tx, with_pool, with_tx};
+use crate::{Db, DbResult, Tx, memo::Forget, with_pool, with_tx};
 
 /// An application with the names shown on its card.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -72,20 +72,29 @@ pub async fn insert(tx: &mut Tx, a: &NewApplication<'_>) -> DbResult<i64> {
     let sql = "INSERT INTO application (kind, applicant_id, unit_id, year, series_id, level_rank, \
                title_name, committee_id, office_id, status, created_at, updated_at) \
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'draft', $10, $10) RETURNING id";
-    Ok(
-        with_tx!(tx, c => sqlx::query_scalar(sql).bind(a.kind).bind(a.applicant_id).bind(a.unit_id)
+    let id = with_tx!(tx, c => sqlx::query_scalar(sql).bind(a.kind).bind(a.applicant_id).bind(a.unit_id)
         .bind(a.year).bind(a.series_id).bind(a.level_rank).bind(a.title_name).bind(a.committee_id)
-        .bind(a.office_id).bind(tx.clock.now()).fetch_one(&mut **c).await)?,
-    )
+        .bind(a.office_id).bind(tx.clock.now()).fetch_one(&mut **c).await)?;
+    tx.forget_on_commit(Forget::Home(a.applicant_id)).await?;
+    Ok(id)
 }
 
 /// Moves an application from `from` to `to` inside `tx`; false when its status was no
 /// longer `from` (someone else acted first).
 pub async fn set_status(tx: &mut Tx, id: i64, from: &str, to: &str) -> DbResult<bool> {
-    let sql = "UPDATE application SET status = $3, updated_at = $4 WHERE id = $1 AND status = $2";
-    let n = with_tx!(tx, c => sqlx::query(sql).bind(id).bind(from).bind(to).bind(tx.clock.now())
-        .execute(&mut **c).await.map(|r| r.rows_affected()))?;
-    Ok(n == 1)
+    let sql = "UPDATE application SET status = $3, updated_at = $4 WHERE id = $1 AND status = $2 \
+               RETURNING applicant_id";
+    let moved: Option<i64> = with_tx!(tx, c => sqlx::query_scalar(sql).bind(id).bind(from).bind(to)
+        .bind(tx.clock.now()).fetch_optional(&mut **c).await)?;
+    tx.forget_home_of(moved).await
+}
+
+/// Names the applicant of dossier `id` as changed inside `tx` (a return's reasons moved).
+pub async fn forget_home_of_dossier(tx: &mut Tx, id: i64) -> DbResult<()> {
+    let sql = "SELECT applicant_id FROM application WHERE id = $1";
+    let who: Option<i64> =
+        with_tx!(tx, c => sqlx::query_scalar(sql).bind(id).fetch_optional(&mut **c).await)?;
+    tx.forget_home_of(who).await.map(|_| ())
 }
 
 /// Records a submission inside `tx`: the frozen dossier and the token of the form that
@@ -236,7 +245,8 @@ pub async fn upsert_plan(
                DO UPDATE SET apply_from = excluded.apply_from, apply_until = excluded.apply_until";
     with_pool!(db, p => sqlx::query(sql).bind(committee_id).bind(year).bind(from).bind(until)
         .bind(db.now()).execute(p).await.map(|r| r.rows_affected()))?;
-    Ok(())
+    // Every home showing a deadline of this window shows the new one.
+    db.announce(Forget::Homes).await
 }
 
 /// Points a draft at another committee, level and title inside `tx`; false when it is no
@@ -251,11 +261,12 @@ pub async fn set_choice(
     office_id: i64,
 ) -> DbResult<bool> {
     let sql = "UPDATE application SET series_id = $2, level_rank = $3, title_name = $4, \
-               committee_id = $5, office_id = $6, updated_at = $7 WHERE id = $1 AND status = 'draft'";
-    let n = with_tx!(tx, c => sqlx::query(sql).bind(id).bind(series_id).bind(level_rank)
-        .bind(title_name).bind(committee_id).bind(office_id).bind(tx.clock.now())
-        .execute(&mut **c).await.map(|r| r.rows_affected()))?;
-    Ok(n == 1)
+               committee_id = $5, office_id = $6, updated_at = $7 WHERE id = $1 AND status = 'draft' \
+               RETURNING applicant_id";
+    let moved: Option<i64> = with_tx!(tx, c => sqlx::query_scalar(sql).bind(id).bind(series_id)
+        .bind(level_rank).bind(title_name).bind(committee_id).bind(office_id).bind(tx.clock.now())
+        .fetch_optional(&mut **c).await)?;
+    tx.forget_home_of(moved).await
 }
 
 /// Keeps the dossier as it stands when it is returned, inside `tx`, so the reviewer can

@@ -334,6 +334,10 @@ impl Tx {
     /// hear of it when the transaction commits (`pg_notify` is transactional), this one
     /// in [`Tx::commit`]; a rollback tells no one.
     pub async fn forget_on_commit(&mut self, what: Forget) -> DbResult<()> {
+        // A transaction that moves a dossier several times names its owner once.
+        if self.forgets.contains(&what) {
+            return Ok(());
+        }
         if let TxInner::Postgres(t) = &mut self.inner {
             sqlx::query("SELECT pg_notify($1, $2)")
                 .bind(crate::memo::CHANNEL)
@@ -343,6 +347,15 @@ impl Tx {
         }
         self.forgets.push(what);
         Ok(())
+    }
+
+    /// Names the account whose home page a compare-and-set write changed, if it matched a
+    /// row (`RETURNING` the owner); true when it did.
+    pub async fn forget_home_of(&mut self, account: Option<i64>) -> DbResult<bool> {
+        match account {
+            Some(a) => self.forget_on_commit(Forget::Home(a)).await.map(|()| true),
+            None => Ok(false),
+        }
     }
 
     /// Now, by the platform's clock.

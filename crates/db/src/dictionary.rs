@@ -54,6 +54,8 @@ pub async fn update_series(
     let sql = "UPDATE series SET name = $2, sort_order = $3, active = $4 WHERE id = $1";
     let n = with_tx!(tx, c => sqlx::query(sql).bind(id).bind(name).bind(sort_order).bind(active)
         .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    // Homes name their dossiers' series.
+    tx.forget_on_commit(crate::memo::Forget::Homes).await?;
     Ok(n == 1)
 }
 

@@ -27,7 +27,9 @@ pub async fn upsert(tx: &mut Tx, e: &NewExpert<'_>) -> DbResult<()> {
     with_tx!(tx, c => sqlx::query(sql).bind(e.account_id).bind(e.series_id).bind(e.specialty)
         .bind(e.title_name).bind(e.term_start).bind(e.term_end).bind(e.granted_by).bind(tx.clock.now())
         .execute(&mut **c).await.map(|r| r.rows_affected()))?;
-    Ok(())
+    // The home page names the person's membership.
+    tx.forget_on_commit(crate::memo::Forget::Home(e.account_id))
+        .await
 }
 
 /// A member of the pool as they see themselves.

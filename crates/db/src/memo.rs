@@ -1,5 +1,5 @@
-//! What every signed-in page reads, kept in this server's memory: the session record and
-//! the person's unread-message count.
+//! What every signed-in page reads, kept in this server's memory: the session record,
+//! the person's unread-message count, and what an applicant's home page reads.
 //!
 //! Every signed-in request used to read both from the database, which was most of a
 //! dashboard's cost. Memory is only safe if a change made anywhere is forgotten here at
@@ -17,9 +17,10 @@
 //! stale.
 
 use std::{
+    any::Any,
     collections::HashMap,
     sync::{
-        Mutex, MutexGuard,
+        Arc, Mutex, MutexGuard,
         atomic::{AtomicBool, AtomicU64, Ordering},
     },
     time::{Duration, Instant},
@@ -47,6 +48,12 @@ pub enum Forget {
     SessionsOf(i64),
     /// An account's unread-message count (a message arrived, messages were read).
     Unread(i64),
+    /// 首页 — what an applicant's home page reads about them: their applications, the
+    /// deadlines, returns and open orders of those, their unit, their expert membership.
+    Home(i64),
+    /// Every applicant's home (a plan's window, or a unit's, series' or committee's name
+    /// changed: rare staff writes that reach many people).
+    Homes,
     /// Everything (the listening connection was lost and came back).
     All,
 }
@@ -58,6 +65,8 @@ impl Forget {
             Forget::Session(id) => format!("s:{id}"),
             Forget::SessionsOf(account) => format!("a:{account}"),
             Forget::Unread(account) => format!("u:{account}"),
+            Forget::Home(account) => format!("h:{account}"),
+            Forget::Homes => "h*".into(),
             Forget::All => "*".into(),
         }
     }
@@ -69,6 +78,8 @@ impl Forget {
             Some(("s", id)) => Forget::Session(id.to_string()),
             Some(("a", n)) => number(n).map_or(Forget::All, Forget::SessionsOf),
             Some(("u", n)) => number(n).map_or(Forget::All, Forget::Unread),
+            Some(("h", n)) => number(n).map_or(Forget::All, Forget::Home),
+            None if payload == "h*" => Forget::Homes,
             _ => Forget::All,
         }
     }
@@ -82,6 +93,8 @@ pub struct Ticket(u64);
 struct Kept {
     sessions: HashMap<String, (Record, Instant)>,
     unread: HashMap<i64, (i64, Instant)>,
+    /// Of any type, so this crate need not know what a home page shows.
+    homes: HashMap<i64, (Arc<dyn Any + Send + Sync>, Instant)>,
 }
 
 /// One server's memory; shared by every clone of its [`Db`].
@@ -170,6 +183,39 @@ impl Memo {
         kept.unread.insert(account, (n, Instant::now()));
     }
 
+    /// What an applicant's home read, if it was kept as a `T`.
+    pub fn home<T: Any + Send + Sync>(&self, account: i64) -> Option<Arc<T>> {
+        if !self.listening.load(Ordering::Acquire) {
+            return None;
+        }
+        let kept = self.lock();
+        let (home, at) = kept.homes.get(&account)?;
+        if at.elapsed() >= KEEP_FOR {
+            return None;
+        }
+        Arc::clone(home).downcast::<T>().ok()
+    }
+
+    /// Whether this server holds an applicant's home in memory now (for tests and gauges).
+    pub fn holds_home(&self, account: i64) -> bool {
+        let kept = self.lock();
+        kept.homes
+            .get(&account)
+            .is_some_and(|(_, at)| at.elapsed() < KEEP_FOR)
+    }
+
+    /// Keeps what an applicant's home read from the database under `ticket`.
+    pub fn keep_home<T: Any + Send + Sync>(&self, ticket: Ticket, account: i64, home: Arc<T>) {
+        let mut kept = self.lock();
+        if self.generation.load(Ordering::Acquire) != ticket.0 {
+            return;
+        }
+        if kept.homes.len() >= MOST_SESSIONS {
+            kept.homes.clear();
+        }
+        kept.homes.insert(account, (home, Instant::now()));
+    }
+
     /// Forgets what `what` names, and makes every ticket taken before this one void.
     pub fn forget(&self, what: &Forget) {
         let mut kept = self.lock();
@@ -185,6 +231,10 @@ impl Memo {
             Forget::Unread(account) => {
                 kept.unread.remove(account);
             }
+            Forget::Home(account) => {
+                kept.homes.remove(account);
+            }
+            Forget::Homes => kept.homes.clear(),
             Forget::All => *kept = Kept::default(),
         }
     }
@@ -293,12 +343,40 @@ mod tests {
             Forget::Session("abc".into()),
             Forget::SessionsOf(7),
             Forget::Unread(9),
+            Forget::Home(11),
+            Forget::Homes,
             Forget::All,
         ] {
             assert_eq!(Forget::parse(&f.payload()), f);
         }
         assert_eq!(Forget::parse("u:x"), Forget::All);
         assert_eq!(Forget::parse("zz"), Forget::All);
+        assert_eq!(Forget::parse("h:"), Forget::All);
+    }
+
+    #[test]
+    fn a_home_is_forgotten_alone_or_with_every_other_home() {
+        let memo = Memo::new(true);
+        for account in [1, 2, 3] {
+            let t = memo.ticket().expect("listening");
+            memo.keep_home(t, account, Arc::new(format!("home {account}")));
+        }
+        assert_eq!(
+            memo.home::<String>(2).as_deref().map(String::as_str),
+            Some("home 2")
+        );
+        // Asked for as another type, it is not there rather than wrong.
+        assert!(memo.home::<i64>(2).is_none());
+        memo.forget(&Forget::Home(2));
+        assert!(memo.home::<String>(2).is_none());
+        assert!(memo.home::<String>(1).is_some());
+        memo.forget(&Forget::Unread(1));
+        assert!(
+            memo.home::<String>(1).is_some(),
+            "another kind of forget leaves homes"
+        );
+        memo.forget(&Forget::Homes);
+        assert!(memo.home::<String>(1).is_none() && memo.home::<String>(3).is_none());
     }
 
     #[test]

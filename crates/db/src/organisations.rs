@@ -64,7 +64,8 @@ pub async fn update_office(tx: &mut Tx, id: i64, f: &OfficeFields<'_>) -> DbResu
     let sql = "UPDATE office SET name = $2, region_code = $3, parent_id = $4 WHERE id = $1";
     with_tx!(tx, c => sqlx::query(sql).bind(id).bind(f.name).bind(f.region_code).bind(f.parent_id)
         .execute(&mut **c).await.map(|r| r.rows_affected()))?;
-    Ok(())
+    // Homes read the names of their dossiers' offices and committees.
+    tx.forget_on_commit(crate::memo::Forget::Homes).await
 }
 
 /// A committee as the admin edits it.
@@ -102,7 +103,7 @@ pub async fn update_committee(tx: &mut Tx, id: i64, f: &CommitteeFields) -> DbRe
     with_tx!(tx, c => sqlx::query(sql).bind(id).bind(&f.name).bind(f.office_id).bind(f.series_id)
         .bind(f.level_min).bind(f.level_max).bind(f.charges_online)
         .execute(&mut **c).await.map(|r| r.rows_affected()))?;
-    Ok(())
+    tx.forget_on_commit(crate::memo::Forget::Homes).await
 }
 
 /// A series to choose from.

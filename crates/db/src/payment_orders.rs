@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::{Db, DbResult, Tx, with_pool, with_tx};
+use crate::{Db, DbResult, Tx, memo::Forget, with_pool, with_tx};
 
 /// An order with what its lists show.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -101,12 +101,13 @@ pub async fn insert(tx: &mut Tx, o: &NewOrder<'_>) -> DbResult<i64> {
     let sql = "INSERT INTO payment_order (account_id, application_id, office_id, committee_id, \
                fee_item_id, item_name, amount_fen, status, pay_before, created_at, updated_at) \
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id";
-    Ok(
-        with_tx!(tx, c => sqlx::query_scalar(sql).bind(o.account_id).bind(o.application_id)
+    let id = with_tx!(tx, c => sqlx::query_scalar(sql).bind(o.account_id).bind(o.application_id)
         .bind(o.office_id).bind(o.committee_id).bind(o.fee_item_id).bind(o.item_name)
         .bind(o.amount_fen).bind(o.status).bind(o.pay_before).bind(o.created_at)
-        .fetch_one(&mut **c).await)?,
-    )
+        .fetch_one(&mut **c).await)?;
+    // The payer's home shows the order's deadline.
+    tx.forget_on_commit(Forget::Home(o.account_id)).await?;
+    Ok(id)
 }
 
 /// Gives an order its number inside `tx`.
@@ -120,10 +121,11 @@ pub async fn set_number(tx: &mut Tx, id: i64, order_no: &str) -> DbResult<()> {
 /// Moves an order from `from` to `to` inside `tx`; false when its status was no longer
 /// `from` (someone else moved it first).
 pub async fn set_status(tx: &mut Tx, id: i64, from: &str, to: &str) -> DbResult<bool> {
-    let sql = "UPDATE payment_order SET status = $3, updated_at = $4 WHERE id = $1 AND status = $2";
-    let n = with_tx!(tx, c => sqlx::query(sql).bind(id).bind(from).bind(to).bind(tx.clock.now())
-        .execute(&mut **c).await.map(|r| r.rows_affected()))?;
-    Ok(n == 1)
+    let sql = "UPDATE payment_order SET status = $3, updated_at = $4 WHERE id = $1 AND status = $2 \
+               RETURNING account_id";
+    let payer = with_tx!(tx, c => sqlx::query_scalar(sql).bind(id).bind(from).bind(to)
+        .bind(tx.clock.now()).fetch_optional(&mut **c).await)?;
+    tx.forget_home_of(payer).await
 }
 
 /// Records a new gateway trade for an order inside `tx` and makes it the current one.
@@ -160,10 +162,10 @@ pub async fn mark_paid(
     paid_at: DateTime<Utc>,
 ) -> DbResult<bool> {
     let sql = "UPDATE payment_order SET status = 'paid', trade_no = $3, channel = $4, \
-               paid_at = $5, updated_at = $6 WHERE id = $1 AND status = $2";
-    let n = with_tx!(tx, c => sqlx::query(sql).bind(id).bind(from).bind(trade_no).bind(channel)
-        .bind(paid_at).bind(tx.clock.now()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
-    Ok(n == 1)
+               paid_at = $5, updated_at = $6 WHERE id = $1 AND status = $2 RETURNING account_id";
+    let payer = with_tx!(tx, c => sqlx::query_scalar(sql).bind(id).bind(from).bind(trade_no)
+        .bind(channel).bind(paid_at).bind(tx.clock.now()).fetch_optional(&mut **c).await)?;
+    tx.forget_home_of(payer).await
 }
 
 /// Flags (or clears) an order for refund inside `tx`, keeping the gateway's trade number.
@@ -374,8 +376,8 @@ pub async fn settle_refund(tx: &mut Tx, id: i64, status: &str) -> DbResult<bool>
 pub async fn add_refunded(tx: &mut Tx, id: i64, from: &str, to: &str, fen: i64) -> DbResult<bool> {
     let sql = "UPDATE payment_order SET refunded_fen = refunded_fen + $4, status = $3, \
                refund_due = FALSE, updated_at = $5 WHERE id = $1 AND status = $2 \
-               AND refunded_fen + $4 <= amount_fen";
-    let n = with_tx!(tx, c => sqlx::query(sql).bind(id).bind(from).bind(to).bind(fen)
-        .bind(tx.clock.now()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
-    Ok(n == 1)
+               AND refunded_fen + $4 <= amount_fen RETURNING account_id";
+    let payer = with_tx!(tx, c => sqlx::query_scalar(sql).bind(id).bind(from).bind(to).bind(fen)
+        .bind(tx.clock.now()).fetch_optional(&mut **c).await)?;
+    tx.forget_home_of(payer).await
 }

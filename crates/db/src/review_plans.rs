@@ -66,9 +66,10 @@ pub async fn upsert(tx: &mut Tx, f: &PlanFields<'_>) -> DbResult<i64> {
                ON CONFLICT (committee_id, year) DO UPDATE SET apply_from = excluded.apply_from, \
                apply_until = excluded.apply_until, specialties = excluded.specialties, \
                charges_online = excluded.charges_online, levels = excluded.levels RETURNING id";
-    Ok(
-        with_tx!(tx, c => sqlx::query_scalar(sql).bind(f.committee_id).bind(f.year)
+    let id = with_tx!(tx, c => sqlx::query_scalar(sql).bind(f.committee_id).bind(f.year)
         .bind(f.apply_from).bind(f.apply_until).bind(f.specialties).bind(f.charges_online)
-        .bind(tx.clock.now()).bind(f.levels).fetch_one(&mut **c).await)?,
-    )
+        .bind(tx.clock.now()).bind(f.levels).fetch_one(&mut **c).await)?;
+    // Every home showing a deadline of this window shows the new one.
+    tx.forget_on_commit(crate::memo::Forget::Homes).await?;
+    Ok(id)
 }

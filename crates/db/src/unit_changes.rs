@@ -135,5 +135,6 @@ pub async fn apply(tx: &mut Tx, c: &ChangeRow) -> DbResult<()> {
         .bind(&c.region_code).bind(&c.address).bind(&c.contact_name)
         .bind(&c.contact_phone_sealed).bind(&c.contact_phone_masked)
         .execute(&mut **k).await.map(|r| r.rows_affected()))?;
-    Ok(())
+    // Homes name their unit.
+    tx.forget_on_commit(crate::memo::Forget::Homes).await
 }

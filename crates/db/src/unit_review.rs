@@ -16,7 +16,7 @@ pub async fn insert_reason(
                VALUES ($1, $2, $3, $4, $5, FALSE)";
     with_tx!(tx, c => sqlx::query(sql).bind(application_id).bind(section).bind(reason)
         .bind(returned_by).bind(tx.clock.now()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
-    Ok(())
+    crate::applications::forget_home_of_dossier(tx, application_id).await
 }
 
 /// Marks the open reasons resolved inside `tx` (the dossier was sent again).
@@ -24,7 +24,7 @@ pub async fn resolve_reasons(tx: &mut Tx, application_id: i64) -> DbResult<()> {
     let sql = "UPDATE return_reason SET resolved = TRUE WHERE application_id = $1 AND NOT resolved";
     with_tx!(tx, c => sqlx::query(sql).bind(application_id).execute(&mut **c).await
         .map(|r| r.rows_affected()))?;
-    Ok(())
+    crate::applications::forget_home_of_dossier(tx, application_id).await
 }
 
 /// An open reason.

@@ -153,6 +153,8 @@ pub async fn resubmit(tx: &mut Tx, id: i64, u: &NewUnit<'_>) -> DbResult<bool> {
         .bind(u.address).bind(u.contact_name).bind(u.contact_phone_sealed)
         .bind(u.contact_phone_masked).bind(u.licence_key).bind(tx.clock.now())
         .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    // Homes name their unit.
+    tx.forget_on_commit(crate::memo::Forget::Homes).await?;
     Ok(n == 1)
 }
 

@@ -95,6 +95,8 @@ pub async fn seed_applications(
     let mut i = first;
     while written < count {
         let mut tx = db.begin_write().await?;
+        // Seeded dossiers belong to people whose homes may be remembered.
+        tx.forget_on_commit(zc_db::memo::Forget::Homes).await?;
         let end = (written + 500).min(count);
         while written < end {
             let account_id = insert_applicant(&mut tx, vault, i, &hash).await?;
@@ -166,6 +168,8 @@ pub async fn seed_applicants(
     let mut written = 0;
     while written < count {
         let mut tx = db.begin_write().await?;
+        // Seeded dossiers belong to people whose homes may be remembered.
+        tx.forget_on_commit(zc_db::memo::Forget::Homes).await?;
         let end = (written + 500).min(count);
         while written < end {
             let i = first + written;
@@ -274,6 +278,7 @@ pub async fn seed_ready_drafts(
     let now = db.now();
     let mut out = Vec::with_capacity(count as usize);
     let mut tx = db.begin_write().await?;
+    tx.forget_on_commit(zc_db::memo::Forget::Homes).await?;
     for i in first..first + count {
         let account_id = insert_applicant(&mut tx, vault, i, &hash).await?;
         zc_db::applicants::set_unit(&mut tx, account_id, unit_id).await?;

@@ -128,6 +128,12 @@ pub fn picture(w: u32, h: u32) -> Vec<u8> {
 
 /// Creates an application from the first open choice; returns its id.
 pub async fn create(site: &Site<'_>) -> i64 {
+    create_choosing(site, |_| true).await
+}
+
+/// Creates an application from the first open choice whose value (`committee:…`) `wanted`
+/// accepts; returns its id.
+pub async fn create_choosing(site: &Site<'_>, wanted: impl Fn(&str) -> bool) -> i64 {
     let page = site
         .client
         .get(site.url("/my/applications"))
@@ -138,8 +144,8 @@ pub async fn create(site: &Site<'_>) -> i64 {
     let sel = scraper::Selector::parse("input[name=choice]").expect("selector");
     let choice = doc
         .select(&sel)
-        .next()
-        .and_then(|e| e.value().attr("value"))
+        .filter_map(|e| e.value().attr("value"))
+        .find(|v| wanted(v))
         .expect("an open committee")
         .to_string();
     let res = site.post("/my/applications", &[("choice", &choice)]).await;

@@ -296,6 +296,14 @@ pub async fn spawn_second_browser(app: &TestApp) -> SecondBrowser {
 }
 
 impl SecondBrowser {
+    /// A browser on another server (of the same platform) at `base`.
+    pub fn on(base: &str) -> SecondBrowser {
+        SecondBrowser {
+            client: new_client(),
+            base: base.to_string(),
+        }
+    }
+
     /// This browser's HTTP client (its cookies), to send prepared requests at once.
     pub fn client(&self) -> reqwest::Client {
         self.client.clone()

@@ -45,6 +45,7 @@ mod fees;
 mod filing_guide;
 mod guesses;
 mod helpers;
+mod home_memory;
 mod messages;
 mod office_review;
 mod organisations;

@@ -1,5 +1,5 @@
 //! Two servers on one PostgreSQL, as a province runs them behind a proxy. Each serves
-//! sessions and unread counts from its own memory; a change made through one server (or
+//! sessions, unread counts and applicants' homes from its own memory; a change made through one server (or
 //! by any other writer) must be seen through the other at once, not when a cache expires.
 
 use std::time::{Duration, Instant};
@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use reqwest::{StatusCode, header};
 use zhicheng::{Application, Config};
 
-use crate::helpers::{TestApp, html, location, new_client, spawn_app, texts};
+use crate::helpers::{SecondBrowser, TestApp, html, location, new_client, spawn_app, texts};
 
 /// A second server on the first one's database, data folder and keys.
 struct Beside {
@@ -189,6 +189,67 @@ async fn a_message_written_elsewhere_shows_in_the_header_of_both_servers() {
         .await;
     }
     elsewhere.close().await;
+}
+
+#[tokio::test]
+async fn a_return_made_through_one_server_shows_on_the_applicants_home_on_both_at_once() {
+    let app = spawn_app().await;
+    let Some(b) = server_beside(&app).await else {
+        return;
+    };
+    let id = crate::unit_review::submitted_application(&app).await;
+    let cookie = session_cookie(&app.login_applicant().await);
+    let step = |base: String| {
+        let cookie = cookie.clone();
+        async move {
+            let doc = html(&page(&base, "/my", &cookie).await.text().await.unwrap());
+            texts(&doc, &format!("[data-continue='{id}'] .next-step")).join("")
+        }
+    };
+    // Both servers now hold the home in memory.
+    for base in [&app.address, &b.address] {
+        for _ in 0..2 {
+            assert_eq!(step(base.clone()).await, "下一步：等待单位审核");
+        }
+    }
+    let account = zc_db::applications::find(&app.db, id)
+        .await
+        .unwrap()
+        .unwrap()
+        .applicant_id;
+    assert!(
+        app.db.memo().holds_home(account),
+        "server A remembers the home"
+    );
+
+    // The unit's reviewer, on server B, returns the dossier.
+    let unit = SecondBrowser::on(&b.address);
+    unit.login_as(&app, "shenhe").await;
+    let res = unit
+        .post(
+            &format!("/unit/applications/{id}/decision"),
+            &[
+                ("decision", "return"),
+                ("section", "summary"),
+                ("reason_summary", "请写明本人承担的具体工作"),
+            ],
+        )
+        .await;
+    assert!(res.status().is_redirection(), "returned through B");
+
+    for base in [app.address.clone(), b.address.clone()] {
+        let took = within_a_second(|| {
+            let base = base.clone();
+            let step = &step;
+            async move {
+                step(base)
+                    .await
+                    .starts_with("下一步：按退回意见修改后重新报送")
+            }
+        })
+        .await;
+        eprintln!("{base} showed the return {took:?} after it was made on B");
+    }
 }
 
 #[tokio::test]

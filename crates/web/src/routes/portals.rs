@@ -111,33 +111,41 @@ struct PortalHome {
 async fn portal_home(State(state): State<AppState>, ctx: PageContext) -> AppResult<PortalHome> {
     let user = ctx.signed_in()?;
     let portal = user.role.portal();
+    let facts = today_facts(&state).await?;
+    let nav = portal_nav(portal, &ctx.path);
+    if user.role == zc_domain::Role::Applicant {
+        let reads = crate::routes::continuing::home_reads(&state, user.id).await?;
+        let today = state.db.today();
+        return Ok(PortalHome {
+            expert: reads
+                .expert
+                .clone()
+                .filter(|e| zc_domain::expert::serving_on(e.term_start, e.term_end, today)),
+            continuing: crate::routes::continuing::continuing(&reads, state.db.now()),
+            org_name: reads.org_name.clone(),
+            ctx,
+            nav,
+            portal,
+            facts,
+            unit_status: None,
+        });
+    }
     let home = zc_db::portal_home::facts(&state.db, user.id)
         .await?
         .ok_or(AppError::Forbidden)?;
-    let facts = today_facts(&state).await?;
     // A unit's staff see where their registration stands until it is approved.
     let unit_status = home
         .unit_status
         .as_deref()
         .and_then(UnitStatus::from_code)
         .map(|s| (s, home.unit_note.unwrap_or_default()));
-    let org_name = home.org_name;
-    let (expert, continuing) = if user.role == zc_domain::Role::Applicant {
-        (
-            zc_services::experts::serving(&state.db, user.id, state.db.today()).await?,
-            crate::routes::continuing::continuing(&state, user.id).await?,
-        )
-    } else {
-        (None, Vec::new())
-    };
-    let nav = portal_nav(portal, &ctx.path);
     Ok(PortalHome {
-        expert,
-        continuing,
+        expert: None,
+        continuing: Vec::new(),
         ctx,
         nav,
         portal,
-        org_name,
+        org_name: home.org_name,
         facts,
         unit_status,
     })
