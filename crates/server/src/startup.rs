@@ -182,10 +182,11 @@ impl Application {
         };
         let payments = crate::payments::setup(config, &web.public_url)?;
         let vault = zc_services::pii::PiiVault::new(keys.field_key.expose_secret())?;
-        let mut state = AppState::new(db, web, vault, signer);
-        state.sms = crate::transports::sms_sender(config)?;
-        state.mailer = crate::transports::mailer(config)?;
-        state.payments = payments.gateway;
+        let mut parts = zc_web::state::AppStateParts::new(db, web, vault, signer);
+        parts.sms = crate::transports::sms_sender(config)?;
+        parts.mailer = crate::transports::mailer(config)?;
+        parts.payments = payments.gateway;
+        let state = AppState::from(parts);
         Ok((
             Application {
                 listener,
