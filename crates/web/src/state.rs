@@ -91,19 +91,6 @@ impl From<AppStateParts> for AppState {
     }
 }
 
-impl AppState {
-    /// The state for a database, configuration, field-encryption vault and certificate
-    /// signer, with the outboxes as transports ([`AppStateParts::new`]).
-    pub fn new(
-        db: Db,
-        config: WebConfig,
-        vault: PiiVault,
-        signer: zc_services::certificate_signing::CertificateSigner,
-    ) -> Self {
-        AppStateParts::new(db, config, vault, signer).into()
-    }
-}
-
 /// What [`AppState`] holds; built (and its transports chosen) before it is shared.
 pub struct AppStateParts {
     pub db: Db,

@@ -87,17 +87,7 @@ async fn the_home_shows_each_change_at_once_though_it_is_served_from_memory() {
     // A reviewer's move: the unit returns one section with its reason.
     let unit = spawn_second_browser(&app).await;
     unit.login_as(&app, "shenhe").await;
-    let res = unit
-        .post(
-            &format!("/unit/applications/{id}/decision"),
-            &[
-                ("decision", "return"),
-                ("section", "summary"),
-                ("reason_summary", "请写明本人承担的具体工作"),
-            ],
-        )
-        .await;
-    assert!(res.status().is_redirection(), "the unit returned it");
+    crate::returns::unit_returns_the_summary(&unit, id).await;
     let (_, doc) = app.get_html("/my").await;
     let card = format!("[data-continue='{id}']");
     assert!(

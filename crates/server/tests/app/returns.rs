@@ -33,6 +33,21 @@ pub(crate) async fn returned_by_unit(
     (id, unit)
 }
 
+/// The unit's reviewer in `unit` returns dossier `id` for its 专业技术工作总结 alone.
+pub(crate) async fn unit_returns_the_summary(unit: &crate::helpers::SecondBrowser, id: i64) {
+    let res = unit
+        .post(
+            &format!("/unit/applications/{id}/decision"),
+            &[
+                ("decision", "return"),
+                ("section", "summary"),
+                ("reason_summary", "请写明本人承担的具体工作"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&res), format!("/unit/applications?returned={id}"));
+}
+
 /// The unit returns 学历情况 and 专业技术工作总结 with a reason each.
 async fn returned_twice(app: &TestApp) -> (i64, crate::helpers::SecondBrowser) {
     returned_by_unit(

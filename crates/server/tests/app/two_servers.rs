@@ -225,17 +225,7 @@ async fn a_return_made_through_one_server_shows_on_the_applicants_home_on_both_a
     // The unit's reviewer, on server B, returns the dossier.
     let unit = SecondBrowser::on(&b.address);
     unit.login_as(&app, "shenhe").await;
-    let res = unit
-        .post(
-            &format!("/unit/applications/{id}/decision"),
-            &[
-                ("decision", "return"),
-                ("section", "summary"),
-                ("reason_summary", "请写明本人承担的具体工作"),
-            ],
-        )
-        .await;
-    assert!(res.status().is_redirection(), "returned through B");
+    crate::returns::unit_returns_the_summary(&unit, id).await;
 
     for base in [app.address.clone(), b.address.clone()] {
         let took = within_a_second(|| {
