@@ -39,6 +39,10 @@ pub const KEEP_FOR: Duration = Duration::from_secs(60);
 /// Above this many sessions the memory starts again empty rather than grow without bound.
 const MOST_SESSIONS: usize = 100_000;
 
+/// Homes are larger than sessions (a few hundred bytes to a few KB each); above this many,
+/// the stale ones are swept before anything new is kept.
+const MOST_HOMES: usize = 20_000;
+
 /// Something remembered that a write has changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Forget {
@@ -210,8 +214,13 @@ impl Memo {
         if self.generation.load(Ordering::Acquire) != ticket.0 {
             return;
         }
-        if kept.homes.len() >= MOST_SESSIONS {
-            kept.homes.clear();
+        if kept.homes.len() >= MOST_HOMES {
+            // A home unvisited for KEEP_FOR is served by no one; keep the rest unless even
+            // they are too many.
+            kept.homes.retain(|_, (_, at)| at.elapsed() < KEEP_FOR);
+            if kept.homes.len() >= MOST_HOMES {
+                kept.homes.clear();
+            }
         }
         kept.homes.insert(account, (home, Instant::now()));
     }
@@ -352,6 +361,21 @@ mod tests {
         assert_eq!(Forget::parse("u:x"), Forget::All);
         assert_eq!(Forget::parse("zz"), Forget::All);
         assert_eq!(Forget::parse("h:"), Forget::All);
+    }
+
+    #[test]
+    fn fresh_homes_beyond_the_bound_start_the_memory_again() {
+        let memo = Memo::new(true);
+        for account in 0..MOST_HOMES as i64 {
+            let t = memo.ticket().expect("listening");
+            memo.keep_home(t, account, Arc::new(()));
+        }
+        // All fresh: the bound is reached, so the memory starts again with the new one.
+        let t = memo.ticket().expect("listening");
+        memo.keep_home(t, -1, Arc::new(()));
+        assert!(memo.holds_home(-1));
+        assert!(!memo.holds_home(0));
+        assert_eq!(memo.lock().homes.len(), 1);
     }
 
     #[test]
