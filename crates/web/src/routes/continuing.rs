@@ -57,8 +57,8 @@ pub struct HomeReads {
     returns: HashMap<i64, Vec<ReturnedSection>>,
 }
 
-/// The applicant's [`HomeReads`], from this server's memory when it holds them; `None`
-/// when there is no such account.
+/// The applicant's [`HomeReads`], from this server's memory when it holds them; 403 when
+/// there is no such account.
 pub async fn home_reads(state: &AppState, applicant_id: i64) -> AppResult<Arc<HomeReads>> {
     let memo = state.db.memo();
     if let Some(kept) = memo.home::<HomeReads>(applicant_id) {
